@@ -1,0 +1,32 @@
+# The two things a newcomer does: `make run` (the app, with a demo shop and local
+# sign-in) and `make test` (the whole suite). Both install what they need first.
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install browser lint bench
+
+run: install
+	$(BIN)/flask --app shop dev
+
+test: install browser
+	$(BIN)/pytest
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# Browser tests drive Debian's Chromium (Playwright's own download does not work here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	  else echo "Browser tests need Chromium: sudo apt-get install chromium"; exit 1; fi; }
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python -m benchmarks

@@ -1,0 +1,85 @@
+"""Vitrina: a shareable shop whose orders arrive in the merchant's WhatsApp.
+
+create_app() only wires things together: configuration, extensions, blueprints,
+error pages and commands. It never touches the network or the database schema.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import load_config
+from .extensions import babel, csrf, db, login_manager, migrate, oauth
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=os.environ.get("VITRINA_INSTANCE_PATH") or str(ROOT / "instance"),
+    )
+    app.config.from_mapping(load_config(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    if app.config["TRUST_PROXY_HEADERS"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from .auth.sessions import load_user
+    from .i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = None  # the server-side session row is the protection
+    oauth.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import health, site
+    from .auth import bp as auth_bp
+    from .dashboard import bp as dashboard_bp
+    from .media.views import bp as media_bp
+    from .storefront import bp as storefront_bp
+
+    for blueprint in (health.bp, site.bp, auth_bp, dashboard_bp, media_bp, storefront_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .i18n import LANGUAGE_NAMES, LANGUAGES, money
+
+    app.add_template_filter(money, "money")
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

@@ -1,0 +1,80 @@
+"""Settings, read from environment variables and checked before the app starts.
+
+Development runs with nothing configured (SQLite, a local media folder, a local
+sign-in provider); production refuses to start until every secret is real, and
+says which one is missing.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+GOOGLE_DISCOVERY_URL = "https://accounts.google.com/.well-known/openid-configuration"
+DEV_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 - refused in production
+ENVIRONMENTS = ("development", "production", "test")
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a safe, complete configuration."""
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(instance_path: str, environ: os._Environ | dict | None = None) -> dict:
+    """Build the Flask config mapping from the environment."""
+    env = os.environ if environ is None else environ
+    instance = Path(instance_path)
+    vitrina_env = env.get("VITRINA_ENV", "development").strip().lower()
+    if vitrina_env not in ENVIRONMENTS:
+        raise ConfigError(f"VITRINA_ENV must be one of {', '.join(ENVIRONMENTS)}.")
+    production = vitrina_env == "production"
+
+    config = {
+        "ENV_NAME": vitrina_env,
+        "SECRET_KEY": env.get("SECRET_KEY") or (None if production else DEV_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL")
+        or f"sqlite:///{instance / 'vitrina.sqlite3'}",
+        "MEDIA_DIR": env.get("MEDIA_DIR") or str(instance / "media"),
+        "GOOGLE_CLIENT_ID": env.get("GOOGLE_CLIENT_ID"),
+        "GOOGLE_CLIENT_SECRET": env.get("GOOGLE_CLIENT_SECRET"),
+        "OIDC_DISCOVERY_URL": env.get("OIDC_DISCOVERY_URL") or GOOGLE_DISCOVERY_URL,
+        # Set by `flask --app shop dev` only: the local OpenID provider for the demo.
+        "LOCAL_SIGNIN": _flag(env.get("LOCAL_SIGNIN")),
+        "TRUST_PROXY_HEADERS": _flag(env.get("TRUST_PROXY_HEADERS")),
+        "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(env.get("SESSION_IDLE_MINUTES", 60 * 24 * 3))),
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=int(env.get("SESSION_MAX_DAYS", 30))),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_DURATION": timedelta(0),
+        "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+    if production:
+        check_production(config)
+    return config
+
+
+def check_production(config: dict) -> None:
+    """Refuse a production start that would be unsafe, naming what is wrong."""
+    missing = [
+        name
+        for name in ("SECRET_KEY", "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET")
+        if not config.get(name)
+    ]
+    if missing:
+        raise ConfigError("Production needs these settings: " + ", ".join(missing) + ".")
+    if config["SECRET_KEY"] == DEV_SECRET_KEY or len(config["SECRET_KEY"]) < 32:
+        raise ConfigError("SECRET_KEY must be a random value of at least 32 characters.")
+    if config["LOCAL_SIGNIN"]:
+        raise ConfigError("LOCAL_SIGNIN is for development only and cannot be used in production.")
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Allowed (a single small server can run on SQLite), but never by accident.
+        pass

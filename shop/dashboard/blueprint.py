@@ -1,0 +1,28 @@
+"""The merchant's blueprint: every URL under /dashboard needs a signed-in merchant."""
+
+from flask import Blueprint
+from flask_login import login_required
+
+from .access import current_shop
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+
+@bp.before_request
+@login_required
+def require_sign_in():
+    """Every dashboard page is for signed-in merchants only."""
+
+
+@bp.after_request
+def no_store(response):
+    # Merchant pages are private: never kept by a shared cache or the back button of another user.
+    response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Cookie")
+    return response
+
+
+@bp.context_processor
+def inject_shop():
+    return {"current_shop": current_shop()}
+

@@ -1,0 +1,25 @@
+"""The merchant's home: where they land after signing in."""
+
+from flask import redirect, render_template, url_for
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Item, Order, OrderStatus
+from .access import current_shop
+from .blueprint import bp
+
+
+@bp.get("")
+def home():
+    shop = current_shop()
+    if shop is None:
+        return redirect(url_for("dashboard.setup"))
+    item_count = db.session.scalar(select(func.count()).select_from(Item).where(Item.shop_id == shop.id))
+    new_orders = db.session.scalar(
+        select(func.count()).select_from(Order).where(
+            Order.shop_id == shop.id, Order.status == OrderStatus.NEW
+        )
+    )
+    return render_template(
+        "dashboard/home.html", shop=shop, item_count=item_count, new_orders=new_orders
+    )

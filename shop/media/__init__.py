@@ -1,0 +1,1 @@
+"""Photos: the Pillow pipeline that checks and re-encodes uploads, and where renditions live."""

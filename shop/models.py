@@ -1,0 +1,302 @@
+"""The data: merchants, their shops and catalogs, and the orders shoppers send.
+
+Models hold data and invariants only: no URLs, no HTTP, no commits. Money is always
+an integer number of minor units of the shop's currency (see shop.money).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Availability(enum.StrEnum):
+    AVAILABLE = "available"
+    SOLD_OUT = "sold_out"
+    HIDDEN = "hidden"
+
+
+class OrderStatus(enum.StrEnum):
+    NEW = "new"
+    CONFIRMED = "confirmed"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as plain strings with a CHECK constraint: portable and readable in SQL.
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class User(db.Model):
+    """A merchant, known by the OpenID provider's (issuer, subject) pair, never by e-mail."""
+
+    __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
+    __table_args__ = (UniqueConstraint("oidc_issuer", "oidc_subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    oidc_issuer: Mapped[str] = mapped_column(String(255))
+    oidc_subject: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str] = mapped_column(String(320), default="")
+    name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_sign_in_at: Mapped[datetime | None]
+
+    shops: Mapped[list[Shop]] = relationship(back_populates="owner", order_by="Shop.id")
+    # Transient: the server-side session this request was authenticated with.
+    session_token = None  # str | None
+
+    # flask-login protocol: the id in the cookie is the session token, so that
+    # deleting the server-side session row really signs the cookie out.
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str | None:
+        return self.session_token
+
+
+class AuthSession(db.Model):
+    """A signed-in browser. Deleting the row ends the session, whatever the cookie says."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class Image(db.Model):
+    """A processed upload: only its re-encoded renditions are ever stored and served."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
+    # Hex SHA-256 of the normalised pixels; renditions are named after it.
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    width: Mapped[int]
+    height: Mapped[int]
+    # Widths of the WebP renditions that exist, smallest first, e.g. [320, 640, 1280].
+    widths: Mapped[list[int]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Shop(db.Model):
+    __table_args__ = (
+        CheckConstraint("length(currency) = 3", name="currency_code"),
+        CheckConstraint("language IN ('en', 'es')", name="language"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    logo_id: Mapped[int | None] = mapped_column(
+        ForeignKey("image.id", ondelete="SET NULL", use_alter=True)
+    )
+    whatsapp: Mapped[str] = mapped_column(String(20))  # E.164, e.g. +34612345678
+    currency: Mapped[str] = mapped_column(String(3))  # ISO 4217
+    language: Mapped[str] = mapped_column(String(5), default="es")
+    paused: Mapped[bool] = mapped_column(default=False)
+    pause_message: Mapped[str] = mapped_column(Text, default="")
+    # Bumped on every change a shopper could see: drives ETags and page caches.
+    catalog_version: Mapped[int] = mapped_column(default=1)
+    # The number the next order gets; taken under a row lock at checkout.
+    next_order_number: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    owner: Mapped[User] = relationship(back_populates="shops")
+    logo: Mapped[Image | None] = relationship(foreign_keys=[logo_id])
+    categories: Mapped[list[Category]] = relationship(
+        back_populates="shop", order_by="Category.position, Category.id"
+    )
+    shipping_methods: Mapped[list[ShippingMethod]] = relationship(
+        back_populates="shop", order_by="ShippingMethod.position, ShippingMethod.id"
+    )
+
+    @property
+    def whatsapp_digits(self) -> str:
+        """The number as wa.me wants it: digits only, country code first."""
+        return self.whatsapp.lstrip("+")
+
+
+class ShopSlugRedirect(db.Model):
+    """An old slug of a shop: links in old posts keep working, forever."""
+
+    slug: Mapped[str] = mapped_column(String(60), primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Category(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(default=0)
+
+    shop: Mapped[Shop] = relationship(back_populates="categories")
+
+
+class Item(db.Model):
+    """A product or a service in a shop's catalog."""
+
+    __table_args__ = (
+        CheckConstraint("price_minor >= 0", name="price_not_negative"),
+        CheckConstraint("compare_at_minor IS NULL OR compare_at_minor >= 0", name="compare_at"),
+        Index("ix_item_shop_category_position", "shop_id", "category_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("category.id", ondelete="SET NULL"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(150))
+    description: Mapped[str] = mapped_column(Text, default="")
+    price_minor: Mapped[int] = mapped_column(BigInteger)
+    compare_at_minor: Mapped[int | None] = mapped_column(BigInteger)
+    code: Mapped[str] = mapped_column(String(64), default="")
+    availability: Mapped[Availability] = mapped_column(
+        _enum(Availability, "availability"), default=Availability.AVAILABLE
+    )
+    is_service: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    shop: Mapped[Shop] = relationship()
+    category: Mapped[Category | None] = relationship()
+    photos: Mapped[list[ItemPhoto]] = relationship(
+        back_populates="item",
+        order_by="ItemPhoto.position, ItemPhoto.id",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def cover(self) -> Image | None:
+        return self.photos[0].image if self.photos else None
+
+
+class ItemPhoto(db.Model):
+    """One of an item's photos (at most ten); the lowest position is the cover."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    image_id: Mapped[int] = mapped_column(ForeignKey("image.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+
+    item: Mapped[Item] = relationship(back_populates="photos")
+    image: Mapped[Image] = relationship()
+
+
+class ShippingMethod(db.Model):
+    __table_args__ = (CheckConstraint("price_minor >= 0", name="price_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    price_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    needs_address: Mapped[bool] = mapped_column(default=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    shop: Mapped[Shop] = relationship(back_populates="shipping_methods")
+
+
+class Order(db.Model):
+    """An order as the server priced it: the truth, whatever the WhatsApp text says later.
+
+    Names, prices and shipping are snapshots, so editing or deleting an item never
+    changes an order that was already placed.
+    """
+
+    __tablename__ = "shop_order"  # "order" is reserved in SQL
+    __table_args__ = (
+        UniqueConstraint("shop_id", "number"),
+        UniqueConstraint("shop_id", "idempotency_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    token: Mapped[str] = mapped_column(String(43), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    status: Mapped[OrderStatus] = mapped_column(
+        _enum(OrderStatus, "order_status"), default=OrderStatus.NEW
+    )
+    currency: Mapped[str] = mapped_column(String(3))
+    language: Mapped[str] = mapped_column(String(5))
+    customer_name: Mapped[str] = mapped_column(String(120))
+    customer_address: Mapped[str] = mapped_column(Text, default="")
+    customer_notes: Mapped[str] = mapped_column(Text, default="")
+    shipping_name: Mapped[str] = mapped_column(String(80), default="")
+    shipping_price_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    shipping_needs_address: Mapped[bool] = mapped_column(default=False)
+    subtotal_minor: Mapped[int] = mapped_column(BigInteger)
+    total_minor: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    shop: Mapped[Shop] = relationship()
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", order_by="OrderLine.position", cascade="all, delete-orphan"
+    )
+    status_changes: Mapped[list[OrderStatusChange]] = relationship(
+        back_populates="order", order_by="OrderStatusChange.id", cascade="all, delete-orphan"
+    )
+
+
+class OrderLine(db.Model):
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("shop_order.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id", ondelete="SET NULL"))
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(String(150))
+    code: Mapped[str] = mapped_column(String(64), default="")
+    unit_price_minor: Mapped[int] = mapped_column(BigInteger)
+    quantity: Mapped[int]
+    line_total_minor: Mapped[int] = mapped_column(BigInteger)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+
+class OrderStatusChange(db.Model):
+    """When an order moved to a status: the merchant's record of what happened."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("shop_order.id", ondelete="CASCADE"), index=True)
+    status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus, "order_status_change"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="status_changes")
