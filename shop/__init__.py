@@ -74,9 +74,16 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from .i18n import LANGUAGE_NAMES, LANGUAGES, money
+    from .media.urls import image_srcset, image_url, preview_url
 
     app.add_template_filter(money, "money")
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES)
+    app.jinja_env.globals.update(
+        LANGUAGES=LANGUAGES,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        image_url=image_url,
+        image_srcset=image_srcset,
+        preview_url=preview_url,
+    )
 
 
 def register_commands(app: Flask) -> None:

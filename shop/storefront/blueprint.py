@@ -1,10 +1,5 @@
-"""The shopper's blueprint."""
+"""The shopper's blueprint: public pages, no sign-in, no cookies."""
 
-from flask import Blueprint, abort
+from flask import Blueprint
 
 bp = Blueprint("storefront", __name__)
-
-
-@bp.get("/s/<slug>")
-def shop_page(slug: str):
-    abort(501)  # TODO(stub): being built

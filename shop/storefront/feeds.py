@@ -1,0 +1,3 @@
+"""TODO(stub): being built."""
+
+from .blueprint import bp  # noqa: F401

@@ -1,0 +1,100 @@
+"""Browser tests: the real app served over HTTP in a thread, driven in Debian's Chromium.
+
+Playwright's own browser download does not work on these machines, so the system
+Chromium is launched by path with the flags that keep it off the network.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from shop.extensions import db
+from tests import factories
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True,
+         "has_touch": True}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def live_server(app):
+    """The app on a real HTTP port; yields its base URL ("http://127.0.0.1:PORT")."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(locale="en-US")
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def phone_context(browser):
+    context = browser.new_context(locale="es-ES", **PHONE)
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture
+def browser_sign_in(app, live_server):
+    """browser_sign_in(context, user_id): the browser carries a real server-side session."""
+    from shop.auth.sessions import start_session
+
+    def sign_in(context, user_id: int) -> None:
+        with app.app_context():
+            user = db.session.get(factories.User, user_id)
+            token = start_session(user)
+            db.session.commit()
+        with app.test_request_context():
+            serializer = app.session_interface.get_signing_serializer(app)
+            cookie = serializer.dumps({"_user_id": token, "_fresh": True})
+        context.add_cookies(
+            [{"name": app.config["SESSION_COOKIE_NAME"], "value": cookie, "url": live_server}]
+        )
+
+    return sign_in
