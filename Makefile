@@ -3,7 +3,7 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install browser lint bench
+.PHONY: run test install browser lint bench messages translations
 
 run: install
 	$(BIN)/flask --app shop dev
@@ -30,3 +30,10 @@ lint: install
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o shop/translations/messages.pot --no-location --omit-header --sort-output .
+	$(BIN)/pybabel update -i shop/translations/messages.pot -d shop/translations --no-fuzzy-matching --omit-header
+
+translations: install
+	$(BIN)/pybabel compile -d shop/translations

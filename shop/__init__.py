@@ -73,6 +73,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+
     from .i18n import LANGUAGE_NAMES, LANGUAGES, money
     from .media.urls import image_srcset, image_url, preview_url
 
@@ -80,6 +82,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
+        get_locale=get_locale,
         image_url=image_url,
         image_srcset=image_srcset,
         preview_url=preview_url,

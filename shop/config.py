@@ -45,7 +45,9 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
         # Set by `flask --app shop dev` only: the local OpenID provider for the demo.
         "LOCAL_SIGNIN": _flag(env.get("LOCAL_SIGNIN")),
         "TRUST_PROXY_HEADERS": _flag(env.get("TRUST_PROXY_HEADERS")),
-        "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(env.get("SESSION_IDLE_MINUTES", 60 * 24 * 3))),
+        "SESSION_IDLE_TIMEOUT": timedelta(
+            minutes=int(env.get("SESSION_IDLE_MINUTES", 60 * 24 * 3))
+        ),
         "PERMANENT_SESSION_LIFETIME": timedelta(days=int(env.get("SESSION_MAX_DAYS", 30))),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

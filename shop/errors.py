@@ -13,22 +13,32 @@ from .extensions import db
 
 def _messages() -> dict[int, tuple[str, str]]:
     return {
-        400: (_("Something in that request was not right"), _("Go back, check the form and try again.")),
+        400: (
+            _("Something in that request was not right"),
+            _("Go back, check the form and try again."),
+        ),
         403: (_("That is not yours"), _("You do not have access to this page.")),
         404: (_("Page not found"), _("The link may be old or mistyped.")),
         405: (_("Not allowed"), _("That action is not available here.")),
         413: (_("That is too large"), _("Files can be at most 10 MB. Try a smaller one.")),
         429: (_("Too many tries"), _("Please wait a minute and try again.")),
-        500: (_("Something went wrong on our side"), _("Nothing you did. Please try again in a moment.")),
-        503: (_("We will be right back"), _("The shop is briefly unavailable. Please try again in a minute.")),
+        500: (
+            _("Something went wrong on our side"),
+            _("Nothing you did. Please try again in a moment."),
+        ),
+        503: (
+            _("We will be right back"),
+            _("The shop is briefly unavailable. Please try again in a minute."),
+        ),
     }
 
 
 def render_error(code: int, title: str | None = None, detail: str | None = None):
     default_title, default_detail = _messages().get(code, _messages()[500])
     return (
-        render_template("error.html", code=code, title=title or default_title,
-                        detail=detail or default_detail),
+        render_template(
+            "error.html", code=code, title=title or default_title, detail=detail or default_detail
+        ),
         code,
     )
 

@@ -7,6 +7,7 @@ its people do: ``1.234,50 €`` in Spain, ``$1,234.50`` in the US, ``$1.235`` in
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from decimal import Decimal, InvalidOperation
 
 from babel.core import Locale, UnknownLocaleError
@@ -75,8 +76,11 @@ def parse_amount(text: str, currency: str, locale: str) -> int:
         suggestions = getattr(error, "suggestions", None)
         if suggestions:
             raise AmountError(
-                _("Write the amount like %(example)s (did you mean %(suggestion)s?)",
-                  example=example, suggestion=suggestions[-1])
+                _(
+                    "Write the amount like %(example)s (did you mean %(suggestion)s?)",
+                    example=example,
+                    suggestion=suggestions[-1],
+                )
             ) from None
         raise AmountError(_("Write the amount like %(example)s.", example=example)) from None
     except InvalidOperation:
@@ -90,9 +94,15 @@ def parse_amount(text: str, currency: str, locale: str) -> int:
         minor = to_minor(amount, currency)
     except AmountError:
         if digits == 0:
-            raise AmountError(_("%(currency)s amounts have no decimals.", currency=currency)) from None
+            raise AmountError(
+                _("%(currency)s amounts have no decimals.", currency=currency)
+            ) from None
         raise AmountError(
-            _("%(currency)s amounts have at most %(digits)s decimals.", currency=currency, digits=digits)
+            _(
+                "%(currency)s amounts have at most %(digits)s decimals.",
+                currency=currency,
+                digits=digits,
+            )
         ) from None
     if minor > MAX_MINOR_UNITS:
         raise AmountError(_("That amount is too large."))
@@ -122,10 +132,8 @@ def format_plain(minor: int, currency: str) -> str:
 def _strip_currency(text: str, currency: str, locale: str) -> str:
     cleaned = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
     symbols = {currency, currency.lower(), "$", "€", "£", "¥"}
-    try:
+    with suppress(UnknownLocaleError, ValueError):
         symbols.add(Locale.parse(locale).currency_symbols.get(currency, currency))
-    except (UnknownLocaleError, ValueError):
-        pass
     for symbol in sorted(symbols, key=len, reverse=True):
         cleaned = cleaned.replace(symbol, "")
     return cleaned.strip().replace(" ", "")

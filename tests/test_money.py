@@ -92,7 +92,10 @@ def test_knows_each_currencys_decimals(currency, digits):
 def test_input_format_round_trips():
     for currency, locale in [("EUR", "es"), ("USD", "en"), ("CLP", "es_CL"), ("KWD", "es")]:
         for minor in (0, 5, 99, 123456, 987654321):
-            assert parse_amount(format_amount_input(minor, currency, locale), currency, locale) == minor
+            assert (
+                parse_amount(format_amount_input(minor, currency, locale), currency, locale)
+                == minor
+            )
 
 
 def test_feed_format_is_plain():

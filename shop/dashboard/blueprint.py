@@ -25,4 +25,3 @@ def no_store(response):
 @bp.context_processor
 def inject_shop():
     return {"current_shop": current_shop()}
-

@@ -14,11 +14,13 @@ def home():
     shop = current_shop()
     if shop is None:
         return redirect(url_for("dashboard.setup"))
-    item_count = db.session.scalar(select(func.count()).select_from(Item).where(Item.shop_id == shop.id))
+    item_count = db.session.scalar(
+        select(func.count()).select_from(Item).where(Item.shop_id == shop.id)
+    )
     new_orders = db.session.scalar(
-        select(func.count()).select_from(Order).where(
-            Order.shop_id == shop.id, Order.status == OrderStatus.NEW
-        )
+        select(func.count())
+        .select_from(Order)
+        .where(Order.shop_id == shop.id, Order.status == OrderStatus.NEW)
     )
     return render_template(
         "dashboard/home.html", shop=shop, item_count=item_count, new_orders=new_orders
