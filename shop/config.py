@@ -56,7 +56,7 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
         # enforced on the server. Not refreshing also keeps Set-Cookie off public pages.
         "SESSION_REFRESH_EACH_REQUEST": False,
         "REMEMBER_COOKIE_DURATION": timedelta(0),
-        "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,  # ten phone photos in one item form
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

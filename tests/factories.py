@@ -60,3 +60,69 @@ def make_shipping(shop: Shop, **fields) -> ShippingMethod:
     db.session.add(method)
     db.session.flush()
     return method
+
+
+def make_order(
+    shop: Shop,
+    lines: list[tuple[str, int, int]] | None = None,
+    *,
+    status: str = "new",
+    shipping: tuple[str, int] | None = ("Entrega a domicilio", 300),
+    created_at=None,
+    **fields,
+):
+    """An order as checkout records it: lines (name, unit price, quantity), totals, history.
+
+    Its number is the shop's next one; a status other than new gets a second history row.
+    """
+    import secrets
+    from datetime import timedelta
+
+    from shop.models import Order, OrderLine, OrderStatus, OrderStatusChange, utcnow
+
+    lines = lines if lines is not None else [("Camiseta azul", 2000, 2), ("Gorra", 850, 1)]
+    created_at = created_at or utcnow()
+    subtotal = sum(price * quantity for _name, price, quantity in lines)
+    shipping_name, shipping_price = shipping or ("", 0)
+    number = shop.next_order_number
+    shop.next_order_number = number + 1
+    values = {
+        "customer_name": "Ana",
+        "customer_address": "Calle Mayor 1, Madrid",
+        "customer_notes": "",
+        "currency": shop.currency,
+        "language": shop.language,
+    } | fields
+    order = Order(
+        shop=shop,
+        number=number,
+        token=secrets.token_urlsafe(32),
+        idempotency_key=secrets.token_hex(16),
+        status=OrderStatus(status),
+        shipping_name=shipping_name,
+        shipping_price_minor=shipping_price,
+        shipping_needs_address=bool(shipping),
+        subtotal_minor=subtotal,
+        total_minor=subtotal + shipping_price,
+        created_at=created_at,
+        **values,
+    )
+    for position, (name, price, quantity) in enumerate(lines):
+        order.lines.append(
+            OrderLine(
+                position=position,
+                name=name,
+                code=f"C-{position + 1}",
+                unit_price_minor=price,
+                quantity=quantity,
+                line_total_minor=price * quantity,
+            )
+        )
+    order.status_changes.append(OrderStatusChange(status=OrderStatus.NEW, changed_at=created_at))
+    if order.status != OrderStatus.NEW:
+        order.status_changes.append(
+            OrderStatusChange(status=order.status, changed_at=created_at + timedelta(minutes=5))
+        )
+    db.session.add(order)
+    db.session.flush()
+    return order

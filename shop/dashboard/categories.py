@@ -1,10 +1,99 @@
 """Categories: create, rename, reorder, delete without losing items."""
 
-from flask import abort
+from __future__ import annotations
 
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import catalog
+from ..extensions import db
+from ..models import Category
+from .access import current_shop, owned_or_404, shop_required
 from .blueprint import bp
+from .catalog_forms import CategoryForm, DeleteCategoryForm, add_error
 
 
-@bp.route("/categories", methods=["GET"])
+@bp.route("/categories", methods=["GET", "POST"])
+@shop_required
 def categories():
-    abort(501)  # TODO(stub): being built
+    """The list, in shop order, with the form to add one."""
+    shop = current_shop()
+    form = CategoryForm()
+    if form.validate_on_submit():
+        try:
+            category = catalog.create_category(shop, form.name.data)
+        except catalog.CatalogError as error:
+            db.session.rollback()
+            add_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Category %(name)s added.", name=category.name), "success")
+            return redirect(url_for(".categories"))
+    status = 422 if form.errors else 200
+    return (
+        render_template(
+            "dashboard/categories/list.html",
+            form=form,
+            categories=catalog.ordered_categories(shop),
+            counts=catalog.item_counts(shop),
+        ),
+        status,
+    )
+
+
+@bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
+@shop_required
+def edit_category(category_id: int):
+    category = owned_or_404(Category, category_id)
+    form = CategoryForm(obj=category)
+    if form.validate_on_submit():
+        try:
+            catalog.rename_category(category, form.name.data)
+        except catalog.CatalogError as error:
+            db.session.rollback()
+            add_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Category saved."), "success")
+            return redirect(url_for(".categories"))
+    status = 422 if form.errors else 200
+    return render_template("dashboard/categories/edit.html", form=form, category=category), status
+
+
+@bp.post("/categories/<int:category_id>/move")
+@shop_required
+def move_category(category_id: int):
+    """Up or down one place: plain buttons, so it works without JavaScript."""
+    category = owned_or_404(Category, category_id)
+    direction = request.form.get("direction")
+    if direction not in ("up", "down"):
+        abort(400)
+    if catalog.move_category(category, direction):
+        db.session.commit()
+        flash(_("Position saved."), "success")
+    return redirect(url_for(".categories") + f"#category-{category.id}")
+
+
+@bp.route("/categories/<int:category_id>/delete", methods=["GET", "POST"])
+@shop_required
+def delete_category(category_id: int):
+    """Ask where the category's items go, then delete it: no item is ever lost."""
+    category = owned_or_404(Category, category_id)
+    shop = current_shop()
+    others = [c for c in catalog.ordered_categories(shop) if c.id != category.id]
+    form = DeleteCategoryForm(others)
+    count = catalog.item_counts(shop).get(category.id, 0)
+    if form.validate_on_submit():
+        target = next((c for c in others if str(c.id) == form.move_items_to.data), None)
+        name = category.name
+        catalog.delete_category(category, target)
+        db.session.commit()
+        flash(_("Category %(name)s deleted.", name=name), "success")
+        return redirect(url_for(".categories"))
+    status = 422 if form.errors else 200
+    return (
+        render_template(
+            "dashboard/categories/delete.html", form=form, category=category, count=count
+        ),
+        status,
+    )

@@ -1,15 +1,227 @@
-"""Products and services: the catalog list, the item form, bulk actions."""
+"""Products and services: the catalog list, the item form, duplicate, reorder and delete."""
 
-from flask import abort
+from __future__ import annotations
 
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import select
+
+from .. import catalog
+from ..extensions import db
+from ..i18n import money_locale
+from ..models import Availability, Category, Item
+from ..money import format_amount_input
+from ..urls import safe_path
+from .access import current_shop, owned_or_404, shop_required
 from .blueprint import bp
+from .catalog_forms import BulkForm, ItemForm, add_error
+from .photos import ingest_uploads  # also registers the photo routes
 
 
-@bp.route("/items", methods=["GET"])
+def list_filters(shop, categories) -> dict:
+    """The list's search, category, availability and page from the query string.
+
+    Anything unknown (another shop's category, a made-up status, page "abc") means
+    "no filter" or page 1, never an error.
+    """
+    query = request.args.get("q", "")[: catalog.SEARCH_MAX]
+    wanted = request.args.get("category", "")
+    category = None
+    if wanted == catalog.UNCATEGORISED:
+        category = catalog.UNCATEGORISED
+    else:
+        category = next((c for c in categories if str(c.id) == wanted), None)
+    status = request.args.get("availability", "")
+    availability = Availability(status) if status in set(Availability) else None
+    page = request.args.get("page", 1, type=int) or 1
+    return {"query": query, "category": category, "availability": availability, "page": page}
+
+
+def _list_args(filters: dict, page: int | None = None) -> dict:
+    category = filters["category"]
+    args = {
+        "q": filters["query"] or None,
+        "category": category if isinstance(category, str) else getattr(category, "id", None),
+        "availability": filters["availability"].value if filters["availability"] else None,
+        "page": page if page and page > 1 else None,
+    }
+    return {key: value for key, value in args.items() if value is not None}
+
+
+@bp.get("/items")
+@shop_required
 def items():
-    abort(501)  # TODO(stub): being built
+    """Search, filter and page through the catalog; tick items for a bulk change."""
+    shop = current_shop()
+    categories = catalog.ordered_categories(shop)
+    filters = list_filters(shop, categories)
+    page = catalog.search_items(shop, **filters)
+    filters["page"] = page.page
+    here = url_for(".items", **_list_args(filters, page.page))
+    return render_template(
+        "dashboard/items/list.html",
+        page=page,
+        filters=filters,
+        categories=categories,
+        bulk_form=BulkForm(categories),
+        here=here,
+        page_url=lambda n: url_for(".items", **_list_args(filters, n)),
+        can_reorder=isinstance(filters["category"], Category | str)
+        and not filters["query"]
+        and filters["availability"] is None,
+    )
+
+
+def _back_to_list(default_category=None) -> str:
+    default = url_for(".items", **({"category": default_category} if default_category else {}))
+    return safe_path(request.form.get("next") or request.args.get("next"), default)
+
+
+def _save(form: ItemForm, item: Item | None) -> Item | None:
+    """Create or update the item and attach new photos, all or nothing.
+
+    Returns None (after a rollback, errors on the form) when anything is refused, so a
+    rejected photo never saves half a submit and the merchant keeps what they typed.
+    """
+    shop = current_shop()
+    files = form.chosen_files()
+    try:
+        if item is None:
+            item = catalog.create_item(shop, form.item_data())
+        else:
+            catalog.update_item(item, form.item_data())
+        if len(files) > catalog.photo_room(item):
+            raise catalog.CatalogError(catalog.too_many_photos_message(), "photos")
+        catalog.add_photos(item, ingest_uploads(shop, files))
+    except catalog.CatalogError as error:
+        db.session.rollback()
+        add_error(form, error)
+        return None
+    return item
+
+
+def _render_form(form: ItemForm, item: Item | None):
+    if form.errors and form.chosen_files() and not form.photos.errors:
+        # Browsers cannot refill a file input: say so rather than lose the photos silently.
+        form.photos.errors = [_("Nothing was saved: choose your photos again.")]
+    shop = current_shop()
+    example = format_amount_input(123450, shop.currency, money_locale(shop))
+    return render_template(
+        "dashboard/items/form.html",
+        form=form,
+        item=item,
+        max_photos=catalog.MAX_PHOTOS,
+        example_amount=example,
+    ), (422 if form.errors else 200)
 
 
 @bp.route("/items/new", methods=["GET", "POST"])
+@shop_required
 def new_item():
-    abort(501)  # TODO(stub): being built
+    shop = current_shop()
+    form = ItemForm(shop, catalog.ordered_categories(shop))
+    if request.method == "GET" and request.args.get("category"):
+        form.category.data = request.args["category"]
+    if form.validate_on_submit():
+        item = _save(form, None)
+        if item is not None:
+            db.session.commit()
+            flash(_("Product saved."), "success")
+            return redirect(url_for(".items", category=item.category_id or catalog.UNCATEGORISED))
+    return _render_form(form, None)
+
+
+@bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
+@shop_required
+def edit_item(item_id: int):
+    item = owned_or_404(Item, item_id)
+    categories = catalog.ordered_categories(item.shop)
+    if request.method == "GET":
+        form = ItemForm.for_item(item, categories)
+    else:
+        form = ItemForm(item.shop, categories)
+    if form.validate_on_submit() and _save(form, item) is not None:
+        db.session.commit()
+        flash(_("Product saved."), "success")
+        return redirect(url_for(".edit_item", item_id=item.id))
+    return _render_form(form, item)
+
+
+@bp.route("/items/<int:item_id>/delete", methods=["GET", "POST"])
+@shop_required
+def delete_item(item_id: int):
+    """A page that asks first (works without JavaScript), then deletes."""
+    item = owned_or_404(Item, item_id)
+    if request.method == "POST":
+        name, category_id = item.name, item.category_id
+        catalog.delete_items([item])
+        db.session.commit()
+        flash(_("%(name)s deleted.", name=name), "success")
+        return redirect(url_for(".items", category=category_id or catalog.UNCATEGORISED))
+    return render_template("dashboard/items/delete.html", items=[item], single=True)
+
+
+@bp.post("/items/<int:item_id>/duplicate")
+@shop_required
+def duplicate_item(item_id: int):
+    item = owned_or_404(Item, item_id)
+    copy = catalog.duplicate_item(item)
+    db.session.commit()
+    flash(_("Copy made. It stays hidden until you make it available."), "success")
+    return redirect(url_for(".edit_item", item_id=copy.id))
+
+
+@bp.post("/items/<int:item_id>/move")
+@shop_required
+def move_item(item_id: int):
+    """Up or down one place within its category."""
+    item = owned_or_404(Item, item_id)
+    direction = request.form.get("direction")
+    if direction not in ("up", "down"):
+        abort(400)
+    if catalog.move_item(item, direction):
+        db.session.commit()
+        flash(_("Position saved."), "success")
+    return redirect(_back_to_list(item.category_id or catalog.UNCATEGORISED))
+
+
+@bp.post("/items/bulk")
+@shop_required
+def bulk_items():
+    """One change for every ticked item; ids of other shops' items are ignored."""
+    shop = current_shop()
+    categories = catalog.ordered_categories(shop)
+    form = BulkForm(categories)
+    back = _back_to_list()
+    if not form.validate_on_submit():
+        flash(_("Choose what to do with the selected products."), "error")
+        return redirect(back)
+    ids = request.form.getlist("item_ids", type=int)[: catalog.PER_PAGE * 4]
+    chosen = list(
+        db.session.scalars(
+            select(Item)
+            .where(Item.shop_id == shop.id, Item.id.in_(ids))
+            .order_by(Item.position, Item.id)
+        )
+    )
+    if not chosen:
+        flash(_("Tick the products to change first."), "error")
+        return redirect(back)
+    action = form.action.data
+    if action == "delete":
+        if request.form.get("confirmed") != "yes":
+            return render_template(
+                "dashboard/items/delete.html", items=chosen, single=False, form=form, next=back
+            )
+        count = catalog.delete_items(chosen)
+        message = ngettext("%(num)d product deleted.", "%(num)d products deleted.", count)
+    elif action == "move":
+        catalog.move_items(chosen, form.categories.get(form.category.data or ""))
+        message = ngettext("%(num)d product moved.", "%(num)d products moved.", len(chosen))
+    else:
+        catalog.set_availability(chosen, Availability(action))
+        message = ngettext("%(num)d product updated.", "%(num)d products updated.", len(chosen))
+    db.session.commit()
+    flash(message, "success")
+    return redirect(back)

@@ -1,10 +1,155 @@
-"""The merchant's orders: list, detail, status, CSV export."""
+"""The merchant's orders: list, detail, moving the status along, and the CSV history."""
 
-from flask import abort
+from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from ..exports import order_header, order_rows, write_csv
+from ..extensions import db
+from ..i18n import money_locale
+from ..models import Order, OrderStatus, Shop
+from ..money import format_money
+from ..order_status import (
+    STATUS_LABELS,
+    AlreadyInStatus,
+    StatusChangeError,
+    action_label,
+    allowed_transitions,
+    change_status,
+    status_history,
+    status_label,
+)
+from .access import current_shop, owned_or_404, shop_required
 from .blueprint import bp
 
+PER_PAGE = 50
+MAX_PAGE = 100_000  # a typed ?page=10**30 must not reach the database as an OFFSET
 
-@bp.route("/orders", methods=["GET"])
+
+def _status_filter() -> OrderStatus | None:
+    """The ?status= the merchant picked; anything unknown means every order."""
+    try:
+        return OrderStatus(request.args.get("status", ""))
+    except ValueError:
+        return None
+
+
+def order_money(minor: int, order: Order) -> str:
+    """An amount of the order in the currency it was placed in (the shop may change its own)."""
+    return format_money(minor, order.currency, money_locale(order.shop))
+
+
+def _orders_of(shop: Shop, status: OrderStatus | None) -> Select:
+    stmt = select(Order).where(Order.shop_id == shop.id)
+    if status is not None:
+        stmt = stmt.where(Order.status == status)
+    return stmt
+
+
+@bp.get("/orders")
+@shop_required
 def orders():
-    abort(501)  # TODO(stub): being built
+    shop = current_shop()
+    status = _status_filter()
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    pagination = db.paginate(
+        _orders_of(shop, status).order_by(Order.number.desc()),
+        page=page,
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    counts = dict(
+        db.session.execute(
+            select(Order.status, func.count())
+            .where(Order.shop_id == shop.id)
+            .group_by(Order.status)
+        ).all()
+    )
+    return render_template(
+        "dashboard/orders/list.html",
+        shop=shop,
+        pagination=pagination,
+        status=status,
+        counts=counts,
+        total=sum(counts.values()),
+        statuses=list(OrderStatus),
+        status_labels=STATUS_LABELS,
+        order_money=order_money,
+    )
+
+
+@bp.get("/orders/<int:order_id>")
+@shop_required
+def order_detail(order_id: int):
+    order = owned_or_404(Order, order_id)
+    return render_template(
+        "dashboard/orders/detail.html",
+        shop=current_shop(),
+        order=order,
+        history=status_history(order),
+        actions=[(target, action_label(target)) for target in allowed_transitions(order.status)],
+        status_label=status_label,
+        order_money=order_money,
+    )
+
+
+@bp.post("/orders/<int:order_id>/status")
+@shop_required
+def change_order_status(order_id: int):
+    """Move the order along; a repeated or stale click changes nothing and says so."""
+    order = owned_or_404(Order, order_id)
+    try:
+        change_status(order, request.form.get("status", ""))
+    except AlreadyInStatus as error:
+        flash(str(error), "info")
+    except StatusChangeError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(
+            _(
+                "Order #%(number)s is now %(status)s.",
+                number=order.number,
+                status=status_label(order.status).lower(),
+            ),
+            "success",
+        )
+    return redirect(url_for("dashboard.order_detail", order_id=order_id), code=303)
+
+
+@bp.get("/orders.csv")
+@shop_required
+def orders_csv():
+    """The order history, one row per line, honouring the status filter of the page."""
+    shop = current_shop()
+    status = _status_filter()
+    stmt = (
+        _orders_of(shop, status)
+        .order_by(Order.number)
+        .options(selectinload(Order.lines))
+        .execution_options(yield_per=500)
+    )
+    orders = db.session.scalars(stmt)
+    suffix = f"-{status.value}" if status else ""
+    filename = f"orders-{shop.slug}{suffix}-{date.today().isoformat()}.csv"
+    return csv_response(write_csv(order_header(), order_rows(orders), bom=True), filename)
+
+
+def csv_response(chunks: Iterable[str], filename: str) -> Response:
+    """A CSV download.
+
+    Built whole rather than streamed: a streamed body would outlive the request's
+    database session (its rows are read lazily), and a shop's history is megabytes at most.
+    """
+    return Response(
+        "".join(chunks),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,10 +1,132 @@
-"""Sharing the shop link: copy, QR code, WhatsApp share, link preview."""
+"""Sharing the shop: its link to copy, a QR code to print, WhatsApp, the link card, downloads."""
 
-from flask import abort
+from __future__ import annotations
 
+import io
+from datetime import date
+from urllib.parse import quote, urlsplit
+
+import segno
+from flask import Response, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from ..exports import catalog_header, catalog_rows, write_csv
+from ..extensions import db
+from ..media.urls import image_url
+from ..models import Category, Item, ItemPhoto, Shop
+from ..storefront.social import LinkCard, shop_card
+from .access import current_shop, shop_required
 from .blueprint import bp
+from .orders import csv_response
+
+QR_DEFAULT_SIZE = 1200  # pixels: about 10 cm at 300 dpi, crisp on a printed poster
+QR_MIN_SIZE = 100
+QR_MAX_SIZE = 4000
+QR_BORDER = 4  # the quiet zone scanners need
 
 
-@bp.route("/share", methods=["GET"])
+def shop_link(shop: Shop) -> str:
+    return url_for("storefront.shop_page", slug=shop.slug, _external=True)
+
+
+def whatsapp_share_url(shop: Shop, link: str) -> str:
+    """A wa.me link that opens WhatsApp with the message ready to send to anyone.
+
+    The message is in the shop's language, because it is for the shop's customers,
+    not for the merchant reading the dashboard.
+    """
+    with force_locale(shop.language):
+        message = _(
+            "Take a look at %(shop)s and order on WhatsApp: %(link)s", shop=shop.name, link=link
+        )
+    return "https://wa.me/?text=" + quote(message, safe="")
+
+
+def link_card(shop: Shop) -> LinkCard:
+    """The card shoppers' chat apps will draw: the shop page's own Open Graph data,
+    in the shop's language, so the preview cannot drift from the real thing."""
+    with force_locale(shop.language):
+        return shop_card(shop)
+
+
+@bp.get("/share")
+@shop_required
 def share():
-    abort(501)  # TODO(stub): being built
+    shop = current_shop()
+    link = shop_link(shop)
+    card = link_card(shop)
+    return render_template(
+        "dashboard/share/share.html",
+        shop=shop,
+        link=link,
+        whatsapp_url=whatsapp_share_url(shop, link),
+        card=card,
+        domain=urlsplit(card.url).netloc,
+        feed_url=url_for("storefront.catalog_feed", slug=shop.slug, _external=True),
+    )
+
+
+def _qr(shop: Shop) -> tuple[segno.QRCode, int]:
+    """The QR code of the shop link and the scale that makes it about ?size= pixels wide."""
+    qr = segno.make(shop_link(shop), error="m", micro=False)
+    size = request.args.get("size", QR_DEFAULT_SIZE, type=int)
+    size = min(max(size, QR_MIN_SIZE), QR_MAX_SIZE)
+    width, _height = qr.symbol_size(scale=1, border=QR_BORDER)
+    return qr, max(1, size // width)
+
+
+def _qr_response(shop: Shop, body: bytes, kind: str, mimetype: str) -> Response:
+    disposition = "attachment" if request.args.get("download") else "inline"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'{disposition}; filename="qr-{shop.slug}.{kind}"'},
+    )
+
+
+@bp.get("/share/qr.png")
+@shop_required
+def share_qr_png():
+    shop = current_shop()
+    qr, scale = _qr(shop)
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="png", scale=scale, border=QR_BORDER)
+    return _qr_response(shop, buffer.getvalue(), "png", "image/png")
+
+
+@bp.get("/share/qr.svg")
+@shop_required
+def share_qr_svg():
+    shop = current_shop()
+    qr, scale = _qr(shop)
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="svg", scale=scale, border=QR_BORDER, title=shop.name)
+    return _qr_response(shop, buffer.getvalue(), "svg", "image/svg+xml")
+
+
+@bp.get("/catalog.csv")
+@shop_required
+def catalog_csv():
+    """The merchant's own copy of the catalog, hidden items included."""
+    shop = current_shop()
+    items = db.session.scalars(
+        select(Item)
+        .outerjoin(Category, Item.category_id == Category.id)
+        .where(Item.shop_id == shop.id)
+        .order_by(Category.position.asc().nulls_last(), Category.id, Item.position, Item.id)
+        .options(
+            contains_eager(Item.category),
+            selectinload(Item.photos).joinedload(ItemPhoto.image),
+        )
+    )
+
+    def photo_url(image) -> str:
+        return image_url(image, 1280, external=True)
+
+    filename = f"catalog-{shop.slug}-{date.today().isoformat()}.csv"
+    return csv_response(
+        write_csv(catalog_header(), catalog_rows(shop, items, photo_url), bom=True), filename
+    )

@@ -1,3 +1,145 @@
-"""TODO(stub): being built."""
+"""Machine-readable views of the public catalog: Meta's data feed and the sitemap.
 
-from .blueprint import bp  # noqa: F401
+Both are public and cacheable like every storefront page (see caching.py): no
+cookies, a short ``Cache-Control: public`` and an ETag, so Meta's scheduled fetch and
+crawlers cost a 304 when nothing changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+from flask import Response, abort, redirect, url_for
+from sqlalchemy import func, literal, select, union_all
+from sqlalchemy.orm import selectinload
+
+from ..exports import FEED_COLUMNS, feed_rows, write_csv
+from ..extensions import db
+from ..media.urls import preview_url
+from ..models import Availability, Category, Item, ItemPhoto, Shop
+from ..shops import resolve_slug
+from .blueprint import bp
+from .caching import not_modified, public, shop_etag
+from .social import shop_image
+
+URLS_PER_SITEMAP = 50_000  # the sitemap protocol's limit per file
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+@bp.get("/s/<slug>/catalog.csv")
+def catalog_feed(slug: str):
+    """The shop's catalog as a Meta Commerce Manager data feed (paste this URL there)."""
+    shop, is_old_slug = resolve_slug(slug)
+    if shop is None:
+        abort(404)
+    if is_old_slug:
+        return redirect(url_for("storefront.catalog_feed", slug=shop.slug), code=301)
+    etag = shop_etag(shop, "catalog.csv")
+    unchanged = not_modified(etag)
+    if unchanged is not None:
+        return unchanged
+
+    items = db.session.scalars(
+        select(Item)
+        .outerjoin(Category, Item.category_id == Category.id)
+        .where(Item.shop_id == shop.id, Item.availability != Availability.HIDDEN)
+        .order_by(Category.position.asc().nulls_last(), Category.id, Item.position, Item.id)
+        .options(selectinload(Item.photos).joinedload(ItemPhoto.image))
+    ).all()
+
+    def product_url(item: Item) -> str:
+        return url_for("storefront.product_page", slug=shop.slug, item_id=item.id, _external=True)
+
+    rows = feed_rows(
+        shop,
+        items,
+        product_url=product_url,
+        image_url=lambda image: preview_url(image, external=True),
+        fallback_image_url=shop_image(shop),
+    )
+    # No BOM: Meta reads the first column's name, and a BOM would make it "\ufeffid".
+    body = "".join(write_csv(FEED_COLUMNS, rows, bom=False))
+    return public(Response(body, mimetype="text/csv"), etag)
+
+
+def _url_count() -> int:
+    shops = db.session.scalar(select(func.count()).select_from(Shop)) or 0
+    items = (
+        db.session.scalar(
+            select(func.count()).select_from(Item).where(Item.availability != Availability.HIDDEN)
+        )
+        or 0
+    )
+    return shops + items
+
+
+def _sitemap_entries(offset: int, limit: int):
+    """(slug, item id or 0 for the shop page, lastmod), shop first then its products."""
+    shop_pages = select(
+        Shop.id.label("shop_id"),
+        Shop.slug.label("slug"),
+        literal(0).label("item_id"),
+        Shop.updated_at.label("lastmod"),
+    )
+    product_pages = (
+        select(Item.shop_id, Shop.slug, Item.id, Item.updated_at)
+        .join(Shop, Item.shop_id == Shop.id)
+        .where(Item.availability != Availability.HIDDEN)
+    )
+    pages = union_all(shop_pages, product_pages).subquery()
+    return db.session.execute(
+        select(pages.c.slug, pages.c.item_id, pages.c.lastmod)
+        .order_by(pages.c.shop_id, pages.c.item_id)
+        .offset(offset)
+        .limit(limit)
+    )
+
+
+def _w3c(moment: datetime) -> str:
+    return moment.replace(microsecond=0).isoformat() + "+00:00"  # stored as naive UTC
+
+
+def _urlset(offset: int) -> str:
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n', f'<urlset xmlns="{SITEMAP_NS}">\n']
+    for slug, item_id, lastmod in _sitemap_entries(offset, URLS_PER_SITEMAP):
+        if item_id:
+            loc = url_for("storefront.product_page", slug=slug, item_id=item_id, _external=True)
+        else:
+            loc = url_for("storefront.shop_page", slug=slug, _external=True)
+        parts.append(f"<url><loc>{escape(loc)}</loc><lastmod>{_w3c(lastmod)}</lastmod></url>\n")
+    parts.append("</urlset>\n")
+    return "".join(parts)
+
+
+def _sitemap_index(pages: int) -> str:
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n', f'<sitemapindex xmlns="{SITEMAP_NS}">\n']
+    for page in range(1, pages + 1):
+        loc = url_for("storefront.sitemap_page", page=page, _external=True)
+        parts.append(f"<sitemap><loc>{escape(loc)}</loc></sitemap>\n")
+    parts.append("</sitemapindex>\n")
+    return "".join(parts)
+
+
+def _xml_response(body: str) -> Response:
+    # The ETag is a hash of the body: right by construction, whatever changed.
+    etag = hashlib.sha256(body.encode()).hexdigest()[:32]
+    return not_modified(etag) or public(Response(body, mimetype="application/xml"), etag)
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    """Every shop and visible product; past 50,000 URLs, an index of numbered sitemaps."""
+    pages = -(-_url_count() // URLS_PER_SITEMAP)
+    if pages <= 1:
+        return _xml_response(_urlset(0))
+    return _xml_response(_sitemap_index(pages))
+
+
+@bp.get("/sitemap-<int:page>.xml")
+def sitemap_page(page: int):
+    pages = -(-_url_count() // URLS_PER_SITEMAP)
+    if pages <= 1 or not 1 <= page <= pages:
+        abort(404)
+    return _xml_response(_urlset((page - 1) * URLS_PER_SITEMAP))

@@ -1,0 +1,80 @@
+"""Catalog rules: categories, items, their photos and the order they are shown in.
+
+Functions add and flush, never commit: the request that calls them commits once.
+Every change a shopper could see bumps the shop's catalog_version (touch_catalog).
+A rule that refuses raises CatalogError with a message for the merchant and the
+form field it is about, so views can show it next to that field.
+"""
+
+from .categories import (
+    create_category,
+    delete_category,
+    item_counts,
+    move_category,
+    ordered_categories,
+    rename_category,
+)
+from .common import (
+    CATEGORY_NAME_MAX,
+    CODE_MAX,
+    DESCRIPTION_MAX,
+    ITEM_NAME_MAX,
+    MAX_PHOTOS,
+    PER_PAGE,
+    SEARCH_MAX,
+    UNCATEGORISED,
+    CatalogError,
+    Direction,
+    clean_name,
+    touch_catalog,
+)
+from .items import (
+    ItemData,
+    create_item,
+    delete_items,
+    duplicate_item,
+    move_item,
+    move_items,
+    set_availability,
+    update_item,
+)
+from .photos import add_photos, move_photo, photo_room, remove_photo, too_many_photos_message
+from .search import ItemPage, escape_like, page_numbers, search_items
+
+__all__ = [
+    "CATEGORY_NAME_MAX",
+    "CODE_MAX",
+    "DESCRIPTION_MAX",
+    "ITEM_NAME_MAX",
+    "MAX_PHOTOS",
+    "PER_PAGE",
+    "SEARCH_MAX",
+    "UNCATEGORISED",
+    "CatalogError",
+    "Direction",
+    "ItemData",
+    "ItemPage",
+    "add_photos",
+    "clean_name",
+    "create_category",
+    "create_item",
+    "delete_category",
+    "delete_items",
+    "duplicate_item",
+    "escape_like",
+    "item_counts",
+    "move_category",
+    "move_item",
+    "move_items",
+    "move_photo",
+    "ordered_categories",
+    "page_numbers",
+    "photo_room",
+    "remove_photo",
+    "rename_category",
+    "search_items",
+    "set_availability",
+    "too_many_photos_message",
+    "touch_catalog",
+    "update_item",
+]

@@ -1,0 +1,62 @@
+"""An item's photos: uploads through the image pipeline, reorder, make cover, remove."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import catalog
+from ..extensions import db
+from ..media.pipeline import ImageRejected, ingest
+from ..models import Image, Item, ItemPhoto, Shop
+from .access import owned_or_404, shop_required
+from .blueprint import bp
+
+
+def ingest_uploads(shop: Shop, files: list) -> list[Image]:
+    """Check and store every uploaded file, or refuse them all with the pipeline's reason."""
+    images = []
+    for upload in files:
+        try:
+            images.append(ingest(shop, upload.stream))
+        except ImageRejected as error:
+            raise catalog.CatalogError(
+                _("%(file)s: %(reason)s", file=upload.filename, reason=str(error)), "photos"
+            ) from None
+    return images
+
+
+def _photo_or_404(item_id: int, photo_id: int) -> ItemPhoto:
+    """The photo, only when it belongs to this item of the current shop."""
+    item = owned_or_404(Item, item_id)
+    photo = db.session.scalar(
+        select(ItemPhoto).where(ItemPhoto.id == photo_id, ItemPhoto.item_id == item.id)
+    )
+    if photo is None:
+        abort(404)
+    return photo
+
+
+@bp.post("/items/<int:item_id>/photos/<int:photo_id>/move")
+@shop_required
+def move_photo(item_id: int, photo_id: int):
+    """Up, down, or to the front: the first photo is the cover shoppers see."""
+    photo = _photo_or_404(item_id, photo_id)
+    direction = request.form.get("direction")
+    if direction not in ("up", "down", "cover"):
+        abort(400)
+    if catalog.move_photo(photo, direction):
+        db.session.commit()
+        flash(_("Photos rearranged."), "success")
+    return redirect(url_for(".edit_item", item_id=item_id) + "#photos")
+
+
+@bp.post("/items/<int:item_id>/photos/<int:photo_id>/remove")
+@shop_required
+def remove_photo(item_id: int, photo_id: int):
+    photo = _photo_or_404(item_id, photo_id)
+    catalog.remove_photo(photo)
+    db.session.commit()
+    flash(_("Photo removed."), "success")
+    return redirect(url_for(".edit_item", item_id=item_id) + "#photos")

@@ -1,0 +1,225 @@
+"""CSV files people open in a spreadsheet: order history, catalog, and Meta's catalog feed.
+
+Every text cell comes from a merchant or a shopper, so a name like ``=HYPERLINK(...)``
+must never run as a formula when the merchant opens the file: cells starting with
+``= + - @``, a tab or a carriage return get a leading apostrophe (OWASP's advice).
+Numbers we write ourselves are left alone. Amounts are plain decimals (``12.50``),
+never floats and never in a locale's format, so a spreadsheet reads them as numbers.
+
+Rows are produced lazily and the text comes out in chunks, so rows loaded in batches
+are never all held as objects. Nothing here knows about requests: URLs come in as
+functions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+
+from flask_babel import gettext as _
+
+from .models import Availability, Image, Item, Order, Shop
+from .money import format_plain, to_decimal
+from .order_status import status_label
+
+BOM = "\ufeff"  # Excel needs it to read UTF-8 (accents, emoji) as UTF-8
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_CHUNK = 64 * 1024
+
+Cell = str | int | Decimal | None
+
+
+def neutralise(value: Cell) -> str:
+    """The cell as text a spreadsheet shows but never evaluates."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    return str(value)
+
+
+def write_csv(header: Iterable[str], rows: Iterable[Iterable[Cell]], *, bom: bool) -> Iterator[str]:
+    """Yield the CSV text in chunks: header first, every cell neutralised, CRLF line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    if bom:
+        buffer.write(BOM)
+    writer.writerow([neutralise(cell) for cell in header])
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+        if buffer.tell() >= _CHUNK:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+# -- Order history (merchant download) -------------------------------------------------
+
+
+def order_header() -> list[str]:
+    return [
+        _("Order number"),
+        _("Date (UTC)"),
+        _("Status"),
+        _("Customer"),
+        _("Address"),
+        _("Notes"),
+        _("Shipping"),
+        _("Shipping price"),
+        _("Item"),
+        _("Code"),
+        _("Quantity"),
+        _("Unit price"),
+        _("Line total"),
+        _("Order total"),
+        _("Currency"),
+    ]
+
+
+def order_rows(orders: Iterable[Order]) -> Iterator[list[Cell]]:
+    """One row per order line; the order's own columns repeat on each of its lines."""
+    for order in orders:
+        currency = order.currency
+        head: list[Cell] = [
+            order.number,
+            order.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            status_label(order.status),
+            order.customer_name,
+            order.customer_address,
+            order.customer_notes,
+            order.shipping_name,
+            to_decimal(order.shipping_price_minor, currency) if order.shipping_name else None,
+        ]
+        tail: list[Cell] = [to_decimal(order.total_minor, currency), currency]
+        if not order.lines:  # never expected, but an order must not vanish from the file
+            yield [*head, None, None, None, None, None, *tail]
+        for line in order.lines:
+            yield [
+                *head,
+                line.name,
+                line.code,
+                line.quantity,
+                to_decimal(line.unit_price_minor, currency),
+                to_decimal(line.line_total_minor, currency),
+                *tail,
+            ]
+
+
+# -- Catalog (merchant download) --------------------------------------------------------
+
+
+def _availability_label(availability: Availability) -> str:
+    return {
+        Availability.AVAILABLE: _("Available"),
+        Availability.SOLD_OUT: _("Sold out"),
+        Availability.HIDDEN: _("Hidden"),
+    }[availability]
+
+
+def catalog_header() -> list[str]:
+    return [
+        _("ID"),
+        _("Category"),
+        _("Name"),
+        _("Code"),
+        _("Description"),
+        _("Price"),
+        _("Compare-at price"),
+        _("Availability"),
+        _("Service"),
+        _("Photos"),
+        _("Currency"),
+    ]
+
+
+def catalog_rows(
+    shop: Shop, items: Iterable[Item], photo_url: Callable[[Image], str]
+) -> Iterator[list[Cell]]:
+    """Every item, hidden ones included (it is the merchant's own copy of the catalog)."""
+    currency = shop.currency
+    for item in items:
+        yield [
+            item.id,
+            item.category.name if item.category else "",
+            item.name,
+            item.code,
+            item.description,
+            to_decimal(item.price_minor, currency),
+            to_decimal(item.compare_at_minor, currency)
+            if item.compare_at_minor is not None
+            else None,
+            _availability_label(item.availability),
+            _("yes") if item.is_service else _("no"),
+            ",".join(photo_url(photo.image) for photo in item.photos),
+            currency,
+        ]
+
+
+# -- Meta Commerce Manager data feed ------------------------------------------------------
+
+FEED_COLUMNS = (
+    "id",
+    "title",
+    "description",
+    "availability",
+    "condition",
+    "price",
+    "link",
+    "image_link",
+    "brand",
+    "additional_image_link",
+    "sale_price",
+)
+_FEED_AVAILABILITY = {
+    Availability.AVAILABLE: "in stock",
+    Availability.SOLD_OUT: "out of stock",
+}
+
+
+def feed_rows(
+    shop: Shop,
+    items: Iterable[Item],
+    *,
+    product_url: Callable[[Item], str],
+    image_url: Callable[[Image], str],
+    fallback_image_url: str | None,
+) -> Iterator[list[Cell]]:
+    """Rows in Meta's format (columns FEED_COLUMNS), for items a shopper can see.
+
+    Hidden items are left out. Meta refuses a product without image_link, so an item
+    without photos shows the shop's link-preview picture instead (made from its logo),
+    and is left out only when the shop has no such picture either: better a product
+    with the shop's picture than a product missing from the Facebook/Instagram shop.
+    A compare-at price above the price is what Meta calls price, and the price is the
+    sale_price, so both show as a sale there. While the shop is paused nothing can be
+    ordered, so every item is out of stock (pausing bumps the catalog version, so
+    Meta's next fetch sees it).
+    """
+    for item in items:
+        availability = _FEED_AVAILABILITY.get(item.availability)
+        if availability is None:
+            continue
+        if shop.paused:
+            availability = _FEED_AVAILABILITY[Availability.SOLD_OUT]
+        images = [image_url(photo.image) for photo in item.photos]
+        cover = images[0] if images else fallback_image_url
+        if not cover:
+            continue
+        on_sale = item.compare_at_minor is not None and item.compare_at_minor > item.price_minor
+        price = item.compare_at_minor if on_sale else item.price_minor
+        yield [
+            str(item.id),
+            item.name[:200],
+            (item.description.strip() or item.name)[:9999],
+            availability,
+            "new",
+            format_plain(price, shop.currency),
+            product_url(item),
+            cover,
+            shop.name[:100],
+            ",".join(images[1:21]),
+            format_plain(item.price_minor, shop.currency) if on_sale else "",
+        ]

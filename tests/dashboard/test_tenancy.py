@@ -1,0 +1,217 @@
+"""Every dashboard URL that takes an id answers 404 for another merchant's object.
+
+The routes are read from the app's URL map, so a route added later is checked too.
+A route with an argument this file does not know fails loudly: add the argument to
+KINDS (and, for a new kind of object, to `objects_of`).
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from shop.extensions import db
+from shop.models import (
+    Category,
+    Image,
+    Item,
+    ItemPhoto,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusChange,
+    ShippingMethod,
+    Shop,
+)
+from tests import factories
+
+# URL argument name -> the kind of object its id names.
+KINDS = {
+    "item_id": "item",
+    "category_id": "category",
+    "photo_id": "photo",
+    "image_id": "image",
+    "method_id": "shipping",
+    "shipping_id": "shipping",
+    "shipping_method_id": "shipping",
+    "order_id": "order",
+    "order_number": "order_number",
+    "shop_id": "shop",
+}
+
+
+# What a POST carries: every form field a dashboard view might read, aimed at the victim.
+def attack_form(victim: dict) -> dict:
+    return {
+        "name": "Hacked",
+        "description": "Hacked",
+        "price": "1",
+        "price_minor": "1",
+        "compare_at": "",
+        "code": "HACK",
+        "availability": "hidden",
+        "direction": "up",
+        "action": "delete",
+        "confirmed": "yes",
+        "status": "cancelled",
+        "category": str(victim["category"]),
+        "move_items_to": str(victim["category"]),
+        "item_ids": str(victim["item"]),
+        "shop_id": str(victim["shop"]),
+        "needs_address": "y",
+        "active": "",
+        "next": "/dashboard",
+    }
+
+
+def objects_of(shop: Shop, order_number: int) -> dict:
+    """One object of every kind, in `shop`."""
+    category = factories.make_category(shop, "Categoría")
+    item = factories.make_item(shop, category, name="Producto")
+    image = Image(shop_id=shop.id, key="a" * 64, width=10, height=10, widths=[320])
+    photo = ItemPhoto(image=image)
+    item.photos.append(photo)
+    method = factories.make_shipping(shop)
+    order = Order(
+        shop_id=shop.id,
+        number=order_number,
+        token=f"token-{shop.id}".ljust(43, "x"),
+        idempotency_key=f"key-{shop.id}",
+        currency=shop.currency,
+        language=shop.language,
+        customer_name="Ana",
+        subtotal_minor=2000,
+        total_minor=2000,
+        lines=[
+            OrderLine(
+                item_id=item.id,
+                name="Producto",
+                unit_price_minor=2000,
+                quantity=1,
+                line_total_minor=2000,
+            )
+        ],
+        status_changes=[OrderStatusChange(status=OrderStatus.NEW)],
+    )
+    db.session.add_all([image, order])
+    db.session.flush()
+    return {
+        "shop": shop.id,
+        "category": category.id,
+        "item": item.id,
+        "image": image.id,
+        "photo": photo.id,
+        "shipping": method.id,
+        "order": order.id,
+        "order_number": order.number,
+    }
+
+
+def snapshot(shop_id: int) -> dict:
+    """Every row that belongs to the shop, column by column."""
+
+    def rows(model, *where):
+        found = db.session.scalars(select(model).where(*where).order_by(model.id)).all()
+        return [{c.key: getattr(row, c.key) for c in model.__table__.columns} for row in found]
+
+    item_ids = select(Item.id).where(Item.shop_id == shop_id)
+    order_ids = select(Order.id).where(Order.shop_id == shop_id)
+    db.session.expire_all()
+    return {
+        "shop": rows(Shop, Shop.id == shop_id),
+        "category": rows(Category, Category.shop_id == shop_id),
+        "item": rows(Item, Item.shop_id == shop_id),
+        "photo": rows(ItemPhoto, ItemPhoto.item_id.in_(item_ids)),
+        "image": rows(Image, Image.shop_id == shop_id),
+        "shipping": rows(ShippingMethod, ShippingMethod.shop_id == shop_id),
+        "order": rows(Order, Order.shop_id == shop_id),
+        "line": rows(OrderLine, OrderLine.order_id.in_(order_ids)),
+        "status": rows(OrderStatusChange, OrderStatusChange.order_id.in_(order_ids)),
+    }
+
+
+def dashboard_rules_with_ids(app) -> list:
+    return sorted(
+        (r for r in app.url_map.iter_rules() if r.rule.startswith("/dashboard") and r.arguments),
+        key=lambda r: r.rule,
+    )
+
+
+def test_every_id_argument_of_the_dashboard_is_known(app):
+    unknown = {
+        f"{rule.rule} <{name}>"
+        for rule in dashboard_rules_with_ids(app)
+        for name in rule.arguments
+        if name not in KINDS
+    }
+    assert not unknown, (
+        "Dashboard routes with arguments this test cannot fill; add them to KINDS in "
+        f"tests/dashboard/test_tenancy.py: {sorted(unknown)}"
+    )
+
+
+def test_the_walk_covers_the_catalog_routes(app):
+    endpoints = {rule.endpoint for rule in dashboard_rules_with_ids(app)}
+    assert {"dashboard.edit_item", "dashboard.delete_category", "dashboard.move_photo"} <= endpoints
+
+
+@pytest.fixture
+def two_merchants(app, merchant):
+    """The signed-in merchant's objects and a second merchant's (the victim)."""
+    with app.app_context():
+        mine = objects_of(db.session.get(Shop, merchant[1]), order_number=1)
+        victim = objects_of(factories.make_shop(factories.make_user("Eva")), order_number=7)
+        db.session.commit()
+    assert all(mine[kind] != victim[kind] for kind in mine)
+    return mine, victim
+
+
+def urls_to_try(rule, mine: dict, victim: dict) -> list[str]:
+    """All ids the victim's; then each id the victim's in turn, the others the merchant's own.
+
+    The mixed URLs catch a view that checks the item but not the photo under it.
+    """
+    names = sorted(rule.arguments)
+    if any(name not in KINDS for name in names):
+        pytest.fail(f"{rule.rule}: unknown argument; extend KINDS in this test")
+    combos = [dict.fromkeys(names, "victim")]
+    if len(names) > 1:
+        combos += [{n: ("victim" if n == target else "mine") for n in names} for target in names]
+    urls = []
+    for combo in combos:
+        values = {
+            name: (victim if whose == "victim" else mine)[KINDS[name]]
+            for name, whose in combo.items()
+        }
+        urls.append(rule.build(values, append_unknown=False)[1])
+    return urls
+
+
+def test_another_merchants_ids_are_not_found_anywhere(app, client, two_merchants):
+    mine, victim = two_merchants
+    with app.app_context():
+        before = snapshot(victim["shop"])
+    answers = {}
+    for rule in dashboard_rules_with_ids(app):
+        for url in urls_to_try(rule, mine, victim):
+            for method in ("GET", "POST"):
+                if method == "GET":
+                    response = client.get(url)
+                else:
+                    response = client.post(url, data=attack_form(victim))
+                allowed = {404} if method in rule.methods else {404, 405}
+                if response.status_code not in allowed:
+                    answers[f"{method} {url}"] = response.status_code
+    assert answers == {}, "These answered something other than 404 for another merchant's ids"
+    with app.app_context():
+        assert snapshot(victim["shop"]) == before
+
+
+def test_the_victims_objects_would_be_found_by_their_owner(app, client, sign_in_as, two_merchants):
+    """Guards the test above: the ids it uses are real, so 404 means refused, not missing."""
+    _, victim = two_merchants
+    with app.app_context():
+        owner_id = db.session.get(Shop, victim["shop"]).owner_id
+    sign_in_as(client, owner_id)
+    assert client.get(f"/dashboard/items/{victim['item']}/edit").status_code == 200
+    assert client.get(f"/dashboard/categories/{victim['category']}/edit").status_code == 200
