@@ -2,7 +2,6 @@
 
 import sqlite3
 
-from authlib.integrations.flask_client import OAuth
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -29,7 +28,6 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
-oauth = OAuth()
 csrf = CSRFProtect()
 babel = Babel()
 

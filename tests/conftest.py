@@ -60,6 +60,8 @@ def _test_config(database_url: str, media_dir) -> dict:
         "SERVER_NAME": None,
         "GOOGLE_CLIENT_ID": "vitrina-test-client",
         "GOOGLE_CLIENT_SECRET": "vitrina-test-secret",
+        # Nothing listens here: a test that reaches /login by accident gets a refused connection.
+        "OIDC_DISCOVERY_URL": "http://127.0.0.1:9/.well-known/openid-configuration",
     }
 
 

@@ -1,8 +1,9 @@
-"""Server-side sign-in sessions.
+"""Who signed in, and their server-side sessions.
 
-The cookie carries only a random token; the row behind it is the session. Signing
-out deletes the row, so a copied cookie stops working at once, and sessions end
-after an idle period and an absolute lifetime whatever the browser keeps.
+A merchant is found by the provider's (issuer, subject) pair, never by e-mail. The
+cookie carries only a random token; the row behind it is the session. Signing out
+deletes the row, so a copied cookie stops working at once, and sessions end after an
+idle period and an absolute lifetime whatever the browser keeps.
 """
 
 from __future__ import annotations
@@ -10,12 +11,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import AuthSession, User, utcnow
+
+if TYPE_CHECKING:
+    from .oidc import Identity
 
 # Refresh last_seen_at at most this often, so reading pages does not write every time.
 TOUCH_INTERVAL = timedelta(minutes=5)
@@ -23,6 +29,36 @@ TOUCH_INTERVAL = timedelta(minutes=5)
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def user_for_identity(identity: Identity) -> User:
+    """The merchant with this (issuer, subject), created on first sign-in (flushes, no commit).
+
+    The e-mail and name are refreshed on every sign-in: they can change at the
+    provider, the identity cannot.
+    """
+    user = _user_by_identity(identity)
+    if user is None:
+        try:
+            with db.session.begin_nested():
+                user = User(oidc_issuer=identity.issuer, oidc_subject=identity.subject)
+                db.session.add(user)
+        except IntegrityError:  # the same person finished signing in twice at once
+            user = _user_by_identity(identity)
+            assert user is not None
+    user.email = identity.email
+    user.name = identity.name
+    user.last_sign_in_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def _user_by_identity(identity: Identity) -> User | None:
+    return db.session.scalar(
+        select(User).where(
+            User.oidc_issuer == identity.issuer, User.oidc_subject == identity.subject
+        )
+    )
 
 
 def start_session(user: User) -> str:

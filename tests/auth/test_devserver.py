@@ -1,0 +1,136 @@
+"""`flask --app shop dev`: a local provider people can really sign in with, never in production."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from shop import devserver
+from shop.extensions import db
+from shop.models import Shop, User
+from tests.auth.conftest import start_login
+
+
+@pytest.fixture
+def local_provider():
+    provider = devserver.start_local_provider(port=0)  # never take 9400 from a running `make run`
+    yield provider
+    provider.stop()
+
+
+def test_dev_refuses_a_production_configuration(make_app):
+    app = make_app(ENV_NAME="production")
+    before = dict(app.config)
+
+    result = app.test_cli_runner().invoke(args=["dev", "--port", "0"])
+
+    assert result.exit_code != 0
+    assert "production" in result.output
+    assert app.config["LOCAL_SIGNIN"] is False
+    assert app.config["OIDC_DISCOVERY_URL"] == before["OIDC_DISCOVERY_URL"]
+
+
+def test_the_local_provider_cannot_be_wired_into_production(make_app, local_provider):
+    app = make_app(ENV_NAME="production")
+
+    with pytest.raises(devserver.click.ClickException):
+        devserver.use_local_provider(app, local_provider.issuer)
+
+    assert app.config["LOCAL_SIGNIN"] is False
+
+
+def test_local_provider_is_wired_into_the_config(app, local_provider):
+    devserver.use_local_provider(app, local_provider.issuer)
+
+    assert local_provider.issuer.startswith("http://127.0.0.1:")
+    assert app.config["OIDC_DISCOVERY_URL"] == (
+        f"{local_provider.issuer}/.well-known/openid-configuration"
+    )
+    assert app.config["LOCAL_SIGNIN"] is True
+    discovery = requests.get(app.config["OIDC_DISCOVERY_URL"], timeout=5).json()
+    assert discovery["issuer"] == local_provider.issuer
+
+
+@pytest.mark.parametrize(
+    ("typed", "email"),
+    [("maria", "maria@example.com"), ("luis@example.org", "luis@example.org")],
+)
+def test_anyone_typed_into_the_local_form_gets_in(app, client, local_provider, typed, email):
+    devserver.use_local_provider(app, local_provider.issuer)
+
+    authorize = start_login(client)
+    assert authorize.startswith(f"{local_provider.issuer}/oauth2/authorize")
+    answer = requests.post(authorize, data={"sub": typed}, allow_redirects=False, timeout=5)
+    response = client.get(answer.headers["location"])
+
+    assert response.location == "/dashboard"
+    with app.app_context():
+        user = db.session.scalar(select(User))
+    assert (user.oidc_issuer, user.oidc_subject, user.email) == (
+        local_provider.issuer,
+        typed,
+        email,
+    )
+
+
+def test_the_demo_button_signs_in_the_demo_owner(app, client, local_provider):
+    devserver.use_local_provider(app, local_provider.issuer)
+    form = requests.get(start_login(client), timeout=5).text
+    assert 'value="demo"' in form  # the one-click button on the provider's page
+
+    authorize = start_login(client)
+    answer = requests.post(authorize, data={"sub": "demo"}, allow_redirects=False, timeout=5)
+    client.get(answer.headers["location"])
+
+    with app.app_context():
+        user = db.session.scalar(select(User))
+    assert (user.oidc_issuer, user.oidc_subject) == (local_provider.issuer, "demo")
+
+
+def test_dev_migrates_seeds_the_demo_and_serves_with_local_sign_in(app, monkeypatch):
+    """The whole command, with the real HTTP server; only the endless wait is replaced."""
+    seen = {}
+
+    def serve_briefly(server):
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            seen.update(_sign_in_over_http(f"http://127.0.0.1:{server.server_port}"))
+        finally:
+            server.shutdown()
+            thread.join(timeout=5)
+
+    monkeypatch.setattr(devserver, "serve", serve_briefly)
+
+    result = app.test_cli_runner().invoke(args=["dev", "--port", "0"])
+
+    assert result.exit_code == 0, result.output
+    assert "/s/demo" in result.output
+    assert seen["dashboard_status"] == 200
+    with app.app_context():
+        demo = db.session.scalar(select(Shop).where(Shop.slug == "demo"))
+        assert demo is not None
+        assert demo.owner.oidc_subject == "demo"
+        assert seen["issuer"] == demo.owner.oidc_issuer
+    # The provider stopped with the command.
+    with pytest.raises(requests.ConnectionError):
+        requests.get(seen["issuer"], timeout=2)
+
+
+def _sign_in_over_http(app_url: str) -> dict:
+    """What a person does after `make run`: sign in as demo and open the dashboard."""
+    browser = requests.Session()
+    login = browser.get(f"{app_url}/login", allow_redirects=False, timeout=5)
+    authorize = login.headers["location"]
+    answer = browser.post(authorize, data={"sub": "demo"}, allow_redirects=False, timeout=5)
+    callback = browser.get(answer.headers["location"], allow_redirects=False, timeout=5)
+    assert callback.headers["location"] == "/dashboard"
+    dashboard = browser.get(f"{app_url}/dashboard", allow_redirects=False, timeout=5)
+    assert browser.get(f"{app_url}/s/demo", timeout=5).status_code == 200
+    return {
+        "dashboard_status": dashboard.status_code,
+        "issuer": authorize.split("/oauth2/")[0],
+    }
