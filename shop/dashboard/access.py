@@ -18,6 +18,8 @@ from ..extensions import db
 from ..models import Shop
 
 T = TypeVar("T")
+# Ids beyond a 32-bit integer cannot exist; PostgreSQL would refuse to compare them.
+MAX_ID = 2**31 - 1
 
 
 def current_shop() -> Shop | None:
@@ -38,6 +40,8 @@ def select_shop(shop: Shop) -> None:
 
 
 def owned_shop_or_404(shop_id: int) -> Shop:
+    if not 0 < shop_id <= MAX_ID:
+        abort(404)
     shop = db.session.scalar(
         select(Shop).where(Shop.id == shop_id, Shop.owner_id == current_user.id)
     )
@@ -49,7 +53,7 @@ def owned_shop_or_404(shop_id: int) -> Shop:
 def owned_or_404(model: type[T], object_id: int) -> T:
     """Load a row of the current shop by id, or 404 (another shop's ids included)."""
     shop = current_shop()
-    if shop is None:
+    if shop is None or not 0 < object_id <= MAX_ID:
         abort(404)
     obj = db.session.scalar(
         select(model).where(model.id == object_id, model.shop_id == shop.id)  # type: ignore[attr-defined]

@@ -1,0 +1,245 @@
+"""Forms for setting up a shop, its settings and its shipping methods.
+
+Fields check their own input; checks that need the rules or the database call
+shop.shops, shop.slugs and shop.phones, so the form and the rules never disagree.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from babel.core import Locale
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from ..i18n import LANGUAGE_NAMES, LANGUAGES, money_locale
+from ..models import Shop, User
+from ..money import AmountError, parse_amount
+from ..phones import PhoneError, country_choices, parse_whatsapp, sort_key
+from ..shipping import MAX_NAME as MAX_METHOD_NAME
+from ..shops import (
+    MAX_DESCRIPTION,
+    MAX_NAME,
+    MAX_PAUSE_MESSAGE,
+    clean_line,
+    clean_text,
+    currency_codes,
+    recent_twin,
+)
+from ..slugs import (
+    SLUG_MAX,
+    SlugError,
+    check_slug,
+    is_old_slug_of,
+    normalize_slug,
+    slug_available,
+    slug_from_text,
+    suggest_slug,
+    taken_message,
+)
+
+MAX_LOGO_BYTES = 10 * 1024 * 1024
+
+
+def _max_chars(limit: int) -> Length:
+    return Length(max=limit, message=_l("At most %(max)d characters, please."))
+
+
+class ShopForm(FlaskForm):
+    """The fields a shop is set up with; every one can be changed later in settings."""
+
+    name = StringField(
+        _l("Shop name"),
+        filters=[clean_line],
+        validators=[DataRequired(_l("Give your shop a name.")), _max_chars(MAX_NAME)],
+        render_kw={"maxlength": MAX_NAME, "autocomplete": "organization"},
+    )
+    description = TextAreaField(
+        _l("Short description"),
+        filters=[clean_text],
+        validators=[_max_chars(MAX_DESCRIPTION)],
+        render_kw={"maxlength": MAX_DESCRIPTION, "rows": 3},
+    )
+    slug = StringField(
+        _l("Shop link"),
+        filters=[normalize_slug],
+        render_kw={
+            "maxlength": SLUG_MAX,
+            "autocapitalize": "none",
+            "autocomplete": "off",
+            "spellcheck": "false",
+        },
+    )
+    logo = FileField(
+        _l("Logo (optional)"),
+        render_kw={"accept": "image/*", "data-max-bytes": MAX_LOGO_BYTES},
+    )
+    country = SelectField(_l("Country"))
+    phone = StringField(
+        _l("Number"),
+        filters=[lambda value: (value or "").strip()],
+        render_kw={"type": "tel", "autocomplete": "tel-national", "maxlength": 30},
+    )
+    currency = SelectField(_l("Currency"))
+    language = SelectField(_l("Shop language"))
+
+    def __init__(self, *args, owner: User, shop: Shop | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.shop = shop
+        self.country.choices = [
+            SelectChoice(code, label, attrs) for code, label, attrs in country_choices()
+        ]
+        self.currency.choices = [
+            SelectChoice(code, label) for code, label in currency_choices(str(get_locale() or "en"))
+        ]
+        self.language.choices = [SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
+        if shop is not None and shop.logo_id is not None:
+            self.logo.label.text = _("Replace the logo")
+        self.whatsapp: str | None = None  # E.164, once the phone field is valid
+        self.twin: Shop | None = None  # set when this is a double-submitted set-up
+
+    def validate_phone(self, field) -> None:
+        try:
+            self.whatsapp = parse_whatsapp(self.country.data or "", field.data)
+        except PhoneError as error:
+            raise ValidationError(str(error)) from None
+
+    def validate_slug(self, field) -> None:
+        name = self.name.data or ""
+        if not field.data:
+            derived = slug_from_text(name)
+            if not derived:
+                raise ValidationError(
+                    _("Your shop's name has no letters a link can use. Type a link, e.g. my-shop.")
+                )
+            field.data = derived
+            try:
+                self._check_new_slug(derived, name)
+            except ValidationError:
+                # The merchant typed nothing: offer the free variant ready to send again.
+                field.data = suggest_slug(name, self.shop) or derived
+                raise
+            return
+        self._check_new_slug(field.data, name)
+
+    def _check_new_slug(self, slug: str, name: str) -> None:
+        shop = self.shop
+        if shop is not None and slug == shop.slug:
+            return
+        try:
+            check_slug(slug, allow_reserved=True)
+            if shop is not None and is_old_slug_of(slug, shop):
+                return  # one of its old links: always allowed back
+            check_slug(slug)
+        except SlugError as error:
+            raise ValidationError(str(error)) from None
+        if slug_available(slug, shop):
+            return
+        if shop is None:
+            self.twin = recent_twin(self.owner, name, slug)
+            if self.twin is not None:
+                return
+        raise ValidationError(taken_message(slug, name, shop))
+
+    def shop_values(self) -> dict:
+        """The checked values, as shop.shops.create_shop and update_shop take them."""
+        return {
+            "name": self.name.data,
+            "description": self.description.data or "",
+            "whatsapp": self.whatsapp,
+            "currency": self.currency.data,
+            "language": self.language.data,
+        }
+
+
+class SetupForm(ShopForm):
+    """Set-up: the first shop after the first sign-in, or another one later."""
+
+
+class SettingsForm(ShopForm):
+    remove_logo = BooleanField(_l("Remove the logo"))
+    paused = BooleanField(_l("Pause the shop: shoppers see the message below and cannot order"))
+    pause_message = TextAreaField(
+        _l("Message for shoppers while paused"),
+        filters=[clean_text],
+        validators=[_max_chars(MAX_PAUSE_MESSAGE)],
+        render_kw={"maxlength": MAX_PAUSE_MESSAGE, "rows": 2},
+    )
+
+    def shop_values(self) -> dict:
+        return super().shop_values() | {
+            "paused": self.paused.data,
+            "pause_message": self.pause_message.data or "",
+        }
+
+
+@lru_cache(maxsize=16)
+def _currency_choices(locale: str) -> tuple[tuple[str, str], ...]:
+    names = Locale.parse(locale).currencies
+    rows = []
+    for code in currency_codes():
+        name = names.get(code, code)
+        rows.append((code, f"{name[:1].upper()}{name[1:]} ({code})"))
+    rows.sort(key=lambda row: sort_key(row[1]))
+    return tuple(rows)
+
+
+def currency_choices(locale: str) -> list[tuple[str, str]]:
+    """``("EUR", "Euro (EUR)")`` for every currency in use today, by localized name."""
+    return list(_currency_choices(locale))
+
+
+# -- Shipping ---------------------------------------------------------------------
+
+
+class ShippingForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        filters=[clean_line],
+        validators=[
+            DataRequired(_l("Give the method a name, e.g. Home delivery.")),
+            _max_chars(MAX_METHOD_NAME),
+        ],
+        render_kw={"maxlength": MAX_METHOD_NAME},
+    )
+    price = StringField(
+        _l("Price"),
+        render_kw={"inputmode": "decimal", "maxlength": 30, "autocomplete": "off"},
+    )
+    kind = RadioField(
+        _l("Type"),
+        choices=[
+            SelectChoice("delivery", _l("Delivery: the shopper gives an address")),
+            SelectChoice("pickup", _l("Pickup: no address needed")),
+        ],
+        default="delivery",
+    )
+    active = BooleanField(_l("Offer it to shoppers"), default=True)
+
+    def __init__(self, *args, shop: Shop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shop = shop
+        self.price_minor: int | None = None
+
+    def validate_price(self, field) -> None:
+        try:
+            self.price_minor = parse_amount(
+                field.data or "", self.shop.currency, money_locale(self.shop)
+            )
+        except AmountError as error:
+            raise ValidationError(str(error)) from None
+
+    def method_values(self) -> dict:
+        return {
+            "name": self.name.data,
+            "price_minor": self.price_minor,
+            "needs_address": self.kind.data == "delivery",
+            "active": self.active.data,
+        }

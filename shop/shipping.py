@@ -1,0 +1,122 @@
+"""Shipping method rules: what delivery or pickup costs, in the order shoppers see them.
+
+Functions add and flush, never commit. Orders keep a snapshot of the method's name
+and price, so editing or deleting a method never changes an order already placed.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from .catalog import touch_catalog
+from .extensions import db
+from .models import ShippingMethod, Shop
+from .money import MAX_MINOR_UNITS
+from .shops import clean_line
+
+MAX_NAME = 80
+MAX_METHODS = 50
+
+
+class ShippingError(ValueError):
+    """A shipping change that breaks a rule; the message is for the merchant."""
+
+
+def create_method(
+    shop: Shop, *, name: str, price_minor: int, needs_address: bool, active: bool = True
+) -> ShippingMethod:
+    """Add a method at the end of the shop's list."""
+    count, last = db.session.execute(
+        select(func.count(), func.max(ShippingMethod.position)).where(
+            ShippingMethod.shop_id == shop.id
+        )
+    ).one()
+    if count >= MAX_METHODS:
+        raise ShippingError(_("A shop can have at most %(max)d shipping methods.", max=MAX_METHODS))
+    method = ShippingMethod(
+        shop=shop,
+        name=_checked_name(name),
+        price_minor=_checked_price(price_minor),
+        needs_address=bool(needs_address),
+        active=bool(active),
+        position=(last if last is not None else -1) + 1,
+    )
+    db.session.add(method)
+    touch_catalog(shop)
+    db.session.flush()
+    return method
+
+
+def update_method(
+    method: ShippingMethod, *, name: str, price_minor: int, needs_address: bool, active: bool
+) -> bool:
+    """Change a method; True if anything changed."""
+    values = {
+        "name": _checked_name(name),
+        "price_minor": _checked_price(price_minor),
+        "needs_address": bool(needs_address),
+        "active": bool(active),
+    }
+    changed = False
+    for field, value in values.items():
+        if getattr(method, field) != value:
+            setattr(method, field, value)
+            changed = True
+    if changed:
+        touch_catalog(method.shop)
+        db.session.flush()
+    return changed
+
+
+def set_active(method: ShippingMethod, active: bool) -> None:
+    """Offer the method to shoppers, or stop offering it without losing it."""
+    if method.active != active:
+        method.active = active
+        touch_catalog(method.shop)
+        db.session.flush()
+
+
+def delete_method(method: ShippingMethod) -> None:
+    shop = method.shop
+    db.session.delete(method)
+    touch_catalog(shop)
+    db.session.flush()
+
+
+def move_method(method: ShippingMethod, step: int) -> bool:
+    """Move a method one place up (step -1) or down (+1); False at either end."""
+    methods = list(
+        db.session.scalars(
+            select(ShippingMethod)
+            .where(ShippingMethod.shop_id == method.shop_id)
+            .order_by(ShippingMethod.position, ShippingMethod.id)
+        )
+    )
+    index = methods.index(method)
+    target = index + (1 if step > 0 else -1)
+    if not 0 <= target < len(methods):
+        return False
+    methods[index], methods[target] = methods[target], methods[index]
+    for position, each in enumerate(methods):
+        each.position = position
+    touch_catalog(method.shop)
+    db.session.flush()
+    return True
+
+
+def _checked_name(name: str) -> str:
+    name = clean_line(name)
+    if not name:
+        raise ShippingError(_("Give the method a name, e.g. Home delivery."))
+    if len(name) > MAX_NAME:
+        raise ShippingError(_("The name can have at most %(max)d characters.", max=MAX_NAME))
+    return name
+
+
+def _checked_price(price_minor: int) -> int:
+    if price_minor < 0:
+        raise ShippingError(_("The amount cannot be negative."))
+    if price_minor > MAX_MINOR_UNITS:
+        raise ShippingError(_("That amount is too large."))
+    return price_minor
