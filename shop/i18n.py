@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import phonenumbers
 from babel.core import Locale, UnknownLocaleError
+from babel.languages import get_official_languages
 from flask import g, request, session
 from flask_babel import get_locale
 
@@ -39,12 +40,20 @@ def use_shop_language(shop) -> None:
 
 @lru_cache(maxsize=512)
 def regional_locale(language: str, whatsapp: str) -> str:
-    """``es`` + a Mexican number -> ``es_MX``, when Babel knows that locale."""
+    """``es`` + a Mexican number -> ``es_MX``, when the language is spoken there officially.
+
+    An English-language shop in Spain keeps plain English conventions (``1,234.50``):
+    the merchant chose English, not Spain's English-as-a-foreign-language locale.
+    """
     try:
         region = phonenumbers.region_code_for_number(phonenumbers.parse(whatsapp))
     except phonenumbers.NumberParseException:
         return language
-    if not region or region == "ZZ":
+    if (
+        not region
+        or region == "ZZ"
+        or language not in get_official_languages(region, de_facto=True)
+    ):
         return language
     candidate = f"{language}_{region}"
     try:

@@ -63,7 +63,11 @@ def parse_whatsapp(region: str, number: str) -> str:
 
 
 def _check(parsed: phonenumbers.PhoneNumber) -> None:
-    country = country_name(phonenumbers.region_code_for_number(parsed) or "")
+    # An invalid number has no region of its own: name the country its code belongs to.
+    region = phonenumbers.region_code_for_number(
+        parsed
+    ) or phonenumbers.region_code_for_country_code(parsed.country_code)
+    country = country_name(region or "")
     reason = phonenumbers.is_possible_number_with_reason(parsed)
     if reason == ValidationResult.TOO_SHORT:
         raise PhoneError(_("That number is too short for %(country)s.", country=country))

@@ -56,6 +56,8 @@ def test_accepts_numbers_from_many_countries_in_e164(region, typed, e164):
         ("ES", "612<script>", "Use only digits"),
         ("ES", "55 1234 5678", "Spain"),  # a Mexican number with Spain chosen
         ("MX", "612 34 56 78", "Mexico"),
+        ("US", "612 345 678", "too short for United States"),  # a Spanish number, US chosen
+        ("US", "+1 612 345", "too short for United States"),
         ("ES", "+999 1234 5678", "country code does not exist"),
         ("ES", "900 123 456", "toll-free"),
         ("ES", "803 123 456", "toll-free or special-rate"),

@@ -1,16 +1,47 @@
-"""Where a stored image's renditions are served from (used by templates and feeds)."""
+"""Where a stored image's renditions are served from (used by templates and feeds).
+
+Every media URL is built by media_url(), the one place that will learn about a CDN
+or object-store base URL (a MEDIA_BASE_URL setting, say) when one comes.
+"""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from ..models import Image
+from .names import preview_name, rendition_name
 
 
-def image_url(image, width: int = 640) -> str:
-    """URL of the WebP rendition closest to `width`."""
-    raise NotImplementedError  # TODO(stub): being built
+def media_url(name: str, external: bool = False) -> str:
+    """URL of a stored file: site-relative (``/media/<name>``) unless `external`."""
+    return url_for("media.serve", name=name, _external=external)
 
 
-def image_srcset(image) -> str:
+def _widths(image: Image) -> list[int]:
+    return sorted(image.widths or [image.width])
+
+
+def image_url(image: Image | None, width: int = 640, *, external: bool = False) -> str:
+    """URL of the WebP rendition closest to `width` (a tie goes to the larger one).
+
+    Never asks for more than the largest rendition that exists. An image of None
+    gives "" so a template can write ``image_url(item.cover)`` for items without photos.
+    """
+    if image is None:
+        return ""
+    best = min(_widths(image), key=lambda w: (abs(w - width), -w))
+    return media_url(rendition_name(image.key, best), external)
+
+
+def image_srcset(image: Image | None) -> str:
     """`srcset` value listing every WebP rendition with its width."""
-    raise NotImplementedError  # TODO(stub): being built
+    if image is None:
+        return ""
+    return ", ".join(f"{media_url(rendition_name(image.key, w))} {w}w" for w in _widths(image))
 
 
-def preview_url(image) -> str:
-    """URL of the JPEG link-preview rendition (og:image)."""
-    raise NotImplementedError  # TODO(stub): being built
+def preview_url(image: Image | None, *, external: bool = False) -> str:
+    """URL of the 1200x630 JPEG link-preview rendition (og:image wants `external`)."""
+    if image is None:
+        return ""
+    return media_url(preview_name(image.key), external)

@@ -16,12 +16,6 @@ from shop.models import AuthSession, User
 from tests import factories
 
 
-@pytest.fixture(scope="module")
-def oidc_server():
-    with devserver.provider_package().run_server_in_thread() as server:
-        yield f"http://localhost:{server.server_port}"
-
-
 @pytest.fixture
 def app(app, oidc_server):
     """The usual test app, signing in against the local provider."""
