@@ -1,5 +1,55 @@
 """The shopper's blueprint: public pages, no sign-in, no cookies."""
 
+from babel.core import Locale
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Blueprint
 
+from ..i18n import money_locale
+from ..money import currency_decimals, format_money
+from .caching import PRIVATE_CACHE, detach_session
+
 bp = Blueprint("storefront", __name__)
+bp.before_request(detach_session)
+
+
+@bp.after_request
+def default_headers(response):
+    """What a view did not mark as cacheable is not stored anywhere."""
+    response.headers.setdefault("Cache-Control", PRIVATE_CACHE)
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
+@bp.context_processor
+def storefront_helpers() -> dict:
+    return {"js_locale": js_locale, "money_format": money_format}
+
+
+def js_locale(shop) -> str:
+    """The shop's locale as a BCP 47 tag (``es-ES``), for the page and og:locale."""
+    return money_locale(shop).replace("_", "-")
+
+
+def money_format(shop) -> dict:
+    """How the cart script writes amounts exactly as Babel does on the server.
+
+    Browsers' Intl data differs from Babel's for some locales (``en-ES``), so the
+    script gets the pieces instead: what comes before and after the digits, the
+    separators, the grouping and the number of decimals. It then works in integer
+    minor units, never floats.
+    """
+    locale = money_locale(shop)
+    zero = format_money(0, shop.currency, locale)
+    digits = [i for i, char in enumerate(zero) if char.isdigit()]
+    pattern = Locale.parse(locale).currency_formats["standard"]
+    primary, secondary = pattern.grouping
+    return {
+        "prefix": zero[: digits[0]],
+        "suffix": zero[digits[-1] + 1 :],
+        "decimal": get_decimal_symbol(locale),
+        "group": get_group_symbol(locale),
+        "primary": primary,
+        "secondary": secondary,
+        "decimals": currency_decimals(shop.currency),
+    }

@@ -1,3 +1,210 @@
-"""TODO(stub): being built."""
+"""Checkout: the cart becomes an order, and the shopper goes on to WhatsApp.
 
-from .blueprint import bp  # noqa: F401
+Why there is no CSRF token here: a token needs a session cookie, and public pages
+carry none so that they can be cached for everyone. Checkout also uses no ambient
+authority: shoppers are anonymous, so a forged request could only place an order
+anyone can place directly. What a token would still stop, another site making its
+visitors' browsers post orders, is stopped by the Origin and Sec-Fetch-Site headers
+every current browser sends (same site only); duplicates are stopped by the
+idempotency key the page sends with each cart.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from itertools import zip_longest
+from urllib.parse import urlsplit
+
+from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from .. import ordering, whatsapp
+from ..errors import render_error
+from ..extensions import csrf, db
+from ..models import Availability, Item, Order, Shop
+from ..ordering import Customer, OrderError, ShopPaused
+from .blueprint import bp
+from .caching import private
+from .loading import shop_or_404, visible_item_or_404
+
+ALLOWED_FETCH_SITES = {"same-origin", "same-site"}
+# A full cart (100 lines) with the longest notes is about 15 KB, even as escaped JSON.
+MAX_CHECKOUT_BYTES = 64 * 1024
+
+
+@dataclass
+class Submission:
+    """What the shopper sent, as sent: checked by shop.ordering, echoed back on errors."""
+
+    lines: list[tuple[object, object]] = field(default_factory=list)
+    shipping: object = None
+    name: str = ""
+    address: str = ""
+    notes: str = ""
+    key: object = None
+
+
+@bp.post("/s/<slug>/checkout")
+@csrf.exempt
+def checkout(slug: str):
+    """Record the order and send the shopper to WhatsApp (JSON for the cart script)."""
+    request.max_content_length = MAX_CHECKOUT_BYTES
+    shop = shop_or_404(slug, redirect_old=False)
+    wants_json = request.is_json
+    if not same_site_request():
+        return _refuse(shop, Submission(), _forbidden(), 403, wants_json)
+    submission = _read_json() if wants_json else _read_form()
+    if submission is None:
+        return _refuse(shop, Submission(), OrderError(_unreadable()), 400, wants_json)
+    try:
+        order = place(shop, submission)
+    except ShopPaused as error:
+        return _refuse(shop, submission, error, 409, wants_json)
+    except OrderError as error:
+        return _refuse(shop, submission, error, 422, wants_json)
+    order_url = url_for("storefront.order_page", token=order.token, _external=True)
+    whatsapp_url = whatsapp.order_link(order, shop, order_url)
+    if wants_json:
+        return private(jsonify(number=order.number, order_url=order_url, whatsapp_url=whatsapp_url))
+    return private(redirect(whatsapp_url, code=303))
+
+
+@bp.get("/s/<slug>/p/<int:item_id>/order")
+def product_checkout(slug: str, item_id: int):
+    """Order one product without JavaScript: a server-rendered checkout form."""
+    shop = shop_or_404(slug)
+    item = visible_item_or_404(shop, item_id)
+    quantity = ordering.whole_number(request.args.get("quantity", "1"))
+    if quantity is None or not 1 <= quantity <= ordering.MAX_QUANTITY:
+        quantity = 1
+    submission = Submission(lines=[(item.id, quantity)])
+    return private(_product_form(shop, item, submission, None))
+
+
+def place(shop: Shop, submission: Submission) -> Order:
+    """Place the order and commit; a key already used returns its order instead.
+
+    Two requests with the same key can race past the first look-up; the unique
+    (shop, key) constraint then refuses the second insert, and we answer with the
+    order that won.
+    """
+    customer = Customer(name=submission.name, address=submission.address, notes=submission.notes)
+    try:
+        order, _created = ordering.checkout(
+            shop,
+            submission.lines,
+            shipping_method_id=submission.shipping,
+            customer=customer,
+            idempotency_key=submission.key,
+        )
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        order = ordering.find_order(shop, ordering.check_idempotency_key(submission.key))
+        if order is None:
+            # Not our key: the catalog changed under us (an item deleted this instant).
+            current_app.logger.warning("Checkout refused by the database: %s", error.orig)
+            raise OrderError(
+                _("The shop changed while you were ordering. Please try again.")
+            ) from None
+    return order
+
+
+def same_site_request() -> bool:
+    """False when a browser tells us another site sent this form or request."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None and fetch_site not in ALLOWED_FETCH_SITES:
+        return False
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        return urlsplit(origin).netloc == request.host
+    return True
+
+
+def _read_json() -> Submission | None:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("lines", []), list):
+        return None
+    lines = [
+        (line.get("item_id"), line.get("quantity")) if isinstance(line, dict) else (None, None)
+        for line in data.get("lines", [])
+    ]
+    return Submission(
+        lines=lines,
+        shipping=data.get("shipping_method_id"),
+        name=_text(data.get("name")),
+        address=_text(data.get("address")),
+        notes=_text(data.get("notes")),
+        key=data.get("idempotency_key"),
+    )
+
+
+def _read_form() -> Submission:
+    form = request.form
+    lines = list(zip_longest(form.getlist("item_id"), form.getlist("quantity")))
+    return Submission(
+        lines=lines,
+        shipping=form.get("shipping_method_id"),
+        name=form.get("name", ""),
+        address=form.get("address", ""),
+        notes=form.get("notes", ""),
+        key=form.get("idempotency_key"),
+    )
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _refuse(shop: Shop, submission: Submission, error: OrderError, status: int, wants_json: bool):
+    """Say what is wrong; nothing was recorded and the shopper's cart is untouched."""
+    if wants_json:
+        body = {"error": error.message, "field": error.field, "item_id": error.item_id}
+        if isinstance(error, ShopPaused):
+            body["paused"] = True
+        return private(jsonify(body)), status
+    item = _single_visible_item(shop, submission)
+    if item is not None:
+        return private(_product_form(shop, item, submission, error)), status
+    return private(render_error(status, _("We could not take this order"), error.message))
+
+
+def _single_visible_item(shop: Shop, submission: Submission) -> Item | None:
+    """The product a no-JavaScript form was ordering, to show its form again."""
+    if len(submission.lines) != 1:
+        return None
+    item_id = ordering.whole_number(submission.lines[0][0])
+    if item_id is None:
+        return None
+    item = db.session.get(Item, item_id)
+    if item is None or item.shop_id != shop.id or item.availability == Availability.HIDDEN:
+        return None
+    return item
+
+
+def _product_form(shop: Shop, item: Item, submission: Submission, error: OrderError | None):
+    # A refused order recorded nothing, so its key can be sent again; a new form gets one.
+    key = submission.key if isinstance(submission.key, str) else ""
+    if error is None or not ordering.IDEMPOTENCY_KEY.fullmatch(key):
+        submission.key = secrets.token_urlsafe(24)
+    methods = [method for method in shop.shipping_methods if method.active]
+    return render_template(
+        "storefront/product_checkout.html",
+        shop=shop,
+        item=item,
+        methods=methods,
+        form=submission,
+        quantity=submission.lines[0][1] if submission.lines else 1,
+        error=error,
+        sold_out=item.availability == Availability.SOLD_OUT,
+    )
+
+
+def _forbidden() -> OrderError:
+    return OrderError(_("This order form was sent from another site. Order from the shop page."))
+
+
+def _unreadable() -> str:
+    return _("Something went wrong sending your order. Reload the page and try again.")

@@ -1,3 +1,46 @@
-"""TODO(stub): being built."""
+"""The order page behind the link in the WhatsApp message: for whoever holds the token.
 
-from .blueprint import bp  # noqa: F401
+It is where a shopper lands when WhatsApp did not open (a desktop, an in-app
+browser), so it repeats the "Open WhatsApp" button. Search engines must not list it,
+no cache may keep it, and the token must not leak to other sites as a referrer.
+"""
+
+from __future__ import annotations
+
+from flask import abort, render_template, url_for
+
+from .. import whatsapp
+from ..i18n import regional_locale, use_shop_language
+from ..money import format_money
+from ..order_status import status_label
+from ..ordering import order_by_token
+from .blueprint import bp
+from .caching import private
+
+
+@bp.get("/o/<token>")
+def order_page(token: str):
+    order = order_by_token(token)
+    if order is None:
+        abort(404)
+    shop = order.shop
+    use_shop_language(order)  # the language the order was placed in
+    order_url = url_for("storefront.order_page", token=order.token, _external=True)
+    locale = regional_locale(order.language, shop.whatsapp)
+
+    def amount(minor: int) -> str:
+        return format_money(minor, order.currency, locale)
+
+    response = private(
+        render_template(
+            "storefront/order.html",
+            shop=shop,
+            order=order,
+            amount=amount,
+            status=status_label(order.status),
+            whatsapp_url=whatsapp.order_link(order, shop, order_url),
+        )
+    )
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,0 +1,188 @@
+// The cart lives in this browser, one per shop (localStorage): no cookies, no server state.
+// This file keeps the cart, the badge on every page and the "Add" buttons; the cart page
+// itself is shop-checkout.js.
+(function () {
+  "use strict";
+  const root = document.getElementById("storefront");
+  if (!root) return;
+  const messages = document.getElementById("shop-messages").dataset;
+  const MAX_LINES = 100;
+  const MAX_QUANTITY = 999;
+  const shopId = root.dataset.shopId;
+  const storageKey = "vitrina:cart:" + shopId;
+  const lastOrderKey = "vitrina:last-order:" + shopId;
+  // How the server (Babel) writes amounts in this shop: see storefront/blueprint.py.
+  const format = JSON.parse(root.dataset.money);
+
+  // A fresh idempotency key: the server records one order per key, whatever the retries.
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  }
+
+  function read() {
+    try {
+      const data = JSON.parse(localStorage.getItem(storageKey));
+      if (data && Array.isArray(data.lines) && typeof data.key === "string") {
+        data.lines = data.lines.filter((line) => Number.isInteger(line.id) && Number.isInteger(line.qty) && line.qty > 0);
+        return data;
+      }
+    } catch (error) {
+      // Unreadable storage: start again with an empty cart.
+    }
+    return { lines: [], key: newKey() };
+  }
+
+  function write(cart) {
+    try {
+      localStorage.setItem(storageKey, JSON.stringify(cart));
+    } catch (error) {
+      // Private mode with no storage: the cart lasts as long as the page.
+    }
+    updateBadge(cart);
+  }
+
+  function clear() {
+    write({ lines: [], key: newKey() });
+  }
+
+  function count(cart) {
+    return cart.lines.reduce((sum, line) => sum + line.qty, 0);
+  }
+
+  function updateBadge(cart) {
+    const total = count(cart || read());
+    document.querySelectorAll("[data-cart-count]").forEach((badge) => {
+      badge.textContent = String(total);
+    });
+  }
+
+  // Add `quantity` of the item described by a button's data-* attributes; an error text or "".
+  function add(data, quantity) {
+    const cart = read();
+    const id = Number(data.itemId);
+    let line = cart.lines.find((candidate) => candidate.id === id);
+    if (!line) {
+      if (cart.lines.length >= MAX_LINES) return messages.cartFull;
+      line = { id: id, qty: 0 };
+      cart.lines.push(line);
+    }
+    line.name = data.name;
+    line.price = Number(data.price);
+    line.service = data.service === "1";
+    line.url = data.url;
+    line.image = data.image || "";
+    if (line.qty + quantity > MAX_QUANTITY) {
+      line.qty = MAX_QUANTITY;
+      write(cart);
+      return messages.maxQuantity;
+    }
+    line.qty += quantity;
+    write(cart);
+    return "";
+  }
+
+  // Minor units to text, in integers only: 123450 -> "1.234,50 €" or "$1,234.50".
+  function money(minor) {
+    const digits = String(Math.abs(Math.trunc(minor))).padStart(format.decimals + 1, "0");
+    let whole = digits.slice(0, digits.length - format.decimals);
+    const fraction = digits.slice(digits.length - format.decimals);
+    const groups = [];
+    let size = format.primary;
+    while (whole.length > size) {
+      groups.unshift(whole.slice(-size));
+      whole = whole.slice(0, -size);
+      size = format.secondary;
+    }
+    groups.unshift(whole);
+    const number = groups.join(format.group) + (format.decimals ? format.decimal + fraction : "");
+    return (minor < 0 ? "-" : "") + format.prefix + number + format.suffix;
+  }
+
+  function saveLastOrder(order) {
+    try {
+      localStorage.setItem(lastOrderKey, JSON.stringify({ ...order, at: Date.now() }));
+    } catch (error) {
+      // Nothing to keep it in; the order page link still works.
+    }
+  }
+
+  function lastOrder() {
+    try {
+      const order = JSON.parse(localStorage.getItem(lastOrderKey));
+      if (order && Date.now() - order.at < 24 * 3600 * 1000) return order;
+    } catch (error) {
+      // Ignore: nothing to show.
+    }
+    return null;
+  }
+
+  function clampQuantity(value) {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 1) return 1;
+    return Math.min(number, MAX_QUANTITY);
+  }
+
+  window.VitrinaCart = { read, write, clear, add, money, messages, saveLastOrder, lastOrder, clampQuantity, MAX_QUANTITY };
+
+  // What only works with JavaScript stays hidden without it.
+  document.querySelectorAll("[data-cart-link], [data-add], [data-add-to-cart], [data-step]").forEach((element) => {
+    element.hidden = false;
+  });
+  updateBadge();
+  // Another tab changed the cart: keep this page's badge right.
+  window.addEventListener("storage", (event) => {
+    if (event.key === storageKey) updateBadge();
+  });
+  window.addEventListener("pageshow", () => updateBadge());
+
+  document.addEventListener("click", (event) => {
+    const addButton = event.target.closest("[data-add]");
+    if (addButton) {
+      const problem = add(addButton.dataset, 1);
+      flash(addButton, problem || "✓");
+      return;
+    }
+    const step = event.target.closest("[data-step]");
+    if (step) {
+      const input = step.parentElement.querySelector("input[type=number]");
+      input.value = String(clampQuantity(Number(input.value) + Number(step.dataset.step)));
+    }
+  });
+
+  function flash(button, text) {
+    const label = Array.from(button.childNodes);
+    button.textContent = text;
+    button.disabled = true;
+    setTimeout(() => {
+      button.replaceChildren(...label);
+      button.disabled = false;
+    }, 1200);
+  }
+
+  // Product page: "Add to cart" keeps the shopper here; "Order just this" submits the form.
+  const productForm = document.querySelector("[data-product-form]");
+  if (productForm) {
+    productForm.addEventListener("submit", (event) => {
+      const submitter = event.submitter;
+      if (!submitter || !submitter.hasAttribute("data-add-to-cart")) return;
+      event.preventDefault();
+      const input = productForm.querySelector("input[name=quantity]");
+      const quantity = clampQuantity(input.value);
+      input.value = String(quantity);
+      const problem = add(submitter.dataset, quantity);
+      const status = productForm.querySelector("[data-cart-status]");
+      status.textContent = problem || messages.added + " ";
+      if (!problem) {
+        const link = document.createElement("a");
+        link.href = document.querySelector("[data-cart-link]").href;
+        link.textContent = messages.viewCart;
+        status.append(link);
+      }
+    });
+  }
+})();

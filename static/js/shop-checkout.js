@@ -1,0 +1,223 @@
+// The cart page: lines from this browser's cart, corrected against the current catalog,
+// then the checkout form, posted as JSON. The server prices everything again; on
+// success the shopper goes straight to WhatsApp, and the order page replaces this one
+// in the history, so "back" lands there.
+(function () {
+  "use strict";
+  const cart = window.VitrinaCart;
+  const list = document.querySelector("[data-cart-lines]");
+  if (!cart || !list) return;
+  const messages = cart.messages;
+  const catalog = JSON.parse(document.getElementById("catalog-data").textContent);
+  const template = document.getElementById("cart-line-template");
+  const summary = document.querySelector("[data-cart-summary]");
+  const empty = document.querySelector("[data-cart-empty]");
+  const form = document.querySelector("[data-checkout]");
+  const errorBox = document.querySelector("[data-checkout-error]");
+
+  // The catalog's word on each line: current name and price, or why it cannot be ordered.
+  function refresh(data) {
+    data.lines.forEach((line) => {
+      const current = catalog[String(line.id)];
+      line.problem = "";
+      if (!current) {
+        line.problem = messages.unavailable;
+        return;
+      }
+      if (!current.available) line.problem = messages.soldOut;
+      line.name = current.name;
+      line.price = current.price;
+      line.service = current.service;
+    });
+    return data;
+  }
+
+  function selectedMethod() {
+    return form ? form.querySelector("input[name=shipping_method_id]:checked") : null;
+  }
+
+  function render() {
+    const data = refresh(cart.read());
+    list.replaceChildren();
+    data.lines.forEach((line) => list.append(renderLine(line)));
+    const hasLines = data.lines.length > 0;
+    summary.hidden = !hasLines;
+    empty.hidden = hasLines;
+    showLastOrder(hasLines);
+    updateTotals(data);
+  }
+
+  function renderLine(line) {
+    const item = template.content.firstElementChild.cloneNode(true);
+    item.dataset.itemId = String(line.id);
+    const name = item.querySelector("[data-line-name]");
+    name.textContent = line.name || "";
+    if (line.url) name.href = line.url;
+    if (line.image) {
+      const image = item.querySelector("[data-line-image]");
+      image.src = line.image;
+      image.hidden = false;
+    }
+    item.querySelector("[data-line-unit]").textContent = cart.money(line.price || 0);
+    item.querySelector("[data-line-qty]").value = String(line.qty);
+    item.querySelector("[data-line-total]").textContent = cart.money((line.price || 0) * line.qty);
+    if (line.problem) showProblem(item, line.problem);
+    return item;
+  }
+
+  function showProblem(item, text) {
+    const problem = item.querySelector("[data-line-problem]");
+    problem.textContent = text;
+    problem.hidden = false;
+    item.classList.add("has-problem");
+  }
+
+  function updateTotals(data) {
+    const subtotal = data.lines.reduce((sum, line) => sum + (line.problem ? 0 : line.price * line.qty), 0);
+    document.querySelector("[data-cart-subtotal]").textContent = cart.money(subtotal);
+    if (!form) return;
+    // Services only: nothing to ship, so no shipping choice.
+    const shipping = form.querySelector("[data-shipping]");
+    const shipsSomething = data.lines.some((line) => !line.service);
+    if (shipping) {
+      shipping.hidden = !shipsSomething;
+      shipping.querySelectorAll("input").forEach((input) => {
+        input.disabled = !shipsSomething;
+      });
+    }
+    const method = shipsSomething ? selectedMethod() : null;
+    const address = form.querySelector("[data-address-field]");
+    if (shipping) address.hidden = shipsSomething && !(method && method.dataset.needsAddress === "1");
+    const shippingPrice = method ? Number(method.dataset.price) : 0;
+    document.querySelector("[data-cart-total]").textContent = cart.money(subtotal + shippingPrice);
+  }
+
+  function showLastOrder(hasLines) {
+    const box = document.querySelector("[data-last-order]");
+    const order = cart.lastOrder();
+    box.hidden = hasLines || !order;
+    if (box.hidden) return;
+    const text = box.querySelector("[data-last-text]");
+    text.textContent = text.dataset.template.replace("{number}", String(order.number));
+    box.querySelector("[data-last-whatsapp]").href = order.whatsapp_url;
+    box.querySelector("[data-last-link]").href = order.order_url;
+  }
+
+  function changeLine(id, change) {
+    const data = cart.read();
+    const index = data.lines.findIndex((line) => line.id === id);
+    if (index < 0) return;
+    if (change === "remove") data.lines.splice(index, 1);
+    else data.lines[index].qty = cart.clampQuantity(change);
+    cart.write(data);
+    render();
+  }
+
+  list.addEventListener("click", (event) => {
+    const line = event.target.closest(".cart-line");
+    if (!line) return;
+    const id = Number(line.dataset.itemId);
+    if (event.target.closest("[data-line-remove]")) {
+      changeLine(id, "remove");
+      return;
+    }
+    const step = event.target.closest("[data-line-step]");
+    if (step) {
+      const input = line.querySelector("[data-line-qty]");
+      changeLine(id, Number(input.value) + Number(step.dataset.lineStep));
+    }
+  });
+  list.addEventListener("change", (event) => {
+    if (!event.target.matches("[data-line-qty]")) return;
+    changeLine(Number(event.target.closest(".cart-line").dataset.itemId), event.target.value);
+  });
+
+  if (form) {
+    form.addEventListener("change", (event) => {
+      if (event.target.name === "shipping_method_id") updateTotals(refresh(cart.read()));
+    });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      send();
+    });
+  }
+
+  function clearErrors() {
+    errorBox.hidden = true;
+    errorBox.textContent = "";
+    form.querySelectorAll(".has-error").forEach((field) => field.classList.remove("has-error"));
+  }
+
+  function showError(result) {
+    errorBox.textContent = result.error || messages.network;
+    errorBox.hidden = false;
+    if (result.field) {
+      const field = form.querySelector(`[data-field="${result.field}"]`);
+      if (field) {
+        field.classList.add("has-error");
+        const input = field.querySelector("input:not([disabled]), textarea");
+        if (input) input.focus();
+      }
+    }
+    if (result.item_id) {
+      const line = list.querySelector(`.cart-line[data-item-id="${Number(result.item_id)}"]`);
+      if (line) {
+        showProblem(line, result.error);
+        line.scrollIntoView({ block: "center" });
+      }
+    }
+    if (!result.field && !result.item_id) errorBox.scrollIntoView({ block: "center" });
+  }
+
+  async function send() {
+    const data = cart.read();
+    if (!data.lines.length) return;
+    clearErrors();
+    const button = form.querySelector("[data-order-button]");
+    const label = button.textContent;
+    button.disabled = true;
+    button.textContent = messages.sending;
+    const method = form.querySelector("input[name=shipping_method_id]:checked:not([disabled])");
+    const body = {
+      lines: data.lines.map((line) => ({ item_id: line.id, quantity: line.qty })),
+      name: form.elements.namedItem("name").value,
+      shipping_method_id: method ? Number(method.value) : null,
+      address: form.elements.namedItem("address").value,
+      notes: form.elements.namedItem("notes").value,
+      idempotency_key: data.key,
+    };
+    let response;
+    let result;
+    try {
+      response = await fetch(form.action, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify(body),
+        credentials: "same-origin",
+      });
+      result = await response.json();
+    } catch (error) {
+      result = { error: messages.network };
+    }
+    if (!response || !response.ok) {
+      button.disabled = false;
+      button.textContent = label;
+      showError(result);
+      return;
+    }
+    cart.saveLastOrder(result);
+    cart.clear();
+    render();
+    try {
+      history.replaceState(null, "", result.order_url);
+    } catch (error) {
+      // Another origin (a proxy in front): keep this URL, the order page link still works.
+    }
+    window.location.assign(result.whatsapp_url);
+  }
+
+  render();
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) render();
+  });
+})();

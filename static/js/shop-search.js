@@ -1,0 +1,26 @@
+// Instant search on the shop page: filters the cards already on the page as you type.
+// The form still submits to the server (?q=) for a full search and without JavaScript.
+(function () {
+  "use strict";
+  const input = document.querySelector("[data-instant-search]");
+  if (!input) return;
+  const noMatch = document.querySelector("[data-no-match]");
+  const normalize = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
+
+  input.addEventListener("input", () => {
+    const words = normalize(input.value).split(/\s+/).filter(Boolean);
+    let shown = 0;
+    document.querySelectorAll("[data-section]").forEach((section) => {
+      let inSection = 0;
+      section.querySelectorAll("[data-search]").forEach((card) => {
+        const text = normalize(card.dataset.search);
+        const match = words.every((word) => text.includes(word));
+        card.hidden = !match;
+        if (match) inSection += 1;
+      });
+      section.hidden = inSection === 0;
+      shown += inSection;
+    });
+    if (noMatch) noMatch.hidden = shown > 0;
+  });
+})();

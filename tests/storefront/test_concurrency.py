@@ -1,0 +1,84 @@
+"""Shoppers checking out at the same moment, through real HTTP, on PostgreSQL.
+
+Each request runs in its own server thread with its own database connection, so the
+row lock taken by UPDATE ... RETURNING and the unique (shop, key) constraint are what
+keep numbers distinct and double taps single.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.storefront.shopper import build_shop, cart, next_number, orders
+
+SHOPPERS = 20
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+        reason="needs TEST_DATABASE_URL pointing at PostgreSQL",
+    ),
+]
+
+
+@pytest.fixture
+def server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+def _post_all(url: str, bodies: list[dict]) -> list[tuple[int, dict]]:
+    """POST every body at once (a barrier lines the threads up first)."""
+    barrier = threading.Barrier(len(bodies))
+
+    def post(body: dict) -> tuple[int, dict]:
+        request = urllib.request.Request(
+            url,
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
+            method="POST",
+        )
+        barrier.wait(timeout=30)
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        return list(pool.map(post, bodies))
+
+
+def test_simultaneous_checkouts_get_distinct_consecutive_numbers(app, server):
+    ids = build_shop(app)
+    bodies = [cart(ids, name=f"Shopper {n}") for n in range(SHOPPERS)]
+    results = _post_all(f"{server}/s/{ids.slug}/checkout", bodies)
+    assert [status for status, _body in results] == [200] * SHOPPERS
+    assert sorted(body["number"] for _status, body in results) == list(range(1, SHOPPERS + 1))
+    recorded = orders(app, ids.shop)
+    assert sorted(order.number for order in recorded) == list(range(1, SHOPPERS + 1))
+    assert {order.customer_name for order in recorded} == {f"Shopper {n}" for n in range(SHOPPERS)}
+    assert all(len(order.lines) == 2 for order in recorded)
+    assert next_number(app, ids.shop) == SHOPPERS + 1
+
+
+def test_simultaneous_double_taps_create_one_order_each(app, server):
+    ids = build_shop(app)
+    bodies = [cart(ids, name=f"Shopper {n}") for n in range(SHOPPERS // 2)]
+    results = _post_all(f"{server}/s/{ids.slug}/checkout", bodies + bodies)
+    assert [status for status, _body in results] == [200] * len(results)
+    half = SHOPPERS // 2
+    assert [body for _s, body in results[:half]] == [body for _s, body in results[half:]]
+    recorded = orders(app, ids.shop)
+    assert sorted(order.number for order in recorded) == list(range(1, half + 1))
+    # A number given back by a lost race is taken by the next order: no gaps.
+    assert next_number(app, ids.shop) == half + 1
