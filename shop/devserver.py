@@ -91,7 +91,8 @@ def start_local_provider(port: int = PROVIDER_PORT) -> LocalProvider:
         server = make_server(
             PROVIDER_HOST, port, mock, threaded=True, request_handler=_QuietHandler
         )
-    except OSError:
+    except (OSError, SystemExit):
+        # Werkzeug reports a taken port by printing and exiting: any free port will do.
         server = make_server(PROVIDER_HOST, 0, mock, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="local-oidc", daemon=True)
     thread.start()

@@ -134,3 +134,26 @@ def _sign_in_over_http(app_url: str) -> dict:
         "dashboard_status": dashboard.status_code,
         "issuer": authorize.split("/oauth2/")[0],
     }
+
+
+def test_the_local_provider_moves_to_a_free_port_when_9400_is_taken():
+    """A second `make run` (or a test run beside one) must still get a provider."""
+    import socket
+
+    blocker = socket.socket()
+    blocker.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        blocker.bind(("127.0.0.1", devserver.PROVIDER_PORT))
+        blocker.listen()
+    except OSError:
+        pass  # already taken by something else, which is the situation under test
+    try:
+        provider = devserver.start_local_provider()
+        try:
+            assert not provider.issuer.endswith(f":{devserver.PROVIDER_PORT}")
+            discovery = requests.get(f"{provider.issuer}/.well-known/openid-configuration")
+            assert discovery.json()["issuer"] == provider.issuer
+        finally:
+            provider.stop()
+    finally:
+        blocker.close()
