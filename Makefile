@@ -32,8 +32,8 @@ bench: install
 	$(BIN)/python -m benchmarks
 
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o shop/translations/messages.pot --no-location --omit-header --sort-output .
-	$(BIN)/pybabel update -i shop/translations/messages.pot -d shop/translations --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o shop/translations/messages.pot --no-location --omit-header --sort-output .
+	$(BIN)/pybabel update -i shop/translations/messages.pot -d shop/translations --no-fuzzy-matching
 
 translations: install
 	$(BIN)/pybabel compile -d shop/translations

@@ -111,7 +111,7 @@ def test_reads_chilean_pesos_without_decimals(app, client, sign_in_as):
     assert methods(app, shop_id)[0][1] == 2500
     refused = client.post("/dashboard/shipping/new", data=form(name="Otra", price="2,5"))
     assert refused.status_code == 422
-    assert "CLP amounts have no decimals" in refused.text
+    assert "Los precios en CLP no llevan decimales" in refused.text
     assert 'value="2,5"' in refused.text
     assert client.get("/dashboard/shipping").text.count("$2.500") == 1
 
@@ -167,7 +167,7 @@ def test_edit_shows_the_price_in_the_merchants_language_and_saves(app, client, m
     speak(client, "es")
     page = client.get(f"/dashboard/shipping/{three[0]}/edit")
     assert 'value="3,00"' in page.text
-    assert "written like 12,50" in page.text
+    assert "escrito así: 12,50" in page.text
     assert 'value="Casa"' in page.text
     speak(client, "en")
     assert 'value="3.00"' in client.get(f"/dashboard/shipping/{three[0]}/edit").text
