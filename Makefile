@@ -28,7 +28,11 @@ browser:
 lint: install
 	$(BIN)/ruff check .
 
-bench: install
+# Benchmarks load the app with wrk (Debian) and run Lighthouse (npm) in Chromium.
+bench: install browser
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; \
+	  else echo "Benchmarks need wrk: sudo apt-get install wrk"; exit 1; fi; }
 	$(BIN)/python -m benchmarks
 
 messages: install

@@ -1,0 +1,168 @@
+"""Lighthouse (npm `lighthouse`, default mobile simulation) on pages served by gunicorn.
+
+Lighthouse is installed on first use into benchmarks/out/cache/lighthouse (git-ignored;
+never needed by the app) and drives Debian's Chromium (CHROME_PATH=/usr/bin/chromium).
+Version 12 is used because it runs on the Node.js 20 Debian ships (13 wants Node 22).
+When Lighthouse cannot run, the table says why instead of failing the whole run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+from pathlib import Path
+
+from .data import BenchData
+from .report import Row, at_most, failed
+from .servers import Server, gunicorn
+
+CACHE = Path(__file__).resolve().parent / "out" / "cache" / "lighthouse"
+VERSION = "12"
+CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+CHROME_FLAGS = (
+    "--headless --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --disable-sync"
+)
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
+LCP_MAX_MS, CLS_MAX = 2000, 0.05
+RUN_TIMEOUT = 240
+NAME = "Lighthouse"
+
+
+class LighthouseUnavailable(RuntimeError):
+    pass
+
+
+def lighthouse_bin() -> Path:
+    """The lighthouse command, installed with npm into the cache folder if missing."""
+    binary = CACHE / "node_modules" / ".bin" / "lighthouse"
+    if binary.exists():
+        return binary
+    npm = shutil.which("npm")
+    if npm is None:
+        raise LighthouseUnavailable("npm is not installed (apt-get install -y npm)")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    print(f"Installing lighthouse@{VERSION} into {CACHE} ...", flush=True)
+    done = subprocess.run(
+        [npm, "install", "--prefix", str(CACHE), "--no-audit", "--no-fund",
+         f"lighthouse@{VERSION}"],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    if done.returncode != 0 or not binary.exists():
+        raise LighthouseUnavailable(f"npm install lighthouse failed: {done.stderr[-300:]}")
+    return binary
+
+
+def run(data: BenchData, quick: bool = False) -> tuple[dict, list[Row]]:
+    pages = _pages(data, quick)
+    try:
+        binary = lighthouse_bin()
+        if not Path(CHROME).exists():
+            raise LighthouseUnavailable(f"no Chromium at {CHROME} (apt-get install -y chromium)")
+    except (LighthouseUnavailable, OSError, subprocess.TimeoutExpired) as error:
+        return {"error": str(error)}, [failed(NAME, label, str(error)) for label, _ in pages]
+    ws = data.workspace
+    results: dict = {}
+    with gunicorn("shop:create_app()", ws.env(), ws.root, "lighthouse") as server:
+        for label, path in pages:
+            server.get(path)  # as a shopper finds it: not the very first request after start
+            try:
+                results[label] = audit(binary, server, path, ws.root)
+            except (LighthouseUnavailable, subprocess.TimeoutExpired, OSError) as error:
+                results[label] = {"error": str(error)}
+    return results, rows(results)
+
+
+def _pages(data: BenchData, quick: bool) -> list[tuple[str, str]]:
+    sizes = sorted(data.shops)
+    small = min(sizes, key=lambda size: abs(size - 200))
+    pages = [(f"shop page, {small:,} products", data.shops[small].path)]
+    if not quick:
+        large = sizes[-1]
+        pages.append((f"shop page, {large:,} products", data.shops[large].path))
+        pages.append(("product page", data.shops[large].product_path))
+    return pages
+
+
+def audit(binary: Path, server: Server, path: str, folder: Path) -> dict:
+    report = folder / f"lighthouse{re.sub(r'[^a-z0-9]+', '-', path.lower())}.json"
+    command = [
+        str(binary), server.base + path,
+        "--output=json", f"--output-path={report}", "--quiet",
+        f"--chrome-flags={CHROME_FLAGS}",
+        f"--only-categories={','.join(CATEGORIES)}",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, env={**os.environ, "CHROME_PATH": CHROME}, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        _, stderr = process.communicate(timeout=RUN_TIMEOUT)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)  # lighthouse and the Chromium it started
+            process.wait()
+    if process.returncode != 0 or not report.exists():
+        raise LighthouseUnavailable(f"lighthouse exited {process.returncode}: {stderr[-300:]}")
+    return summarise(json.loads(report.read_text()))
+
+
+def summarise(lhr: dict) -> dict:
+    audits = lhr["audits"]
+    scores = {
+        name: None if lhr["categories"][name]["score"] is None
+        else round(lhr["categories"][name]["score"] * 100)
+        for name in CATEGORIES
+    }  # fmt: skip
+    misses = {
+        name: [
+            ref["id"]
+            for ref in lhr["categories"][name]["auditRefs"]
+            if ref.get("weight") and (audits[ref["id"]].get("score") or 0) < 1
+        ]
+        for name in CATEGORIES
+    }
+    return {
+        "scores": scores,
+        "lcp_ms": audits["largest-contentful-paint"].get("numericValue"),
+        "cls": audits["cumulative-layout-shift"].get("numericValue"),
+        "tbt_ms": audits["total-blocking-time"].get("numericValue"),
+        "fcp_ms": audits["first-contentful-paint"].get("numericValue"),
+        "not_passed": misses,
+        "console_errors": [
+            f"{item.get('description', '')} ({(item.get('sourceLocation') or {}).get('url', '')})"
+            for item in (audits.get("errors-in-console", {}).get("details") or {}).get("items", [])
+        ],
+        "runtime_error": (lhr.get("runtimeError") or {}).get("message"),
+        "lighthouse": lhr.get("lighthouseVersion"),
+    }
+
+
+def rows(results: dict) -> list[Row]:
+    out = []
+    target = " / ".join(f">= {TARGETS[n]}" if n == "performance" else str(TARGETS[n])
+                        for n in CATEGORIES)  # fmt: skip
+    for label, result in results.items():
+        scores_label = f"{label}: Performance / Accessibility / Best Practices / SEO"
+        vitals_label = f"{label}: LCP / CLS / TBT"
+        if "error" in result:
+            out.append(failed(NAME, scores_label, result["error"], target))
+            continue
+        scores = result["scores"]
+        ok = all(scores[n] is not None and scores[n] >= TARGETS[n] for n in CATEGORIES)
+        out.append(Row(NAME, scores_label, " / ".join(str(scores[n]) for n in CATEGORIES),
+                       target, ok))  # fmt: skip
+        lcp, cls, tbt = result["lcp_ms"], result["cls"], result["tbt_ms"]
+        figure = (
+            f"{lcp / 1000:.2f} s / {cls:.3f} / {tbt:.0f} ms"
+            if None not in (lcp, cls, tbt) else "not reported"
+        )  # fmt: skip
+        ok = bool(at_most(lcp, LCP_MAX_MS) and at_most(cls, CLS_MAX))
+        out.append(Row(NAME, vitals_label, figure,
+                       f"<= {LCP_MAX_MS / 1000:.1f} s / <= {CLS_MAX} / -", ok))  # fmt: skip
+    return out
