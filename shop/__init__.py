@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import assets, compression, limits, security
 from .config import load_config
 from .extensions import babel, csrf, db, login_manager, migrate
 
@@ -33,9 +34,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
+    security.init_app(app)
+    limits.init_app(app)  # after the blueprints: it limits their views
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    assets.init_app(app)
+    compression.init_app(app)
     return app
 
 

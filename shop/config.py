@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 GOOGLE_DISCOVERY_URL = "https://accounts.google.com/.well-known/openid-configuration"
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 - refused in production
@@ -39,6 +40,13 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL")
         or f"sqlite:///{instance / 'vitrina.sqlite3'}",
         "MEDIA_DIR": env.get("MEDIA_DIR") or str(instance / "media"),
+        # Photos in the local folder above, or in an S3-compatible bucket that several
+        # app servers share (credentials: boto3 reads AWS_ACCESS_KEY_ID and friends).
+        "MEDIA_STORAGE": (env.get("MEDIA_STORAGE") or "local").strip().lower(),
+        "MEDIA_BASE_URL": (env.get("MEDIA_BASE_URL") or "").strip().rstrip("/") or None,
+        "S3_BUCKET": (env.get("S3_BUCKET") or "").strip() or None,
+        "S3_ENDPOINT_URL": (env.get("S3_ENDPOINT_URL") or "").strip() or None,
+        "S3_REGION": env.get("S3_REGION") or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION"),
         "GOOGLE_CLIENT_ID": env.get("GOOGLE_CLIENT_ID"),
         "GOOGLE_CLIENT_SECRET": env.get("GOOGLE_CLIENT_SECRET"),
         "OIDC_DISCOVERY_URL": env.get("OIDC_DISCOVERY_URL") or GOOGLE_DISCOVERY_URL,
@@ -52,6 +60,19 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
+        # __Host-: the browser takes it only over HTTPS, for this host, on path "/".
+        "SESSION_COOKIE_NAME": "__Host-vitrina" if production else "session",
+        "SESSION_COOKIE_PATH": "/",
+        "STRICT_TRANSPORT_SECURITY": "max-age=63072000; includeSubDomains" if production else None,
+        # Rate-limit counts (shop/limits.py) shared by every app server through Redis.
+        "REDIS_URL": env.get("REDIS_URL"),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI")
+        or env.get("REDIS_URL")
+        or "memory://",
+        # Unset means on (off only in TESTING apps); RATELIMIT_ENABLED=0 turns limits off.
+        "RATELIMIT_ENABLED": _flag(env["RATELIMIT_ENABLED"])
+        if env.get("RATELIMIT_ENABLED")
+        else None,
         # The cookie's expiry is the absolute lifetime, set once at sign-in; idle expiry is
         # enforced on the server. Not refreshing also keeps Set-Cookie off public pages.
         "SESSION_REFRESH_EACH_REQUEST": False,
@@ -62,9 +83,30 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
+    check_media(config, production=production)
     if production:
         check_production(config)
     return config
+
+
+def check_media(config: dict, *, production: bool) -> None:
+    """Refuse a media set-up that cannot work, naming the setting to fix."""
+    if config["MEDIA_STORAGE"] not in ("local", "s3"):
+        raise ConfigError("MEDIA_STORAGE must be local or s3.")
+    for name in ("MEDIA_BASE_URL", "S3_ENDPOINT_URL"):
+        url = urlsplit(config[name] or "")
+        if config[name] and (
+            url.scheme not in ("http", "https") or not url.netloc or url.query or url.fragment
+        ):
+            raise ConfigError(f"{name} must be a full http:// or https:// address.")
+    if config["MEDIA_STORAGE"] == "s3":
+        needed = ("S3_BUCKET", "S3_REGION") if production else ("S3_BUCKET",)
+        missing = [name for name in needed if not config[name]]
+        if missing:
+            raise ConfigError("MEDIA_STORAGE=s3 needs these settings: " + ", ".join(missing) + ".")
+    base = config["MEDIA_BASE_URL"]
+    if production and base and not base.startswith("https://"):
+        raise ConfigError("MEDIA_BASE_URL must start with https:// in production.")
 
 
 def check_production(config: dict) -> None:

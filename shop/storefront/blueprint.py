@@ -1,5 +1,7 @@
 """The shopper's blueprint: public pages, no sign-in, no cookies."""
 
+from functools import lru_cache
+
 from babel.core import Locale
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Blueprint
@@ -10,6 +12,14 @@ from .caching import PRIVATE_CACHE, detach_session
 
 bp = Blueprint("storefront", __name__)
 bp.before_request(detach_session)
+
+
+@bp.record_once
+def install_fast_path(state) -> None:
+    """Kept pages are served before Flask runs (see fastpath.py)."""
+    from .fastpath import init_app
+
+    init_app(state.app)
 
 
 @bp.after_request
@@ -39,8 +49,12 @@ def money_format(shop) -> dict:
     separators, the grouping and the number of decimals. It then works in integer
     minor units, never floats.
     """
-    locale = money_locale(shop)
-    zero = format_money(0, shop.currency, locale)
+    return _money_format(money_locale(shop), shop.currency)
+
+
+@lru_cache(maxsize=256)
+def _money_format(locale: str, currency: str) -> dict:
+    zero = format_money(0, currency, locale)
     digits = [i for i, char in enumerate(zero) if char.isdigit()]
     pattern = Locale.parse(locale).currency_formats["standard"]
     primary, secondary = pattern.grouping
@@ -51,5 +65,5 @@ def money_format(shop) -> dict:
         "group": get_group_symbol(locale),
         "primary": primary,
         "secondary": secondary,
-        "decimals": currency_decimals(shop.currency),
+        "decimals": currency_decimals(currency),
     }

@@ -1,23 +1,38 @@
-"""HTTP caching for public pages: ETags from the catalog version, no cookies, no session.
+"""HTTP caching for public pages: ETags from the catalog version, kept pages, no cookies.
 
 A shop page is the same for every shopper, so when a post goes viral a browser, a
-reverse proxy or a CDN can answer for us. That holds only while the pages carry no
-per-visitor state: the storefront runs without a session at all (see
-`detach_session`), and every public page says how long it may be kept.
+reverse proxy or a CDN can answer for us, and when one does not, the page is served
+from the page cache (page_cache.py) after one small query for the shop's current
+catalog_version. That holds only while the pages carry no per-visitor state: the
+storefront runs without a session at all (see `detach_session`), and every public
+page says how long it may be kept.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Response, current_app, make_response, request
+from flask import Response, current_app, g, make_response, request
 from flask.globals import request_ctx
+
+from ..compression import LEVEL_KEPT, LEVEL_ONCE, accepts_gzip, gzip_bytes
+from .page_cache import NoPages, pages
 
 PUBLIC_CACHE = "public, max-age=60, stale-while-revalidate=600"
 PRIVATE_CACHE = "private, no-store"
 ROOT = Path(__file__).resolve().parent.parent.parent
+HTML = "text/html; charset=utf-8"
+# What a deploy can change in a public page: its templates, code, styles, scripts
+# and translations.
+VERSIONED_FILES = (
+    ("templates", "**/*.html"),
+    ("static", "**/*"),
+    ("shop", "**/*.py"),
+    ("shop/translations", "**/*.mo"),
+)
 
 
 def detach_session() -> None:
@@ -34,24 +49,32 @@ def detach_session() -> None:
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """Changes whenever a storefront template, script or style sheet changes (a deploy)."""
+    """Changes whenever a deploy changes anything a public page is made of."""
     digest = hashlib.sha256()
-    for folder, pattern in (
-        ("templates/storefront", "*.html"),
-        ("templates", "base.html"),
-        ("static/js", "*.js"),
-        ("static/css", "shop.css"),
-    ):
+    for folder, pattern in VERSIONED_FILES:
         for path in sorted((ROOT / folder).glob(pattern)):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+            if path.is_file():
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
 def shop_etag(shop, *parts: object) -> str:
-    """An ETag that changes when the shop's catalog, language or the code changes."""
+    """An ETag that changes when the shop's catalog, language or the code changes.
+
+    The shop's creation time is in it too: a shop deleted and another created under
+    the same id (SQLite reuses ids) must not answer with the old one's pages.
+    """
     key = ":".join(
-        str(part) for part in (code_version(), shop.id, shop.catalog_version, shop.language, *parts)
+        str(part)
+        for part in (
+            code_version(),
+            shop.id,
+            shop.created_at,
+            shop.catalog_version,
+            shop.language,
+            *parts,
+        )
     )
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
@@ -59,19 +82,20 @@ def shop_etag(shop, *parts: object) -> str:
 def not_modified(etag: str) -> Response | None:
     """A bodiless 304 when the browser already holds this version, else None.
 
-    If-None-Match compares weakly: a proxy that compresses the page may have
-    turned our ETag into W/"...", and that is still the same page.
+    If-None-Match compares weakly: the compressed page carries the weak form of the
+    ETag (see compression.py), and a proxy may have weakened a strong one.
     """
     if not request.if_none_match.contains_weak(etag):
         return None
     response = Response(status=304)
-    return public(response, etag)
+    response.vary.add("Accept-Encoding")
+    return public(response, etag, weak=accepts_gzip())
 
 
-def public(response, etag: str) -> Response:
+def public(response, etag: str, *, weak: bool = False) -> Response:
     """Mark a page anyone may cache for a minute (then revalidate with the ETag)."""
     response = make_response(response)
-    response.set_etag(etag)
+    response.set_etag(etag, weak=weak)
     response.headers["Cache-Control"] = PUBLIC_CACHE
     return response
 
@@ -81,3 +105,35 @@ def private(response) -> Response:
     response = make_response(response)
     response.headers["Cache-Control"] = PRIVATE_CACHE
     return response
+
+
+def page_key(etag: str, environ: dict) -> str:
+    """The page cache's key: the page's version plus the site address its links use
+    (link cards carry absolute URLs, so a page made for one host is not another's)."""
+    site = "{}://{}{}".format(
+        environ.get("wsgi.url_scheme", "http"),
+        environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
+        environ.get("SCRIPT_NAME", ""),
+    )
+    return f"page:{etag}:{hashlib.sha256(site.encode()).hexdigest()[:16]}"
+
+
+def serve_page(etag: str, kind: str, render: Callable[[], str], *, keep: bool = True) -> Response:
+    """A public HTML page: 304 if the browser has it, else rendered, gzip-compressed
+    when the browser takes it, and kept in the page cache (both ways) unless `keep`
+    is false. Kept pages are served by the fast path (fastpath.py) before Flask."""
+    unchanged = not_modified(etag)
+    if unchanged is not None:
+        return unchanged
+    raw = render().encode()
+    gzip_wanted = accepts_gzip()
+    keep = keep and not isinstance(pages(), NoPages)
+    level = LEVEL_KEPT if keep else LEVEL_ONCE
+    compressed = gzip_bytes(raw, level) if gzip_wanted or keep else None
+    if keep:
+        g.keep_page = (page_key(etag, request.environ), raw, compressed, kind)
+    response = Response(compressed if gzip_wanted else raw, content_type=HTML)
+    if gzip_wanted:
+        response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    return public(response, etag, weak=gzip_wanted)

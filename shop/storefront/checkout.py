@@ -71,7 +71,7 @@ def checkout(slug: str):
     return private(redirect(whatsapp_url, code=303))
 
 
-@bp.get("/s/<slug>/p/<int:item_id>/order")
+@bp.get("/s/<slug>/p/<int(max=2147483647):item_id>/order")
 def product_checkout(slug: str, item_id: int):
     """Order one product without JavaScript: a server-rendered checkout form."""
     shop = shop_or_404(slug)

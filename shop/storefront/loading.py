@@ -1,21 +1,18 @@
-"""Reading a shop for its public pages: by link (old links redirect) and its visible catalog.
+"""Finding a shop by its link (old links redirect) and a visible item, as ORM objects.
 
-The shop page's query count must not grow with the catalog: one statement finds the
-shop (with its logo), one loads the visible items with their categories, one their
-photos.
+Checkout and the no-JavaScript order form work on these; the cached public pages
+read plain rows instead (see rows.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from flask import abort, redirect, request, url_for
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..i18n import use_shop_language
-from ..models import Availability, Category, Item, ItemPhoto, Shop
+from ..models import Availability, Item, ItemPhoto, Shop
 from ..shops import clean_line, resolve_slug
 
 MAX_QUERY = 100
@@ -62,58 +59,11 @@ def visible_item_or_404(shop: Shop, item_id: int) -> Item:
     return item
 
 
-@dataclass
-class Section:
-    """A category heading and its items; `category` None is the final "Other" section."""
-
-    category: Category | None
-    items: list[Item] = field(default_factory=list)
-
-    @property
-    def anchor(self) -> str:
-        return f"c-{self.category.id}" if self.category is not None else "c-other"
-
-
-def visible_items(shop: Shop, query: str = "", *, photos: bool = True) -> list[Item]:
-    """Items shoppers may see, matching `query` in name, description or code."""
-    statement = (
-        select(Item)
-        .where(Item.shop_id == shop.id, Item.availability != Availability.HIDDEN)
-        .options(joinedload(Item.category))
-        .order_by(Item.position, Item.id)
-    )
-    if photos:
-        statement = statement.options(selectinload(Item.photos).joinedload(ItemPhoto.image))
-    if query:
-        pattern = "%" + _escape_like(query) + "%"
-        statement = statement.where(
-            or_(
-                Item.name.ilike(pattern, escape="\\"),
-                Item.description.ilike(pattern, escape="\\"),
-                Item.code.ilike(pattern, escape="\\"),
-            )
-        )
-    return list(db.session.scalars(statement).unique())
-
-
-def sections(items: list[Item]) -> list[Section]:
-    """Items grouped by category in the merchant's order; uncategorised ones last."""
-    by_category: dict[int, Section] = {}
-    other = Section(category=None)
-    for item in items:
-        if item.category is None:
-            other.items.append(item)
-            continue
-        section = by_category.setdefault(item.category.id, Section(category=item.category))
-        section.items.append(item)
-    ordered = sorted(by_category.values(), key=lambda s: (s.category.position, s.category.id))
-    return [*ordered, other] if other.items else ordered
-
-
 def clean_query(text: str | None) -> str:
     """The search as one line of text (no NUL or other control characters)."""
     return " ".join(clean_line(text).split())[:MAX_QUERY]
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
+    """Make %, _ and \\ match themselves in a LIKE pattern (escape character \\)."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,59 +1,78 @@
 """Shop, product and cart pages: the same for every shopper, so caches can serve them.
 
-Each view finds the shop (old links redirect), answers 304 when the browser already
-has this version of the catalog, and otherwise renders with a public Cache-Control.
+Each view finds the shop with one small query (old links redirect), answers 304 when
+the browser already has this version of the catalog, then serves the kept page or
+renders it once (caching.serve_page). Rendering is lean because a 200-product page
+must render in a few milliseconds: the cards are written by cards.py, with every URL and
+price made once, and the template only puts them in place.
 """
 
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_babel import gettext as _
 
 from ..models import Availability
 from .blueprint import bp
-from .caching import not_modified, public, shop_etag
-from .loading import clean_query, sections, shop_or_404, visible_item_or_404, visible_items
+from .caching import serve_page, shop_etag
+from .cards import (
+    GALLERY_SIZES,
+    Labels,
+    Links,
+    Preload,
+    card_lists,
+    first_card_image,
+    product_images,
+)
+from .loading import clean_query
+from .rows import cart_catalog, product, public_shop, shop_sections
 from .social import product_card, shop_card
-
-# The first cards are likely above the fold on a phone: load them at once.
-EAGER_IMAGES = 4
 
 
 @bp.get("/s/<slug>")
 def shop_page(slug: str):
     """The shop: categories, product cards, search within the shop."""
-    shop = shop_or_404(slug)
+    shop = public_shop(slug)
     query = clean_query(request.args.get("q"))
-    etag = shop_etag(shop, "shop", query)
-    if (cached := not_modified(etag)) is not None:
-        return cached
-    found = sections(visible_items(shop, query))
-    html = render_template(
-        "storefront/shop.html",
-        shop=shop,
-        sections=found,
-        query=query,
-        card=shop_card(shop),
-        eager_images=EAGER_IMAGES,
-    )
-    return public(html, etag)
+
+    def render() -> str:
+        labels = Labels.of(add=_("Add"), before=_("Before:"), sold_out=_("Sold out"))
+        links = Links(shop)
+        sections = card_lists(shop_sections(shop, query), links, labels)
+        return render_template(
+            "storefront/shop.html",
+            shop=shop,
+            sections=sections,
+            query=query,
+            card=shop_card(shop),
+            preload=first_card_image(sections, links),
+        )
+
+    # Searches are rendered every time: each is rare, and they would crowd the cache.
+    return serve_page(shop_etag(shop, "shop", query), "shop", render, keep=not query)
 
 
-@bp.get("/s/<slug>/p/<int:item_id>")
+@bp.get("/s/<slug>/p/<int(max=2147483647):item_id>")
 def product_page(slug: str, item_id: int):
     """One product or service, with its own link to share."""
-    shop = shop_or_404(slug)
-    etag = shop_etag(shop, "product", item_id)
-    if (cached := not_modified(etag)) is not None:
-        return cached
-    item = visible_item_or_404(shop, item_id)
-    html = render_template(
-        "storefront/product.html",
-        shop=shop,
-        item=item,
-        card=product_card(shop, item),
-        sold_out=item.availability == Availability.SOLD_OUT,
-    )
-    return public(html, etag)
+    shop = public_shop(slug)
+
+    def render() -> str:
+        item, ships = product(shop, item_id)
+        images = product_images(item, Links(shop))
+        return render_template(
+            "storefront/product.html",
+            shop=shop,
+            item=item,
+            images=images,
+            gallery_sizes=GALLERY_SIZES,
+            preload=Preload(images[0].src, images[0].srcset, GALLERY_SIZES) if images else None,
+            card=product_card(shop, item),
+            sold_out=item.availability == Availability.SOLD_OUT,
+            ships=ships,
+        )
+
+    return serve_page(shop_etag(shop, "product", item_id), "product", render)
 
 
 @bp.get("/s/<slug>/cart")
@@ -63,19 +82,10 @@ def cart_page(slug: str):
     The page carries the current price and availability of every visible item, so
     the script can correct a cart filled days ago before the shopper orders.
     """
-    shop = shop_or_404(slug)
-    etag = shop_etag(shop, "cart")
-    if (cached := not_modified(etag)) is not None:
-        return cached
-    catalog = {
-        str(item.id): {
-            "name": item.name,
-            "price": item.price_minor,
-            "available": item.availability == Availability.AVAILABLE,
-            "service": item.is_service,
-        }
-        for item in visible_items(shop, photos=False)
-    }
-    methods = [method for method in shop.shipping_methods if method.active]
-    html = render_template("storefront/cart.html", shop=shop, catalog=catalog, methods=methods)
-    return public(html, etag)
+    shop = public_shop(slug)
+
+    def render() -> str:
+        catalog, methods = cart_catalog(shop)
+        return render_template("storefront/cart.html", shop=shop, catalog=catalog, methods=methods)
+
+    return serve_page(shop_etag(shop, "cart"), "cart", render)

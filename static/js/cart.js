@@ -61,7 +61,24 @@
     });
   }
 
-  // Add `quantity` of the item described by a button's data-* attributes; an error text or "".
+  // What a button adds: its own data-* attributes (the product page), completed from
+  // its card on the shop page (name, link and picture are there already).
+  function describe(button) {
+    const data = button.dataset;
+    const card = button.closest(".card");
+    if (data.name || !card) return data;
+    const image = card.querySelector("img");
+    return {
+      itemId: data.itemId,
+      price: data.price,
+      service: data.service,
+      name: card.querySelector(".card-name").textContent,
+      url: card.querySelector("a").getAttribute("href"),
+      image: image ? image.getAttribute("src") : "",
+    };
+  }
+
+  // Add `quantity` of the item `data` describes (see describe); an error text or "".
   function add(data, quantity) {
     const cart = read();
     const id = Number(data.itemId);
@@ -129,8 +146,10 @@
 
   window.VitrinaCart = { read, write, clear, add, money, messages, saveLastOrder, lastOrder, clampQuantity, MAX_QUANTITY };
 
-  // What only works with JavaScript stays hidden without it.
-  document.querySelectorAll("[data-cart-link], [data-add], [data-add-to-cart], [data-step]").forEach((element) => {
+  // What only works with JavaScript stays hidden without it. The cards' "Add" buttons
+  // (hundreds of them) are shown by one class on the root, not one by one.
+  root.classList.add("js");
+  document.querySelectorAll("[data-cart-link], [data-add][hidden], [data-add-to-cart], [data-step]").forEach((element) => {
     element.hidden = false;
   });
   updateBadge();
@@ -143,7 +162,7 @@
   document.addEventListener("click", (event) => {
     const addButton = event.target.closest("[data-add]");
     if (addButton) {
-      const problem = add(addButton.dataset, 1);
+      const problem = add(describe(addButton), 1);
       flash(addButton, problem || "✓");
       return;
     }

@@ -12,8 +12,12 @@
     let shown = 0;
     document.querySelectorAll("[data-section]").forEach((section) => {
       let inSection = 0;
-      section.querySelectorAll("[data-search]").forEach((card) => {
-        const text = normalize(card.dataset.search);
+      section.querySelectorAll(".card").forEach((card) => {
+        if (card.dataset.search === undefined) {
+          const name = card.querySelector(".card-name").textContent;
+          card.dataset.search = normalize(name + " " + (card.dataset.code || ""));
+        }
+        const text = card.dataset.search;
         const match = words.every((word) => text.includes(word));
         card.hidden = !match;
         if (match) inSection += 1;

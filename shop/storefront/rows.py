@@ -1,0 +1,295 @@
+"""What the public pages show, read as plain rows: one statement for the shop, one for the rest.
+
+Public pages are read far more often than they change, and when a post goes viral every
+statement and every ORM object counts. These readers select only the columns a page
+shows, as plain rows (no identity map, no lazy loads), so a shop or product page costs
+two statements whatever the size of the catalog, and a cached page or a 304 costs one.
+The small classes below have the attribute names of the models they stand for, so the
+templates and helpers (image_url, money, link cards) take either.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import NamedTuple
+
+from flask import abort, request
+from sqlalchemy import String, bindparam, cast, exists, or_, select
+
+from ..extensions import db
+from ..i18n import use_shop_language
+from ..models import Availability, Category, Image, Item, ItemPhoto, ShippingMethod, Shop
+from .loading import escape_like, shop_or_404
+
+
+@dataclass(frozen=True, slots=True)
+class ImageView:
+    key: str
+    width: int
+    height: int
+    widths: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class ShopView:
+    id: int
+    slug: str
+    name: str
+    description: str
+    whatsapp: str
+    currency: str
+    language: str
+    paused: bool
+    pause_message: str
+    catalog_version: int
+    created_at: datetime
+    logo: ImageView | None
+
+
+@dataclass(slots=True)
+class ItemView:
+    id: int
+    name: str
+    price_minor: int
+    compare_at_minor: int | None
+    code: str
+    availability: Availability
+    is_service: bool
+    description: str = ""
+    images: list[ImageView] = field(default_factory=list)
+
+    @property
+    def cover(self) -> ImageView | None:
+        return self.images[0] if self.images else None
+
+
+class CardRow(NamedTuple):
+    """An item as its card shows it (the columns of the shop page's statement)."""
+
+    id: int
+    name: str
+    price_minor: int
+    compare_at_minor: int | None
+    code: str
+    availability: Availability
+    is_service: bool
+    category_id: int | None
+    category_name: str | None
+    image_key: str | None  # the cover photo, if any
+    image_width: int | None
+    image_height: int | None
+    image_widths: str | None  # JSON text, e.g. "[320, 640, 1280]"
+
+
+@dataclass(slots=True)
+class Section:
+    """A category heading and its items; `category_id` None is the final "Other" section."""
+
+    category_id: int | None
+    category_name: str | None
+    items: list = field(default_factory=list)
+    html: str = ""  # the cards, once written (cards.card_lists)
+
+    @property
+    def anchor(self) -> str:
+        return f"c-{self.category_id}" if self.category_id is not None else "c-other"
+
+
+# Where the fast path leaves the shop it read, (slug, ShopView or None), and the
+# connection it read it on.
+ENVIRON_SHOP = "vitrina.shop"
+ENVIRON_CONNECTION = "vitrina.connection"
+# The widths as text, parsed once per distinct value (they repeat: "[320, 640, 1280]").
+_IMAGE = (Image.key, Image.width, Image.height, cast(Image.widths, String))
+_SHOP = select(
+    Shop.id,
+    Shop.slug,
+    Shop.name,
+    Shop.description,
+    Shop.whatsapp,
+    Shop.currency,
+    Shop.language,
+    Shop.paused,
+    Shop.pause_message,
+    Shop.catalog_version,
+    Shop.created_at,
+    *_IMAGE,
+).outerjoin(Image, Image.id == Shop.logo_id)
+# Statements are built once: building one costs more than running it on a small table.
+_SHOP_BY_SLUG = _SHOP.where(Shop.slug == bindparam("slug"))
+
+
+def _image(key, width, height, widths) -> ImageView | None:
+    return None if key is None else ImageView(key, width, height, _widths(widths) or [width])
+
+
+@lru_cache(maxsize=256)
+def _widths(text: str | None) -> list[int]:
+    """Shared between images: never modified."""
+    return json.loads(text) if text else []
+
+
+def connection():
+    """Where public pages read: the fast path's own connection when it lent one (one
+    per thread, in autocommit: no session, checkout or transaction to set up for a few
+    SELECTs), else the request's session.
+
+    Without one transaction around them, the shop row and its items may come from two
+    moments; the page is then kept under the older catalog_version with newer items,
+    a key no request asks for once the newer version is committed. Never stale.
+    """
+    lent = request.environ.get(ENVIRON_CONNECTION)
+    return lent if lent is not None else db.session.connection()
+
+
+def read_shop(connection, slug: str) -> ShopView | None:
+    """The shop whose current slug is `slug`, in one small indexed statement."""
+    row = connection.execute(_SHOP_BY_SLUG, {"slug": slug}).first()
+    return None if row is None else ShopView(*row[:11], logo=_image(*row[11:]))
+
+
+def public_shop(slug: str) -> ShopView:
+    """The shop behind ``/s/<slug>``; the rest of the request speaks its language.
+
+    Only the current slug is served here; anything else (an old slug, another
+    spelling, no such shop) goes through shop_or_404, which redirects or ends in 404.
+    The fast path (fastpath.py) may have read the shop already: it is not read again.
+    """
+    known = request.environ.get(ENVIRON_SHOP)
+    shop = known[1] if known is not None and known[0] == slug else read_shop(connection(), slug)
+    if shop is None:
+        shop_or_404(slug)  # redirects to the current slug, or 404
+        abort(404)  # pragma: no cover - shop_or_404 always ends the request here
+    use_shop_language(shop)
+    return shop
+
+
+_COVER = (
+    select(ItemPhoto.image_id)
+    .where(ItemPhoto.item_id == Item.id)
+    .order_by(ItemPhoto.position, ItemPhoto.id)
+    .limit(1)
+    .correlate(Item)
+    .scalar_subquery()
+)
+_ITEMS = (
+    select(
+        Item.id,
+        Item.name,
+        Item.price_minor,
+        Item.compare_at_minor,
+        Item.code,
+        Item.availability,
+        Item.is_service,
+        Category.id,
+        Category.name,
+        *_IMAGE,
+    )
+    .outerjoin(Category, Category.id == Item.category_id)
+    .outerjoin(Image, Image.id == _COVER)
+    .where(Item.shop_id == bindparam("shop_id"), Item.availability != Availability.HIDDEN)
+    .order_by(Category.position.asc().nulls_last(), Category.id, Item.position, Item.id)
+)
+
+
+def shop_sections(shop: ShopView, query: str = "") -> list[Section]:
+    """The visible items (CardRow) with their cover photo, grouped by category: one
+    statement.
+
+    Categories come in the merchant's order, items in theirs, uncategorised ones last
+    (under "Other").
+    """
+    statement = _ITEMS
+    if query:
+        pattern = "%" + escape_like(query) + "%"
+        statement = statement.where(
+            or_(
+                Item.name.ilike(pattern, escape="\\"),
+                Item.description.ilike(pattern, escape="\\"),
+                Item.code.ilike(pattern, escape="\\"),
+            )
+        )
+    found: list[Section] = []
+    for row in connection().execute(statement, {"shop_id": shop.id}):
+        item = CardRow._make(row)
+        if not found or found[-1].category_id != item.category_id:
+            found.append(Section(item.category_id, item.category_name))
+        found[-1].items.append(item)
+    return found
+
+
+_PRODUCT = (
+    select(
+        Item.id,
+        Item.name,
+        Item.price_minor,
+        Item.compare_at_minor,
+        Item.code,
+        Item.availability,
+        Item.is_service,
+        Item.description,
+        *_IMAGE,
+        exists()
+        .where(ShippingMethod.shop_id == Item.shop_id, ShippingMethod.active.is_(True))
+        .label("ships"),
+    )
+    .outerjoin(ItemPhoto, ItemPhoto.item_id == Item.id)
+    .outerjoin(Image, Image.id == ItemPhoto.image_id)
+    .where(
+        Item.id == bindparam("item_id"),
+        Item.shop_id == bindparam("shop_id"),
+        Item.availability != Availability.HIDDEN,
+    )
+    .order_by(ItemPhoto.position, ItemPhoto.id)
+)
+
+
+def product(shop: ShopView, item_id: int) -> tuple[ItemView, bool]:
+    """A visible item with all its photos, and whether the shop ships anything; else 404.
+
+    One statement: a row per photo, each also saying whether the shop has an active
+    shipping method (so the page can talk about delivery).
+    """
+    rows = connection().execute(_PRODUCT, {"shop_id": shop.id, "item_id": item_id}).all()
+    if not rows:
+        abort(404)
+    item = ItemView(*rows[0][:8])
+    item.images = [image for row in rows if (image := _image(*row[8:12])) is not None]
+    return item, bool(rows[0][12])
+
+
+def cart_catalog(shop: ShopView) -> tuple[dict, list]:
+    """What the cart page needs: every visible item's price and state, and the active
+    shipping methods. Two statements."""
+    items = connection().execute(
+        select(Item.id, Item.name, Item.price_minor, Item.availability, Item.is_service)
+        .where(Item.shop_id == shop.id, Item.availability != Availability.HIDDEN)
+        .order_by(Item.position, Item.id)
+    )
+    catalog = {
+        str(item_id): {
+            "name": name,
+            "price": price,
+            "available": availability == Availability.AVAILABLE,
+            "service": is_service,
+        }
+        for item_id, name, price, availability, is_service in items
+    }
+    methods = (
+        connection()
+        .execute(
+            select(
+                ShippingMethod.id,
+                ShippingMethod.name,
+                ShippingMethod.price_minor,
+                ShippingMethod.needs_address,
+            )
+            .where(ShippingMethod.shop_id == shop.id, ShippingMethod.active.is_(True))
+            .order_by(ShippingMethod.position, ShippingMethod.id)
+        )
+        .all()
+    )
+    return catalog, methods
