@@ -1,19 +1,42 @@
 """Where a stored image's renditions are served from (used by templates and feeds).
 
-Every media URL is built by media_url(), the one place that will learn about a CDN
-or object-store base URL (a MEDIA_BASE_URL setting, say) when one comes.
+Every media URL is built by media_url(): ``/media/<name>`` on the app itself, or
+``<MEDIA_BASE_URL>/<name>`` when a CDN or the bucket's public address serves them.
 """
 
 from __future__ import annotations
 
-from flask import url_for
+from urllib.parse import urlsplit
+
+from flask import current_app, url_for
 
 from ..models import Image
 from .names import preview_name, rendition_name
 
 
+def media_base_url() -> str | None:
+    """The public address renditions are served from, without a trailing slash; None
+    when the app serves them itself."""
+    base = current_app.config.get("MEDIA_BASE_URL")
+    return base.rstrip("/") if base else None
+
+
+def media_origin() -> str | None:
+    """``scheme://host[:port]`` of MEDIA_BASE_URL (a page's Content-Security-Policy
+    must allow images from it); None when media are served by the app."""
+    base = media_base_url()
+    if base is None:
+        return None
+    parts = urlsplit(base)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def media_url(name: str, external: bool = False) -> str:
-    """URL of a stored file: site-relative (``/media/<name>``) unless `external`."""
+    """URL of a stored file: ``<MEDIA_BASE_URL>/<name>`` (always absolute) when set,
+    else site-relative ``/media/<name>`` unless `external`."""
+    base = media_base_url()
+    if base:
+        return f"{base}/{name}"
     return url_for("media.serve", name=name, _external=external)
 
 
