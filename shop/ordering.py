@@ -277,16 +277,24 @@ def _unavailable() -> str:
     return _("A product in your cart is no longer available. Remove it to continue.")
 
 
+# The largest id a 32-bit integer column holds.
+MAX_ID = 2**31 - 1
+
+
 def whole_number(value: object) -> int | None:
-    """An integer sent as a number or as ASCII digits; None for anything else."""
+    """An integer sent as a number or as ASCII digits; None for anything else.
+
+    Bounded to what an id column holds: PostgreSQL refuses to even compare a larger
+    number with an integer column, which would turn a silly cart into a 500.
+    """
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
     if isinstance(value, float):
-        return int(value) if value.is_integer() and abs(value) < 1e15 else None
-    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
-        return int(value.strip())
+        value = int(value) if value.is_integer() and abs(value) < 1e15 else None
+    elif isinstance(value, str):
+        value = int(value.strip()) if _DIGITS.fullmatch(value.strip()) else None
+    if isinstance(value, int) and -MAX_ID <= value <= MAX_ID:
+        return value
     return None
 
 

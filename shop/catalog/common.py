@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Literal
 
 from flask_babel import gettext as _
@@ -35,9 +36,14 @@ def touch_catalog(shop: Shop) -> None:
     shop.catalog_version = (shop.catalog_version or 0) + 1
 
 
+def drop_controls(text: str) -> str:
+    """Remove control characters but line breaks and tabs (PostgreSQL refuses NUL)."""
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+
+
 def clean_name(text: str | None, limit: int, field: str = "name") -> str:
     """A one-line name: trimmed, inner runs of spaces (and line breaks) made one space."""
-    name = " ".join((text or "").split())
+    name = " ".join(drop_controls(text or "").split())
     if not name:
         raise CatalogError(_("Enter a name."), field)
     if len(name) > limit:

@@ -17,6 +17,7 @@ from .common import (
     CatalogError,
     Direction,
     clean_name,
+    drop_controls,
     renumber,
     touch_catalog,
 )
@@ -59,7 +60,9 @@ def append_to(items: list[Item], category: Category | None, shop: Shop) -> None:
 
 def _checked(shop: Shop, data: ItemData) -> dict:
     """The column values for `data`, or CatalogError naming the field that is wrong."""
-    description = (data.description or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    description = drop_controls(
+        (data.description or "").replace("\r\n", "\n").replace("\r", "\n")
+    ).strip()
     if len(description) > DESCRIPTION_MAX:
         raise CatalogError(
             _(
@@ -69,7 +72,7 @@ def _checked(shop: Shop, data: ItemData) -> dict:
             ),
             "description",
         )
-    code = (data.code or "").strip()
+    code = drop_controls(data.code or "").strip()
     if len(code) > CODE_MAX:
         raise CatalogError(_("Use at most %(max)d characters.", max=CODE_MAX), "code")
     if not 0 <= data.price_minor <= MAX_MINOR_UNITS:

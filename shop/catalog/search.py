@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from ..extensions import db
 from ..models import Availability, Category, Item, ItemPhoto, Shop
-from .common import PER_PAGE, SEARCH_MAX, UNCATEGORISED
+from .common import PER_PAGE, SEARCH_MAX, UNCATEGORISED, drop_controls
 
 
 @dataclass
@@ -50,7 +50,7 @@ def search_items(
     rows (a count and the page) and two for the photos, however many items match.
     """
     filters = [Item.shop_id == shop.id]
-    words = " ".join((query or "").split())[:SEARCH_MAX]
+    words = " ".join(drop_controls(query or "").split())[:SEARCH_MAX]
     if words:
         pattern = f"%{escape_like(words)}%"
         filters.append(or_(Item.name.ilike(pattern, escape="/"), Item.code.ilike(pattern, "/")))

@@ -1,0 +1,83 @@
+"""Security headers on every response, and the CSP nonce a template may ask for.
+
+The Content-Security-Policy allows scripts and styles from this site only: every
+script is a file under static/js, so an injected ``<script>`` or ``onerror=`` does
+nothing even if it ever slipped past the templates' escaping. Headers a view set
+itself (the media files' sandbox policy, the order page's ``no-referrer``) are
+stricter on purpose and are kept.
+"""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, g
+from werkzeug.wrappers import Response
+
+# Checkout without JavaScript answers a form POST with a redirect to WhatsApp, and
+# Chromium checks form-action on every hop of that redirect.
+FORM_TARGETS = ("https://wa.me", "https://api.whatsapp.com")
+
+STATIC_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    # A page opened from a post on another site cannot reach back into it (window.opener).
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(add_security_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+
+def csp_nonce() -> str:
+    """This response's nonce, for ``<script nonce="{{ csp_nonce() }}">`` (files are better).
+
+    A page that uses it is different on every request, so it is never stored by a
+    shared cache (see add_security_headers): a cached copy would carry a stale nonce.
+    """
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return g.csp_nonce
+
+
+def content_security_policy(nonce: str | None = None) -> str:
+    """The policy for every page: this site's files, plus the media host when set."""
+    scripts = "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
+    images = " ".join(["'self'", "data:", *_media_origin()])
+    directives = {
+        "default-src": "'self'",
+        "script-src": scripts,
+        "style-src": "'self'",
+        "img-src": images,
+        "object-src": "'none'",
+        "base-uri": "'none'",
+        "frame-ancestors": "'none'",
+        "form-action": " ".join(["'self'", *FORM_TARGETS]),
+    }
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+def _media_origin() -> list[str]:
+    """The scheme and host of MEDIA_BASE_URL when photos are served from elsewhere."""
+    base = current_app.config.get("MEDIA_BASE_URL") or ""
+    parts = urlsplit(base)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return [f"{parts.scheme}://{parts.netloc}"]
+    return []
+
+
+def add_security_headers(response: Response) -> Response:
+    """after_request: add what the view did not set itself."""
+    nonce = g.get("csp_nonce")
+    response.headers.setdefault("Content-Security-Policy", content_security_policy(nonce))
+    for name, value in STATIC_HEADERS.items():
+        response.headers.setdefault(name, value)
+    hsts = current_app.config.get("STRICT_TRANSPORT_SECURITY")
+    if hsts:
+        response.headers.setdefault("Strict-Transport-Security", hsts)
+    if nonce:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,422 @@
+"""Every dashboard form, fuzzed (ASVS V1 encoding and sanitization, V2 validation and
+business logic, V8 authorization).
+
+Hypothesis posts random and hostile values (any Unicode plane, NUL bytes, 10,000
+characters, absurd amounts, SQL, template and spreadsheet payloads, repeated fields,
+fields no form has) to each form as a signed-in merchant. Whatever it sends:
+- the answer is 2xx, 3xx or 4xx, never a 5xx;
+- a refused post (4xx) changed no row anywhere;
+- no text with a NUL byte is stored (PostgreSQL refuses them; SQLite must not differ);
+- the rival merchant's shop is untouched.
+The rows pile up across examples (one app per test): every example must hold anyway.
+
+NUL bytes are tried in every text field, by Hypothesis and by the deterministic matrix
+below: the catalog drops control characters before the database sees them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import String, Text, select
+
+from shop.extensions import db
+from shop.models import Category, Image, Item, ItemPhoto, ShippingMethod, Shop
+from tests import factories
+from tests.security.hostile import (
+    FORMULA,
+    FUZZ,
+    SCRIPT,
+    SQL,
+    TEMPLATE,
+    amount_text,
+    hostile_text,
+)
+from tests.security.world import World
+
+MASS_ASSIGNMENT = [
+    "id",
+    "shop_id",
+    "owner_id",
+    "user_id",
+    "status",
+    "position",
+    "catalog_version",
+    "next_order_number",
+    "price_minor",
+    "logo_id",
+    "token",
+]
+
+
+# Forms whose text goes into the catalog: NUL bytes must be dropped before the database.
+CATALOG_TEXT_FORMS = {"new_category", "edit_category", "new_item", "edit_item"}
+NUL_PAYLOADS = ["\x00", "a\x00b"]
+
+
+def _without_nul(value):
+    if isinstance(value, list):
+        return [_without_nul(part) for part in value]
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+def one_of_or_hostile(*valid: str):
+    return st.one_of(st.sampled_from(valid), hostile_text)
+
+
+def flag():
+    return st.sampled_from(["y", "", "on", "0", "false"]) | hostile_text
+
+
+def directions(*valid: str):
+    return one_of_or_hostile(*valid)
+
+
+@dataclass
+class FormSpec:
+    """Where a form posts (given the world and a fresh object's id) and what it holds."""
+
+    url: Callable[[World, int | None], str]
+    fields: Callable[[World], dict]
+    fresh: Callable[[World], int] | None = None
+    valid: dict[str, str] | None = None  # a post the form takes, for the payload matrix
+
+
+def _shop_fields(world: World) -> dict:
+    return {
+        "name": hostile_text,
+        "description": hostile_text,
+        "slug": one_of_or_hostile("tienda-nueva", "s", "dashboard", "x" * 61, "tienda-sol"),
+        "country": one_of_or_hostile("ES", "US", "MX", "AR", "ZZ", ""),
+        "phone": one_of_or_hostile("612345678", "+34612345678", "1", "0" * 30),
+        "currency": one_of_or_hostile("EUR", "USD", "CLP", "JPY", "KWD", "XXX", "eur"),
+        "language": one_of_or_hostile("en", "es", "fr"),
+    }
+
+
+def _item_fields(world: World) -> dict:
+    return {
+        "name": hostile_text,
+        "description": hostile_text,
+        "price": amount_text,
+        "compare_at": amount_text,
+        "code": hostile_text,
+        "category": one_of_or_hostile("", str(world.category), "none", "-1", "99999999999"),
+        "availability": one_of_or_hostile("available", "sold_out", "hidden", "deleted"),
+        "is_service": flag(),
+    }
+
+
+def _shipping_fields(world: World) -> dict:
+    return {
+        "name": hostile_text,
+        "price": amount_text,
+        "kind": one_of_or_hostile("delivery", "pickup", "teleport"),
+        "active": flag(),
+    }
+
+
+def _fresh_category(world: World) -> int:
+    shop = db.session.get(Shop, world.shop)
+    return factories.make_category(shop, f"Fresca {shop.catalog_version}", position=99).id
+
+
+def _fresh_item(world: World) -> int:
+    return factories.make_item(db.session.get(Shop, world.shop), None, name="Fresca").id
+
+
+def _fresh_photo(world: World) -> int:
+    image = Image(shop_id=world.shop, key="f" * 64, width=640, height=480, widths=[320])
+    photo = ItemPhoto(item_id=world.item, image=image, position=5)
+    db.session.add(photo)
+    db.session.flush()
+    return photo.id
+
+
+SHOP = {
+    "name": "Tienda Luna",
+    "description": "Ropa",
+    "slug": "",
+    "country": "ES",
+    "phone": "612345678",
+    "currency": "EUR",
+    "language": "es",
+}
+ITEM = {
+    "name": "Gorra roja",
+    "description": "Algodón",
+    "price": "12.50",
+    "compare_at": "",
+    "code": "G-1",
+    "category": "",
+    "availability": "available",
+}
+SHIPPING = {"name": "Mensajero", "price": "4.00", "kind": "delivery", "active": "y"}
+
+FORMS: dict[str, FormSpec] = {
+    "setup": FormSpec(lambda w, _: "/dashboard/setup", _shop_fields, valid=SHOP),
+    "settings": FormSpec(
+        lambda w, _: "/dashboard/settings",
+        lambda w: _shop_fields(w)
+        | {"paused": flag(), "pause_message": hostile_text, "remove_logo": flag()},
+        valid=SHOP | {"slug": "tienda-sol", "pause_message": "Vuelvo pronto"},
+    ),
+    "new_category": FormSpec(
+        lambda w, _: "/dashboard/categories", lambda w: {"name": hostile_text}, valid={"name": "X"}
+    ),
+    "edit_category": FormSpec(
+        lambda w, _: f"/dashboard/categories/{w.category}/edit",
+        lambda w: {"name": hostile_text},
+        valid={"name": "Y"},
+    ),
+    "delete_category": FormSpec(
+        lambda w, fresh: f"/dashboard/categories/{fresh}/delete",
+        lambda w: {"move_items_to": one_of_or_hostile("", str(w.category), str(w.rival_shop))},
+        fresh=_fresh_category,
+    ),
+    "move_category": FormSpec(
+        lambda w, _: f"/dashboard/categories/{w.category}/move",
+        lambda w: {"direction": directions("up", "down")},
+    ),
+    "new_item": FormSpec(lambda w, _: "/dashboard/items/new", _item_fields, valid=ITEM),
+    "edit_item": FormSpec(
+        lambda w, _: f"/dashboard/items/{w.item}/edit", _item_fields, valid=ITEM
+    ),
+    "delete_item": FormSpec(
+        lambda w, fresh: f"/dashboard/items/{fresh}/delete", lambda w: {}, fresh=_fresh_item
+    ),
+    "duplicate_item": FormSpec(lambda w, _: f"/dashboard/items/{w.item}/duplicate", lambda w: {}),
+    "move_item": FormSpec(
+        lambda w, _: f"/dashboard/items/{w.item}/move",
+        lambda w: {"direction": directions("up", "down"), "next": hostile_text},
+    ),
+    "bulk_items": FormSpec(
+        lambda w, _: "/dashboard/items/bulk",
+        lambda w: {
+            "action": one_of_or_hostile("available", "sold_out", "hidden", "move", "delete"),
+            "category": one_of_or_hostile("", str(w.category)),
+            "item_ids": st.lists(
+                st.sampled_from([str(w.item), str(w.rival_item), "-1", "2147483648"])
+                | hostile_text,
+                max_size=5,
+            ),
+            "confirmed": one_of_or_hostile("yes", "no"),
+            "next": one_of_or_hostile("/dashboard/items", "https://evil.example", "//evil"),
+        },
+    ),
+    "move_photo": FormSpec(
+        lambda w, fresh: f"/dashboard/items/{w.item}/photos/{fresh}/move",
+        lambda w: {"direction": directions("up", "down", "cover")},
+        fresh=_fresh_photo,
+    ),
+    "remove_photo": FormSpec(
+        lambda w, fresh: f"/dashboard/items/{w.item}/photos/{fresh}/remove",
+        lambda w: {},
+        fresh=_fresh_photo,
+    ),
+    "new_shipping": FormSpec(
+        lambda w, _: "/dashboard/shipping/new", _shipping_fields, valid=SHIPPING
+    ),
+    "edit_shipping": FormSpec(
+        lambda w, _: f"/dashboard/shipping/{w.method}/edit", _shipping_fields, valid=SHIPPING
+    ),
+    "toggle_shipping": FormSpec(
+        lambda w, _: f"/dashboard/shipping/{w.method}/toggle", lambda w: {"active": flag()}
+    ),
+    "move_shipping": FormSpec(
+        lambda w, _: f"/dashboard/shipping/{w.method}/move",
+        lambda w: {"direction": directions("up", "down")},
+    ),
+    "order_status": FormSpec(
+        lambda w, _: f"/dashboard/orders/{w.order}/status",
+        lambda w: {"status": one_of_or_hostile("new", "confirmed", "delivered", "cancelled")},
+    ),
+    "switch_shop": FormSpec(
+        lambda w, _: "/dashboard/switch",
+        lambda w: {"shop_id": one_of_or_hostile(str(w.shop), str(w.rival_shop), "9" * 30)},
+    ),
+    "language": FormSpec(
+        lambda w, _: "/language",
+        lambda w: {"lang": one_of_or_hostile("en", "es", "de"), "next": hostile_text},
+    ),
+}
+
+
+def form_data(fields: dict, keep_nul: bool = True) -> st.SearchStrategy[dict]:
+    """The form's fields (sometimes missing, sometimes repeated) plus fields no form has."""
+    values = {
+        name: strategy | st.lists(strategy, min_size=2, max_size=3)
+        for name, strategy in fields.items()
+    }
+    if not keep_nul:
+        values = {name: strategy.map(_without_nul) for name, strategy in values.items()}
+    extra = st.dictionaries(
+        st.sampled_from(MASS_ASSIGNMENT), hostile_text | st.integers().map(str), max_size=3
+    )
+    return st.builds(
+        lambda chosen, more: more | chosen,
+        st.fixed_dictionaries({}, optional=values),
+        extra,
+    )
+
+
+def text_with_nul(app) -> list[str]:
+    """Every stored text value that holds a NUL byte (table.column: value)."""
+    found = []
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            for column in table.columns:
+                if isinstance(column.type, String | Text):
+                    for (value,) in db.session.execute(select(column)):
+                        if isinstance(value, str) and "\x00" in value:
+                            found.append(f"{table.name}.{column.name}: {value[:40]!r}")
+        db.session.remove()
+    return found
+
+
+def rival_rows(app, world: World) -> tuple:
+    with app.app_context():
+        shop = db.session.get(Shop, world.rival_shop)
+        items = db.session.scalars(select(Item).where(Item.shop_id == world.rival_shop)).all()
+        categories = db.session.scalars(
+            select(Category).where(Category.shop_id == world.rival_shop)
+        ).all()
+        state = (
+            (shop.owner_id, shop.slug, shop.name, shop.catalog_version),
+            [(i.id, i.name, i.price_minor, i.availability, i.category_id) for i in items],
+            [(c.id, c.name) for c in categories],
+        )
+        db.session.remove()
+        return state
+
+
+@pytest.mark.parametrize("form", sorted(FORMS))
+def test_fuzzed_forms_never_fail_and_never_half_save(app, client, world, snapshot, form):
+    spec = FORMS[form]
+    rival = rival_rows(app, world)
+
+    @FUZZ
+    @given(data=st.data())
+    def post_anything(data):
+        fresh = None
+        if spec.fresh is not None:
+            with app.app_context():
+                fresh = spec.fresh(world)
+                db.session.commit()
+        fields = data.draw(form_data(spec.fields(world), True), label="form")
+        content_type = data.draw(
+            st.sampled_from(["application/x-www-form-urlencoded", "multipart/form-data"])
+        )
+        before = snapshot()
+        response = client.post(spec.url(world, fresh), data=fields, content_type=content_type)
+        assert response.status_code < 500, response.text[:500]
+        if response.status_code >= 400:
+            assert snapshot() == before, "a refused post changed the database"
+
+    post_anything()
+    assert text_with_nul(app) == []
+    assert rival_rows(app, world) == rival
+
+
+# The payloads most likely to break storage or rendering, in every text field of every
+# form that saves text: deterministic, so each runs on every CI run (Hypothesis samples).
+MATRIX_PAYLOADS = [
+    "\x00",
+    "a\x00b",
+    "\U0001f600" * 10_000,
+    "\U0010fffd" * 151,
+    "\x01\x1b\x7f\u202e",
+    SCRIPT,
+    TEMPLATE,
+    SQL,
+    FORMULA,
+]
+
+
+def post_payloads(app, client, world, snapshot, form: str, payloads: list[str]) -> None:
+    """Each payload in each text field of an otherwise valid post: taken or refused whole."""
+    spec = FORMS[form]
+    fields = [name for name in spec.valid if name not in {"country", "currency", "language"}]
+    for field in fields:
+        for number, payload in enumerate(payloads):
+            before = snapshot()
+            data = spec.valid | {field: payload}
+            if form == "setup" and field != "name":  # a new shop each time, not a twin
+                data["name"] = f"{data['name']} {field} {number}"
+            response = client.post(spec.url(world, None), data=data)
+            where = f"{field}={payload[:20]!r}"
+            assert response.status_code < 500, where
+            if response.status_code >= 400:
+                assert snapshot() == before, where
+            elif payload in (SCRIPT, TEMPLATE, SQL, FORMULA) and field in {"name", "description"}:
+                assert _stored(app, payload), f"{where} was accepted but not kept as typed"
+    assert text_with_nul(app) == []
+
+
+MATRIX_FORMS = sorted(name for name, spec in FORMS.items() if spec.valid)
+
+
+@pytest.mark.parametrize("form", MATRIX_FORMS)
+def test_every_text_field_takes_or_refuses_the_worst_payloads_cleanly(
+    app, client, world, snapshot, form
+):
+    post_payloads(app, client, world, snapshot, form, MATRIX_PAYLOADS)
+
+
+@pytest.mark.parametrize("form", sorted(CATALOG_TEXT_FORMS))
+def test_catalog_text_fields_drop_or_refuse_nul_bytes(app, client, world, snapshot, form):
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # PostgreSQL's refusal is a 500 page
+    post_payloads(app, client, world, snapshot, form, NUL_PAYLOADS)
+
+
+def test_the_items_search_takes_nul_bytes(app, client, world):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    assert client.get("/dashboard/items", query_string={"q": "a\x00b"}).status_code == 200
+
+
+def _stored(app, text: str) -> bool:
+    """Whether some row of the world holds exactly `text` (saved as typed, nothing eaten)."""
+    with app.app_context():
+        for model in (Shop, Item, Category, ShippingMethod):
+            for column in ("name", "description"):
+                attribute = getattr(model, column, None)
+                if attribute is not None and db.session.scalar(
+                    select(model.id).where(attribute == text).limit(1)
+                ):
+                    return True
+        db.session.remove()
+    return False
+
+
+QUERIES = {
+    "/dashboard/items": {
+        "q": hostile_text,
+        "category": one_of_or_hostile("none", "1", "-1"),
+        "availability": one_of_or_hostile("available", "hidden"),
+        "page": amount_text,
+    },
+    "/dashboard/orders": {"status": one_of_or_hostile("new", "delivered"), "page": amount_text},
+    "/s/tienda-sol": {"q": hostile_text, "page": amount_text, "category": hostile_text},
+    "/s/tienda-sol/p/1/order": {"quantity": amount_text},
+    "/login": {"next": one_of_or_hostile("/dashboard", "//evil.example", "https://evil.example")},
+}
+
+
+@pytest.mark.parametrize("path", sorted(QUERIES))
+def test_fuzzed_queries_never_fail_or_change_anything(app, client, world, snapshot, path):
+    before = snapshot()
+
+    @FUZZ
+    @given(query=st.fixed_dictionaries({}, optional=QUERIES[path]))
+    def get_anything(query):
+        response = client.get(path, query_string=query)
+        assert response.status_code < 500, response.text[:500]
+        location = response.headers.get("Location", "")
+        assert not location.startswith(("//", "https://evil", "http://evil")), location
+
+    get_anything()
+    assert snapshot() == before

@@ -1,0 +1,307 @@
+"""Request sizes and rates (ASVS V2.4 anti-automation, V4 API, V5.2 file upload).
+
+This module turns the rate limits on (TESTING apps have them off, see shop.limits),
+with counts in memory unless a test says Redis.
+"""
+
+from __future__ import annotations
+
+import io
+import socket
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from shop import create_app
+from shop.extensions import db, limiter
+from shop.models import Category, Item, Order, OrderLine
+from tests.conftest import VitrinaClient, _test_config
+from tests.security.world import jpeg
+
+REDIS = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def app_config():
+    return {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def cart(world, **fields) -> dict:
+    body = {
+        "lines": [{"item_id": world.item, "quantity": 1}],
+        "name": "Ana",
+        "shipping_method_id": world.method,
+        "address": "Calle Mayor 1",
+        "notes": "",
+        "idempotency_key": str(uuid.uuid4()),
+    }
+    return body | fields
+
+
+def item_form(name="Camiseta", photos=0) -> dict:
+    form = {"name": name, "price": "20.00", "availability": "available", "category": ""}
+    if photos:
+        form["photos"] = [
+            (io.BytesIO(jpeg(color=(n * 20, 40, 90))), f"p{n}.jpg") for n in range(photos)
+        ]
+    return form
+
+
+def post_item(client, form):
+    return client.post("/dashboard/items/new", data=form, content_type="multipart/form-data")
+
+
+# -- Request sizes ---------------------------------------------------------------------
+
+
+class CountingStream(io.RawIOBase):
+    """A request body that counts what the server read of it."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.read_bytes = size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = min(len(buffer), self.size - self.read_bytes)
+        buffer[:n] = b"a" * n
+        self.read_bytes += n
+        return n
+
+
+def test_refuses_a_large_form_with_413_before_reading_it(app, client, world, snapshot):
+    before = snapshot()
+    body = CountingStream(2 * 1024 * 1024)
+    response = client.post(
+        "/dashboard/categories",
+        content_type="application/x-www-form-urlencoded",
+        environ_overrides={"wsgi.input": body, "CONTENT_LENGTH": str(body.size)},
+    )
+    assert response.status_code == 413
+    assert body.read_bytes == 0
+    assert "Shorten the text" in response.text
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/language", "/logout", "/dashboard/items/bulk", "/dashboard/switch", "/dashboard/categories"],
+)
+def test_refuses_more_than_1_mb_on_every_form_without_photos(client, world, url):
+    response = client.post(url, data={"name": "x" * (1024 * 1024 + 1)})
+    assert response.status_code == 413
+
+
+def test_takes_a_form_just_under_1_mb(app, client, world):
+    # Refused for its length by the form (422), not by the size limit.
+    response = client.post("/dashboard/categories", data={"name": "x" * 900_000})
+    assert response.status_code == 422
+
+
+def test_photo_forms_take_several_megabytes(app, client, world):
+    big = jpeg((2400, 1800)) + b"\0" * (3 * 1024 * 1024)  # trailing bytes Pillow ignores
+    form = item_form() | {"photos": [(io.BytesIO(big), "big.jpg")]}
+    assert post_item(client, form).status_code == 302
+    assert count(app, Item) == 4
+
+
+def test_photo_forms_refuse_more_than_64_mb(app, client, world, snapshot):
+    before = snapshot()
+    body = CountingStream(65 * 1024 * 1024)
+    response = client.post(
+        "/dashboard/items/new",
+        content_type="multipart/form-data; boundary=x",
+        environ_overrides={"wsgi.input": body, "CONTENT_LENGTH": str(body.size)},
+    )
+    assert response.status_code == 413
+    assert body.read_bytes == 0
+    assert snapshot() == before
+
+
+def test_checkout_answers_a_json_413_to_the_cart_script(app, world):
+    response = app.test_client().post(
+        f"/s/{world.slug}/checkout", json=cart(world, notes="n" * 70_000)
+    )
+    assert response.status_code == 413
+    assert response.is_json
+    assert response.get_json()["error"]
+    assert count(app, Order) == 1
+
+
+# -- Rates -----------------------------------------------------------------------------
+
+
+def test_limits_sign_in_attempts_per_address(app):
+    visitor = app.test_client()
+    answers = [visitor.get("/login").status_code for _ in range(21)]
+    assert 429 not in answers[:20]
+    refused = visitor.get("/login/callback?code=x&state=y")
+    assert answers[20] == 429
+    assert refused.status_code != 429  # the callback counts on its own
+    page = visitor.get("/login")
+    assert page.status_code == 429
+    assert "Too many tries" in page.text
+    assert int(page.headers["Retry-After"]) > 0
+    # Another address is not held back by this one.
+    assert app.test_client().get(
+        "/login", environ_base={"REMOTE_ADDR": "10.0.0.2"}
+    ).status_code != 429
+
+
+def test_limits_checkouts_per_visitor_and_shop(app, world):
+    shopper = app.test_client()
+    for _ in range(10):
+        assert shopper.post(f"/s/{world.slug}/checkout", json=cart(world)).status_code == 200
+    orders, lines = count(app, Order), count(app, OrderLine)
+    refused = shopper.post(f"/s/{world.slug}/checkout", json=cart(world))
+    assert refused.status_code == 429
+    assert refused.is_json
+    assert refused.get_json()["error"].startswith("Too many tries")
+    assert int(refused.headers["Retry-After"]) > 0
+    assert refused.headers["Cache-Control"] == "private, no-store"
+    assert (count(app, Order), count(app, OrderLine)) == (orders, lines)
+    # The form without JavaScript gets the friendly page.
+    form = {"item_id": str(world.item), "quantity": "1", "name": "Ana", "address": "Calle 1"}
+    page = shopper.post(f"/s/{world.slug}/checkout", data=form)
+    assert page.status_code == 429
+    assert page.mimetype == "text/html"
+    assert "Too many tries" in page.text
+    # Another shopper, or this shopper in another shop, can still order.
+    other = app.test_client()
+    elsewhere = {"REMOTE_ADDR": "10.0.0.3"}
+    answer = other.post(f"/s/{world.slug}/checkout", json=cart(world), environ_base=elsewhere)
+    assert answer.status_code == 200
+    rival = shopper.post(
+        f"/s/{world.rival_slug}/checkout",
+        json={"lines": [{"item_id": world.rival_item, "quantity": 1}], "name": "Ana"}
+        | {"idempotency_key": str(uuid.uuid4())},
+    )
+    assert rival.status_code != 429
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "RATELIMIT_CHECKOUT": "2/day"}])
+def test_the_daily_checkout_limit_is_a_setting(app, world):
+    shopper = app.test_client()
+    answers = [shopper.post(f"/s/{world.slug}/checkout", json=cart(world)) for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "RATELIMIT_UPLOADS": "3/hour"}])
+def test_limits_photo_uploads_per_merchant_counting_photos(app, client, world, sign_in_as):
+    assert post_item(client, item_form("Uno", photos=2)).status_code == 302
+    assert post_item(client, item_form("Dos", photos=1)).status_code == 302
+    items = count(app, Item)
+    refused = post_item(client, item_form("Tres", photos=1))
+    assert refused.status_code == 429
+    assert count(app, Item) == items
+    # Logos count too, and editing without photos is not an upload.
+    logo = {"logo": (io.BytesIO(jpeg()), "logo.jpg")}
+    assert client.post("/dashboard/settings", data=logo).status_code == 429
+    assert post_item(client, item_form("Sin fotos")).status_code == 302
+    # Another merchant has their own count.
+    other = app.test_client()
+    sign_in_as(other, _second_merchant(app))
+    assert post_item(other, item_form("Suyo", photos=1)).status_code == 302
+
+
+def _second_merchant(app) -> int:
+    from tests import factories
+
+    with app.app_context():
+        user = factories.make_user("Otra")
+        factories.make_shop(user, slug="otra-mas")
+        db.session.commit()
+        return user.id
+
+
+@pytest.mark.parametrize(
+    "app_config", [{"RATELIMIT_ENABLED": True, "RATELIMIT_DASHBOARD_POSTS": "5/minute"}]
+)
+def test_puts_a_ceiling_on_dashboard_posts_per_merchant(app, client, world):
+    answers = [
+        client.post("/dashboard/categories", data={"name": f"Cat {n}"}).status_code
+        for n in range(6)
+    ]
+    assert answers == [302] * 5 + [429]
+    assert count(app, Category) == 6  # the world's one and five new ones
+    assert client.get("/dashboard/categories").status_code == 200  # reading is not limited
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": False}])
+def test_limits_can_be_turned_off(app):
+    visitor = app.test_client()
+    assert 429 not in {visitor.get("/login").status_code for _ in range(40)}
+
+
+def test_limits_are_off_in_testing_apps_unless_asked_and_on_otherwise(migrated, tmp_path):
+    config = _test_config(migrated, tmp_path / "media")
+    assert create_app(config).config["RATELIMIT_ENABLED"] is False
+    assert create_app(config | {"TESTING": False}).config["RATELIMIT_ENABLED"] is True
+    assert create_app(config | {"RATELIMIT_ENABLED": True}).config["RATELIMIT_ENABLED"] is True
+
+
+def test_registering_the_limits_again_for_another_app_adds_none(migrated, tmp_path):
+    config = _test_config(migrated, tmp_path / "media") | {"RATELIMIT_ENABLED": True}
+    create_app(config)
+    sizes = {name: len(group) for name, group in limiter.limit_manager._decorated_limits.items()}
+    for _ in range(3):
+        create_app(config)
+    after = {name: len(group) for name, group in limiter.limit_manager._decorated_limits.items()}
+    assert after == sizes
+
+
+def _redis_up() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _redis_up(), reason="needs the machine's Redis on 127.0.0.1:6379")
+def test_app_servers_share_counts_through_redis(migrated, tmp_path):
+    import redis
+
+    # A made-up address of our own: other test runs may share this Redis.
+    address = "10.{}.{}.{}".format(*uuid.uuid4().bytes[:3])
+    visitor = {"REMOTE_ADDR": address}
+    config = _test_config(migrated, tmp_path / "media") | {
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": REDIS,
+        "RATELIMIT_SIGN_IN": "3/minute",
+    }
+    server = redis.Redis.from_url(REDIS)
+    try:
+        first = create_app(config)
+        answers = [first.test_client().get("/login", environ_base=visitor) for _ in range(3)]
+        assert 429 not in {answer.status_code for answer in answers}
+        assert list(server.scan_iter(f"*/{address}/*"))
+        second = create_app(config)  # another server: a fresh process would hold no counts
+        second.test_client_class = VitrinaClient
+        assert second.test_client().get("/login", environ_base=visitor).status_code == 429
+    finally:
+        for key in server.scan_iter(f"*/{address}/*"):
+            server.delete(key)
+
+
+def test_keeps_answering_when_redis_is_down(migrated, tmp_path):
+    config = _test_config(migrated, tmp_path / "media") | {
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:9/0",  # nothing listens there
+        "RATELIMIT_SIGN_IN": "2/minute",
+    }
+    app = create_app(config)
+    visitor = app.test_client()
+    try:
+        answers = [visitor.get("/login").status_code for _ in range(3)]
+    finally:
+        limiter._storage_dead = False  # the extension object outlives this test's app
+    assert 500 not in answers
+    assert answers[-1] == 429  # counted in memory meanwhile

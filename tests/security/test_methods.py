@@ -1,0 +1,141 @@
+"""No state change on GET, a CSRF token on every POST (ASVS V3.5 browser origin separation).
+
+Both tests walk app.url_map, so a route added later is checked without anyone
+remembering to list it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from shop.models import Order
+from tests.security.world import rules, url_for_rule
+
+# The one POST without a token (see shop/storefront/checkout.py): shoppers have no
+# session to tie a token to; cross-site posts are refused by Origin/Sec-Fetch-Site.
+CSRF_EXEMPT = {"storefront.checkout"}
+# What a POST to the same URL would carry: on a GET it must do nothing.
+ACTION_ARGS = {
+    "direction": "up",
+    "status": "delivered",
+    "action": "delete",
+    "confirmed": "yes",
+    "item_ids": "1",
+    "active": "0",
+    "lang": "es",
+    "shop_id": "2",
+}
+
+
+def test_no_get_changes_any_row_for_a_signed_in_merchant(app, client, world, snapshot):
+    before = snapshot()
+    for rule in rules(app, "GET"):
+        url = url_for_rule(app, rule, world)
+        client.get(url)
+        client.get(url, query_string=ACTION_ARGS)
+        assert snapshot() == before, f"GET {url} changed the database"
+
+
+def test_no_get_changes_any_row_for_a_shopper(app, world, snapshot):
+    shopper = app.test_client()
+    before = snapshot()
+    for rule in rules(app, "GET"):
+        url = url_for_rule(app, rule, world)
+        shopper.get(url, query_string=ACTION_ARGS)
+        assert snapshot() == before, f"GET {url} changed the database"
+
+
+def test_every_route_that_changes_data_refuses_get(app):
+    """A POST route that also answers GET only shows a form or a confirmation page."""
+    for rule in rules(app, "POST"):
+        if "GET" in rule.methods:
+            assert rule.endpoint in {
+                "dashboard.categories",
+                "dashboard.delete_category",
+                "dashboard.edit_category",
+                "dashboard.delete_item",
+                "dashboard.edit_item",
+                "dashboard.new_item",
+                "dashboard.settings",
+                "dashboard.setup",
+                "dashboard.edit_shipping_method",
+                "dashboard.new_shipping_method",
+            }, f"{rule.rule} answers GET and POST: add it here once its GET is checked"
+
+
+@pytest.mark.parametrize("signed_in", [True, False], ids=["merchant", "anonymous"])
+def test_every_post_without_a_csrf_token_is_refused(app, client, world, snapshot, signed_in):
+    who = client if signed_in else app.test_client()
+    before = snapshot()
+    checked = 0
+    for rule in rules(app, "POST"):
+        if rule.endpoint in CSRF_EXEMPT:
+            continue
+        url = url_for_rule(app, rule, world)
+        response = who.post(url, data={"name": "x", "direction": "up"}, csrf=False)
+        assert response.status_code == 400, url
+        assert "This form has expired" in response.text, url
+        # A token from another session is no better than none.
+        forged = who.post(url, data={"csrf_token": _token_of_another_session(app)}, csrf=False)
+        assert forged.status_code == 400, url
+        checked += 1
+    assert snapshot() == before
+    assert checked >= 20
+
+
+def _token_of_another_session(app) -> str:
+    return app.test_client().csrf_token()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Origin": "null"},
+        {"Origin": "http://localhost.evil.example"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "https://evil.example"},
+    ],
+    ids=["origin", "fetch-site", "null-origin", "lookalike-origin", "mixed"],
+)
+def test_checkout_refuses_posts_from_another_site(app, world, snapshot, headers):
+    shopper = app.test_client()
+    before = snapshot()
+    body = {
+        "lines": [{"item_id": world.item, "quantity": 1}],
+        "name": "Ana",
+        "shipping_method_id": world.method,
+        "address": "Calle Mayor 1",
+        "idempotency_key": "k" * 32,
+    }
+    assert shopper.post(f"/s/{world.slug}/checkout", json=body, headers=headers).status_code == 403
+    form = {
+        "item_id": str(world.item),
+        "quantity": "1",
+        "name": "Ana",
+        "shipping_method_id": str(world.method),
+        "address": "Calle Mayor 1",
+        "idempotency_key": "f" * 32,
+    }
+    response = shopper.post(f"/s/{world.slug}/checkout", data=form, headers=headers)
+    assert response.status_code == 403
+    assert "Location" not in response.headers
+    assert snapshot() == before
+
+
+def test_checkout_takes_same_origin_posts(app, world):
+    shopper = app.test_client()
+    body = {
+        "lines": [{"item_id": world.item, "quantity": 1}],
+        "name": "Ana",
+        "shipping_method_id": world.method,
+        "address": "Calle Mayor 1",
+        "idempotency_key": "s" * 32,
+    }
+    headers = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
+    response = shopper.post(f"/s/{world.slug}/checkout", json=body, headers=headers)
+    assert response.status_code == 200
+    with app.app_context():
+        from shop.extensions import db
+
+        assert db.session.query(Order).filter_by(shop_id=world.shop).count() == 2

@@ -1,0 +1,112 @@
+"""A merchant's world with one of everything, so tests can reach every URL with real ids."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from PIL import Image as PillowImage
+
+from shop.extensions import db
+from shop.media.names import rendition_name
+from shop.media.pipeline import ingest
+from shop.models import ItemPhoto, Shop
+from tests import factories
+
+
+@dataclass(frozen=True)
+class World:
+    user: int
+    shop: int
+    slug: str
+    category: int
+    item: int
+    photo: int
+    method: int
+    order: int
+    order_token: str
+    media_name: str
+    rival_shop: int
+    rival_slug: str
+    rival_item: int
+
+
+def jpeg(size=(640, 480), color=(200, 30, 60)) -> bytes:
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", size, color).save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def build_world(app, **shop_fields) -> World:
+    """The signed-in merchant's shop (English, EUR) with a photo, and a rival's shop."""
+    with app.test_request_context():
+        user = factories.make_user()
+        fields = {"slug": "tienda-sol", "name": "Tienda Sol", "language": "en"} | shop_fields
+        shop = factories.make_shop(user, **fields)
+        category = factories.make_category(shop, "Camisetas")
+        item = factories.make_item(shop, category, name="Camiseta azul", price_minor=2000)
+        factories.make_item(shop, None, name="Gorra", price_minor=850)
+        image = ingest(shop, io.BytesIO(jpeg()))
+        photo = ItemPhoto(item=item, image=image, position=0)
+        db.session.add(photo)
+        method = factories.make_shipping(shop, name="Entrega a domicilio", price_minor=300)
+        order = factories.make_order(shop)
+        rival = factories.make_shop(factories.make_user("Rival"), slug="rival", name="Rival")
+        rival_item = factories.make_item(rival, None, name="Ajena", price_minor=100)
+        db.session.commit()
+        return World(
+            user=user.id,
+            shop=shop.id,
+            slug=shop.slug,
+            category=category.id,
+            item=item.id,
+            photo=photo.id,
+            method=method.id,
+            order=order.id,
+            order_token=order.token,
+            media_name=rendition_name(image.key, min(image.widths)),
+            rival_shop=rival.id,
+            rival_slug=rival.slug,
+            rival_item=rival_item.id,
+        )
+
+
+def shop_row(app, shop_id: int) -> Shop:
+    with app.app_context():
+        shop = db.session.get(Shop, shop_id)
+        db.session.expunge(shop)
+        return shop
+
+
+def url_values(world: World) -> dict[str, object]:
+    """A real value for every URL argument the app uses (a new one fails the walk tests)."""
+    return {
+        "slug": world.slug,
+        "item_id": world.item,
+        "category_id": world.category,
+        "order_id": world.order,
+        "method_id": world.method,
+        "photo_id": world.photo,
+        "token": world.order_token,
+        "name": world.media_name,
+        "page": 1,
+        "filename": "css/shop.css",
+    }
+
+
+def rules(app, method: str):
+    """Every URL rule that answers `method`, sorted for stable test ids."""
+    return sorted(
+        (rule for rule in app.url_map.iter_rules() if method in rule.methods),
+        key=lambda rule: rule.rule,
+    )
+
+
+def url_for_rule(app, rule, world: World) -> str:
+    from flask import url_for
+
+    values = url_values(world)
+    missing = set(rule.arguments) - set(values)
+    assert not missing, f"{rule.rule}: give url_values() a value for {sorted(missing)}"
+    with app.test_request_context():
+        return url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
