@@ -24,7 +24,7 @@ from shop.config import load_config
 from shop.extensions import db
 from shop.models import Item
 from tests import factories
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_SECRET, skip_without_service
 from tests.media import images
 from tests.production.object_store import AWS_ENV, keys, s3_client, s3_settings
 from tests.production.servers import REDIS_SERVER, app_servers, redis_server
@@ -62,7 +62,7 @@ def redis_url(request, tmp_path):
         yield None
         return
     if REDIS_SERVER is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+        skip_without_service("redis-server is not installed (apt-get install redis-server)")
     with redis_server(tmp_path) as url:
         yield url
 

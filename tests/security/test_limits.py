@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from shop import create_app
 from shop.extensions import db, limiter
 from shop.models import Category, Item, Order, OrderLine
-from tests.conftest import VitrinaClient, _test_config
+from tests.conftest import VitrinaClient, _test_config, skip_without_service
 from tests.security.world import jpeg
 
 REDIS = "redis://127.0.0.1:6379/0"
@@ -265,8 +265,9 @@ def _redis_up() -> bool:
     return True
 
 
-@pytest.mark.skipif(not _redis_up(), reason="needs the machine's Redis on 127.0.0.1:6379")
 def test_app_servers_share_counts_through_redis(migrated, tmp_path):
+    if not _redis_up():
+        skip_without_service("needs the machine's Redis on 127.0.0.1:6379")
     import redis
 
     # A made-up address of our own: other test runs may share this Redis.

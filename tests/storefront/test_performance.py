@@ -20,7 +20,7 @@ from shop.models import Item, ItemPhoto, Shop
 from shop.storefront import caching
 from shop.storefront.page_cache import LocalPages, NoPages, Page, RedisPages, pages
 from tests import factories
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_SECRET, skip_without_service
 from tests.storefront.shopper import build_shop
 
 GZIP = {"Accept-Encoding": "gzip, br"}
@@ -344,7 +344,7 @@ def redis_prefix():
     try:
         client.ping()
     except redis.RedisError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
+        skip_without_service("no Redis on 127.0.0.1:6379")
     prefix = f"vitrina-test-{uuid.uuid4().hex}:"
     yield prefix
     keys = list(client.scan_iter(match=prefix + "*"))
