@@ -22,11 +22,15 @@ from .names import PREVIEW_SIZE, WIDTHS, preview_name, rendition_name
 
 # Bump when the output of the same pixels changes (quality, sizes, crop): new
 # names, so caches that were told "immutable" never see different bytes.
-VERSION = b"vitrina-renditions-1"
-WEBP_QUALITY = 80
-# libwebp's effort: 4 (its default) for the smallest size, where it costs little; 2 for
-# the larger ones, 2-2.5x faster to encode for 3-4% more bytes.
-WEBP_METHOD_SMALL, WEBP_METHOD_LARGE, SMALL_UP_TO = 4, 2, 320
+VERSION = b"vitrina-renditions-2"
+# A phone on a slow network pays for every byte of the cards it scrolls past, so each
+# width has a byte budget; a detailed photo steps its quality down until it fits (most
+# photos fit at the first step), and the last step is kept even if it does not.
+WEBP_QUALITIES = (80, 70, 60, 50, 42)
+WEBP_MAX_BYTES = {320: 12_000, 640: 30_000}  # the card sizes
+# libwebp's effort: 4 (its default) for the card sizes, where bytes matter most and it
+# costs little; 2 for the larger ones, 2-2.5x faster to encode for 3-4% more bytes.
+WEBP_METHOD_SMALL, WEBP_METHOD_LARGE, SMALL_UP_TO = 4, 2, 640
 PREVIEW_MAX_BYTES = 300_000
 PREVIEW_QUALITIES = (85, 78, 70, 60, 50, 40)
 JPEG_FORMATS = ("JPEG", "MPO")  # MPO: the multi-picture JPEG some cameras write
@@ -197,10 +201,17 @@ def pixel_key(image: Image.Image) -> str:
 
 
 def encode_webp(image: Image.Image) -> bytes:
+    """A WebP within its width's byte budget, at the best quality that fits."""
     method = WEBP_METHOD_SMALL if image.width <= SMALL_UP_TO else WEBP_METHOD_LARGE
-    out = io.BytesIO()
-    image.save(out, "WEBP", quality=WEBP_QUALITY, method=method)
-    return out.getvalue()
+    budget = WEBP_MAX_BYTES.get(image.width)
+    data = b""
+    for quality in WEBP_QUALITIES:
+        out = io.BytesIO()
+        image.save(out, "WEBP", quality=quality, method=method)
+        data = out.getvalue()
+        if budget is None or len(data) <= budget:
+            break
+    return data
 
 
 def cover(image: Image.Image, size: tuple[int, int]) -> Image.Image:

@@ -7,7 +7,7 @@ import re
 import warnings
 
 import pytest
-from PIL import Image, JpegImagePlugin
+from PIL import Image, ImageChops, JpegImagePlugin
 from sqlalchemy import func, select
 
 from shop.extensions import db
@@ -134,6 +134,21 @@ def test_keeps_the_preview_under_300_kb_for_a_noisy_photo(upload, stored):
     assert len(stored(preview_name(row.key))) < 300_000
 
 
+def test_keeps_card_renditions_within_their_byte_budget_for_a_detailed_photo(upload, stored):
+    """Fine detail costs about 40 KB at 640 px at quality 80; cards step down to fit."""
+    photo = images.real_photo(1280, 960)
+    grain = Image.effect_noise(photo.size, 10).convert("RGB")
+    detailed = ImageChops.add(photo, grain, scale=1.0, offset=-128)
+    row = upload(images.encode(detailed, "PNG"))
+
+    card = stored(rendition_name(row.key, 640))
+    assert len(card) <= 30_000
+    assert len(stored(rendition_name(row.key, 320))) <= 12_000
+    assert Image.open(io.BytesIO(card)).size == (640, 480)
+    # The full-size rendition has no budget: a product page's zoom keeps the detail.
+    assert len(stored(rendition_name(row.key, 1280))) > 100_000
+
+
 @pytest.mark.parametrize(
     ("size", "widths"),
     [
@@ -144,6 +159,7 @@ def test_keeps_the_preview_under_300_kb_for_a_noisy_photo(upload, stored):
         ((1500, 3000), [320, 640, 1280]),
         ((4000, 400), [320, 640, 1280]),
     ],
+
 )
 def test_never_upscales_and_always_makes_one_rendition(upload, stored, size, widths):
     row = upload(images.encode(images.real_photo(*size), "PNG"))
