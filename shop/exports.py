@@ -70,6 +70,7 @@ def order_header() -> list[str]:
         _("Shipping"),
         _("Shipping price"),
         _("Item"),
+        _("Options"),
         _("Code"),
         _("Quantity"),
         _("Unit price"),
@@ -95,11 +96,12 @@ def order_rows(orders: Iterable[Order]) -> Iterator[list[Cell]]:
         ]
         tail: list[Cell] = [to_decimal(order.total_minor, currency), currency]
         if not order.lines:  # never expected, but an order must not vanish from the file
-            yield [*head, None, None, None, None, None, *tail]
+            yield [*head, None, None, None, None, None, None, *tail]
         for line in order.lines:
             yield [
                 *head,
                 line.name,
+                line.options_text,
                 line.code,
                 line.quantity,
                 to_decimal(line.unit_price_minor, currency),
