@@ -50,7 +50,8 @@ def test_order_with_options_records_them_and_writes_them_in_the_message(app, cli
     assert second.unit_price_minor == 2000 + 200 + 500 - 100
     assert [o["choice"] for o in second.options] == ["L", "rojo", "Estampado", "Regalo"]
     assert second.options[0] == {"group": "Talla", "choice": "L", "choice_id": ids.l, "delta": 200}
-    assert third.options_text == "" and third.options == []
+    assert third.options_text == ""
+    assert third.options == []
     assert order.subtotal_minor == 4000 + 2600 + 850
 
 
@@ -125,7 +126,8 @@ def test_a_discount_never_makes_a_line_negative(app, client):
     }
     assert client.post("/s/barata/checkout", json=body).status_code == 200
     (order,) = orders(app, shop_id=_shop_id(app, "barata"))
-    assert order.lines[0].unit_price_minor == 0 and order.total_minor == 0
+    assert order.lines[0].unit_price_minor == 0
+    assert order.total_minor == 0
 
 
 def _shop_id(app, slug):
@@ -156,9 +158,13 @@ def test_unicode_and_emoji_options_reach_the_message(app, client):
 
 def test_product_page_offers_the_choices_and_the_card_sends_shoppers_there(app, client, ids):
     page = client.get(f"/s/{ids.slug}/p/{ids.shirt}").get_data(as_text=True)
-    assert 'name="choice-' in page and 'type="radio"' in page and 'type="checkbox"' in page
-    assert "+2,00\u00a0€" in page and "-1,00\u00a0€" in page
-    assert "Talla" in page and "(opcional)" in page
+    assert 'name="choice-' in page
+    assert 'type="radio"' in page
+    assert 'type="checkbox"' in page
+    assert "+2,00\u00a0€" in page
+    assert "-1,00\u00a0€" in page
+    assert "Talla" in page
+    assert "(opcional)" in page
     shop_page = client.get(f"/s/{ids.slug}").get_data(as_text=True)
     assert f'href="/s/{ids.slug}/p/{ids.shirt}">Elegir' in shop_page
     assert f'data-add data-item-id="{ids.plain}"' in shop_page
