@@ -103,8 +103,9 @@ def save_group(item: Item, data: GroupData, group: OptionGroup | None = None) ->
 
 
 def delete_group(item: Item, group: OptionGroup) -> None:
-    item.option_groups.remove(group)
     db.session.delete(group)
+    db.session.flush()
+    db.session.expire(item, ["option_groups"])
     renumber(item.option_groups)
     db.session.flush()
     _drop_stale_stock(item)
