@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
 from flask_babel import gettext as _
 
-from .models import Availability, Image, Item, Order, Shop
+from .models import Availability, Image, Item, OptionKind, Order, Shop
 from .money import format_plain, to_decimal
 from .order_status import status_label
 
@@ -70,6 +71,7 @@ def order_header() -> list[str]:
         _("Shipping"),
         _("Shipping price"),
         _("Item"),
+        _("Options"),
         _("Code"),
         _("Quantity"),
         _("Unit price"),
@@ -95,11 +97,12 @@ def order_rows(orders: Iterable[Order]) -> Iterator[list[Cell]]:
         ]
         tail: list[Cell] = [to_decimal(order.total_minor, currency), currency]
         if not order.lines:  # never expected, but an order must not vanish from the file
-            yield [*head, None, None, None, None, None, *tail]
+            yield [*head, None, None, None, None, None, None, *tail]
         for line in order.lines:
             yield [
                 *head,
                 line.name,
+                line.options_text,
                 line.code,
                 line.quantity,
                 to_decimal(line.unit_price_minor, currency),
@@ -172,6 +175,9 @@ FEED_COLUMNS = (
     "brand",
     "additional_image_link",
     "sale_price",
+    "item_group_id",
+    "size",
+    "color",
 )
 _FEED_AVAILABILITY = {
     Availability.AVAILABLE: "in stock",
@@ -208,18 +214,39 @@ def feed_rows(
         cover = images[0] if images else fallback_image_url
         if not cover:
             continue
-        on_sale = item.compare_at_minor is not None and item.compare_at_minor > item.price_minor
-        price = item.compare_at_minor if on_sale else item.price_minor
-        yield [
-            str(item.id),
-            item.name[:200],
-            (item.description.strip() or item.name)[:9999],
-            availability,
-            "new",
-            format_plain(price, shop.currency),
-            product_url(item),
-            cover,
-            shop.name[:100],
-            ",".join(images[1:21]),
-            format_plain(item.price_minor, shop.currency) if on_sale else "",
-        ]
+        if item.stock == 0:
+            availability = _FEED_AVAILABILITY[Availability.SOLD_OUT]
+        for variant in _variants(item):
+            delta = sum(choice.price_delta_minor for choice in variant)
+            now = max(0, item.price_minor + delta)
+            was = item.compare_at_minor + delta if item.compare_at_minor is not None else None
+            on_sale = was is not None and was > now
+            price = was if on_sale else now
+            stock = {row.key: row.stock for row in item.variant_stock}
+            key = "-".join(str(i) for i in sorted(choice.id for choice in variant))
+            gone = variant and stock.get(key, 1) <= 0
+            names = {kind: [c.name for c in variant if c.group.kind == kind] for kind in OptionKind}
+            yield [
+                f"{item.id}-{key}" if variant else str(item.id),
+                item.name[:200],
+                (item.description.strip() or item.name)[:9999],
+                _FEED_AVAILABILITY[Availability.SOLD_OUT] if gone else availability,
+                "new",
+                format_plain(price, shop.currency),
+                product_url(item),
+                cover,
+                shop.name[:100],
+                ",".join(images[1:21]),
+                format_plain(now, shop.currency) if on_sale else "",
+                str(item.id) if variant else "",
+                " / ".join(names[OptionKind.SIZE])[:100],
+                " / ".join(names[OptionKind.COLOR])[:100],
+            ]
+
+
+def _variants(item: Item) -> list[tuple]:
+    """Every size/colour combination of the item (each a tuple of OptionChoice), or [()]
+    for an item without such groups: Meta wants one row per variant."""
+    groups = [group.choices for group in item.option_groups if group.defines_variant]
+    groups = [choices for choices in groups if choices]
+    return list(itertools.product(*groups)) if groups else [()]

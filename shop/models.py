@@ -35,6 +35,14 @@ class Availability(enum.StrEnum):
     HIDDEN = "hidden"
 
 
+class OptionKind(enum.StrEnum):
+    """What an option group is: sizes and colours make variants (feed rows, stock)."""
+
+    SIZE = "size"
+    COLOR = "color"
+    OTHER = "other"
+
+
 class OrderStatus(enum.StrEnum):
     NEW = "new"
     CONFIRMED = "confirmed"
@@ -175,6 +183,7 @@ class Item(db.Model):
     __table_args__ = (
         CheckConstraint("price_minor >= 0", name="price_not_negative"),
         CheckConstraint("compare_at_minor IS NULL OR compare_at_minor >= 0", name="compare_at"),
+        CheckConstraint("stock IS NULL OR stock >= 0", name="stock_not_negative"),
         Index("ix_item_shop_category_position", "shop_id", "category_id", "position"),
     )
 
@@ -192,6 +201,9 @@ class Item(db.Model):
         _enum(Availability, "availability"), default=Availability.AVAILABLE
     )
     is_service: Mapped[bool] = mapped_column(default=False)
+    # Units left, whatever the options; None: not counted. Taken with a conditional
+    # UPDATE at checkout (shop.stock), so it never goes below zero.
+    stock: Mapped[int | None]
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -202,6 +214,14 @@ class Item(db.Model):
         back_populates="item",
         order_by="ItemPhoto.position, ItemPhoto.id",
         cascade="all, delete-orphan",
+    )
+    option_groups: Mapped[list[OptionGroup]] = relationship(
+        back_populates="item",
+        order_by="OptionGroup.position, OptionGroup.id",
+        cascade="all, delete-orphan",
+    )
+    variant_stock: Mapped[list[VariantStock]] = relationship(
+        back_populates="item", cascade="all, delete-orphan"
     )
 
     @property
@@ -223,6 +243,78 @@ class ItemPhoto(db.Model):
 
     item: Mapped[Item] = relationship(back_populates="photos")
     image: Mapped[Image] = relationship()
+
+
+class OptionGroup(db.Model):
+    """A question the shopper answers for an item ("Talla", "Extras"): one or more choices.
+
+    `min_choices`/`max_choices` bound how many choices a line may have; a required
+    group has min_choices >= 1. Size and colour groups are single-choice and define
+    the item's variants (feed rows and per-combination stock).
+    """
+
+    __table_args__ = (
+        CheckConstraint("min_choices >= 0", name="min_not_negative"),
+        CheckConstraint("max_choices >= 1 AND max_choices >= min_choices", name="max_choices"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[OptionKind] = mapped_column(
+        _enum(OptionKind, "option_kind"), default=OptionKind.OTHER
+    )
+    min_choices: Mapped[int] = mapped_column(default=1)
+    max_choices: Mapped[int] = mapped_column(default=1)
+    position: Mapped[int] = mapped_column(default=0)
+
+    item: Mapped[Item] = relationship(back_populates="option_groups")
+    choices: Mapped[list[OptionChoice]] = relationship(
+        back_populates="group",
+        order_by="OptionChoice.position, OptionChoice.id",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def required(self) -> bool:
+        return self.min_choices > 0
+
+    @property
+    def defines_variant(self) -> bool:
+        return self.kind in (OptionKind.SIZE, OptionKind.COLOR)
+
+
+class OptionChoice(db.Model):
+    """One answer to a group ("M", "Bacon"); it may change the price, up or down."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("option_group.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(60))
+    price_delta_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    position: Mapped[int] = mapped_column(default=0)
+
+    group: Mapped[OptionGroup] = relationship(back_populates="choices")
+
+
+class VariantStock(db.Model):
+    """Units left of one size/colour combination of an item (no row: not counted).
+
+    `key` is the combination's choice ids, sorted and joined by "-" (shop.options).
+    """
+
+    __table_args__ = (
+        UniqueConstraint("item_id", "key"),
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(200))
+    stock: Mapped[int]
+
+    item: Mapped[Item] = relationship(back_populates="variant_stock")
 
 
 class ShippingMethod(db.Model):
@@ -292,11 +384,23 @@ class OrderLine(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     name: Mapped[str] = mapped_column(String(150))
     code: Mapped[str] = mapped_column(String(64), default="")
-    unit_price_minor: Mapped[int] = mapped_column(BigInteger)
+    unit_price_minor: Mapped[int] = mapped_column(BigInteger)  # options' deltas included
     quantity: Mapped[int]
     line_total_minor: Mapped[int] = mapped_column(BigInteger)
+    # The chosen options as the shopper saw them: "Talla: M, Color: azul", and as data,
+    # [{"group": "Talla", "choice": "M", "choice_id": 7, "delta": 0}, ...].
+    options_text: Mapped[str] = mapped_column(Text, default="")
+    options: Mapped[list] = mapped_column(JSON, default=list)
+    # What this line took from stock, so cancelling gives back exactly that:
+    # {"item": true, "variant": "7-12"}.
+    stock_taken: Mapped[dict | None] = mapped_column(JSON)
 
     order: Mapped[Order] = relationship(back_populates="lines")
+
+    @property
+    def label(self) -> str:
+        """The name with its options, as the message and the order page show it."""
+        return f"{self.name} ({self.options_text})" if self.options_text else self.name
 
 
 class OrderStatusChange(db.Model):

@@ -4,6 +4,10 @@ A cancelled order can be reopened (back to new), because a merchant who cancels 
 mistake, or whose shopper changes their mind again, should not have to ask the shopper
 to order twice. Delivered is final: it is what the merchant reconciles against.
 
+Stock follows the status: cancelling gives back what the order took (shop.stock);
+reopening takes it again, and is refused, naming the product, when those units were
+sold meanwhile (the merchant can add stock, then reopen).
+
 The status is changed with a compare-and-set UPDATE, so two clicks (or two tabs)
 racing each other record one change, never two. Functions flush, never commit.
 """
@@ -17,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from . import stock
 from .extensions import db
 from .models import Order, OrderStatus, OrderStatusChange, utcnow
 
@@ -53,6 +58,10 @@ class InvalidTransition(StatusChangeError):
 
 class AlreadyInStatus(StatusChangeError):
     """The order already has that status: a repeated click, harmless."""
+
+
+class NotEnoughStock(StatusChangeError):
+    """Reopening would need units that were sold meanwhile."""
 
 
 def status_label(status: OrderStatus | str) -> str:
@@ -94,10 +103,30 @@ def change_status(
         _check(order.status, target)  # raises: someone else moved it meanwhile
         raise InvalidTransition(_("This order changed meanwhile. Reload and try again."))
     set_committed_value(order, "status", target)
+    _follow_stock(order, current, target)
     change = OrderStatusChange(order=order, status=target, changed_at=now or utcnow())
     db.session.add(change)
     db.session.flush()
     return change
+
+
+def _follow_stock(order: Order, current: OrderStatus, target: OrderStatus) -> None:
+    """Give back or take again the order's stock; after the status won its compare-and-set,
+    so two racing clicks move the stock once. The caller rolls back on NotEnoughStock."""
+    if target == OrderStatus.CANCELLED:
+        stock.give_back(order)
+    elif current == OrderStatus.CANCELLED:
+        try:
+            stock.take_again(order)
+        except stock.OutOfStock as error:
+            raise NotEnoughStock(
+                _(
+                    "This order cannot be reopened: only %(left)d of “%(name)s” left. "
+                    "Add stock to the product, then reopen it.",
+                    left=error.left,
+                    name=error.label,
+                )
+            ) from None
 
 
 def _check(current: OrderStatus, target: OrderStatus) -> None:

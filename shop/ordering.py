@@ -17,8 +17,18 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from . import options, stock
 from .extensions import db
-from .models import Availability, Item, Order, OrderLine, OrderStatus, OrderStatusChange, Shop
+from .models import (
+    Availability,
+    Item,
+    OptionGroup,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusChange,
+    Shop,
+)
 from .shops import clean_line, clean_text
 
 MAX_QUANTITY = 999
@@ -35,14 +45,23 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 class OrderError(ValueError):
     """An order we will not record; the message is for the shopper.
 
-    `field` names the form field to fix, `item_id` the cart line (the page highlights it).
+    `field` names the form field to fix, `item_id` the cart line's item and `line_key`
+    the line itself (options.line_key: the same item may be in several lines).
     """
 
-    def __init__(self, message: str, *, field: str | None = None, item_id: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        item_id: int | None = None,
+        line_key: str | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.field = field
         self.item_id = item_id
+        self.line_key = line_key
 
 
 class ShopPaused(OrderError):
@@ -53,14 +72,32 @@ class ShopPaused(OrderError):
 class PricedLine:
     item: Item
     quantity: int
+    choices: tuple = ()  # OptionChoice rows, in the item's group order (shop.options)
 
     @property
     def unit_price_minor(self) -> int:
-        return self.item.price_minor
+        return options.unit_price(self.item, self.choices)
 
     @property
     def line_total_minor(self) -> int:
-        return self.item.price_minor * self.quantity
+        return self.unit_price_minor * self.quantity
+
+    @property
+    def options_text(self) -> str:
+        return options.describe(self.choices)
+
+    @property
+    def label(self) -> str:
+        """The product as the shopper chose it: "Camiseta (Talla: M)"."""
+        return f"{self.item.name} ({self.options_text})" if self.choices else self.item.name
+
+    @property
+    def variant(self) -> str | None:
+        return options.variant_key(self.item, self.choices)
+
+    @property
+    def key(self) -> str:
+        return options.line_key(self.item.id, (choice.id for choice in self.choices))
 
 
 @dataclass(frozen=True)
@@ -90,7 +127,7 @@ class Customer:
 
 def checkout(
     shop: Shop,
-    raw_lines: Iterable[tuple[object, object]],
+    raw_lines: Iterable[tuple],
     *,
     shipping_method_id: object,
     customer: Customer,
@@ -127,9 +164,13 @@ def find_order(shop: Shop, idempotency_key: str) -> Order | None:
 
 
 def price_cart(
-    shop: Shop, raw_lines: Iterable[tuple[object, object]], shipping_method_id: object = None
+    shop: Shop, raw_lines: Iterable[tuple], shipping_method_id: object = None
 ) -> PricedCart:
-    """The cart priced from the database; refuses what cannot be sold, line by line."""
+    """The cart priced from the database; refuses what cannot be sold, line by line.
+
+    A raw line is (item id, quantity) or (item id, quantity, choice ids): the same item
+    with other choices is another line; the same item and choices twice are one.
+    """
     raw = list(raw_lines)
     if not raw:
         raise OrderError(_("Your cart is empty."))
@@ -141,20 +182,30 @@ def price_cart(
                 max=MAX_LINES,
             )
         )
-    wanted: dict[int, list[object]] = {}
-    for raw_id, raw_quantity in raw:
+    wanted: dict[tuple[int, str], tuple[tuple[int, ...], list[object]]] = {}
+    for raw_line in raw:
+        raw_id, raw_quantity = raw_line[0], raw_line[1]
         item_id = whole_number(raw_id)
         if item_id is None:
             raise OrderError(_unavailable())
-        wanted.setdefault(item_id, []).append(raw_quantity)
+        choice_ids = options.parse_choice_ids(raw_line[2] if len(raw_line) > 2 else None)
+        if choice_ids is None:
+            raise OrderError(_unavailable(), item_id=item_id)
+        key = (item_id, options.combination_key(choice_ids))
+        wanted.setdefault(key, (choice_ids, []))[1].append(raw_quantity)
     items = {
         item.id: item
         for item in db.session.scalars(
-            select(Item).where(Item.shop_id == shop.id, Item.id.in_(wanted))
+            select(Item)
+            .where(Item.shop_id == shop.id, Item.id.in_({key[0] for key in wanted}))
+            .options(
+                selectinload(Item.option_groups).selectinload(OptionGroup.choices),
+                selectinload(Item.variant_stock),
+            )
         )
     }
     lines = []
-    for item_id, quantities in wanted.items():
+    for (item_id, _combination), (choice_ids, quantities) in wanted.items():
         item = items.get(item_id)
         if item is None or item.availability == Availability.HIDDEN:
             raise OrderError(_unavailable(), item_id=item_id)
@@ -173,7 +224,19 @@ def price_cart(
                 ),
                 item_id=item_id,
             )
-        lines.append(PricedLine(item=item, quantity=quantity))
+        try:
+            choices = tuple(options.check_choices(item, choice_ids))
+        except options.ChoiceError as error:
+            raise OrderError(
+                error.message, item_id=item_id, line_key=options.line_key(item_id, choice_ids)
+            ) from None
+        line = PricedLine(item=item, quantity=quantity, choices=choices)
+        left = stock.units_left(item, line.variant)
+        if left is not None and left < quantity:
+            raise OrderError(
+                stock.sold_out_message(line.label, left), item_id=item_id, line_key=line.key
+            )
+        lines.append(line)
     shipping = _shipping(shop, lines, shipping_method_id)
     return PricedCart(lines=lines, shipping=shipping)
 
@@ -235,6 +298,9 @@ def place_order(shop: Shop, cart: PricedCart, customer: Customer, idempotency_ke
             unit_price_minor=line.unit_price_minor,
             quantity=line.quantity,
             line_total_minor=line.line_total_minor,
+            options_text=line.options_text,
+            options=options.snapshot(line.choices),
+            stock_taken=_take_stock(line),
         )
         for position, line in enumerate(cart.lines)
     ]
@@ -242,6 +308,15 @@ def place_order(shop: Shop, cart: PricedCart, customer: Customer, idempotency_ke
     db.session.add(order)
     db.session.flush()
     return order
+
+
+def _take_stock(line: PricedLine) -> dict | None:
+    """Take the line's units from stock; OrderError (naming it) when they are gone."""
+    try:
+        taken = stock.take(stock.Want(line.item, line.quantity, line.variant), line.label)
+    except stock.OutOfStock as error:
+        raise OrderError(error.message, item_id=line.item.id, line_key=line.key) from None
+    return taken if taken["item"] or taken["variant"] else None
 
 
 def take_order_number(shop: Shop) -> int:

@@ -54,7 +54,7 @@ def _parts(order, shop, order_url: str) -> dict:
             _(
                 "%(quantity)d x %(name)s - %(amount)s",
                 quantity=line.quantity,
-                name=line.name,
+                name=line_label(line),
                 amount=money(line.line_total_minor),
             )
             for line in order.lines
@@ -77,6 +77,12 @@ def _parts(order, shop, order_url: str) -> dict:
     if order.customer_notes:
         parts["notes"] = _("Notes: %(notes)s", notes=order.customer_notes)
     return parts
+
+
+def line_label(line) -> str:
+    """The product with its chosen options: "Camiseta (Talla: M, Color: azul)"."""
+    options = getattr(line, "options_text", "")
+    return f"{line.name} ({options})" if options else line.name
 
 
 def _more(count: int) -> str:

@@ -126,3 +126,34 @@ def make_order(
     db.session.add(order)
     db.session.flush()
     return order
+
+
+def make_group(item, name: str, choices, *, kind: str = "other", min_choices=1, max_choices=1):
+    """An option group; `choices` are names or (name, price change in minor units)."""
+    from shop.models import OptionChoice, OptionGroup, OptionKind
+
+    group = OptionGroup(
+        item=item,
+        name=name,
+        kind=OptionKind(kind),
+        min_choices=min_choices,
+        max_choices=max_choices,
+        position=len(item.option_groups),
+    )
+    for position, choice in enumerate(choices):
+        label, delta = (choice, 0) if isinstance(choice, str) else choice
+        group.choices.append(OptionChoice(name=label, price_delta_minor=delta, position=position))
+    db.session.add(group)
+    db.session.flush()
+    return group
+
+
+def set_variant_stock(item, choices, stock: int):
+    """Units of one size/colour combination (choices: OptionChoice rows)."""
+    from shop.models import VariantStock
+    from shop.options import combination_key
+
+    row = VariantStock(item=item, key=combination_key(c.id for c in choices), stock=stock)
+    db.session.add(row)
+    db.session.flush()
+    return row

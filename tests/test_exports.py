@@ -181,6 +181,7 @@ def test_order_rows_one_per_line_with_plain_decimal_amounts(shop):
     assert rows[0][0] == order.number
     assert rows[0][8:] == [
         "Camiseta",
+        "",
         "C-1",
         2,
         Decimal("20.00"),
@@ -188,4 +189,4 @@ def test_order_rows_one_per_line_with_plain_decimal_amounts(shop):
         Decimal("51.50"),
         "EUR",
     ]
-    assert rows[1][8:11] == ["Gorra", "C-2", 1]
+    assert rows[1][8:12] == ["Gorra", "", "C-2", 1]

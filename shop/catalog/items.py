@@ -22,6 +22,8 @@ from .common import (
     touch_catalog,
 )
 
+MAX_STOCK = 1_000_000
+
 
 @dataclass
 class ItemData:
@@ -35,6 +37,7 @@ class ItemData:
     category: Category | None = None
     availability: Availability = Availability.AVAILABLE
     is_service: bool = False
+    stock: int | None = None  # units left; None: not counted
 
 
 def _in_category(shop_id: int, category_id: int | None):
@@ -84,6 +87,8 @@ def _checked(shop: Shop, data: ItemData) -> dict:
         )
     if data.category is not None and data.category.shop_id != shop.id:
         raise CatalogError(_("Choose one of your categories."), "category")
+    if data.stock is not None and not 0 <= data.stock <= MAX_STOCK:
+        raise CatalogError(_("Write a whole number from 0 to %(max)d.", max=MAX_STOCK), "stock")
     return {
         "name": clean_name(data.name, ITEM_NAME_MAX),
         "description": description,
@@ -92,6 +97,7 @@ def _checked(shop: Shop, data: ItemData) -> dict:
         "code": code,
         "availability": Availability(data.availability),
         "is_service": bool(data.is_service),
+        "stock": data.stock,
     }
 
 

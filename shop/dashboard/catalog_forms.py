@@ -36,6 +36,16 @@ def _one_newline(value):
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
+def whole_units(text: str | None) -> int | None:
+    """A stock count as typed: blank is "not counted", else a whole number 0..1,000,000."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not text.isascii() or not text.isdigit() or len(text) > 7 or int(text) > 1_000_000:
+        raise ValidationError(_l("Write a whole number from 0 to 1000000, or leave it empty."))
+    return int(text)
+
+
 def availability_choices() -> list[tuple[str, str]]:
     return [
         (Availability.AVAILABLE.value, _l("Available")),
@@ -112,6 +122,11 @@ class ItemForm(FlaskForm):
         render_kw={"maxlength": CODE_MAX, "autocomplete": "off"},
     )
     category = SelectField(_l("Category"), choices=[])
+    stock = StringField(
+        _l("Units in stock (optional)"),
+        filters=[_strip],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 10},
+    )
     availability = RadioField(_l("Availability"), choices=[], default=Availability.AVAILABLE.value)
     is_service = BooleanField(_l("This is a service (nothing to ship)"))
     photos = MultipleFileField(_l("Photos"), render_kw={"accept": PHOTO_TYPES})
@@ -124,6 +139,7 @@ class ItemForm(FlaskForm):
         self.availability.choices = availability_choices()
         self.price_minor: int | None = None
         self.compare_at_minor: int | None = None
+        self.stock_units: int | None = None
 
     @classmethod
     def for_item(cls, item, categories: list[Category]) -> ItemForm:
@@ -143,6 +159,7 @@ class ItemForm(FlaskForm):
                 "category": str(item.category_id or ""),
                 "availability": item.availability.value,
                 "is_service": item.is_service,
+                "stock": "" if item.stock is None else str(item.stock),
             },
         )
 
@@ -157,6 +174,9 @@ class ItemForm(FlaskForm):
 
     def validate_compare_at(self, field) -> None:
         self.compare_at_minor = self._amount(field.data) if field.data else None
+
+    def validate_stock(self, field) -> None:
+        self.stock_units = whole_units(field.data)
 
     def chosen_files(self) -> list:
         """The files picked in the photo input (browsers send an empty part for none)."""
@@ -173,6 +193,7 @@ class ItemForm(FlaskForm):
             category=self.categories.get(self.category.data or ""),
             availability=Availability(self.availability.data),
             is_service=bool(self.is_service.data),
+            stock=self.stock_units,
         )
 
 

@@ -8,6 +8,7 @@ from flask_babel import ngettext
 from sqlalchemy import select
 
 from .. import catalog
+from ..catalog import options as catalog_options
 from ..extensions import db
 from ..i18n import money_locale
 from ..models import Availability, Category, Item
@@ -16,6 +17,7 @@ from ..urls import safe_path
 from .access import current_shop, owned_or_404, shop_required
 from .blueprint import bp
 from .catalog_forms import BulkForm, ItemForm, add_error
+from .option_forms import GroupForm
 from .photos import ingest_uploads  # also registers the photo routes
 
 
@@ -101,19 +103,46 @@ def _save(form: ItemForm, item: Item | None) -> Item | None:
     return item
 
 
-def _render_form(form: ItemForm, item: Item | None):
+def _render_form(form: ItemForm, item: Item | None, **options):
     if form.errors and form.chosen_files() and not form.photos.errors:
         # Browsers cannot refill a file input: say so rather than lose the photos silently.
         form.photos.errors = [_("Nothing was saved: choose your photos again.")]
     shop = current_shop()
     example = format_amount_input(123450, shop.currency, money_locale(shop))
+    refused = form.errors or options.get("refused")
     return render_template(
         "dashboard/items/form.html",
         form=form,
         item=item,
         max_photos=catalog.MAX_PHOTOS,
         example_amount=example,
-    ), (422 if form.errors else 200)
+        **(_option_forms(item, **options) if item is not None else {}),
+    ), (422 if refused else 200)
+
+
+def _option_forms(
+    item: Item, group_forms=None, stock_errors=None, stock_typed=None, refused=False
+) -> dict:
+    """The edit page's option and stock forms; `group_forms` replaces some with what was
+    typed (a refused save), by group id or "new"."""
+    typed = group_forms or {}
+    forms = [
+        (group, typed.get(group.id) or GroupForm.for_group(group, item.shop))
+        for group in item.option_groups
+    ]
+    return {
+        "group_forms": forms,
+        "new_group_form": typed.get("new") or GroupForm(item.shop, prefix="new", formdata=None),
+        "combinations": catalog_options.combinations(item),
+        "stock_errors": stock_errors or {},
+        "stock_typed": stock_typed or {},
+    }
+
+
+def render_item_page(item: Item, **options):
+    """The edit page again after a refused option or stock change (422)."""
+    categories = catalog.ordered_categories(item.shop)
+    return _render_form(ItemForm.for_item(item, categories), item, refused=True, **options)
 
 
 @bp.route("/items/new", methods=["GET", "POST"])

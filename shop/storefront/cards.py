@@ -141,10 +141,11 @@ class Labels:
     add: str
     before: str
     sold_out: str
+    choose: str = "Choose"
 
     @classmethod
-    def of(cls, add: str, before: str, sold_out: str) -> Labels:
-        return cls(escape(add), escape(before), escape(sold_out))
+    def of(cls, add: str, before: str, sold_out: str, choose: str = "Choose") -> Labels:
+        return cls(escape(add), escape(before), escape(sold_out), escape(choose))
 
 
 # A card is written here rather than in a template: Jinja escapes every {{ }} into a
@@ -184,9 +185,14 @@ def card_html(item: CardRow, links: CardContext | Links, labels: Labels, positio
             f' srcset="{srcset}" sizes="{SIZES}" width="{int(item.image_width)}"'
             f' height="{int(item.image_height)}" alt=""{load} decoding="async">'
         )
-    sold_out = item.availability == Availability.SOLD_OUT
+    sold_out = item.availability == Availability.SOLD_OUT or item.stock == 0
     if sold_out:
         action = f'<p class="sold-out">{labels.sold_out}</p>'
+    elif item.has_options:  # sizes, colours, extras: chosen on the product page
+        action = (
+            f'<a class="button small card-add" href="{links.product_url(item.id)}">'
+            f'{labels.choose}<span class="visually-hidden"> {name}</span></a>'
+        )
     else:
         service = ' data-service="1"' if item.is_service else ""
         action = (

@@ -38,7 +38,7 @@ MAX_CHECKOUT_BYTES = 64 * 1024
 class Submission:
     """What the shopper sent, as sent: checked by shop.ordering, echoed back on errors."""
 
-    lines: list[tuple[object, object]] = field(default_factory=list)
+    lines: list[tuple] = field(default_factory=list)  # (item id, quantity, choice ids)
     shipping: object = None
     name: str = ""
     address: str = ""
@@ -79,7 +79,7 @@ def product_checkout(slug: str, item_id: int):
     quantity = ordering.whole_number(request.args.get("quantity", "1"))
     if quantity is None or not 1 <= quantity <= ordering.MAX_QUANTITY:
         quantity = 1
-    submission = Submission(lines=[(item.id, quantity)])
+    submission = Submission(lines=[(item.id, quantity, _form_choices(request.args))])
     return private(_product_form(shop, item, submission, None))
 
 
@@ -100,6 +100,9 @@ def place(shop: Shop, submission: Submission) -> Order:
             idempotency_key=submission.key,
         )
         db.session.commit()
+    except OrderError:
+        db.session.rollback()  # stock taken for earlier lines, the order number: all back
+        raise
     except IntegrityError as error:
         db.session.rollback()
         order = ordering.find_order(shop, ordering.check_idempotency_key(submission.key))
@@ -128,7 +131,9 @@ def _read_json() -> Submission | None:
     if not isinstance(data, dict) or not isinstance(data.get("lines", []), list):
         return None
     lines = [
-        (line.get("item_id"), line.get("quantity")) if isinstance(line, dict) else (None, None)
+        (line.get("item_id"), line.get("quantity"), line.get("choices"))
+        if isinstance(line, dict)
+        else (None, None)
         for line in data.get("lines", [])
     ]
     return Submission(
@@ -144,6 +149,8 @@ def _read_json() -> Submission | None:
 def _read_form() -> Submission:
     form = request.form
     lines = list(zip_longest(form.getlist("item_id"), form.getlist("quantity")))
+    if len(lines) == 1:  # the one-product form: its options come as choice fields
+        lines = [(*lines[0], _form_choices(form))]
     return Submission(
         lines=lines,
         shipping=form.get("shipping_method_id"),
@@ -154,6 +161,17 @@ def _read_form() -> Submission:
     )
 
 
+def _form_choices(values) -> list[str]:
+    """The choice ids of a one-product form: "choice" and "choice-<group>" fields."""
+    return [
+        value
+        for name in values
+        if name == "choice" or name.startswith("choice-")
+        for value in values.getlist(name)
+        if value
+    ]
+
+
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
@@ -161,7 +179,12 @@ def _text(value: object) -> str:
 def _refuse(shop: Shop, submission: Submission, error: OrderError, status: int, wants_json: bool):
     """Say what is wrong; nothing was recorded and the shopper's cart is untouched."""
     if wants_json:
-        body = {"error": error.message, "field": error.field, "item_id": error.item_id}
+        body = {
+            "error": error.message,
+            "field": error.field,
+            "item_id": error.item_id,
+            "line_key": error.line_key,
+        }
         if isinstance(error, ShopPaused):
             body["paused"] = True
         return private(jsonify(body)), status
@@ -198,8 +221,17 @@ def _product_form(shop: Shop, item: Item, submission: Submission, error: OrderEr
         form=submission,
         quantity=submission.lines[0][1] if submission.lines else 1,
         error=error,
-        sold_out=item.availability == Availability.SOLD_OUT,
+        sold_out=item.availability == Availability.SOLD_OUT or item.stock == 0,
+        chosen=_chosen_ids(submission),
+        sold_out_variants=[row.key for row in item.variant_stock if row.stock <= 0],
     )
+
+
+def _chosen_ids(submission: Submission) -> set[int]:
+    """The choices the shopper had ticked, to tick them again (malformed ones dropped)."""
+    line = submission.lines[0] if submission.lines else ()
+    raw = line[2] if len(line) > 2 and isinstance(line[2], list) else []
+    return {number for value in raw if (number := ordering.whole_number(value)) is not None}
 
 
 def _forbidden() -> OrderError:

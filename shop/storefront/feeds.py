@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from ..exports import FEED_COLUMNS, feed_rows, write_csv
 from ..extensions import db
 from ..media.urls import preview_url
-from ..models import Availability, Category, Item, ItemPhoto, Shop
+from ..models import Availability, Category, Item, ItemPhoto, OptionGroup, Shop
 from ..shops import resolve_slug
 from .blueprint import bp
 from .caching import not_modified, public, shop_etag
@@ -46,7 +46,11 @@ def catalog_feed(slug: str):
         .outerjoin(Category, Item.category_id == Category.id)
         .where(Item.shop_id == shop.id, Item.availability != Availability.HIDDEN)
         .order_by(Category.position.asc().nulls_last(), Category.id, Item.position, Item.id)
-        .options(selectinload(Item.photos).joinedload(ItemPhoto.image))
+        .options(
+            selectinload(Item.photos).joinedload(ItemPhoto.image),
+            selectinload(Item.option_groups).selectinload(OptionGroup.choices),
+            selectinload(Item.variant_stock),
+        )
     ).all()
 
     def product_url(item: Item) -> str:

@@ -36,7 +36,9 @@ def shop_page(slug: str):
     query = clean_query(request.args.get("q"))
 
     def render() -> str:
-        labels = Labels.of(add=_("Add"), before=_("Before:"), sold_out=_("Sold out"))
+        labels = Labels.of(
+            add=_("Add"), before=_("Before:"), sold_out=_("Sold out"), choose=_("Choose")
+        )
         links = Links(shop)
         sections = card_lists(shop_sections(shop, query), links, labels)
         return render_template(
@@ -68,8 +70,9 @@ def product_page(slug: str, item_id: int):
             gallery_sizes=GALLERY_SIZES,
             preload=Preload(images[0].src, images[0].srcset, GALLERY_SIZES) if images else None,
             card=product_card(shop, item),
-            sold_out=item.availability == Availability.SOLD_OUT,
+            sold_out=item.availability == Availability.SOLD_OUT or item.stock == 0,
             ships=ships,
+            sold_out_variants=sorted(item.sold_out_variants),
         )
 
     return serve_page(shop_etag(shop, "product", item_id), "product", render)

@@ -21,7 +21,18 @@ from sqlalchemy import String, bindparam, cast, exists, or_, select
 
 from ..extensions import db
 from ..i18n import use_shop_language
-from ..models import Availability, Category, Image, Item, ItemPhoto, ShippingMethod, Shop
+from ..models import (
+    Availability,
+    Category,
+    Image,
+    Item,
+    ItemPhoto,
+    OptionChoice,
+    OptionGroup,
+    ShippingMethod,
+    Shop,
+    VariantStock,
+)
 from .loading import escape_like, shop_or_404
 
 
@@ -59,11 +70,35 @@ class ItemView:
     availability: Availability
     is_service: bool
     description: str = ""
+    stock: int | None = None
     images: list[ImageView] = field(default_factory=list)
+    groups: list[GroupView] = field(default_factory=list)
+    sold_out_variants: frozenset[str] = frozenset()  # options.combination_key of each
 
     @property
     def cover(self) -> ImageView | None:
         return self.images[0] if self.images else None
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceView:
+    id: int
+    name: str
+    price_delta_minor: int
+
+
+@dataclass(slots=True)
+class GroupView:
+    id: int
+    name: str
+    kind: str
+    min_choices: int
+    max_choices: int
+    choices: list[ChoiceView] = field(default_factory=list)
+
+    @property
+    def defines_variant(self) -> bool:
+        return self.kind in ("size", "color")
 
 
 class CardRow(NamedTuple):
@@ -82,6 +117,8 @@ class CardRow(NamedTuple):
     image_width: int | None
     image_height: int | None
     image_widths: str | None  # JSON text, e.g. "[320, 640, 1280]"
+    stock: int | None = None  # 0: sold out
+    has_options: bool = False  # chosen on the product page, so no "Add" on the card
 
 
 @dataclass(slots=True)
@@ -175,6 +212,7 @@ _COVER = (
     .correlate(Item)
     .scalar_subquery()
 )
+_HAS_OPTIONS = exists().where(OptionGroup.item_id == Item.id).correlate(Item)
 _ITEMS = (
     select(
         Item.id,
@@ -187,6 +225,8 @@ _ITEMS = (
         Category.id,
         Category.name,
         *_IMAGE,
+        Item.stock,
+        _HAS_OPTIONS.label("has_options"),
     )
     .outerjoin(Category, Category.id == Item.category_id)
     .outerjoin(Image, Image.id == _COVER)
@@ -232,10 +272,12 @@ _PRODUCT = (
         Item.availability,
         Item.is_service,
         Item.description,
+        Item.stock,
         *_IMAGE,
         exists()
         .where(ShippingMethod.shop_id == Item.shop_id, ShippingMethod.active.is_(True))
         .label("ships"),
+        _HAS_OPTIONS.label("has_options"),
     )
     .outerjoin(ItemPhoto, ItemPhoto.item_id == Item.id)
     .outerjoin(Image, Image.id == ItemPhoto.image_id)
@@ -257,28 +299,100 @@ def product(shop: ShopView, item_id: int) -> tuple[ItemView, bool]:
     rows = connection().execute(_PRODUCT, {"shop_id": shop.id, "item_id": item_id}).all()
     if not rows:
         abort(404)
-    item = ItemView(*rows[0][:8])
-    item.images = [image for row in rows if (image := _image(*row[8:12])) is not None]
-    return item, bool(rows[0][12])
+    item = ItemView(*rows[0][:9])
+    item.images = [image for row in rows if (image := _image(*row[9:13])) is not None]
+    if rows[0][14]:  # options cost more statements, only for items that have them
+        item.groups = option_groups(item.id)
+        if any(group.defines_variant for group in item.groups):
+            item.sold_out_variants = sold_out_variants([item.id]).get(item.id, frozenset())
+    return item, bool(rows[0][13])
+
+
+_GROUPS = (
+    select(
+        OptionGroup.item_id,
+        OptionGroup.id,
+        OptionGroup.name,
+        OptionGroup.kind,
+        OptionGroup.min_choices,
+        OptionGroup.max_choices,
+        OptionChoice.id,
+        OptionChoice.name,
+        OptionChoice.price_delta_minor,
+    )
+    .join(OptionChoice, OptionChoice.group_id == OptionGroup.id)
+    .order_by(OptionGroup.position, OptionGroup.id, OptionChoice.position, OptionChoice.id)
+)
+
+
+def option_groups(item_id: int) -> list[GroupView]:
+    """An item's option groups with their choices, in the merchant's order (one statement).
+
+    A group without choices cannot be answered, so it is not shown (nor required:
+    shop.catalog.options refuses to save one).
+    """
+    groups: dict[int, GroupView] = {}
+    for row in connection().execute(_GROUPS.where(OptionGroup.item_id == item_id)):
+        group = groups.get(row[1])
+        if group is None:
+            kind = getattr(row[3], "value", row[3])
+            group = groups[row[1]] = GroupView(row[1], row[2], kind, row[4], row[5])
+        group.choices.append(ChoiceView(row[6], row[7], row[8]))
+    return list(groups.values())
+
+
+def shop_choices(shop_id: int) -> dict[int, dict[int, tuple]]:
+    """Every choice of the shop's items: item id -> choice id -> (group, name, delta,
+    whether it is a size/colour choice)."""
+    found: dict[int, dict[int, tuple]] = {}
+    statement = _GROUPS.join(Item, Item.id == OptionGroup.item_id).where(Item.shop_id == shop_id)
+    for row in connection().execute(statement):
+        variant = getattr(row[3], "value", row[3]) in ("size", "color")
+        found.setdefault(row[0], {})[row[6]] = (row[2], row[7], row[8], variant)
+    return found
+
+
+def sold_out_variants(item_ids: list[int] | None = None, shop_id: int | None = None) -> dict:
+    """item id -> the keys of its size/colour combinations with no units left."""
+    statement = select(VariantStock.item_id, VariantStock.key).where(VariantStock.stock <= 0)
+    if item_ids is not None:
+        statement = statement.where(VariantStock.item_id.in_(item_ids))
+    if shop_id is not None:
+        statement = statement.join(Item, Item.id == VariantStock.item_id).where(
+            Item.shop_id == shop_id
+        )
+    found: dict[int, set[str]] = {}
+    for item_id, key in connection().execute(statement):
+        found.setdefault(item_id, set()).add(key)
+    return {item_id: frozenset(keys) for item_id, keys in found.items()}
 
 
 def cart_catalog(shop: ShopView) -> tuple[dict, list]:
     """What the cart page needs: every visible item's price and state, and the active
     shipping methods. Two statements."""
     items = connection().execute(
-        select(Item.id, Item.name, Item.price_minor, Item.availability, Item.is_service)
+        select(
+            Item.id, Item.name, Item.price_minor, Item.availability, Item.is_service, Item.stock
+        )
         .where(Item.shop_id == shop.id, Item.availability != Availability.HIDDEN)
         .order_by(Item.position, Item.id)
-    )
-    catalog = {
-        str(item_id): {
+    ).all()
+    choices = shop_choices(shop.id) if items else {}
+    sold_out = sold_out_variants(shop_id=shop.id) if choices else {}
+    catalog = {}
+    for item_id, name, price, availability, is_service, stock in items:
+        entry = {
             "name": name,
             "price": price,
-            "available": availability == Availability.AVAILABLE,
+            "available": availability == Availability.AVAILABLE and stock != 0,
             "service": is_service,
         }
-        for item_id, name, price, availability, is_service in items
-    }
+        if item_id in choices:
+            # Choice id -> [group, name, price change]: the cart page names and prices
+            # each line's options, and spots choices that no longer exist.
+            entry["choices"] = {str(k): list(v) for k, v in choices[item_id].items()}
+            entry["soldOut"] = sorted(sold_out.get(item_id, ()))
+        catalog[str(item_id)] = entry
     methods = (
         connection()
         .execute(

@@ -29,6 +29,9 @@
       const data = JSON.parse(localStorage.getItem(storageKey));
       if (data && Array.isArray(data.lines) && typeof data.key === "string") {
         data.lines = data.lines.filter((line) => Number.isInteger(line.id) && Number.isInteger(line.qty) && line.qty > 0);
+        data.lines.forEach((line) => {
+          if (!Array.isArray(line.choices) || !line.choices.every(Number.isInteger)) line.choices = [];
+        });
         return data;
       }
     } catch (error) {
@@ -78,18 +81,29 @@
     };
   }
 
+  // What tells two lines apart: the item and its choices (the same item in another size
+  // is another line). The server's shop.options.line_key writes the same text.
+  function lineKey(line) {
+    const choices = (line.choices || []).slice().sort((a, b) => a - b);
+    return choices.length ? line.id + ":" + choices.join("-") : String(line.id);
+  }
+
   // Add `quantity` of the item `data` describes (see describe); an error text or "".
-  function add(data, quantity) {
+  // `chosen` (product page): {choices: [ids], options: "Talla: M", delta: minor units}.
+  function add(data, quantity, chosen) {
     const cart = read();
     const id = Number(data.itemId);
-    let line = cart.lines.find((candidate) => candidate.id === id);
+    const choices = chosen ? chosen.choices : [];
+    const key = lineKey({ id: id, choices: choices });
+    let line = cart.lines.find((candidate) => lineKey(candidate) === key);
     if (!line) {
       if (cart.lines.length >= MAX_LINES) return messages.cartFull;
-      line = { id: id, qty: 0 };
+      line = { id: id, qty: 0, choices: choices };
       cart.lines.push(line);
     }
     line.name = data.name;
-    line.price = Number(data.price);
+    line.options = chosen ? chosen.options : "";
+    line.price = Number(data.price) + (chosen ? chosen.delta : 0);
     line.service = data.service === "1";
     line.url = data.url;
     line.image = data.image || "";
@@ -144,7 +158,7 @@
     return Math.min(number, MAX_QUANTITY);
   }
 
-  window.VitrinaCart = { read, write, clear, add, money, messages, saveLastOrder, lastOrder, clampQuantity, MAX_QUANTITY };
+  window.VitrinaCart = { read, write, clear, add, lineKey, money, messages, saveLastOrder, lastOrder, clampQuantity, MAX_QUANTITY };
 
   // What only works with JavaScript stays hidden without it. The cards' "Add" buttons
   // (hundreds of them) are shown by one class on the root, not one by one.
@@ -193,8 +207,14 @@
       const input = productForm.querySelector("input[name=quantity]");
       const quantity = clampQuantity(input.value);
       input.value = String(quantity);
-      const problem = add(submitter.dataset, quantity);
       const status = productForm.querySelector("[data-cart-status]");
+      // Sizes, colours, extras: shop-product.js reads and checks what is chosen.
+      const chosen = window.VitrinaOptions ? window.VitrinaOptions.chosen() : null;
+      if (chosen && chosen.problem) {
+        status.textContent = chosen.problem;
+        return;
+      }
+      const problem = add(submitter.dataset, quantity, chosen);
       status.textContent = problem || messages.added + " ";
       if (!problem) {
         const link = document.createElement("a");

@@ -28,8 +28,32 @@
       line.name = current.name;
       line.price = current.price;
       line.service = current.service;
+      if (line.choices.length || current.choices) priceOptions(line, current);
     });
     return data;
+  }
+
+  // A line with options: its price and text from the catalog's choices, and whether
+  // its size/colour combination is sold out. Rules (required groups...) are the server's.
+  function priceOptions(line, current) {
+    const choices = current.choices || {};
+    if (!line.choices.every((id) => choices[String(id)])) {
+      line.problem = line.problem || messages.optionsChanged;
+      return;
+    }
+    const groups = new Map();
+    const variant = [];
+    line.choices.forEach((id) => {
+      const [group, name, delta, isVariant] = choices[String(id)];
+      line.price += delta;
+      if (!groups.has(group)) groups.set(group, []);
+      groups.get(group).push(name);
+      if (isVariant) variant.push(id);
+    });
+    line.price = Math.max(0, line.price);
+    line.options = Array.from(groups, ([group, names]) => group + ": " + names.join(", ")).join(", ");
+    const key = variant.sort((a, b) => a - b).join("-");
+    if (key && (current.soldOut || []).includes(key)) line.problem = line.problem || messages.soldOut;
   }
 
   function selectedMethod() {
@@ -50,8 +74,14 @@
   function renderLine(line) {
     const item = template.content.firstElementChild.cloneNode(true);
     item.dataset.itemId = String(line.id);
+    item.dataset.lineKey = cart.lineKey(line);
     const name = item.querySelector("[data-line-name]");
     name.textContent = line.name || "";
+    if (line.options) {
+      const options = item.querySelector("[data-line-options]");
+      options.textContent = line.options;
+      options.hidden = false;
+    }
     if (line.url) name.href = line.url;
     if (line.image) {
       const image = item.querySelector("[data-line-image]");
@@ -103,9 +133,9 @@
     box.querySelector("[data-last-link]").href = order.order_url;
   }
 
-  function changeLine(id, change) {
+  function changeLine(key, change) {
     const data = cart.read();
-    const index = data.lines.findIndex((line) => line.id === id);
+    const index = data.lines.findIndex((line) => cart.lineKey(line) === key);
     if (index < 0) return;
     if (change === "remove") data.lines.splice(index, 1);
     else data.lines[index].qty = cart.clampQuantity(change);
@@ -116,20 +146,20 @@
   list.addEventListener("click", (event) => {
     const line = event.target.closest(".cart-line");
     if (!line) return;
-    const id = Number(line.dataset.itemId);
+    const key = line.dataset.lineKey;
     if (event.target.closest("[data-line-remove]")) {
-      changeLine(id, "remove");
+      changeLine(key, "remove");
       return;
     }
     const step = event.target.closest("[data-line-step]");
     if (step) {
       const input = line.querySelector("[data-line-qty]");
-      changeLine(id, Number(input.value) + Number(step.dataset.lineStep));
+      changeLine(key, Number(input.value) + Number(step.dataset.lineStep));
     }
   });
   list.addEventListener("change", (event) => {
     if (!event.target.matches("[data-line-qty]")) return;
-    changeLine(Number(event.target.closest(".cart-line").dataset.itemId), event.target.value);
+    changeLine(event.target.closest(".cart-line").dataset.lineKey, event.target.value);
   });
 
   if (form) {
@@ -160,7 +190,9 @@
       }
     }
     if (result.item_id) {
-      const line = list.querySelector(`.cart-line[data-item-id="${Number(result.item_id)}"]`);
+      const lines = Array.from(list.querySelectorAll(".cart-line"));
+      const line = lines.find((candidate) => candidate.dataset.lineKey === result.line_key) ||
+        lines.find((candidate) => candidate.dataset.itemId === String(Number(result.item_id)));
       if (line) {
         showProblem(line, result.error);
         line.scrollIntoView({ block: "center" });
@@ -179,7 +211,7 @@
     button.textContent = messages.sending;
     const method = form.querySelector("input[name=shipping_method_id]:checked:not([disabled])");
     const body = {
-      lines: data.lines.map((line) => ({ item_id: line.id, quantity: line.qty })),
+      lines: data.lines.map((line) => ({ item_id: line.id, quantity: line.qty, choices: line.choices })),
       name: form.elements.namedItem("name").value,
       shipping_method_id: method ? Number(method.value) : null,
       address: form.elements.namedItem("address").value,

@@ -16,6 +16,7 @@ from shop.models import (
     Image,
     Item,
     ItemPhoto,
+    OptionGroup,
     Order,
     OrderLine,
     OrderStatus,
@@ -37,6 +38,7 @@ KINDS = {
     "order_id": "order",
     "order_number": "order_number",
     "shop_id": "shop",
+    "group_id": "option_group",
 }
 
 
@@ -72,6 +74,7 @@ def objects_of(shop: Shop, order_number: int) -> dict:
     photo = ItemPhoto(image=image)
     item.photos.append(photo)
     method = factories.make_shipping(shop)
+    group = factories.make_group(item, "Talla", ["S", "M"], kind="size")
     order = Order(
         shop_id=shop.id,
         number=order_number,
@@ -104,6 +107,7 @@ def objects_of(shop: Shop, order_number: int) -> dict:
         "shipping": method.id,
         "order": order.id,
         "order_number": order.number,
+        "option_group": group.id,
     }
 
 
@@ -122,6 +126,7 @@ def snapshot(shop_id: int) -> dict:
         "category": rows(Category, Category.shop_id == shop_id),
         "item": rows(Item, Item.shop_id == shop_id),
         "photo": rows(ItemPhoto, ItemPhoto.item_id.in_(item_ids)),
+        "option_group": rows(OptionGroup, OptionGroup.item_id.in_(item_ids)),
         "image": rows(Image, Image.shop_id == shop_id),
         "shipping": rows(ShippingMethod, ShippingMethod.shop_id == shop_id),
         "order": rows(Order, Order.shop_id == shop_id),

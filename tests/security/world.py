@@ -29,6 +29,7 @@ class World:
     rival_shop: int
     rival_slug: str
     rival_item: int
+    group: int = 0  # an option group of the second item
 
 
 def jpeg(size=(640, 480), color=(200, 30, 60)) -> bytes:
@@ -45,7 +46,8 @@ def build_world(app, **shop_fields) -> World:
         shop = factories.make_shop(user, **fields)
         category = factories.make_category(shop, "Camisetas")
         item = factories.make_item(shop, category, name="Camiseta azul", price_minor=2000)
-        factories.make_item(shop, None, name="Gorra", price_minor=850)
+        cap = factories.make_item(shop, None, name="Gorra", price_minor=850)
+        group = factories.make_group(cap, "Talla", ["S", "M"], kind="size")
         image = ingest(shop, io.BytesIO(jpeg()))
         photo = ItemPhoto(item=item, image=image, position=0)
         db.session.add(photo)
@@ -68,6 +70,7 @@ def build_world(app, **shop_fields) -> World:
             rival_shop=rival.id,
             rival_slug=rival.slug,
             rival_item=rival_item.id,
+            group=group.id,
         )
 
 
@@ -87,6 +90,7 @@ def url_values(world: World) -> dict[str, object]:
         "order_id": world.order,
         "method_id": world.method,
         "photo_id": world.photo,
+        "group_id": world.group,
         "token": world.order_token,
         "name": world.media_name,
         "page": 1,

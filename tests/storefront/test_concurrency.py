@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
@@ -82,3 +83,50 @@ def test_simultaneous_double_taps_create_one_order_each(app, server):
     assert sorted(order.number for order in recorded) == list(range(1, half + 1))
     # A number given back by a lost race is taken by the next order: no gaps.
     assert next_number(app, ids.shop) == half + 1
+
+
+def test_ten_shoppers_racing_for_the_last_unit_get_it_once(app, server):
+    """Each checkout takes stock with a conditional UPDATE: one wins, nine are told why."""
+    from shop.extensions import db
+    from shop.models import Item
+    from tests.storefront.options_shop import build_options_shop, checkout_body
+
+    ids = build_options_shop(app)
+    with app.app_context():
+        item = db.session.get(Item, ids.shirt)
+        choices = {c.id: c for g in item.option_groups for c in g.choices}
+        from tests import factories
+
+        factories.set_variant_stock(item, [choices[ids.m], choices[ids.blue]], 1)
+        db.session.commit()
+    line = {"item_id": ids.shirt, "quantity": 1, "choices": [ids.m, ids.blue]}
+    bodies = [checkout_body(ids, [line], name=f"Shopper {n}") for n in range(10)]
+    url = f"{server}/s/{ids.slug}/checkout"
+    barrier = threading.Barrier(len(bodies))
+
+    def post(body: dict) -> tuple[int, dict]:
+        request = urllib.request.Request(
+            url,
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", "Accept": "application/json"},
+            method="POST",
+        )
+        barrier.wait(timeout=30)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        results = list(pool.map(post, bodies))
+    statuses = sorted(status for status, _body in results)
+    assert statuses == [200] + [422] * 9
+    refusals = {body["error"] for status, body in results if status == 422}
+    assert refusals == {
+        "“Camiseta (Talla: M, Color: azul)” está agotado. Quítalo de tu carrito para continuar."
+    }
+    assert len(orders(app, ids.shop)) == 1
+    with app.app_context():
+        (row,) = db.session.get(Item, ids.shirt).variant_stock
+        assert row.stock == 0

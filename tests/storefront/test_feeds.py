@@ -28,6 +28,9 @@ FEED_COLUMNS = [
     "brand",
     "additional_image_link",
     "sale_price",
+    "item_group_id",
+    "size",
+    "color",
 ]
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 

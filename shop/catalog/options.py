@@ -1,0 +1,176 @@
+"""An item's option groups and choices, and its stock per size/colour combination.
+
+Edits keep choice ids when a choice keeps its name (carts in shoppers' browsers hold
+ids), so renaming "M" to "Mediana" is a new choice and old carts are told to choose
+again. Every change bumps the catalog version: public pages show options and stock.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..models import Item, OptionChoice, OptionGroup, OptionKind, VariantStock
+from ..money import MAX_MINOR_UNITS
+from ..options import combination_key
+from .common import CatalogError, Direction, clean_name, renumber, touch_catalog
+
+GROUP_NAME_MAX = 60
+CHOICE_NAME_MAX = 60
+MAX_GROUPS = 10
+MAX_CHOICES = 50
+MAX_STOCK = 1_000_000
+MAX_COMBINATIONS = MAX_CHOICES * MAX_CHOICES  # one size group by one colour group
+
+
+@dataclass
+class GroupData:
+    """A group as the merchant wrote it; choices are (name, price change in minor units)."""
+
+    name: str
+    kind: OptionKind = OptionKind.OTHER
+    min_choices: int = 1
+    max_choices: int = 1
+    choices: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _checked(item: Item, data: GroupData, group: OptionGroup | None) -> GroupData:
+    name = clean_name(data.name, GROUP_NAME_MAX)
+    kind = OptionKind(data.kind)
+    if not data.choices:
+        raise CatalogError(_("Write at least one choice."), "choices")
+    if len(data.choices) > MAX_CHOICES:
+        raise CatalogError(
+            _("A group can have at most %(max)d choices.", max=MAX_CHOICES), "choices"
+        )
+    seen: set[str] = set()
+    choices = []
+    for raw_name, delta in data.choices:
+        choice = clean_name(raw_name, CHOICE_NAME_MAX, "choices")
+        if choice.casefold() in seen:
+            raise CatalogError(_("“%(name)s” is written twice.", name=choice), "choices")
+        if abs(delta) > MAX_MINOR_UNITS:
+            raise CatalogError(_("That amount is too large."), "choices")
+        seen.add(choice.casefold())
+        choices.append((choice, delta))
+    low, high = data.min_choices, data.max_choices
+    if kind != OptionKind.OTHER:
+        if high != 1:
+            raise CatalogError(
+                _("A size or colour is one choice: set the maximum to 1."), "max_choices"
+            )
+        same = [g for g in item.option_groups if g.kind == kind and g is not group]
+        if same:
+            raise CatalogError(
+                _("This product already has a group of this kind: use “Other” here."), "kind"
+            )
+    if not 0 <= low <= high or high < 1:
+        raise CatalogError(
+            _("The minimum must be from 0 up to the maximum, and the maximum at least 1."),
+            "min_choices",
+        )
+    if low > len(choices):
+        raise CatalogError(_("The minimum is more than the choices there are."), "min_choices")
+    return GroupData(name, kind, low, min(high, len(choices)), choices)
+
+
+def save_group(item: Item, data: GroupData, group: OptionGroup | None = None) -> OptionGroup:
+    """Create or update a group and its choices (flushes); CatalogError names the field."""
+    data = _checked(item, data, group)
+    if group is None:
+        if len(item.option_groups) >= MAX_GROUPS:
+            raise CatalogError(
+                _("A product can have at most %(max)d option groups.", max=MAX_GROUPS)
+            )
+        group = OptionGroup(item=item, position=len(item.option_groups))
+        db.session.add(group)
+    group.name, group.kind = data.name, data.kind
+    group.min_choices, group.max_choices = data.min_choices, data.max_choices
+    existing = {choice.name.casefold(): choice for choice in group.choices}
+    kept = []
+    for position, (name, delta) in enumerate(data.choices):
+        choice = existing.pop(name.casefold(), None) or OptionChoice(group=group)
+        choice.name, choice.price_delta_minor, choice.position = name, delta, position
+        kept.append(choice)
+    group.choices = kept
+    db.session.flush()
+    _drop_stale_stock(item)
+    touch_catalog(item.shop)
+    return group
+
+
+def delete_group(item: Item, group: OptionGroup) -> None:
+    db.session.delete(group)
+    db.session.flush()
+    db.session.expire(item, ["option_groups"])
+    renumber(item.option_groups)
+    db.session.flush()
+    _drop_stale_stock(item)
+    touch_catalog(item.shop)
+
+
+def move_group(item: Item, group: OptionGroup, direction: Direction) -> bool:
+    groups = list(item.option_groups)
+    index = groups.index(group)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(groups):
+        return False
+    groups[index], groups[other] = groups[other], groups[index]
+    renumber(groups)
+    db.session.flush()
+    db.session.expire(item, ["option_groups"])
+    touch_catalog(item.shop)
+    return True
+
+
+@dataclass(frozen=True)
+class Combination:
+    key: str
+    label: str  # "M / azul"
+    stock: int | None
+
+
+def combinations(item: Item) -> list[Combination]:
+    """Every size/colour combination with its stock (None: not counted); [] without any."""
+    groups = [g.choices for g in item.option_groups if g.defines_variant and g.choices]
+    if not groups:
+        return []
+    stock = {row.key: row.stock for row in item.variant_stock}
+    found = []
+    for combo in itertools.islice(itertools.product(*groups), MAX_COMBINATIONS):
+        key = combination_key(choice.id for choice in combo)
+        found.append(Combination(key, " / ".join(c.name for c in combo), stock.get(key)))
+    return found
+
+
+def set_variant_stock(item: Item, values: dict[str, int | None]) -> None:
+    """Set the stock of combinations by key (None: stop counting); unknown keys refused."""
+    known = {combo.key for combo in combinations(item)}
+    rows = {row.key: row for row in item.variant_stock}
+    for key, value in values.items():
+        if key not in known:
+            raise CatalogError(_("These sizes or colours changed meanwhile. Reload the page."))
+        if value is not None and not 0 <= value <= MAX_STOCK:
+            raise CatalogError(_("Write a whole number from 0 to %(max)d.", max=MAX_STOCK), key)
+        row = rows.get(key)
+        if value is None and row is not None:
+            item.variant_stock.remove(row)
+        elif value is not None and row is None:
+            item.variant_stock.append(VariantStock(key=key, stock=value))
+        elif row is not None:
+            row.stock = value
+    db.session.flush()
+    touch_catalog(item.shop)
+
+
+def _drop_stale_stock(item: Item) -> None:
+    """Forget the stock of combinations that no longer exist (a choice or group removed)."""
+    db.session.expire(item, ["option_groups", "variant_stock"])
+    known = {combo.key for combo in combinations(item)}
+    for row in list(item.variant_stock):
+        if row.key not in known:
+            item.variant_stock.remove(row)
+    db.session.flush()

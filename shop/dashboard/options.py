@@ -1,0 +1,114 @@
+"""An item's option groups and its stock per size/colour combination (on its edit page).
+
+Each group is its own small form, so a mistake in one never loses another's text;
+a refused change renders the edit page again with what the merchant typed.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+from ..catalog import CatalogError
+from ..catalog import options as catalog_options
+from ..extensions import db
+from ..models import Item, OptionGroup
+from .access import owned_or_404, shop_required
+from .blueprint import bp
+from .catalog_forms import add_error
+from .items import render_item_page
+from .option_forms import GroupForm
+
+
+def _group_or_404(item: Item, group_id: int) -> OptionGroup:
+    group = next((g for g in item.option_groups if g.id == group_id), None)
+    if group is None:
+        abort(404)
+    return group
+
+
+def _back(item: Item):
+    return redirect(url_for(".edit_item", item_id=item.id) + "#options")
+
+
+def _save(item: Item, form: GroupForm, group: OptionGroup | None):
+    if form.validate_on_submit():
+        try:
+            catalog_options.save_group(item, form.group_data(), group)
+        except CatalogError as error:
+            db.session.rollback()
+            add_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Options saved."), "success")
+            return _back(item)
+    key = "new" if group is None else group.id
+    return render_item_page(item, group_forms={key: form})
+
+
+@bp.post("/items/<int:item_id>/options")
+@shop_required
+def new_option_group(item_id: int):
+    item = owned_or_404(Item, item_id)
+    return _save(item, GroupForm(item.shop, prefix="new"), None)
+
+
+@bp.post("/items/<int:item_id>/options/<int:group_id>")
+@shop_required
+def save_option_group(item_id: int, group_id: int):
+    item = owned_or_404(Item, item_id)
+    group = _group_or_404(item, group_id)
+    return _save(item, GroupForm(item.shop, prefix=f"g{group.id}"), group)
+
+
+@bp.post("/items/<int:item_id>/options/<int:group_id>/delete")
+@shop_required
+def delete_option_group(item_id: int, group_id: int):
+    item = owned_or_404(Item, item_id)
+    catalog_options.delete_group(item, _group_or_404(item, group_id))
+    db.session.commit()
+    flash(_("Option group removed."), "success")
+    return _back(item)
+
+
+@bp.post("/items/<int:item_id>/options/<int:group_id>/move")
+@shop_required
+def move_option_group(item_id: int, group_id: int):
+    item = owned_or_404(Item, item_id)
+    direction = request.form.get("direction")
+    if direction not in ("up", "down"):
+        abort(400)
+    if catalog_options.move_group(item, _group_or_404(item, group_id), direction):
+        db.session.commit()
+    return _back(item)
+
+
+@bp.post("/items/<int:item_id>/variant-stock")
+@shop_required
+def save_variant_stock(item_id: int):
+    """Units per combination: one input each, named stock-<key>; empty stops counting."""
+    item = owned_or_404(Item, item_id)
+    values: dict[str, int | None] = {}
+    errors: dict[str, str] = {}
+    for name, text in request.form.items():
+        if not name.startswith("stock-"):
+            continue
+        key, text = name.removeprefix("stock-"), text.strip()
+        if not text:
+            values[key] = None
+        elif text.isascii() and text.isdigit() and len(text) <= 7:
+            values[key] = int(text)
+        else:
+            errors[key] = _("Write a whole number, or leave it empty.")
+    if not errors:
+        try:
+            catalog_options.set_variant_stock(item, values)
+        except CatalogError as error:
+            db.session.rollback()
+            errors[error.field or ""] = error.message
+        else:
+            db.session.commit()
+            flash(_("Stock saved."), "success")
+            return _back(item)
+    typed = {key: request.form.get(f"stock-{key}", "") for key in values | errors}
+    return render_item_page(item, stock_errors=errors, stock_typed=typed)
