@@ -13,6 +13,8 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from . import hours
+from .catalog import touch_catalog
+from .extensions import db
 from .i18n import money
 from .models import ClosedPolicy, PaymentMethod, Shop
 from .ordering import OrderError, PricedCart, whole_number
@@ -74,3 +76,37 @@ def choose_payment(shop: Shop, method_id: object) -> PaymentMethod | None:
     raise OrderError(
         _("That payment option is no longer offered. Choose another one."), field="payment"
     )
+
+
+def update_rules(
+    shop: Shop,
+    *,
+    min_order_minor: int,
+    time_zone: str,
+    opening_hours: dict | None,
+    closed_policy: str,
+    greeting_text: str,
+    closing_text: str,
+) -> bool:
+    """Save the shop's ordering rules (already checked by the form); True if any changed.
+
+    The shop and cart pages show the minimum and the hours: a change bumps
+    catalog_version so cached pages and ETags renew.
+    """
+    values = {
+        "min_order_minor": max(0, min_order_minor),
+        "time_zone": time_zone if time_zone in hours.valid_zones() else "",
+        "opening_hours": opening_hours or None,
+        "closed_policy": ClosedPolicy(closed_policy),
+        "greeting_text": greeting_text,
+        "closing_text": closing_text,
+    }
+    changed = False
+    for field, value in values.items():
+        if getattr(shop, field) != value:
+            setattr(shop, field, value)
+            changed = True
+    if changed:
+        touch_catalog(shop)
+        db.session.flush()
+    return changed

@@ -1,6 +1,16 @@
 """The merchant's pages, one module per area, all on one blueprint."""
 
-from . import categories, home, items, orders, share, shipping, shops  # noqa: F401  (register routes)
+from . import (  # noqa: F401  (register routes)
+    categories,
+    home,
+    items,
+    orders,
+    payments,
+    rules,
+    share,
+    shipping,
+    shops,
+)
 from .blueprint import bp
 
 __all__ = ["bp"]
