@@ -27,7 +27,10 @@ def state_text(week, when, zone=MADRID):
 
 def test_reads_the_ways_merchants_write_hours(ctx):
     assert hours.parse_day("9-14, 17:30 - 20") == [["09:00", "14:00"], ["17:30", "20:00"]]
-    assert hours.parse_day("09.00–13.00; 16h00 a 19h30") == [["09:00", "13:00"], ["16:00", "19:30"]]
+    assert hours.parse_day("09.00\u201313.00; 16h00 a 19h30") == [
+        ["09:00", "13:00"],
+        ["16:00", "19:30"],
+    ]
     assert hours.parse_day("   ") == []
     assert hours.parse_day("00:00-24:00") == [["00:00", "24:00"]]
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from shop.extensions import db
-from shop.models import ClosedPolicy, PaymentKind, PaymentMethod, Shop, ShippingMethod
+from shop.models import ClosedPolicy, PaymentKind, PaymentMethod, ShippingMethod, Shop
 from tests.storefront.shopper import build_shop, cart, orders, post_cart
 
 MONDAY_NOON_MADRID = datetime(2026, 3, 30, 10, 0, tzinfo=UTC)
