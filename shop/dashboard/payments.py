@@ -12,7 +12,7 @@ from .access import current_shop, owned_or_404, shop_required
 from .blueprint import bp
 from .rules_forms import PaymentForm
 
-METHOD_ID = "<int(max=2147483647):method_id>"
+METHOD_ID = "<int(max=2147483647):payment_id>"
 
 
 @bp.route("/payments", methods=["GET", "POST"])
@@ -43,8 +43,8 @@ def payment_methods():
 
 @bp.route(f"/payments/{METHOD_ID}/edit", methods=["GET", "POST"])
 @shop_required
-def edit_payment_method(method_id: int):
-    method = owned_or_404(PaymentMethod, method_id)
+def edit_payment_method(payment_id: int):
+    method = owned_or_404(PaymentMethod, payment_id)
     data = None
     if request.method == "GET":
         data = {
@@ -70,8 +70,8 @@ def edit_payment_method(method_id: int):
 
 @bp.post(f"/payments/{METHOD_ID}/delete")
 @shop_required
-def delete_payment_method(method_id: int):
-    method = owned_or_404(PaymentMethod, method_id)
+def delete_payment_method(payment_id: int):
+    method = owned_or_404(PaymentMethod, payment_id)
     name = method.name
     payments.delete_method(method)
     db.session.commit()
