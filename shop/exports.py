@@ -78,6 +78,9 @@ def order_header() -> list[str]:
         _("Line total"),
         _("Order total"),
         _("Currency"),
+        _("Payment"),
+        _("Payment details"),
+        _("Placed while closed"),
     ]
 
 
@@ -95,7 +98,13 @@ def order_rows(orders: Iterable[Order]) -> Iterator[list[Cell]]:
             order.shipping_name,
             to_decimal(order.shipping_price_minor, currency) if order.shipping_name else None,
         ]
-        tail: list[Cell] = [to_decimal(order.total_minor, currency), currency]
+        tail: list[Cell] = [
+            to_decimal(order.total_minor, currency),
+            currency,
+            order.payment_name,
+            order.payment_details,
+            order.closed_note,
+        ]
         if not order.lines:  # never expected, but an order must not vanish from the file
             yield [*head, None, None, None, None, None, None, *tail]
         for line in order.lines:

@@ -43,6 +43,20 @@ class OptionKind(enum.StrEnum):
     OTHER = "other"
 
 
+class ClosedPolicy(enum.StrEnum):
+    """What checkout does outside the shop's opening hours."""
+
+    REFUSE = "refuse"
+    NOTE = "note"  # accept, with a note that the shop answers when it opens
+
+
+class PaymentKind(enum.StrEnum):
+    CASH = "cash"
+    BANK_TRANSFER = "bank_transfer"
+    LINK = "link"
+    OTHER = "other"
+
+
 class OrderStatus(enum.StrEnum):
     NEW = "new"
     CONFIRMED = "confirmed"
@@ -142,6 +156,17 @@ class Shop(db.Model):
     catalog_version: Mapped[int] = mapped_column(default=1)
     # The number the next order gets; taken under a row lock at checkout.
     next_order_number: Mapped[int] = mapped_column(default=1)
+    # Ordering rules (shop.order_rules): 0 = no minimum; hours None = always open.
+    min_order_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    time_zone: Mapped[str] = mapped_column(String(64), default="")  # IANA; "" = from country
+    # {"0": [["09:00", "14:00"], ["17:00", "20:00"]], ...}, Monday = "0" (shop.hours)
+    opening_hours: Mapped[dict | None] = mapped_column(JSON)
+    closed_policy: Mapped[ClosedPolicy] = mapped_column(
+        _enum(ClosedPolicy, "closed_policy"), default=ClosedPolicy.REFUSE
+    )
+    # The merchant's WhatsApp message lines (shop.message_texts); "" = the default text.
+    greeting_text: Mapped[str] = mapped_column(String(300), default="")
+    closing_text: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -152,6 +177,9 @@ class Shop(db.Model):
     )
     shipping_methods: Mapped[list[ShippingMethod]] = relationship(
         back_populates="shop", order_by="ShippingMethod.position, ShippingMethod.id"
+    )
+    payment_methods: Mapped[list[PaymentMethod]] = relationship(
+        back_populates="shop", order_by="PaymentMethod.position, PaymentMethod.id"
     )
 
     @property
@@ -327,8 +355,25 @@ class ShippingMethod(db.Model):
     needs_address: Mapped[bool] = mapped_column(default=True)
     active: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
+    # Shipping costs nothing once the subtotal reaches this; None = never free.
+    free_above_minor: Mapped[int | None] = mapped_column(BigInteger)
 
     shop: Mapped[Shop] = relationship(back_populates="shipping_methods")
+
+
+class PaymentMethod(db.Model):
+    """A way the shop gets paid; the shopper picks one and the order keeps a snapshot."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[PaymentKind] = mapped_column(_enum(PaymentKind, "payment_kind"))
+    name: Mapped[str] = mapped_column(String(80))
+    # Bank details, the payment link (http/https) or free text, per kind.
+    details: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    shop: Mapped[Shop] = relationship(back_populates="payment_methods")
 
 
 class Order(db.Model):
@@ -362,6 +407,11 @@ class Order(db.Model):
     shipping_needs_address: Mapped[bool] = mapped_column(default=False)
     subtotal_minor: Mapped[int] = mapped_column(BigInteger)
     total_minor: Mapped[int] = mapped_column(BigInteger)
+    payment_kind: Mapped[str] = mapped_column(String(20), default="")
+    payment_name: Mapped[str] = mapped_column(String(80), default="")
+    payment_details: Mapped[str] = mapped_column(Text, default="")
+    # Set when the order came in while the shop was closed (the "accept with a note" policy).
+    closed_note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     shop: Mapped[Shop] = relationship()

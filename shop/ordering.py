@@ -11,6 +11,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -29,6 +30,7 @@ from .models import (
     OrderStatusChange,
     Shop,
 )
+from .shipping import shipping_price
 from .shops import clean_line, clean_text
 
 MAX_QUANTITY = 999
@@ -111,7 +113,7 @@ class PricedCart:
 
     @property
     def shipping_minor(self) -> int:
-        return self.shipping.price_minor if self.shipping is not None else 0
+        return shipping_price(self.shipping, self.subtotal_minor)
 
     @property
     def total_minor(self) -> int:
@@ -132,12 +134,17 @@ def checkout(
     shipping_method_id: object,
     customer: Customer,
     idempotency_key: object,
+    payment_method_id: object = None,
+    now: datetime | None = None,
 ) -> tuple[Order, bool]:
     """Record the order (flushed, not committed); (order, created).
 
     A key that already placed an order in this shop returns that order, whatever the
-    cart says now: a double tap or a retried request must not order twice.
+    cart says now: a double tap or a retried request must not order twice. `now` is
+    when the order is placed, for the opening hours (tests pass their own).
     """
+    from .order_rules import check_rules  # it builds on this module's cart and errors
+
     key = check_idempotency_key(idempotency_key)
     existing = find_order(shop, key)
     if existing is not None:
@@ -147,8 +154,9 @@ def checkout(
             shop.pause_message.strip() or _("This shop is not taking orders right now.")
         )
     cart = price_cart(shop, raw_lines, shipping_method_id)
+    accepted = check_rules(shop, cart, payment_method_id, now or datetime.now(UTC))
     customer = check_customer(cart, customer)
-    return place_order(shop, cart, customer, key), True
+    return place_order(shop, cart, customer, key, accepted), True
 
 
 def check_idempotency_key(value: object) -> str:
@@ -269,9 +277,15 @@ def check_customer(cart: PricedCart, customer: Customer) -> Customer:
     return Customer(name=name, address=address, notes=notes)
 
 
-def place_order(shop: Shop, cart: PricedCart, customer: Customer, idempotency_key: str) -> Order:
-    """Insert the order with snapshots of everything the shopper saw (flushes)."""
+def place_order(
+    shop: Shop, cart: PricedCart, customer: Customer, idempotency_key: str, accepted=None
+) -> Order:
+    """Insert the order with snapshots of everything the shopper saw (flushes).
+
+    `accepted` (order_rules.Accepted) carries the chosen payment and any closed-shop note.
+    """
     shipping = cart.shipping
+    payment = accepted.payment if accepted is not None else None
     order = Order(
         shop=shop,
         number=take_order_number(shop),
@@ -288,6 +302,10 @@ def place_order(shop: Shop, cart: PricedCart, customer: Customer, idempotency_ke
         shipping_needs_address=bool(shipping is not None and shipping.needs_address),
         subtotal_minor=cart.subtotal_minor,
         total_minor=cart.total_minor,
+        payment_kind=payment.kind.value if payment is not None else "",
+        payment_name=payment.name if payment is not None else "",
+        payment_details=payment.details if payment is not None else "",
+        closed_note=accepted.closed_note if accepted is not None else "",
     )
     order.lines = [
         OrderLine(

@@ -23,8 +23,24 @@ class ShippingError(ValueError):
     """A shipping change that breaks a rule; the message is for the merchant."""
 
 
+def shipping_price(method: ShippingMethod | None, subtotal_minor: int) -> int:
+    """What the method costs for this subtotal: nothing once it reaches the free-from amount."""
+    if method is None:
+        return 0
+    free_above = method.free_above_minor
+    if free_above is not None and subtotal_minor >= free_above:
+        return 0
+    return method.price_minor
+
+
 def create_method(
-    shop: Shop, *, name: str, price_minor: int, needs_address: bool, active: bool = True
+    shop: Shop,
+    *,
+    name: str,
+    price_minor: int,
+    needs_address: bool,
+    active: bool = True,
+    free_above_minor: int | None = None,
 ) -> ShippingMethod:
     """Add a method at the end of the shop's list."""
     count, last = db.session.execute(
@@ -40,6 +56,7 @@ def create_method(
         price_minor=_checked_price(price_minor),
         needs_address=bool(needs_address),
         active=bool(active),
+        free_above_minor=_checked_free_above(free_above_minor),
         position=(last if last is not None else -1) + 1,
     )
     db.session.add(method)
@@ -49,7 +66,13 @@ def create_method(
 
 
 def update_method(
-    method: ShippingMethod, *, name: str, price_minor: int, needs_address: bool, active: bool
+    method: ShippingMethod,
+    *,
+    name: str,
+    price_minor: int,
+    needs_address: bool,
+    active: bool,
+    free_above_minor: int | None = None,
 ) -> bool:
     """Change a method; True if anything changed."""
     values = {
@@ -57,6 +80,7 @@ def update_method(
         "price_minor": _checked_price(price_minor),
         "needs_address": bool(needs_address),
         "active": bool(active),
+        "free_above_minor": _checked_free_above(free_above_minor),
     }
     changed = False
     for field, value in values.items():
@@ -120,3 +144,7 @@ def _checked_price(price_minor: int) -> int:
     if price_minor > MAX_MINOR_UNITS:
         raise ShippingError(_("That amount is too large."))
     return price_minor
+
+
+def _checked_free_above(amount: int | None) -> int | None:
+    return None if amount is None else _checked_price(amount)

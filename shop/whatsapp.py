@@ -14,6 +14,7 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from .i18n import regional_locale
+from .message_texts import render_text
 from .money import format_money
 
 MAX_URL_LENGTH = 2000
@@ -47,8 +48,18 @@ def _parts(order, shop, order_url: str) -> dict:
     def money(minor: int) -> str:
         return format_money(minor, order.currency, locale)
 
+    values = {
+        "shop": shop.name,
+        "number": str(order.number),
+        "name": order.customer_name,
+        "total": money(order.total_minor),
+    }
+    greeting = getattr(shop, "greeting_text", "")
+    closing = getattr(shop, "closing_text", "")
     parts = {
-        "greeting": _("Hello %(shop)s, I would like to place this order:", shop=shop.name),
+        "greeting": render_text(greeting, **values)
+        if greeting
+        else _("Hello %(shop)s, I would like to place this order:", shop=shop.name),
         "number": "*" + _("Order #%(number)d", number=order.number) + "*",
         "lines": [
             _(
@@ -64,9 +75,16 @@ def _parts(order, shop, order_url: str) -> dict:
         "name": _("Name: %(name)s", name=order.customer_name),
         "address": "",
         "notes": "",
+        "payment": "",
+        "closed_note": getattr(order, "closed_note", ""),
         "link": _("View order: %(url)s", url=order_url),
+        "closing": render_text(closing, **values) if closing else "",
     }
-    if order.shipping_name:
+    if getattr(order, "payment_name", ""):
+        parts["payment"] = _("Payment: %(method)s", method=order.payment_name)
+    if order.shipping_name and not order.shipping_price_minor:
+        parts["shipping"] = _("Shipping: %(method)s - free", method=order.shipping_name)
+    elif order.shipping_name:
         parts["shipping"] = _(
             "Shipping: %(method)s - %(amount)s",
             method=order.shipping_name,
@@ -99,15 +117,17 @@ def _fit(parts: dict, lines: list[str], budget: int, line_count: int) -> str:
     def assemble(shown: list[str], hidden: int, fields: dict) -> list[str]:
         body = [*shown, _more(hidden)] if hidden else shown
         pieces = [fields["greeting"], fields["number"], *body, fields["shipping"]]
-        pieces += [fields["total"], fields["name"], fields["address"], fields["notes"]]
-        return [piece for piece in [*pieces, fields["link"]] if piece]
+        pieces += [fields["total"], fields["payment"], fields["name"], fields["address"]]
+        pieces += [fields["notes"], fields["closed_note"], fields["link"], fields["closing"]]
+        return [piece for piece in pieces if piece]
 
     shown = len(lines)
     while shown > 0 and _encoded(assemble(lines[:shown], line_count - shown, parts)) > budget:
         shown -= 1
     pieces = assemble(lines[:shown], line_count - shown, parts)
     # Even with no item lines it is too long: shorten the free text, least useful first.
-    for key in ("notes", "address", "shipping", "greeting", "name"):
+    keys = ("closing", "notes", "address", "closed_note", "payment", "shipping", "greeting", "name")
+    for key in keys:
         excess = _encoded(pieces) - budget
         if excess <= 0:
             break

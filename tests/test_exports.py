@@ -188,5 +188,8 @@ def test_order_rows_one_per_line_with_plain_decimal_amounts(shop):
         Decimal("40.00"),
         Decimal("51.50"),
         "EUR",
+        "",
+        "",
+        "",
     ]
     assert rows[1][8:12] == ["Gorra", "", "C-2", 1]

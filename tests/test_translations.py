@@ -12,16 +12,21 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "shop/translations/es/LC_MESSAGES/messages.po"
 MO = PO.with_suffix(".mo")
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-            "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "lazy_ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+}
 
 
 def _extracted() -> set[str]:
     methods = [("shop/**.py", "python"), ("templates/**.html", "jinja2")]
     found = set()
-    for _, _, message, _, _ in extract_from_dir(
-        str(ROOT), method_map=methods, keywords=KEYWORDS
-    ):
+    for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map=methods, keywords=KEYWORDS):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found
 

@@ -1,7 +1,7 @@
 """item photos indexed by (item, position): a card's cover is one index probe
 
 Revision ID: 0006_photo_position_index
-Revises: 0004_options_stock
+Revises: 0005_ordering_rules
 Create Date: 2026-11-24 23:30:00
 
 The shop page reads every card's cover photo (the lowest position) in its one
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = '0006_photo_position_index'
-down_revision = '0004_options_stock'
+down_revision = '0005_ordering_rules'
 branch_labels = None
 depends_on = None
 

@@ -6,6 +6,8 @@ from . import (  # noqa: F401  (register routes)
     items,
     options,
     orders,
+    payments,
+    rules,
     share,
     shipping,
     shops,

@@ -61,6 +61,9 @@ def edit_shipping_method(method_id: int):
             "price": format_amount_input(method.price_minor, shop.currency, money_locale(shop)),
             "kind": "delivery" if method.needs_address else "pickup",
             "active": method.active,
+            "free_above": ""
+            if method.free_above_minor is None
+            else format_amount_input(method.free_above_minor, shop.currency, money_locale(shop)),
         }
     form = ShippingForm(shop=shop, data=data)
     if form.validate_on_submit():

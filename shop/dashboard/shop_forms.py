@@ -222,11 +222,26 @@ class ShippingForm(FlaskForm):
         default="delivery",
     )
     active = BooleanField(_l("Offer it to shoppers"), default=True)
+    free_above = StringField(
+        _l("Free from (optional)"),
+        render_kw={"inputmode": "decimal", "maxlength": 30, "autocomplete": "off"},
+    )
 
     def __init__(self, *args, shop: Shop, **kwargs):
         super().__init__(*args, **kwargs)
         self.shop = shop
         self.price_minor: int | None = None
+        self.free_above_minor: int | None = None
+
+    def validate_free_above(self, field) -> None:
+        if not (field.data or "").strip():
+            return
+        try:
+            self.free_above_minor = parse_amount(
+                field.data, self.shop.currency, money_locale(self.shop)
+            )
+        except AmountError as error:
+            raise ValidationError(str(error)) from None
 
     def validate_price(self, field) -> None:
         try:
@@ -242,4 +257,5 @@ class ShippingForm(FlaskForm):
             "price_minor": self.price_minor,
             "needs_address": self.kind.data == "delivery",
             "active": self.active.data,
+            "free_above_minor": self.free_above_minor,
         }

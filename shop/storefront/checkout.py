@@ -20,14 +20,17 @@ from flask import current_app, jsonify, redirect, render_template, request, url_
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from .. import ordering, whatsapp
+from .. import clock, ordering, whatsapp
 from ..errors import render_error
 from ..extensions import csrf, db
 from ..models import Availability, Item, Order, Shop
+from ..order_rules import ShopClosed
 from ..ordering import Customer, OrderError, ShopPaused
+from ..payments import active_methods
 from .blueprint import bp
 from .caching import private
 from .loading import shop_or_404, visible_item_or_404
+from .rules_view import checkout_rules
 
 ALLOWED_FETCH_SITES = {"same-origin", "same-site"}
 # A full cart (100 lines) with the longest notes is about 15 KB, even as escaped JSON.
@@ -44,6 +47,7 @@ class Submission:
     address: str = ""
     notes: str = ""
     key: object = None
+    payment: object = None
 
 
 @bp.post("/s/<slug>/checkout")
@@ -98,6 +102,8 @@ def place(shop: Shop, submission: Submission) -> Order:
             shipping_method_id=submission.shipping,
             customer=customer,
             idempotency_key=submission.key,
+            payment_method_id=submission.payment,
+            now=clock.now(),
         )
         db.session.commit()
     except OrderError:
@@ -143,6 +149,7 @@ def _read_json() -> Submission | None:
         address=_text(data.get("address")),
         notes=_text(data.get("notes")),
         key=data.get("idempotency_key"),
+        payment=data.get("payment_method_id"),
     )
 
 
@@ -158,6 +165,7 @@ def _read_form() -> Submission:
         address=form.get("address", ""),
         notes=form.get("notes", ""),
         key=form.get("idempotency_key"),
+        payment=form.get("payment_method_id"),
     )
 
 
@@ -187,6 +195,8 @@ def _refuse(shop: Shop, submission: Submission, error: OrderError, status: int, 
         }
         if isinstance(error, ShopPaused):
             body["paused"] = True
+        if isinstance(error, ShopClosed):
+            body["closed"] = True
         return private(jsonify(body)), status
     item = _single_visible_item(shop, submission)
     if item is not None:
@@ -213,6 +223,7 @@ def _product_form(shop: Shop, item: Item, submission: Submission, error: OrderEr
     if error is None or not ordering.IDEMPOTENCY_KEY.fullmatch(key):
         submission.key = secrets.token_urlsafe(24)
     methods = [method for method in shop.shipping_methods if method.active]
+    payments = active_methods(shop)
     return render_template(
         "storefront/product_checkout.html",
         shop=shop,
@@ -224,6 +235,8 @@ def _product_form(shop: Shop, item: Item, submission: Submission, error: OrderEr
         sold_out=item.availability == Availability.SOLD_OUT or item.stock == 0,
         chosen=_chosen_ids(submission),
         sold_out_variants=[row.key for row in item.variant_stock if row.stock <= 0],
+        payments=payments,
+        rules=checkout_rules(shop, clock.now()),
     )
 
 

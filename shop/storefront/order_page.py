@@ -14,6 +14,7 @@ from ..i18n import regional_locale, use_shop_language
 from ..money import format_money
 from ..order_status import status_label
 from ..ordering import order_by_token
+from ..payments import is_link
 from .blueprint import bp
 from .caching import private
 
@@ -39,6 +40,7 @@ def order_page(token: str):
             amount=amount,
             status=status_label(order.status),
             whatsapp_url=whatsapp.order_link(order, shop, order_url),
+            payment_link=is_link(order.payment_kind, order.payment_details),
         )
     )
     response.headers["X-Robots-Tag"] = "noindex, nofollow"

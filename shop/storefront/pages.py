@@ -26,6 +26,7 @@ from .cards import (
 )
 from .loading import clean_query
 from .rows import cart_catalog, product, public_shop, shop_sections
+from .rules_view import cart_payments, hours_data, minimum_text, week_rows
 from .social import product_card, shop_card
 
 
@@ -48,6 +49,9 @@ def shop_page(slug: str):
             query=query,
             card=shop_card(shop),
             preload=first_card_image(sections, links),
+            hours=hours_data(shop),
+            week=week_rows(shop),
+            minimum=minimum_text(shop),
         )
 
     # Searches are rendered every time: each is rare, and they would crowd the cache.
@@ -89,6 +93,15 @@ def cart_page(slug: str):
 
     def render() -> str:
         catalog, methods = cart_catalog(shop)
-        return render_template("storefront/cart.html", shop=shop, catalog=catalog, methods=methods)
+        return render_template(
+            "storefront/cart.html",
+            shop=shop,
+            catalog=catalog,
+            methods=methods,
+            payments=cart_payments(shop),
+            hours=hours_data(shop),
+            minimum=minimum_text(shop),
+            min_order=shop.min_order_minor or 0,
+        )
 
     return serve_page(shop_etag(shop, "cart"), "cart", render)

@@ -58,6 +58,11 @@ class ShopView:
     catalog_version: int
     created_at: datetime
     logo: ImageView | None
+    # The ordering rules a public page shows (shop.order_rules, shop.hours).
+    min_order_minor: int = 0
+    time_zone: str = ""
+    opening_hours: dict | None = None
+    closed_policy: str = "refuse"
 
 
 @dataclass(slots=True)
@@ -154,6 +159,10 @@ _SHOP = select(
     Shop.catalog_version,
     Shop.created_at,
     *_IMAGE,
+    Shop.min_order_minor,
+    Shop.time_zone,
+    Shop.opening_hours,
+    Shop.closed_policy,
 ).outerjoin(Image, Image.id == Shop.logo_id)
 # Statements are built once: building one costs more than running it on a small table.
 _SHOP_BY_SLUG = _SHOP.where(Shop.slug == bindparam("slug"))
@@ -185,7 +194,7 @@ def connection():
 def read_shop(connection, slug: str) -> ShopView | None:
     """The shop whose current slug is `slug`, in one small indexed statement."""
     row = connection.execute(_SHOP_BY_SLUG, {"slug": slug}).first()
-    return None if row is None else ShopView(*row[:11], logo=_image(*row[11:]))
+    return None if row is None else ShopView(*row[:11], _image(*row[11:15]), *row[15:])
 
 
 def public_shop(slug: str) -> ShopView:
@@ -401,6 +410,7 @@ def cart_catalog(shop: ShopView) -> tuple[dict, list]:
                 ShippingMethod.name,
                 ShippingMethod.price_minor,
                 ShippingMethod.needs_address,
+                ShippingMethod.free_above_minor,
             )
             .where(ShippingMethod.shop_id == shop.id, ShippingMethod.active.is_(True))
             .order_by(ShippingMethod.position, ShippingMethod.id)

@@ -105,6 +105,7 @@
   function updateTotals(data) {
     const subtotal = data.lines.reduce((sum, line) => sum + (line.problem ? 0 : line.price * line.qty), 0);
     document.querySelector("[data-cart-subtotal]").textContent = cart.money(subtotal);
+    showMinimum(subtotal);
     if (!form) return;
     // Services only: nothing to ship, so no shipping choice.
     const shipping = form.querySelector("[data-shipping]");
@@ -118,8 +119,19 @@
     const method = shipsSomething ? selectedMethod() : null;
     const address = form.querySelector("[data-address-field]");
     if (shipping) address.hidden = shipsSomething && !(method && method.dataset.needsAddress === "1");
-    const shippingPrice = method ? Number(method.dataset.price) : 0;
+    // Free once the subtotal reaches the method's amount (the server applies the same rule).
+    const freeAbove = method && method.dataset.freeAbove !== undefined ? Number(method.dataset.freeAbove) : null;
+    const shippingPrice = !method || (freeAbove !== null && subtotal >= freeAbove) ? 0 : Number(method.dataset.price);
     document.querySelector("[data-cart-total]").textContent = cart.money(subtotal + shippingPrice);
+  }
+
+  // Below the shop's minimum order: say how much is missing (checkout refuses it too).
+  function showMinimum(subtotal) {
+    const box = document.querySelector("[data-min-order]");
+    if (!box) return;
+    const missing = Number(box.dataset.minOrder) - subtotal;
+    box.hidden = missing <= 0;
+    box.textContent = box.dataset.template.replace("{missing}", cart.money(Math.max(missing, 0)));
   }
 
   function showLastOrder(hasLines) {
@@ -210,12 +222,14 @@
     button.disabled = true;
     button.textContent = messages.sending;
     const method = form.querySelector("input[name=shipping_method_id]:checked:not([disabled])");
+    const payment = form.querySelector("input[name=payment_method_id]:checked");
     const body = {
       lines: data.lines.map((line) => ({ item_id: line.id, quantity: line.qty, choices: line.choices })),
       name: form.elements.namedItem("name").value,
       shipping_method_id: method ? Number(method.value) : null,
       address: form.elements.namedItem("address").value,
       notes: form.elements.namedItem("notes").value,
+      payment_method_id: payment ? Number(payment.value) : null,
       idempotency_key: data.key,
     };
     let response;

@@ -85,9 +85,7 @@ class Provider:
         return response.headers["location"]
 
     def deny(self, authorization_url: str) -> str:
-        response = requests.post(
-            authorization_url, data={"action": "deny"}, allow_redirects=False
-        )
+        response = requests.post(authorization_url, data={"action": "deny"}, allow_redirects=False)
         assert response.status_code == 302, response.text
         return response.headers["location"]
 

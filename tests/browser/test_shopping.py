@@ -302,7 +302,7 @@ def test_a_shopper_is_told_when_an_item_sold_out_meanwhile(app, live_server, pho
     page.wait_for_url("https://wa.me/**")
     _number, lines = whatsapp.decoded()
     assert "1 x Blue shirt - $20.00" in lines
-    assert "Shipping: Pickup - $0.00" in lines
+    assert "Shipping: Pickup - free" in lines  # a zero price reads "free" (issue 7)
 
 
 MONEY_CASES = [

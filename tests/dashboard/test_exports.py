@@ -31,6 +31,9 @@ ORDER_HEADER = [
     "Line total",
     "Order total",
     "Currency",
+    "Payment",
+    "Payment details",
+    "Placed while closed",
 ]
 CATALOG_HEADER = [
     "ID",
@@ -106,6 +109,9 @@ def test_order_history_has_one_row_per_line(app, client, shop_id):
         "Line total": "40.00",
         "Order total": "51.50",
         "Currency": "EUR",
+        "Payment": "",
+        "Payment details": "",
+        "Placed while closed": "",
     }
     assert rows[1]["Item"] == "Gorra"
     assert rows[1]["Order number"] == str(number)

@@ -21,6 +21,7 @@ from shop.models import (
     OrderLine,
     OrderStatus,
     OrderStatusChange,
+    PaymentMethod,
     ShippingMethod,
     Shop,
 )
@@ -35,6 +36,7 @@ KINDS = {
     "method_id": "shipping",
     "shipping_id": "shipping",
     "shipping_method_id": "shipping",
+    "payment_id": "payment",
     "order_id": "order",
     "order_number": "order_number",
     "shop_id": "shop",
@@ -75,6 +77,7 @@ def objects_of(shop: Shop, order_number: int) -> dict:
     item.photos.append(photo)
     method = factories.make_shipping(shop)
     group = factories.make_group(item, "Talla", ["S", "M"], kind="size")
+    payment = PaymentMethod(shop=shop, kind="cash", name="Efectivo", details="")
     order = Order(
         shop_id=shop.id,
         number=order_number,
@@ -96,7 +99,7 @@ def objects_of(shop: Shop, order_number: int) -> dict:
         ],
         status_changes=[OrderStatusChange(status=OrderStatus.NEW)],
     )
-    db.session.add_all([image, order])
+    db.session.add_all([image, order, payment])
     db.session.flush()
     return {
         "shop": shop.id,
@@ -105,6 +108,7 @@ def objects_of(shop: Shop, order_number: int) -> dict:
         "image": image.id,
         "photo": photo.id,
         "shipping": method.id,
+        "payment": payment.id,
         "order": order.id,
         "order_number": order.number,
         "option_group": group.id,

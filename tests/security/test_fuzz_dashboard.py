@@ -161,8 +161,10 @@ FORMS: dict[str, FormSpec] = {
     "setup": FormSpec(lambda w, _: "/dashboard/setup", _shop_fields, valid=SHOP),
     "settings": FormSpec(
         lambda w, _: "/dashboard/settings",
-        lambda w: _shop_fields(w)
-        | {"paused": flag(), "pause_message": hostile_text, "remove_logo": flag()},
+        lambda w: (
+            _shop_fields(w)
+            | {"paused": flag(), "pause_message": hostile_text, "remove_logo": flag()}
+        ),
         valid=SHOP | {"slug": "tienda-sol", "pause_message": "Vuelvo pronto"},
     ),
     "new_category": FormSpec(
@@ -183,9 +185,7 @@ FORMS: dict[str, FormSpec] = {
         lambda w: {"direction": directions("up", "down")},
     ),
     "new_item": FormSpec(lambda w, _: "/dashboard/items/new", _item_fields, valid=ITEM),
-    "edit_item": FormSpec(
-        lambda w, _: f"/dashboard/items/{w.item}/edit", _item_fields, valid=ITEM
-    ),
+    "edit_item": FormSpec(lambda w, _: f"/dashboard/items/{w.item}/edit", _item_fields, valid=ITEM),
     "delete_item": FormSpec(
         lambda w, fresh: f"/dashboard/items/{fresh}/delete", lambda w: {}, fresh=_fresh_item
     ),

@@ -150,9 +150,9 @@ def test_limits_sign_in_attempts_per_address(app):
     assert "Too many tries" in page.text
     assert int(page.headers["Retry-After"]) > 0
     # Another address is not held back by this one.
-    assert app.test_client().get(
-        "/login", environ_base={"REMOTE_ADDR": "10.0.0.2"}
-    ).status_code != 429
+    assert (
+        app.test_client().get("/login", environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code != 429
+    )
 
 
 def test_limits_checkouts_per_visitor_and_shop(app, world):

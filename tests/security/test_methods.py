@@ -60,6 +60,9 @@ def test_every_route_that_changes_data_refuses_get(app):
                 "dashboard.setup",
                 "dashboard.edit_shipping_method",
                 "dashboard.new_shipping_method",
+                "dashboard.ordering_rules",
+                "dashboard.payment_methods",
+                "dashboard.edit_payment_method",
             }, f"{rule.rule} answers GET and POST: add it here once its GET is checked"
 
 

@@ -37,7 +37,7 @@ ITEMS = {
     "js": JS_URL,
     "template": TEMPLATE,
     "formula": FORMULA,
-    "quotes": "It's \"quoted\" </textarea></title></script><!--",
+    "quotes": 'It\'s "quoted" </textarea></title></script><!--',
 }
 DESCRIPTION = f"{SCRIPT}\n{IMG}\n[click]({JS_URL})\n{TEMPLATE}\n</p><p onclick=alert(1)>"
 CODE = '=1+1" onmouseover="alert(1)'

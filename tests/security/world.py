@@ -10,7 +10,7 @@ from PIL import Image as PillowImage
 from shop.extensions import db
 from shop.media.names import rendition_name
 from shop.media.pipeline import ingest
-from shop.models import ItemPhoto, Shop
+from shop.models import ItemPhoto, PaymentMethod, Shop
 from tests import factories
 
 
@@ -30,6 +30,7 @@ class World:
     rival_slug: str
     rival_item: int
     group: int = 0  # an option group of the second item
+    payment: int = 0
 
 
 def jpeg(size=(640, 480), color=(200, 30, 60)) -> bytes:
@@ -52,6 +53,8 @@ def build_world(app, **shop_fields) -> World:
         photo = ItemPhoto(item=item, image=image, position=0)
         db.session.add(photo)
         method = factories.make_shipping(shop, name="Entrega a domicilio", price_minor=300)
+        payment = PaymentMethod(shop=shop, kind="cash", name="Efectivo", details="", active=False)
+        db.session.add(payment)
         order = factories.make_order(shop)
         rival = factories.make_shop(factories.make_user("Rival"), slug="rival", name="Rival")
         rival_item = factories.make_item(rival, None, name="Ajena", price_minor=100)
@@ -71,6 +74,7 @@ def build_world(app, **shop_fields) -> World:
             rival_slug=rival.slug,
             rival_item=rival_item.id,
             group=group.id,
+            payment=payment.id,
         )
 
 
@@ -89,6 +93,7 @@ def url_values(world: World) -> dict[str, object]:
         "category_id": world.category,
         "order_id": world.order,
         "method_id": world.method,
+        "payment_id": world.payment,
         "photo_id": world.photo,
         "group_id": world.group,
         "token": world.order_token,

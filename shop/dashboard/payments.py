@@ -1,0 +1,87 @@
+"""Payment methods: how the shop gets paid, offered to shoppers at checkout."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import payments
+from ..extensions import db
+from ..models import PaymentMethod
+from .access import current_shop, owned_or_404, shop_required
+from .blueprint import bp
+from .rules_forms import PaymentForm
+
+METHOD_ID = "<int(max=2147483647):payment_id>"
+
+
+@bp.route("/payments", methods=["GET", "POST"])
+@shop_required
+def payment_methods():
+    """The list, and the form to add one below it."""
+    shop = current_shop()
+    form = PaymentForm()
+    if form.validate_on_submit():
+        try:
+            method = payments.create_method(shop, **form.payment_values())
+        except payments.PaymentError as error:
+            db.session.rollback()
+            _show(form, error)
+        else:
+            db.session.commit()
+            flash(_("Payment method %(name)s added.", name=method.name), "success")
+            return redirect(url_for(".payment_methods"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "dashboard/payments/list.html",
+        shop=shop,
+        methods=shop.payment_methods,
+        form=form,
+        labels=payments.KIND_LABELS,
+    ), status
+
+
+@bp.route(f"/payments/{METHOD_ID}/edit", methods=["GET", "POST"])
+@shop_required
+def edit_payment_method(payment_id: int):
+    method = owned_or_404(PaymentMethod, payment_id)
+    data = None
+    if request.method == "GET":
+        data = {
+            "kind": method.kind.value,
+            "name": method.name,
+            "details": method.details,
+            "active": method.active,
+        }
+    form = PaymentForm(data=data)
+    if form.validate_on_submit():
+        try:
+            payments.update_method(method, **form.payment_values(), active=form.active.data)
+        except payments.PaymentError as error:
+            db.session.rollback()
+            _show(form, error)
+        else:
+            db.session.commit()
+            flash(_("Payment method saved."), "success")
+            return redirect(url_for(".payment_methods"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("dashboard/payments/edit.html", form=form, method=method), status
+
+
+@bp.post(f"/payments/{METHOD_ID}/delete")
+@shop_required
+def delete_payment_method(payment_id: int):
+    method = owned_or_404(PaymentMethod, payment_id)
+    name = method.name
+    payments.delete_method(method)
+    db.session.commit()
+    flash(_("Payment method %(name)s removed.", name=name), "success")
+    return redirect(url_for(".payment_methods"))
+
+
+def _show(form: PaymentForm, error: payments.PaymentError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
