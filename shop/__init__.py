@@ -64,9 +64,18 @@ def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .dashboard import bp as dashboard_bp
     from .media.views import bp as media_bp
+    from .operator import bp as operator_bp
     from .storefront import bp as storefront_bp
 
-    for blueprint in (health.bp, site.bp, auth_bp, dashboard_bp, media_bp, storefront_bp):
+    for blueprint in (
+        health.bp,
+        site.bp,
+        auth_bp,
+        dashboard_bp,
+        media_bp,
+        operator_bp,
+        storefront_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

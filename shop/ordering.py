@@ -49,6 +49,10 @@ class ShopPaused(OrderError):
     """The merchant paused the shop: browsing works, ordering does not."""
 
 
+class ShopUnavailable(OrderError):
+    """An operator suspended the shop (shop.operators): no orders at all."""
+
+
 @dataclass(frozen=True)
 class PricedLine:
     item: Item
@@ -101,6 +105,8 @@ def checkout(
     A key that already placed an order in this shop returns that order, whatever the
     cart says now: a double tap or a retried request must not order twice.
     """
+    if shop.suspended_at is not None:
+        raise ShopUnavailable(_("This shop is unavailable."))
     key = check_idempotency_key(idempotency_key)
     existing = find_order(shop, key)
     if existing is not None:

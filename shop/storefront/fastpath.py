@@ -74,8 +74,9 @@ class FastPath:
             return self.wsgi_app(environ, start_response)  # Flask's own error page
         environ[ENVIRON_SHOP] = (slug, shop)
         environ[ENVIRON_CONNECTION] = connection  # lent to the page's other statements
-        if shop is None:
-            return self.wsgi_app(environ, start_response)  # an old link, or a 404
+        if shop is None or shop.suspended:
+            # An old link, a 404, or the unavailable page: Flask answers.
+            return self.wsgi_app(environ, start_response)
         etag = shop_etag(shop, *parts)
         gzip_wanted = gzip_accepted(environ.get("HTTP_ACCEPT_ENCODING"))
         # The compressed page's ETag is the weak form (see compression.py).

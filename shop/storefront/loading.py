@@ -14,6 +14,7 @@ from ..extensions import db
 from ..i18n import use_shop_language
 from ..models import Availability, Item, ItemPhoto, Shop
 from ..shops import clean_line, resolve_slug
+from .unavailable import abort_if_suspended
 
 MAX_QUERY = 100
 # A moved shop's old link redirects; browsers may keep the redirect for an hour only,
@@ -21,12 +22,14 @@ MAX_QUERY = 100
 REDIRECT_MAX_AGE = 3600
 
 
-def shop_or_404(slug: str, *, redirect_old: bool = True) -> Shop:
+def shop_or_404(slug: str, *, redirect_old: bool = True, allow_suspended: bool = False) -> Shop:
     """The shop behind `/s/<slug>`; the rest of the request speaks its language.
 
     An old slug (or another spelling of the slug) ends the request with a permanent
     redirect to the same page under the current slug: links in old posts keep working.
     A form posted to an old link is simply served (a redirect would turn it into a GET).
+    A suspended shop ends the request with the unavailable page, unless
+    `allow_suspended` (checkout, which refuses the order itself).
     """
     shop, is_old = resolve_slug(slug)
     if shop is None:
@@ -39,6 +42,8 @@ def shop_or_404(slug: str, *, redirect_old: bool = True) -> Shop:
         response = redirect(target, code=301)
         response.headers["Cache-Control"] = f"public, max-age={REDIRECT_MAX_AGE}"
         abort(response)
+    if not allow_suspended:
+        abort_if_suspended(shop)
     use_shop_language(shop)
     return shop
 

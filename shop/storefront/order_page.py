@@ -16,6 +16,7 @@ from ..order_status import status_label
 from ..ordering import order_by_token
 from .blueprint import bp
 from .caching import private
+from .unavailable import abort_if_suspended
 
 
 @bp.get("/o/<token>")
@@ -24,6 +25,7 @@ def order_page(token: str):
     if order is None:
         abort(404)
     shop = order.shop
+    abort_if_suspended(shop)  # its WhatsApp button would lead to the suspended merchant
     use_shop_language(order)  # the language the order was placed in
     order_url = url_for("storefront.order_page", token=order.token, _external=True)
     locale = regional_locale(order.language, shop.whatsapp)

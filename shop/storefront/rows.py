@@ -23,6 +23,7 @@ from ..extensions import db
 from ..i18n import use_shop_language
 from ..models import Availability, Category, Image, Item, ItemPhoto, ShippingMethod, Shop
 from .loading import escape_like, shop_or_404
+from .unavailable import abort_if_suspended
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class ShopView:
     pause_message: str
     catalog_version: int
     created_at: datetime
+    suspended: bool
     logo: ImageView | None
 
 
@@ -116,6 +118,7 @@ _SHOP = select(
     Shop.pause_message,
     Shop.catalog_version,
     Shop.created_at,
+    Shop.suspended_at.is_not(None),
     *_IMAGE,
 ).outerjoin(Image, Image.id == Shop.logo_id)
 # Statements are built once: building one costs more than running it on a small table.
@@ -148,7 +151,7 @@ def connection():
 def read_shop(connection, slug: str) -> ShopView | None:
     """The shop whose current slug is `slug`, in one small indexed statement."""
     row = connection.execute(_SHOP_BY_SLUG, {"slug": slug}).first()
-    return None if row is None else ShopView(*row[:11], logo=_image(*row[11:]))
+    return None if row is None else ShopView(*row[:12], logo=_image(*row[12:]))
 
 
 def public_shop(slug: str) -> ShopView:
@@ -163,6 +166,7 @@ def public_shop(slug: str) -> ShopView:
     if shop is None:
         shop_or_404(slug)  # redirects to the current slug, or 404
         abort(404)  # pragma: no cover - shop_or_404 always ends the request here
+    abort_if_suspended(shop)
     use_shop_language(shop)
     return shop
 
