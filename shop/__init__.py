@@ -12,15 +12,16 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import assets, compression, limits, security
+from . import assets, compression, hosts, limits, security
 from .config import load_config
 from .extensions import babel, csrf, db, login_manager, migrate
+from .hosts import Vitrina
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(
+    app = Vitrina(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -34,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
+    hosts.init_app(app)  # after the blueprints: in front of the storefront's fast path
     security.init_app(app)
     limits.init_app(app)  # after the blueprints: it limits their views
     register_errorhandlers(app)

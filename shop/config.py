@@ -8,6 +8,7 @@ says which one is missing.
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -53,6 +54,8 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
         # Set by `flask --app shop dev` only: the local OpenID provider for the demo.
         "LOCAL_SIGNIN": _flag(env.get("LOCAL_SIGNIN")),
         "TRUST_PROXY_HEADERS": _flag(env.get("TRUST_PROXY_HEADERS")),
+        # Shops also answer at <slug>.<SHOP_DOMAIN> and link that form (shop/hosts.py).
+        "SHOP_DOMAIN": shop_domain(env.get("SHOP_DOMAIN")),
         "SESSION_IDLE_TIMEOUT": timedelta(
             minutes=int(env.get("SESSION_IDLE_MINUTES", 60 * 24 * 3))
         ),
@@ -87,6 +90,22 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
     if production:
         check_production(config)
     return config
+
+
+def shop_domain(value: str | None) -> str | None:
+    """``example.shop`` (a host name, optionally with a port for development), or None."""
+    domain = (value or "").strip().lower().strip(".")
+    if not domain:
+        return None
+    host, _, port = domain.partition(":")
+    labels = host.split(".")
+    if (
+        not all(re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", label) for label in labels)
+        or (port and not port.isdigit())
+        or len(domain) > 200
+    ):
+        raise ConfigError("SHOP_DOMAIN must be a domain name such as example.shop (no scheme).")
+    return domain
 
 
 def check_media(config: dict, *, production: bool) -> None:

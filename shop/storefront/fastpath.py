@@ -27,6 +27,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..compression import gzip_accepted
 from ..extensions import db
+from ..hosts import ENVIRON_SHOP_HOST
 from .caching import PUBLIC_CACHE, page_key, shop_etag
 from .page_cache import Page, pages
 from .rows import ENVIRON_CONNECTION, ENVIRON_SHOP, read_shop
@@ -57,6 +58,9 @@ class FastPath:
         method = environ.get("REQUEST_METHOD")
         match = ROUTE.fullmatch(environ.get("PATH_INFO", ""))
         if match is None or method not in ("GET", "HEAD"):
+            return self.wsgi_app(environ, start_response)
+        if ENVIRON_SHOP_HOST not in environ and self.app.config.get("SHOP_DOMAIN"):
+            # The path form under SHOP_DOMAIN: Flask redirects it to the shop's host.
             return self.wsgi_app(environ, start_response)
         slug, item_id, cart = match.groups()
         if item_id:

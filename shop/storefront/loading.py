@@ -6,11 +6,12 @@ read plain rows instead (see rows.py).
 
 from __future__ import annotations
 
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..hosts import request_shop_host
 from ..i18n import use_shop_language
 from ..models import Availability, Item, ItemPhoto, Shop
 from ..shops import clean_line, resolve_slug
@@ -46,6 +47,28 @@ def shop_or_404(slug: str, *, redirect_old: bool = True, allow_suspended: bool =
         abort_if_suspended(shop)
     use_shop_language(shop)
     return shop
+
+
+def to_shop_host():
+    """Under SHOP_DOMAIN, a before_request hook: the path form of a shop's page
+    (``/s/<slug>/p/7`` on the main host) redirects to its host form
+    (``https://<slug>.<domain>/p/7``), old slugs straight to the current one. Forms
+    posted to the path form are served, as for old slugs: a redirect loses the body.
+    """
+    if not current_app.config.get("SHOP_DOMAIN") or request_shop_host() is not None:
+        return None
+    slug = (request.view_args or {}).get("slug")
+    if slug is None or request.method not in ("GET", "HEAD"):
+        return None
+    shop, _is_old = resolve_slug(slug)
+    if shop is None:
+        return None  # the view answers 404
+    target = url_for(request.endpoint, **{**request.view_args, "slug": shop.slug})
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    response = redirect(target, code=301)
+    response.headers["Cache-Control"] = f"public, max-age={REDIRECT_MAX_AGE}"
+    return response
 
 
 def visible_item_or_404(shop: Shop, item_id: int) -> Item:
