@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import assets, compression, hosts, limits, security
+from . import assets, compression, hosts, limits, logs, security
 from .config import load_config
 from .extensions import babel, csrf, db, login_manager, migrate
 from .hosts import Vitrina
@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_commands(app)
     assets.init_app(app)
     compression.init_app(app)
+    logs.init_app(app)  # last: its middleware wraps every other one
     return app
 
 

@@ -54,6 +54,9 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
         # Set by `flask --app shop dev` only: the local OpenID provider for the demo.
         "LOCAL_SIGNIN": _flag(env.get("LOCAL_SIGNIN")),
         "TRUST_PROXY_HEADERS": _flag(env.get("TRUST_PROXY_HEADERS")),
+        # "json": one JSON object per log line (shop/logs.py); plain text otherwise.
+        "LOG_FORMAT": (env.get("LOG_FORMAT") or "text").strip().lower(),
+        "FLASK_DEBUG": _flag(env.get("FLASK_DEBUG")),
         # Shops also answer at <slug>.<SHOP_DOMAIN> and link that form (shop/hosts.py).
         "SHOP_DOMAIN": shop_domain(env.get("SHOP_DOMAIN")),
         "SESSION_IDLE_TIMEOUT": timedelta(
@@ -86,6 +89,8 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
+    if config["LOG_FORMAT"] not in ("text", "json"):
+        raise ConfigError("LOG_FORMAT must be text or json.")
     check_media(config, production=production)
     if production:
         check_production(config)
@@ -141,6 +146,9 @@ def check_production(config: dict) -> None:
         raise ConfigError("SECRET_KEY must be a random value of at least 32 characters.")
     if config["LOCAL_SIGNIN"]:
         raise ConfigError("LOCAL_SIGNIN is for development only and cannot be used in production.")
+    if config["FLASK_DEBUG"]:
+        # The debugger runs any code a visitor types on an error page.
+        raise ConfigError("FLASK_DEBUG is for development only and cannot be used in production.")
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Allowed (a single small server can run on SQLite), but never by accident.
         pass
