@@ -232,3 +232,10 @@ def test_kept_pages_are_kept_per_host(app, client, ids):
     assert b"/s/tienda-sol" not in again.data
     other_port = client.get("/", base_url="http://tienda-sol.example.shop:8080")
     assert other_port.status_code == 200
+
+
+def test_the_settings_form_shows_the_link_as_a_host(app, client, merchant):
+    app.config["SHOP_DOMAIN"] = "example.shop"
+    page = client.get("/dashboard/settings").get_data(as_text=True)
+    assert ">.example.shop</span>" in page
+    assert "/s/</span>" not in page
