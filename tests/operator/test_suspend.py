@@ -152,7 +152,7 @@ def test_a_suspended_shop_takes_no_orders(app, client, operator, other_shop):
         assert db.session.scalar(db.select(db.func.count()).select_from(Order)) == 0
     form = anonymous.post("/s/tienda-sol/checkout", data={"name": "Ana"}, csrf=False)
     assert form.status_code == 403
-    assert "This shop is unavailable" in form.get_data(as_text=True)
+    assert "Esta tienda no está disponible" in form.get_data(as_text=True)  # the shop speaks es
 
 
 def test_an_order_page_of_a_suspended_shop_is_unavailable(app, client, operator, other_shop):
