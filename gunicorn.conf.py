@@ -22,7 +22,8 @@ Why these choices:
   configuration stops the start at once instead of failing every worker in a loop.
   create_app() opens no connection, so nothing is shared across the fork.
 - No access log by default: the proxy in front logs every request already. When it
-  is on, it logs the path without the query string (searches stay out of the logs).
+  is on, it logs the path without the query string (searches stay out of the logs),
+  order tokens scrubbed, and the request id (JSON lines with LOG_FORMAT=json).
 - forwarded_allow_ips: gunicorn trusts X-Forwarded-Proto from 127.0.0.1 only unless
   FORWARDED_ALLOW_IPS says otherwise (client addresses behind a proxy are the app's
   business: TRUST_PROXY_HEADERS, see shop/config.py).
@@ -54,8 +55,14 @@ if os.path.isdir(SHARED_MEMORY):
     worker_tmp_dir = SHARED_MEMORY
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
-access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s" %({x-request-id}o)s'
 errorlog = "-"
+# Order tokens in paths are scrubbed; LOG_FORMAT=json makes access lines JSON like the app's.
+logger_class = "shop.gunicorn_logging.ScrubbingLogger"
+if os.environ.get("LOG_FORMAT", "").strip().lower() == "json":
+    from shop.gunicorn_logging import JSON_ACCESS_FORMAT
+
+    access_log_format = JSON_ACCESS_FORMAT
 
 if os.environ.get("FORWARDED_ALLOW_IPS"):
     forwarded_allow_ips = os.environ["FORWARDED_ALLOW_IPS"]

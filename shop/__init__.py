@@ -12,15 +12,16 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import assets, compression, limits, security
+from . import assets, compression, hosts, limits, logs, security
 from .config import load_config
 from .extensions import babel, csrf, db, login_manager, migrate
+from .hosts import Vitrina
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(
+    app = Vitrina(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -34,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
+    hosts.init_app(app)  # after the blueprints: in front of the storefront's fast path
     security.init_app(app)
     limits.init_app(app)  # after the blueprints: it limits their views
     register_errorhandlers(app)
@@ -41,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_commands(app)
     assets.init_app(app)
     compression.init_app(app)
+    logs.init_app(app)  # last: its middleware wraps every other one
     return app
 
 
@@ -64,9 +67,18 @@ def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .dashboard import bp as dashboard_bp
     from .media.views import bp as media_bp
+    from .operator import bp as operator_bp
     from .storefront import bp as storefront_bp
 
-    for blueprint in (health.bp, site.bp, auth_bp, dashboard_bp, media_bp, storefront_bp):
+    for blueprint in (
+        health.bp,
+        site.bp,
+        auth_bp,
+        dashboard_bp,
+        media_bp,
+        operator_bp,
+        storefront_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

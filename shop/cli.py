@@ -9,6 +9,8 @@ def register(app: Flask) -> None:
     """Attach the project's commands to the app's CLI group."""
     from .demo import seed_demo_command
     from .devserver import dev_command
+    from .operator.commands import create_operator_command
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(dev_command)
+    app.cli.add_command(create_operator_command)

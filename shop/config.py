@@ -8,6 +8,7 @@ says which one is missing.
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -53,6 +54,11 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
         # Set by `flask --app shop dev` only: the local OpenID provider for the demo.
         "LOCAL_SIGNIN": _flag(env.get("LOCAL_SIGNIN")),
         "TRUST_PROXY_HEADERS": _flag(env.get("TRUST_PROXY_HEADERS")),
+        # "json": one JSON object per log line (shop/logs.py); plain text otherwise.
+        "LOG_FORMAT": (env.get("LOG_FORMAT") or "text").strip().lower(),
+        "FLASK_DEBUG": _flag(env.get("FLASK_DEBUG")),
+        # Shops also answer at <slug>.<SHOP_DOMAIN> and link that form (shop/hosts.py).
+        "SHOP_DOMAIN": shop_domain(env.get("SHOP_DOMAIN")),
         "SESSION_IDLE_TIMEOUT": timedelta(
             minutes=int(env.get("SESSION_IDLE_MINUTES", 60 * 24 * 3))
         ),
@@ -83,10 +89,28 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
+    if config["LOG_FORMAT"] not in ("text", "json"):
+        raise ConfigError("LOG_FORMAT must be text or json.")
     check_media(config, production=production)
     if production:
         check_production(config)
     return config
+
+
+def shop_domain(value: str | None) -> str | None:
+    """``example.shop`` (a host name, optionally with a port for development), or None."""
+    domain = (value or "").strip().lower().strip(".")
+    if not domain:
+        return None
+    host, _, port = domain.partition(":")
+    labels = host.split(".")
+    if (
+        not all(re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", label) for label in labels)
+        or (port and not port.isdigit())
+        or len(domain) > 200
+    ):
+        raise ConfigError("SHOP_DOMAIN must be a domain name such as example.shop (no scheme).")
+    return domain
 
 
 def check_media(config: dict, *, production: bool) -> None:
@@ -122,6 +146,9 @@ def check_production(config: dict) -> None:
         raise ConfigError("SECRET_KEY must be a random value of at least 32 characters.")
     if config["LOCAL_SIGNIN"]:
         raise ConfigError("LOCAL_SIGNIN is for development only and cannot be used in production.")
+    if config["FLASK_DEBUG"]:
+        # The debugger runs any code a visitor types on an error page.
+        raise ConfigError("FLASK_DEBUG is for development only and cannot be used in production.")
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Allowed (a single small server can run on SQLite), but never by accident.
         pass

@@ -9,6 +9,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from .extensions import db
+from .logs import request_id
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -33,11 +34,18 @@ def _messages() -> dict[int, tuple[str, str]]:
     }
 
 
-def render_error(code: int, title: str | None = None, detail: str | None = None):
+def render_error(
+    code: int, title: str | None = None, detail: str | None = None, *, reference: bool = False
+):
+    """The error page; `reference` shows the request id, which the log line carries too."""
     default_title, default_detail = _messages().get(code, _messages()[500])
     return (
         render_template(
-            "error.html", code=code, title=title or default_title, detail=detail or default_detail
+            "error.html",
+            code=code,
+            title=title or default_title,
+            detail=detail or default_detail,
+            reference=request_id() if reference else None,
         ),
         code,
     )
@@ -64,12 +72,14 @@ def register(app: Flask) -> None:
     def database_down(error):
         _rollback_quietly()
         app.logger.error("Database unavailable: %s", error)
-        return render_error(ServiceUnavailable.code)
+        return render_error(ServiceUnavailable.code, reference=True)
 
     @app.errorhandler(InternalServerError)
     def internal_error(error):
+        """Flask has logged the traceback already (with the request id); the page
+        shows the id and nothing else."""
         _rollback_quietly()
-        return render_error(500)
+        return render_error(500, reference=True)
 
 
 def _rollback_quietly() -> None:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -90,6 +91,8 @@ class User(db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
+    # Set by `flask --app shop create-operator` only: sees every shop, may suspend one.
+    is_operator: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     shops: Mapped[list[Shop]] = relationship(back_populates="owner", order_by="Shop.id")
     # Transient: the server-side session this request was authenticated with.
@@ -169,6 +172,12 @@ class Shop(db.Model):
     closing_text: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Set by an operator (spam, scams): the link shows a neutral page and orders stop.
+    # The reason is for the merchant and operators, never for shoppers.
+    suspended_at: Mapped[datetime | None]
+    suspension_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The operator's e-mail address then: a record that outlives the operator's account.
+    suspended_by: Mapped[str] = mapped_column(String(320), default="", server_default="")
 
     owner: Mapped[User] = relationship(back_populates="shops")
     logo: Mapped[Image | None] = relationship(foreign_keys=[logo_id])
@@ -181,6 +190,10 @@ class Shop(db.Model):
     payment_methods: Mapped[list[PaymentMethod]] = relationship(
         back_populates="shop", order_by="PaymentMethod.position, PaymentMethod.id"
     )
+
+    @property
+    def suspended(self) -> bool:
+        return self.suspended_at is not None
 
     @property
     def whatsapp_digits(self) -> str:

@@ -70,6 +70,10 @@ class ShopPaused(OrderError):
     """The merchant paused the shop: browsing works, ordering does not."""
 
 
+class ShopUnavailable(OrderError):
+    """An operator suspended the shop (shop.operators): no orders at all."""
+
+
 @dataclass(frozen=True)
 class PricedLine:
     item: Item
@@ -145,6 +149,8 @@ def checkout(
     """
     from .order_rules import check_rules  # it builds on this module's cart and errors
 
+    if shop.suspended_at is not None:
+        raise ShopUnavailable(_("This shop is unavailable."))
     key = check_idempotency_key(idempotency_key)
     existing = find_order(shop, key)
     if existing is not None:

@@ -39,7 +39,7 @@ def test_browser_language_picks_the_page_language(client):
 
 def test_health_probes(client):
     assert client.get("/healthz").json == {"status": "ok"}
-    assert client.get("/readyz").json == {"status": "ok", "database": "up"}
+    assert client.get("/readyz").json == {"status": "ok", "database": "up", "storage": "up"}
 
 
 def test_unknown_page_is_a_friendly_404(client):

@@ -1,7 +1,7 @@
 """product options and stock
 
 Revision ID: 0004_options_stock
-Revises: 0001
+Revises: 0003_operators
 Create Date: 2026-12-01 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004_options_stock'
-down_revision = '0001'
+down_revision = '0003_operators'
 branch_labels = None
 depends_on = None
 

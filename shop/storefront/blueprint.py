@@ -9,9 +9,11 @@ from flask import Blueprint
 from ..i18n import money_locale
 from ..money import currency_decimals, format_money
 from .caching import PRIVATE_CACHE, detach_session
+from .loading import to_shop_host
 
 bp = Blueprint("storefront", __name__)
 bp.before_request(detach_session)
+bp.before_request(to_shop_host)
 
 
 @bp.record_once

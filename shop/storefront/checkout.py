@@ -25,12 +25,13 @@ from ..errors import render_error
 from ..extensions import csrf, db
 from ..models import Availability, Item, Order, Shop
 from ..order_rules import ShopClosed
-from ..ordering import Customer, OrderError, ShopPaused
+from ..ordering import Customer, OrderError, ShopPaused, ShopUnavailable
 from ..payments import active_methods
 from .blueprint import bp
 from .caching import private
 from .loading import shop_or_404, visible_item_or_404
 from .rules_view import checkout_rules
+from .unavailable import unavailable_response
 
 ALLOWED_FETCH_SITES = {"same-origin", "same-site"}
 # A full cart (100 lines) with the longest notes is about 15 KB, even as escaped JSON.
@@ -55,7 +56,7 @@ class Submission:
 def checkout(slug: str):
     """Record the order and send the shopper to WhatsApp (JSON for the cart script)."""
     request.max_content_length = MAX_CHECKOUT_BYTES
-    shop = shop_or_404(slug, redirect_old=False)
+    shop = shop_or_404(slug, redirect_old=False, allow_suspended=True)
     wants_json = request.is_json
     if not same_site_request():
         return _refuse(shop, Submission(), _forbidden(), 403, wants_json)
@@ -66,6 +67,8 @@ def checkout(slug: str):
         order = place(shop, submission)
     except ShopPaused as error:
         return _refuse(shop, submission, error, 409, wants_json)
+    except ShopUnavailable as error:
+        return _refuse(shop, submission, error, 403, wants_json)
     except OrderError as error:
         return _refuse(shop, submission, error, 422, wants_json)
     order_url = url_for("storefront.order_page", token=order.token, _external=True)
@@ -197,7 +200,11 @@ def _refuse(shop: Shop, submission: Submission, error: OrderError, status: int, 
             body["paused"] = True
         if isinstance(error, ShopClosed):
             body["closed"] = True
+        if isinstance(error, ShopUnavailable):
+            body["unavailable"] = True
         return private(jsonify(body)), status
+    if isinstance(error, ShopUnavailable):
+        return unavailable_response()
     item = _single_visible_item(shop, submission)
     if item is not None:
         return private(_product_form(shop, item, submission, error)), status

@@ -27,6 +27,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..compression import gzip_accepted
 from ..extensions import db
+from ..hosts import ENVIRON_SHOP_HOST
 from .caching import PUBLIC_CACHE, page_key, shop_etag
 from .page_cache import Page, pages
 from .rows import ENVIRON_CONNECTION, ENVIRON_SHOP, read_shop
@@ -58,6 +59,9 @@ class FastPath:
         match = ROUTE.fullmatch(environ.get("PATH_INFO", ""))
         if match is None or method not in ("GET", "HEAD"):
             return self.wsgi_app(environ, start_response)
+        if ENVIRON_SHOP_HOST not in environ and self.app.config.get("SHOP_DOMAIN"):
+            # The path form under SHOP_DOMAIN: Flask redirects it to the shop's host.
+            return self.wsgi_app(environ, start_response)
         slug, item_id, cart = match.groups()
         if item_id:
             kind, parts = "product", ("product", int(item_id))
@@ -74,8 +78,9 @@ class FastPath:
             return self.wsgi_app(environ, start_response)  # Flask's own error page
         environ[ENVIRON_SHOP] = (slug, shop)
         environ[ENVIRON_CONNECTION] = connection  # lent to the page's other statements
-        if shop is None:
-            return self.wsgi_app(environ, start_response)  # an old link, or a 404
+        if shop is None or shop.suspended:
+            # An old link, a 404, or the unavailable page: Flask answers.
+            return self.wsgi_app(environ, start_response)
         etag = shop_etag(shop, *parts)
         gzip_wanted = gzip_accepted(environ.get("HTTP_ACCEPT_ENCODING"))
         # The compressed page's ETag is the weak form (see compression.py).

@@ -23,6 +23,7 @@ from ..shops import resolve_slug
 from .blueprint import bp
 from .caching import not_modified, public, shop_etag
 from .social import shop_image
+from .unavailable import abort_if_suspended
 
 URLS_PER_SITEMAP = 50_000  # the sitemap protocol's limit per file
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -36,6 +37,7 @@ def catalog_feed(slug: str):
         abort(404)
     if is_old_slug:
         return redirect(url_for("storefront.catalog_feed", slug=shop.slug), code=301)
+    abort_if_suspended(shop)
     etag = shop_etag(shop, "catalog.csv")
     unchanged = not_modified(etag)
     if unchanged is not None:
@@ -68,11 +70,18 @@ def catalog_feed(slug: str):
     return public(Response(body, mimetype="text/csv"), etag)
 
 
+# Suspended shops (shop.operators) are left out, with their products.
+_LISTED = Shop.suspended_at.is_(None)
+
+
 def _url_count() -> int:
-    shops = db.session.scalar(select(func.count()).select_from(Shop)) or 0
+    shops = db.session.scalar(select(func.count()).select_from(Shop).where(_LISTED)) or 0
     items = (
         db.session.scalar(
-            select(func.count()).select_from(Item).where(Item.availability != Availability.HIDDEN)
+            select(func.count())
+            .select_from(Item)
+            .join(Shop, Item.shop_id == Shop.id)
+            .where(Item.availability != Availability.HIDDEN, _LISTED)
         )
         or 0
     )
@@ -86,11 +95,11 @@ def _sitemap_entries(offset: int, limit: int):
         Shop.slug.label("slug"),
         literal(0).label("item_id"),
         Shop.updated_at.label("lastmod"),
-    )
+    ).where(_LISTED)
     product_pages = (
         select(Item.shop_id, Shop.slug, Item.id, Item.updated_at)
         .join(Shop, Item.shop_id == Shop.id)
-        .where(Item.availability != Availability.HIDDEN)
+        .where(Item.availability != Availability.HIDDEN, _LISTED)
     )
     pages = union_all(shop_pages, product_pages).subquery()
     return db.session.execute(

@@ -6,14 +6,16 @@ read plain rows instead (see rows.py).
 
 from __future__ import annotations
 
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..hosts import request_shop_host
 from ..i18n import use_shop_language
 from ..models import Availability, Item, ItemPhoto, Shop
 from ..shops import clean_line, resolve_slug
+from .unavailable import abort_if_suspended
 
 MAX_QUERY = 100
 # A moved shop's old link redirects; browsers may keep the redirect for an hour only,
@@ -21,12 +23,14 @@ MAX_QUERY = 100
 REDIRECT_MAX_AGE = 3600
 
 
-def shop_or_404(slug: str, *, redirect_old: bool = True) -> Shop:
+def shop_or_404(slug: str, *, redirect_old: bool = True, allow_suspended: bool = False) -> Shop:
     """The shop behind `/s/<slug>`; the rest of the request speaks its language.
 
     An old slug (or another spelling of the slug) ends the request with a permanent
     redirect to the same page under the current slug: links in old posts keep working.
     A form posted to an old link is simply served (a redirect would turn it into a GET).
+    A suspended shop ends the request with the unavailable page, unless
+    `allow_suspended` (checkout, which refuses the order itself).
     """
     shop, is_old = resolve_slug(slug)
     if shop is None:
@@ -39,8 +43,32 @@ def shop_or_404(slug: str, *, redirect_old: bool = True) -> Shop:
         response = redirect(target, code=301)
         response.headers["Cache-Control"] = f"public, max-age={REDIRECT_MAX_AGE}"
         abort(response)
+    if not allow_suspended:
+        abort_if_suspended(shop)
     use_shop_language(shop)
     return shop
+
+
+def to_shop_host():
+    """Under SHOP_DOMAIN, a before_request hook: the path form of a shop's page
+    (``/s/<slug>/p/7`` on the main host) redirects to its host form
+    (``https://<slug>.<domain>/p/7``), old slugs straight to the current one. Forms
+    posted to the path form are served, as for old slugs: a redirect loses the body.
+    """
+    if not current_app.config.get("SHOP_DOMAIN") or request_shop_host() is not None:
+        return None
+    slug = (request.view_args or {}).get("slug")
+    if slug is None or request.method not in ("GET", "HEAD"):
+        return None
+    shop, _is_old = resolve_slug(slug)
+    if shop is None:
+        return None  # the view answers 404
+    target = url_for(request.endpoint, **{**request.view_args, "slug": shop.slug})
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    response = redirect(target, code=301)
+    response.headers["Cache-Control"] = f"public, max-age={REDIRECT_MAX_AGE}"
+    return response
 
 
 def visible_item_or_404(shop: Shop, item_id: int) -> Item:

@@ -7,9 +7,10 @@ no cache may keep it, and the token must not leak to other sites as a referrer.
 
 from __future__ import annotations
 
-from flask import abort, render_template, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 
 from .. import whatsapp
+from ..hosts import request_shop_host, shop_origin
 from ..i18n import regional_locale, use_shop_language
 from ..money import format_money
 from ..order_status import status_label
@@ -17,6 +18,7 @@ from ..ordering import order_by_token
 from ..payments import is_link
 from .blueprint import bp
 from .caching import private
+from .unavailable import abort_if_suspended
 
 
 @bp.get("/o/<token>")
@@ -25,6 +27,11 @@ def order_page(token: str):
     if order is None:
         abort(404)
     shop = order.shop
+    host = request_shop_host()
+    if host is not None and host != shop.slug:
+        # Another shop's host (or this shop's old one): the order lives on its own.
+        return redirect(shop_origin(current_app, shop.slug) + request.full_path.rstrip("?"))
+    abort_if_suspended(shop)  # its WhatsApp button would lead to the suspended merchant
     use_shop_language(order)  # the language the order was placed in
     order_url = url_for("storefront.order_page", token=order.token, _external=True)
     locale = regional_locale(order.language, shop.whatsapp)

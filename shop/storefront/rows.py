@@ -34,6 +34,7 @@ from ..models import (
     VariantStock,
 )
 from .loading import escape_like, shop_or_404
+from .unavailable import abort_if_suspended
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,7 @@ class ShopView:
     pause_message: str
     catalog_version: int
     created_at: datetime
+    suspended: bool
     logo: ImageView | None
     # The ordering rules a public page shows (shop.order_rules, shop.hours).
     min_order_minor: int = 0
@@ -158,6 +160,7 @@ _SHOP = select(
     Shop.pause_message,
     Shop.catalog_version,
     Shop.created_at,
+    Shop.suspended_at.is_not(None),
     *_IMAGE,
     Shop.min_order_minor,
     Shop.time_zone,
@@ -194,7 +197,7 @@ def connection():
 def read_shop(connection, slug: str) -> ShopView | None:
     """The shop whose current slug is `slug`, in one small indexed statement."""
     row = connection.execute(_SHOP_BY_SLUG, {"slug": slug}).first()
-    return None if row is None else ShopView(*row[:11], _image(*row[11:15]), *row[15:])
+    return None if row is None else ShopView(*row[:12], _image(*row[12:16]), *row[16:])
 
 
 def public_shop(slug: str) -> ShopView:
@@ -209,6 +212,7 @@ def public_shop(slug: str) -> ShopView:
     if shop is None:
         shop_or_404(slug)  # redirects to the current slug, or 404
         abort(404)  # pragma: no cover - shop_or_404 always ends the request here
+    abort_if_suspended(shop)
     use_shop_language(shop)
     return shop
 

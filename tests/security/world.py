@@ -99,6 +99,7 @@ def url_values(world: World) -> dict[str, object]:
         "token": world.order_token,
         "name": world.media_name,
         "page": 1,
+        "shop_id": world.shop,
         "filename": "css/shop.css",
     }
 

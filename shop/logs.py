@@ -1,0 +1,169 @@
+"""Logs: one JSON object per line (LOG_FORMAT=json) or plain text, each with a request id,
+and nothing in them that should not be: no cookies, tokens, secrets, phone numbers or
+what shoppers typed.
+
+The request id comes from the proxy's X-Request-ID when it looks like one (letters,
+digits and ``._:-``, 8 to 128 of them; anything else could forge log lines), else it
+is made here; either way it goes back in the response's X-Request-ID header and on
+every line logged while the request runs. An unexpected error's page shows it as a
+reference, so a merchant's report leads to the line with the traceback.
+
+Scrubbing happens in the formatter, on the finished text (traceback included), so a
+careless log call cannot leak what it was given: SQL parameters (which carry names,
+addresses and notes), cookie and authorization headers, tokens in URLs and query
+strings, credentials in URLs, the configured secrets themselves, and phone numbers
+(kept as ``+34*******78``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import secrets
+import sys
+from datetime import UTC, datetime
+
+from flask import Flask, has_request_context, request
+from flask.logging import default_handler
+
+ENVIRON_REQUEST_ID = "vitrina.request_id"
+HEADER = "X-Request-ID"
+_SANE_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
+SECRET_SETTINGS = ("SECRET_KEY", "GOOGLE_CLIENT_SECRET")
+SECRET_ENVIRONMENT = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+REDACTED = "[redacted]"
+
+_PATTERNS = [
+    # SQLAlchemy errors end with the statement's parameters: what shoppers typed.
+    (re.compile(r"\[parameters: .*?(?=\n\(Background on this error|\Z)", re.S), "[parameters: "
+     + REDACTED + "]"),
+    (re.compile(r"(?im)^(\s*(?:cookie|set-cookie|authorization)\s*[:=]).*$"), r"\1 " + REDACTED),
+    (re.compile(r"(?i)\b(__Host-vitrina|session|remember_token)=[^;\s'\"]+"), r"\1=" + REDACTED),
+    (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"), r"\1 " + REDACTED),
+    (re.compile(r"/o/[A-Za-z0-9_-]{20,}"), "/o/" + REDACTED),
+    (
+        re.compile(
+            r"(?i)\b(code|state|nonce|token|access_token|id_token|refresh_token|csrf_token"
+            r"|password|secret|client_secret|idempotency_key)(['\"]?\s*[=:]\s*['\"]?)"
+            r"[^&\s'\",;}]+"
+        ),
+        r"\1\2" + REDACTED,
+    ),
+    (re.compile(r"\b([a-z][a-z0-9+.-]*://[^:/\s@]*:)[^@\s/]+@"), r"\1" + REDACTED + "@"),
+]  # fmt: skip
+# +34612345678, +34 612 34 56 78, 612 345 678, 612345678: at least 9 digits, or 7 after +.
+_PHONE = re.compile(r"(?<![\w.])(\+\d(?:[ ]?\d){6,16}|\d(?:[ ]?\d){8,16})(?![\w.])")
+
+
+def _mask_phone(match: re.Match) -> str:
+    text = match.group(0)
+    digits = [ch for ch in text if ch.isdigit()]
+    plus = "+" if text.startswith("+") else ""
+    return plus + "".join(digits[:2]) + "*" * (len(digits) - 4) + "".join(digits[-2:])
+
+
+def scrub(text: str, secrets_: tuple[str, ...] = ()) -> str:
+    """`text` without what must never be in a log (see the module's docstring)."""
+    for secret in secrets_:
+        text = text.replace(secret, REDACTED)
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
+    return _PHONE.sub(_mask_phone, text)
+
+
+def request_id() -> str | None:
+    """This request's id (None outside a request)."""
+    if not has_request_context():
+        return None
+    return request.environ.get(ENVIRON_REQUEST_ID)
+
+
+class RequestIds:
+    """WSGI middleware, outermost: every response (the fast path's too) gets an id."""
+
+    def __init__(self, app: Flask, wsgi_app) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        given = environ.get("HTTP_X_REQUEST_ID", "")
+        trusted = self.app.config.get("TRUST_PROXY_HEADERS") and _SANE_ID.fullmatch(given)
+        rid = given if trusted else secrets.token_hex(16)
+        environ[ENVIRON_REQUEST_ID] = rid
+
+        def start(status, headers, exc_info=None):
+            headers = [(k, v) for k, v in headers if k.lower() != "x-request-id"]
+            headers.append((HEADER, rid))
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start)
+
+
+class ScrubbingFormatter(logging.Formatter):
+    """Plain text lines with the request id, scrubbed."""
+
+    def __init__(self, secrets_: tuple[str, ...] = ()) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+        self.secrets = secrets_
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.request_id = request_id() or "-"
+        return scrub(super().format(record), self.secrets)
+
+
+class JsonFormatter(ScrubbingFormatter):
+    """One JSON object per line: time, level, logger, request_id, message, traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "request_id": request_id(),
+            "message": scrub(record.getMessage(), self.secrets),
+        }
+        if has_request_context():
+            entry["method"] = request.method
+            entry["path"] = scrub(request.path, self.secrets)
+        if record.exc_info:
+            entry["traceback"] = scrub(self.formatException(record.exc_info), self.secrets)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+class StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time (gunicorn and pytest both swap it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
+
+def configured_secrets(app: Flask) -> tuple[str, ...]:
+    values = [app.config.get(name) for name in SECRET_SETTINGS]
+    values += [os.environ.get(name) for name in SECRET_ENVIRONMENT]
+    return tuple(value for value in values if isinstance(value, str) and len(value) >= 8)
+
+
+def init_app(app: Flask) -> None:
+    """Log through one handler on the app's logger ("shop", parent of every module's),
+    and give every request an id. Call last: RequestIds must wrap every middleware."""
+    json_lines = app.config.get("LOG_FORMAT") == "json"
+    formatter = JsonFormatter if json_lines else ScrubbingFormatter
+    handler = StderrHandler()
+    handler.setFormatter(formatter(configured_secrets(app)))
+    handler.vitrina = True
+    logger = app.logger
+    for old in list(logger.handlers):
+        if old is default_handler or getattr(old, "vitrina", False):
+            logger.removeHandler(old)
+    logger.addHandler(handler)
+    if logger.level == logging.NOTSET or logger.level > logging.INFO:
+        logger.setLevel(logging.INFO)
+    app.wsgi_app = RequestIds(app, app.wsgi_app)
+    app.jinja_env.globals["request_id"] = request_id

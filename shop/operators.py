@@ -1,0 +1,130 @@
+"""Operator rules: who operates the site, finding any shop, suspending and lifting.
+
+Anyone with a Google account can open a shop, so some are spam or scams. An operator
+(made by `flask --app shop create-operator`) can suspend one with a reason: its link
+then shows a neutral "unavailable" page, checkout refuses, feeds and the sitemap
+drop it. Who suspended and when is recorded; the reason is for the merchant and
+other operators, never for shoppers. Functions flush, never commit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from .catalog import escape_like, page_numbers, touch_catalog
+from .extensions import db
+from .models import Shop, User, utcnow
+from .shops import clean_text
+
+REASON_MAX = 1000
+SEARCH_MAX = 100
+PER_PAGE = 50
+STATUSES = ("all", "active", "suspended")
+
+
+class OperatorError(ValueError):
+    """A change an operator asked for that cannot be made; the message says why."""
+
+
+@dataclass
+class ShopPage:
+    shops: list[Shop]
+    total: int
+    page: int
+    pages: int
+    numbers: list[int | None] = field(default_factory=list)
+
+
+def users_by_email(email: str) -> list[User]:
+    """Accounts with this e-mail address (any case); more than one is possible, since
+    identity is the provider's subject, not the address."""
+    wanted = (email or "").strip().lower()
+    if not wanted:
+        return []
+    return list(db.session.scalars(select(User).where(func.lower(User.email) == wanted)))
+
+
+def set_operator(user: User, is_operator: bool = True) -> bool:
+    """Mark (or unmark) `user` as an operator; True if that changed anything."""
+    if user.is_operator == is_operator:
+        return False
+    user.is_operator = is_operator
+    db.session.flush()
+    return True
+
+
+def find_shops(query: str = "", status: str = "all", page: int = 1) -> ShopPage:
+    """One page of every shop, newest first, matching slug, name, owner's e-mail or
+    WhatsApp number. Two queries, whatever the number of shops."""
+    filters = []
+    words = " ".join((query or "").split())[:SEARCH_MAX]
+    if words:
+        pattern = f"%{escape_like(words)}%"
+        owners = select(User.id).where(User.email.ilike(pattern, escape="/"))
+        filters.append(
+            or_(
+                Shop.slug.ilike(pattern, escape="/"),
+                Shop.name.ilike(pattern, escape="/"),
+                Shop.whatsapp.like(pattern, escape="/"),
+                Shop.owner_id.in_(owners),
+            )
+        )
+    if status == "suspended":
+        filters.append(Shop.suspended_at.is_not(None))
+    elif status == "active":
+        filters.append(Shop.suspended_at.is_(None))
+    total = db.session.scalar(select(func.count()).select_from(Shop).where(*filters)) or 0
+    pages = max(1, math.ceil(total / PER_PAGE))
+    page = min(max(page, 1), pages)
+    shops = db.session.scalars(
+        select(Shop)
+        .options(joinedload(Shop.owner))
+        .where(*filters)
+        .order_by(Shop.created_at.desc(), Shop.id.desc())
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+    ).all()
+    return ShopPage(list(shops), total, page, pages, page_numbers(page, pages))
+
+
+def check_reason(reason: str | None) -> str:
+    """The reason as stored: required, a few lines at most."""
+    text = clean_text(reason)
+    if not text:
+        raise OperatorError(_("Say why the shop is suspended."))
+    if len(text) > REASON_MAX:
+        raise OperatorError(_("The reason can have at most %(max)d characters.", max=REASON_MAX))
+    return text
+
+
+def suspend_shop(shop: Shop, operator: User, reason: str | None) -> bool:
+    """Suspend `shop`: public pages become "unavailable" at once (the catalog version
+    changes, so no cache serves the old pages) and orders stop. Suspending a
+    suspended shop only updates the reason. True if anything changed."""
+    text = check_reason(reason)
+    if shop.suspended_at is not None and shop.suspension_reason == text:
+        return False
+    if shop.suspended_at is None:
+        shop.suspended_at = utcnow()
+        shop.suspended_by = operator.email
+        touch_catalog(shop)
+    shop.suspension_reason = text
+    db.session.flush()
+    return True
+
+
+def lift_suspension(shop: Shop) -> bool:
+    """Open a suspended shop again, as it was; True if it was suspended."""
+    if shop.suspended_at is None:
+        return False
+    shop.suspended_at = None
+    shop.suspended_by = ""
+    shop.suspension_reason = ""
+    touch_catalog(shop)
+    db.session.flush()
+    return True
