@@ -13,12 +13,11 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from . import hours
-from .catalog import touch_catalog
-from .extensions import db
 from .i18n import money
 from .models import ClosedPolicy, PaymentMethod, Shop
-from .ordering import OrderError, PricedCart, whole_number
+from .ordering import OrderError, PricedCart, choose_offered
 from .payments import active_methods
+from .shops import apply_settings
 
 
 class ShopClosed(OrderError):
@@ -67,14 +66,12 @@ def choose_payment(shop: Shop, method_id: object) -> PaymentMethod | None:
     methods = active_methods(shop)
     if not methods:
         return None
-    if method_id is None or method_id == "":
-        raise OrderError(_("Choose how you will pay."), field="payment")
-    chosen = whole_number(method_id)
-    for method in methods:
-        if method.id == chosen:
-            return method
-    raise OrderError(
-        _("That payment option is no longer offered. Choose another one."), field="payment"
+    return choose_offered(
+        methods,
+        method_id,
+        field="payment",
+        missing=_("Choose how you will pay."),
+        withdrawn=_("That payment option is no longer offered. Choose another one."),
     )
 
 
@@ -101,12 +98,4 @@ def update_rules(
         "greeting_text": greeting_text,
         "closing_text": closing_text,
     }
-    changed = False
-    for field, value in values.items():
-        if getattr(shop, field) != value:
-            setattr(shop, field, value)
-            changed = True
-    if changed:
-        touch_catalog(shop)
-        db.session.flush()
-    return changed
+    return apply_settings(shop, values)

@@ -413,12 +413,22 @@ def _shipping(shop: Shop, lines: list[PricedLine], method_id: object):
     methods = [method for method in shop.shipping_methods if method.active]
     if not methods or all(line.item.is_service for line in lines):
         return None
-    if method_id is None or method_id == "":
-        raise OrderError(_("Choose how you want to receive your order."), field="shipping")
-    chosen = whole_number(method_id)
+    return choose_offered(
+        methods,
+        method_id,
+        field="shipping",
+        missing=_("Choose how you want to receive your order."),
+        withdrawn=_("That delivery option is no longer offered. Choose another one."),
+    )
+
+
+def choose_offered(methods: list, raw_id: object, *, field: str, missing: str, withdrawn: str):
+    """The offered method (shipping, payment) the shopper chose by id; an OrderError on
+    `field` when none was chosen or the choice is no longer offered."""
+    if raw_id is None or raw_id == "":
+        raise OrderError(missing, field=field)
+    chosen = whole_number(raw_id)
     for method in methods:
         if method.id == chosen:
             return method
-    raise OrderError(
-        _("That delivery option is no longer offered. Choose another one."), field="shipping"
-    )
+    raise OrderError(withdrawn, field=field)

@@ -148,7 +148,13 @@ def update_shop(
     if currency is not None and currency != shop.currency:
         change_currency(shop, _checked_currency(currency))
         changed = True
-    for field, value in changes.items():
+    return apply_settings(shop, changes, changed=changed)
+
+
+def apply_settings(shop: Shop, values: dict[str, object], *, changed: bool = False) -> bool:
+    """Set the shop's fields that differ; True if any did (or `changed` says so), and
+    then the catalog version moves on: public pages show these settings."""
+    for field, value in values.items():
         if getattr(shop, field) != value:
             setattr(shop, field, value)
             changed = True
