@@ -22,6 +22,7 @@ from ..models import Availability, Category, Item, ItemPhoto, Shop
 from ..shops import resolve_slug
 from .blueprint import bp
 from .caching import not_modified, public, shop_etag
+from .loading import missing_shop
 from .social import shop_image
 
 URLS_PER_SITEMAP = 50_000  # the sitemap protocol's limit per file
@@ -33,7 +34,7 @@ def catalog_feed(slug: str):
     """The shop's catalog as a Meta Commerce Manager data feed (paste this URL there)."""
     shop, is_old_slug = resolve_slug(slug)
     if shop is None:
-        abort(404)
+        missing_shop(slug)
     if is_old_slug:
         return redirect(url_for("storefront.catalog_feed", slug=shop.slug), code=301)
     etag = shop_etag(shop, "catalog.csv")
