@@ -53,16 +53,14 @@ def build_full_shop(app, name: str = "Tienda Sol", **shop_fields) -> FullShop:
         change_slug(shop, "tienda-sol")
         set_logo(shop, io.BytesIO(jpeg((10, 120, 200))))
         shirts = factories.make_category(shop, "Camisetas")
-        factories.make_category(shop, "=HYPERLINK(\"http://evil\")", position=1)
+        factories.make_category(shop, '=HYPERLINK("http://evil")', position=1)
         shirt = factories.make_item(shop, shirts, name="Camiseta ☀️ azul", code="CAM-1")
         cap = factories.make_item(
             shop, None, name="@Gorra", price_minor=850, compare_at_minor=1200, description="-x"
         )
         red = ingest(shop, io.BytesIO(jpeg((200, 30, 60))))
         shared = ingest(shop, io.BytesIO(jpeg((30, 160, 60))))
-        shirt.photos.extend(
-            [ItemPhoto(image=red, position=0), ItemPhoto(image=shared, position=1)]
-        )
+        shirt.photos.extend([ItemPhoto(image=red, position=0), ItemPhoto(image=shared, position=1)])
         cap.photos.append(ItemPhoto(image=shared, position=0))
         factories.make_shipping(shop, name="Entrega a domicilio", price_minor=300)
         factories.make_shipping(shop, name="Recogida", price_minor=0, needs_address=False)

@@ -76,7 +76,8 @@ def test_deletes_every_row_of_the_shop_and_its_own_photos(app, client, full):
     assert set(rows_of_shop(app, full.shop).values()) == {0}
     after = table_counts(app)
     # Children without a shop_id went with their parents; the rival's rows stayed.
-    assert after["item_photo"] == 1 and after["order_line"] == 1
+    assert after["item_photo"] == 1
+    assert after["order_line"] == 1
     assert after["order_status_change"] == 1
     assert after["shop_tombstone"] == before["shop_tombstone"] + 2
     assert after["user_account"] == before["user_account"]  # the merchant keeps the account
@@ -221,7 +222,8 @@ def test_the_last_shop_gone_the_merchant_is_offered_a_new_one(app, client, full)
     client.post(DELETE, data={"name": "Tienda Sol"})
     assert client.get("/dashboard").headers["Location"].endswith("/dashboard/setup")
     again = client.post(DELETE, data={"name": "Tienda Sol"})
-    assert again.status_code == 302 and again.headers["Location"].endswith("/dashboard/setup")
+    assert again.status_code == 302
+    assert again.headers["Location"].endswith("/dashboard/setup")
 
 
 def test_its_slugs_are_held_for_a_while_then_free(app, client, full):
@@ -241,7 +243,8 @@ def test_its_slugs_are_held_for_a_while_then_free(app, client, full):
         db.session.commit()
     # A shop that takes the slug again is served there; the other old link stays gone.
     page = app.test_client().get("/s/tienda-sol")
-    assert page.status_code == 200 and "Nueva" in page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Nueva" in page.get_data(as_text=True)
     assert app.test_client().get("/s/vieja-sol").status_code == 410
 
 
@@ -249,16 +252,29 @@ def test_a_new_shop_cannot_take_a_held_slug_through_the_forms(app, client, full,
     client.post(DELETE, data={"name": "Tienda Sol"})
     response = client.post(
         "/dashboard/settings",
-        data={"name": "Rival", "slug": "tienda-sol", "country": "ES", "phone": "612345678",
-              "currency": "EUR", "language": "es", "description": ""},
+        data={
+            "name": "Rival",
+            "slug": "tienda-sol",
+            "country": "ES",
+            "phone": "612345678",
+            "currency": "EUR",
+            "language": "es",
+            "description": "",
+        },
         headers=EN,
     )
     # The merchant works on nothing now: set-up is where a held slug would be asked for.
     assert response.status_code == 302
     setup = client.post(
         "/dashboard/setup",
-        data={"name": "Tienda Sol", "slug": "tienda-sol", "country": "ES",
-              "phone": "612345678", "currency": "EUR", "language": "es"},
+        data={
+            "name": "Tienda Sol",
+            "slug": "tienda-sol",
+            "country": "ES",
+            "phone": "612345678",
+            "currency": "EUR",
+            "language": "es",
+        },
         headers=EN,
     )
     assert setup.status_code == 422
