@@ -30,7 +30,7 @@ from .media.names import preview_name, rendition_name
 from .media.storage import get_storage
 from .models import Image, Shop, ShopSlugRedirect, ShopTombstone, utcnow
 from .shops import ShopError, clean_line
-from .slugs import normalize_slug
+from .slugs import SLUG_MAX, normalize_slug
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ def remove_files(names: list[str]) -> int:
 def tombstone(slug: str) -> ShopTombstone | None:
     """The tombstone of a deleted shop's link, when `slug` (any spelling) was one."""
     wanted = normalize_slug(slug)
-    if not wanted or len(wanted) > 60:
+    if not wanted or len(wanted) > SLUG_MAX:
         return None
     return db.session.get(ShopTombstone, wanted)
 
