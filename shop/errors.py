@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from .extensions import db
+from .extensions import db, login_manager
 from .logs import request_id
 
 
@@ -71,6 +71,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(InterfaceError)
     def database_down(error):
         _rollback_quietly()
+        # The page is rendered without the database: nothing on it may look the signed-in
+        # merchant up again (that would fail the same way, and turn the 503 into a 500).
+        g._login_user = login_manager.anonymous_user()
         app.logger.error("Database unavailable: %s", error)
         return render_error(ServiceUnavailable.code, reference=True)
 

@@ -209,6 +209,17 @@ class ShopSlugRedirect(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ShopTombstone(db.Model):
+    """What is left of a deleted shop: one row per slug it answered at (current and old).
+
+    Its link answers 410 Gone instead of 404, and for a while (shop.deletion.SLUG_HOLD)
+    nobody can take the slug and pose as the shop in old posts. Nothing else is kept.
+    """
+
+    slug: Mapped[str] = mapped_column(String(60), primary_key=True)
+    deleted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Category(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)

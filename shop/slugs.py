@@ -2,23 +2,27 @@
 
 Text rules first (characters, length, reserved words), then whether a slug is free:
 a slug is taken by any shop that uses it now or used it before, since old links
-keep redirecting to their shop forever (shop.shops.change_slug).
+keep redirecting to their shop forever (shop.shops.change_slug), and for SLUG_HOLD
+after a shop is deleted (shop.deletion), so nobody can pose as it in old posts.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from flask_babel import gettext as _
 from slugify import slugify
-from sqlalchemy import or_, select, union_all
+from sqlalchemy import literal, or_, select, union_all
 
 from .extensions import db
-from .models import Shop, ShopSlugRedirect
+from .models import Shop, ShopSlugRedirect, ShopTombstone, utcnow
 
 SLUG_MIN = 3
 SLUG_MAX = 60
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# How long a deleted shop's slugs stay out of reach of other shops.
+SLUG_HOLD = timedelta(days=30)
 
 # Words a shop may not take: our own paths, words that look official, and `demo`,
 # which the front page links to (only the seed command creates it).
@@ -133,13 +137,23 @@ def taken_message(slug: str, name: str, for_shop: Shop | None = None) -> str:
 
 
 def _slug_owners(slugs: list[str], like: str | None = None) -> dict[str, int]:
-    """Slug -> shop id, over current and old slugs, in one query."""
+    """Slug -> shop id, over current and old slugs and deleted shops' held slugs (whose
+    owner is 0, no shop's id), in one query."""
     current = select(Shop.slug, Shop.id)
     old = select(ShopSlugRedirect.slug, ShopSlugRedirect.shop_id)
+    held = select(ShopTombstone.slug, literal(0)).where(
+        ShopTombstone.deleted_at > utcnow() - SLUG_HOLD
+    )
     if like is None:
         current = current.where(Shop.slug.in_(slugs))
         old = old.where(ShopSlugRedirect.slug.in_(slugs))
+        held = held.where(ShopTombstone.slug.in_(slugs))
     else:
         current = current.where(or_(Shop.slug.in_(slugs), Shop.slug.like(like)))
         old = old.where(or_(ShopSlugRedirect.slug.in_(slugs), ShopSlugRedirect.slug.like(like)))
-    return {slug: shop_id for slug, shop_id in db.session.execute(union_all(current, old))}
+        held = held.where(or_(ShopTombstone.slug.in_(slugs), ShopTombstone.slug.like(like)))
+    owners: dict[str, int] = {}
+    for slug, shop_id in db.session.execute(union_all(current, old, held)):
+        if shop_id or slug not in owners:  # a shop that uses it is the one to name
+            owners[slug] = shop_id
+    return owners

@@ -1,7 +1,7 @@
 """operators and shop suspension
 
 Revision ID: 0003_operators
-Revises: 0001
+Revises: 0002_shop_deletion
 Create Date: 2026-12-02 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0003_operators'
-down_revision = '0001'
+down_revision = '0002_shop_deletion'
 branch_labels = None
 depends_on = None
 

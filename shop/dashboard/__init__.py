@@ -2,6 +2,7 @@
 
 from . import (  # noqa: F401  (register routes)
     categories,
+    data,
     home,
     items,
     options,

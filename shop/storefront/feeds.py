@@ -22,6 +22,7 @@ from ..models import Availability, Category, Item, ItemPhoto, OptionGroup, Shop
 from ..shops import resolve_slug
 from .blueprint import bp
 from .caching import not_modified, public, shop_etag
+from .loading import missing_shop
 from .social import shop_image
 from .unavailable import abort_if_suspended
 
@@ -34,7 +35,7 @@ def catalog_feed(slug: str):
     """The shop's catalog as a Meta Commerce Manager data feed (paste this URL there)."""
     shop, is_old_slug = resolve_slug(slug)
     if shop is None:
-        abort(404)
+        missing_shop(slug)
     if is_old_slug:
         return redirect(url_for("storefront.catalog_feed", slug=shop.slug), code=301)
     abort_if_suspended(shop)

@@ -6,10 +6,13 @@ read plain rows instead (see rows.py).
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, make_response, redirect, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..deletion import tombstone
+from ..errors import render_error
 from ..extensions import db
 from ..hosts import request_shop_host
 from ..i18n import use_shop_language
@@ -18,6 +21,8 @@ from ..shops import clean_line, resolve_slug
 from .unavailable import abort_if_suspended
 
 MAX_QUERY = 100
+# A deleted shop's notice may be kept by browsers and caches: the shop is not coming back.
+GONE_MAX_AGE = 3600
 # A moved shop's old link redirects; browsers may keep the redirect for an hour only,
 # since the merchant may take the old slug back one day.
 REDIRECT_MAX_AGE = 3600
@@ -34,7 +39,7 @@ def shop_or_404(slug: str, *, redirect_old: bool = True, allow_suspended: bool =
     """
     shop, is_old = resolve_slug(slug)
     if shop is None:
-        abort(404)
+        missing_shop(slug)
     if is_old and redirect_old:
         args = {**request.view_args, "slug": shop.slug}
         target = url_for(request.endpoint, **args)
@@ -69,6 +74,21 @@ def to_shop_host():
     response = redirect(target, code=301)
     response.headers["Cache-Control"] = f"public, max-age={REDIRECT_MAX_AGE}"
     return response
+
+
+def missing_shop(slug: str) -> None:
+    """End a request for a shop that does not exist: 410 Gone with a short notice when
+    its owner deleted it (shop.deletion), 404 otherwise."""
+    if tombstone(slug) is None:
+        abort(404)
+    body, status = render_error(
+        410,
+        _("This shop has closed"),
+        _("Its owner removed it from Vitrina, so this link no longer works."),
+    )
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = f"public, max-age={GONE_MAX_AGE}"
+    abort(response)
 
 
 def visible_item_or_404(shop: Shop, item_id: int) -> Item:

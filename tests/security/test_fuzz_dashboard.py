@@ -239,6 +239,12 @@ FORMS: dict[str, FormSpec] = {
         lambda w, _: "/dashboard/switch",
         lambda w: {"shop_id": one_of_or_hostile(str(w.shop), str(w.rival_shop), "9" * 30)},
     ),
+    # Never the shop's own name: every post is refused, so each must leave no trace.
+    "delete_shop": FormSpec(
+        lambda w, _: "/dashboard/data/delete",
+        lambda w: {"name": one_of_or_hostile("Tienda", "tienda-sol", "Rival", "Tienda Sol 2")},
+    ),
+    "export_shop": FormSpec(lambda w, _: "/dashboard/data/export", lambda w: {}),
     "language": FormSpec(
         lambda w, _: "/language",
         lambda w: {"lang": one_of_or_hostile("en", "es", "de"), "next": hostile_text},
