@@ -233,26 +233,22 @@ def _order_children(model, shop: Shop) -> Iterator[Row]:
 
 
 def _more_tables(shop: Shop) -> Iterator[tuple[Table, object]]:
-    """Tables not written above that point at the shop, or at one of its items,
-    categories, shipping methods or orders (added by later features)."""
-    parents = {
-        Category.__table__.name: Category,
-        Item.__table__.name: Item,
-        ShippingMethod.__table__.name: ShippingMethod,
-        ORDERS.name: Order,
-    }
-    for table in db.metadata.sorted_tables:
+    """Tables not written above whose rows belong to the shop through their foreign
+    keys, however deep (an option's choices belong to an item's option group): added
+    by later features, so found rather than listed."""
+    owned: dict[str, object] = {SHOP.name: select(SHOP.c.id).where(SHOP.c.id == shop.id)}
+    for model in (Category, Item, ShippingMethod, Order):
+        owned[model.__table__.name] = select(model.id).where(model.shop_id == shop.id)
+    for table in db.metadata.sorted_tables:  # parents before the tables pointing at them
         if table.name in WRITTEN:
             continue
         for fk in table.foreign_keys:
-            target = fk.column.table.name
-            if target == SHOP.name:
-                yield table, fk.parent == shop.id
-                break
-            if target in parents:
-                model = parents[target]
-                mine = select(model.id).where(model.shop_id == shop.id)
-                yield table, fk.parent.in_(mine)
+            parent = owned.get(fk.column.table.name)
+            if parent is not None:
+                where = fk.parent.in_(parent)
+                if "id" in table.c:
+                    owned[table.name] = select(table.c.id).where(where)
+                yield table, where
                 break
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, render_template
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
@@ -75,6 +75,11 @@ def register(app: Flask) -> None:
         # merchant up again (that would fail the same way, and turn the 503 into a 500).
         g._login_user = login_manager.anonymous_user()
         app.logger.error("Database unavailable: %s", error)
+        if request.is_json:  # the cart script shows `error` and keeps the cart to retry
+            _title, detail = _messages()[ServiceUnavailable.code]
+            response = jsonify(error=detail, reference=request_id())
+            response.headers["Retry-After"] = "30"
+            return response, ServiceUnavailable.code
         return render_error(ServiceUnavailable.code, reference=True)
 
     @app.errorhandler(InternalServerError)

@@ -15,7 +15,7 @@ from PIL import Image as PillowImage
 from shop.extensions import db
 from shop.media.names import preview_name, rendition_name
 from shop.media.pipeline import ingest
-from shop.models import Image, ItemPhoto
+from shop.models import Image, ItemPhoto, PaymentMethod
 from shop.shops import change_slug, set_logo
 from tests import factories
 
@@ -62,6 +62,13 @@ def build_full_shop(app, name: str = "Tienda Sol", **shop_fields) -> FullShop:
         shared = ingest(shop, io.BytesIO(jpeg((30, 160, 60))))
         shirt.photos.extend([ItemPhoto(image=red, position=0), ItemPhoto(image=shared, position=1)])
         cap.photos.append(ItemPhoto(image=shared, position=0))
+        size = factories.make_group(shirt, "Talla", ["S", "M"], kind="size")
+        factories.make_group(shirt, "Extras", [("Bolsa regalo", 150)], min_choices=0)
+        factories.set_variant_stock(shirt, [size.choices[0]], 4)
+        db.session.add(
+            PaymentMethod(shop=shop, kind="bank_transfer", name="Transferencia", details="=IBAN")
+        )
+        shop.opening_hours = {"mon": [["09:00", "14:00"]]}
         factories.make_shipping(shop, name="Entrega a domicilio", price_minor=300)
         factories.make_shipping(shop, name="Recogida", price_minor=0, needs_address=False)
         first = factories.make_order(shop, customer_name="+Ana =1+1")

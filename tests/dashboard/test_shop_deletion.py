@@ -80,6 +80,10 @@ def test_deletes_every_row_of_the_shop_and_its_own_photos(app, client, full):
     assert after["order_line"] == 1
     assert after["order_status_change"] == 1
     assert after["shop_tombstone"] == before["shop_tombstone"] + 2
+    # Options, their choices and stock went with the items; payment methods with the shop.
+    for table in ("option_group", "option_choice", "variant_stock", "payment_method"):
+        assert before[table] > 0, table
+        assert after[table] == 0, table
     assert after["user_account"] == before["user_account"]  # the merchant keeps the account
     for name in full.own_files:
         assert not media_path(app, name).exists(), name

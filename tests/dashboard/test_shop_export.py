@@ -93,6 +93,24 @@ def test_holds_the_whole_shop(client, full):
     assert {name for name in names - expected - photos if not name.startswith("more/")} == set()
 
 
+def test_options_stock_payments_and_hours_are_in_it(client, full):
+    """What issue 7 added to a shop travels with it: tables under more/, settings in
+    shop.json."""
+    archive = download(client)
+    names = set(archive.namelist())
+    shop = read_json(archive, "shop.json")
+    assert shop["opening_hours"] == {"mon": [["09:00", "14:00"]]}
+    found = {name.split("/")[-1].split(".")[0] for name in names if name.startswith("more/")}
+    assert {"option_group", "option_choice", "variant_stock", "payment_method"} <= found
+    groups = read_json(archive, "more/option_group.json")
+    assert sorted(group["name"] for group in groups) == ["Extras", "Talla"]
+    choices = read_csv(archive, "more/option_choice.csv")
+    assert {row["name"] for row in choices} == {"S", "M", "Bolsa regalo"}
+    (payment,) = read_csv(archive, "more/payment_method.csv")
+    assert payment["name"] == "Transferencia"
+    assert payment["details"] == "'=IBAN"  # never evaluated as a formula
+
+
 def test_every_column_is_there_whatever_columns_the_tables_grow(client, full):
     """Columns come from the tables themselves: a column added later appears untouched."""
     archive = download(client)

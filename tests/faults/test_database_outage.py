@@ -114,6 +114,7 @@ def test_a_checkout_while_the_database_is_away_records_nothing_and_opens_no_what
     relay.stop()
     as_json = shopper.post(f"/s/{shop_ids.slug}/checkout", json=body)
     assert as_json.status_code == 503
+    assert as_json.json["error"]
     assert "wa.me" not in as_json.get_data(as_text=True)
     form = {
         "item_id": str(shop_ids.shirt),
@@ -236,4 +237,10 @@ def test_a_database_that_cannot_be_opened_gives_the_friendly_503(unopenable_app)
     )
     assert checkout.status_code == 503
     assert "wa.me" not in checkout.get_data(as_text=True)
+    # The cart script shows the error and keeps the cart (same key) for a retry.
+    assert checkout.json["error"] == (
+        "The shop is briefly unavailable. Please try again in a minute."
+    )
+    assert checkout.json["reference"] == checkout.headers["X-Request-ID"]
+    assert checkout.headers["Retry-After"] == "30"
     assert client.get("/readyz").status_code == 503
