@@ -356,12 +356,17 @@ def option_groups(item_id: int) -> list[GroupView]:
 
 def shop_choices(shop_id: int) -> dict[int, dict[int, tuple]]:
     """Every choice of the shop's items: item id -> choice id -> (group, name, delta,
-    whether it is a size/colour choice)."""
+    whether it is a size/colour choice, its place on the product page).
+
+    The place is explicit because a JSON object with number-like keys comes back in
+    number order in JavaScript, not in the merchant's.
+    """
     found: dict[int, dict[int, tuple]] = {}
     statement = _GROUPS.join(Item, Item.id == OptionGroup.item_id).where(Item.shop_id == shop_id)
     for row in connection().execute(statement):
         variant = getattr(row[3], "value", row[3]) in ("size", "color")
-        found.setdefault(row[0], {})[row[6]] = (row[2], row[7], row[8], variant)
+        choices = found.setdefault(row[0], {})
+        choices[row[6]] = (row[2], row[7], row[8], variant, len(choices))
     return found
 
 
@@ -401,8 +406,9 @@ def cart_catalog(shop: ShopView) -> tuple[dict, list]:
             "service": is_service,
         }
         if item_id in choices:
-            # Choice id -> [group, name, price change]: the cart page names and prices
-            # each line's options, and spots choices that no longer exist.
+            # Choice id -> [group, name, price change, size/colour, place]: the cart
+            # page names and prices each line's options, and spots choices that no
+            # longer exist.
             entry["choices"] = {str(k): list(v) for k, v in choices[item_id].items()}
             entry["soldOut"] = sorted(sold_out.get(item_id, ()))
         catalog[str(item_id)] = entry
