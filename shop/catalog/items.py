@@ -21,6 +21,7 @@ from .common import (
     renumber,
     touch_catalog,
 )
+from .options import copy_options
 
 MAX_STOCK = 1_000_000
 
@@ -124,7 +125,8 @@ def update_item(item: Item, data: ItemData) -> None:
 
 
 def duplicate_item(item: Item) -> Item:
-    """A copy right after the original, sharing its photos' images, hidden until reviewed.
+    """A copy right after the original, sharing its photos' images, with its options
+    and stock settings, hidden until reviewed.
 
     Hidden because the copy is a starting point (another size or colour): shoppers
     should not see a twin of the product with "(copy)" in its name.
@@ -146,11 +148,13 @@ def duplicate_item(item: Item) -> Item:
         code=item.code,
         availability=Availability.HIDDEN,
         is_service=item.is_service,
+        stock=item.stock,
         position=item.position + 1,
         photos=[ItemPhoto(image=p.image, position=i) for i, p in enumerate(item.photos)],
     )
     db.session.add(copy)
     db.session.flush()
+    copy_options(item, copy)
     touch_catalog(item.shop)
     return copy
 

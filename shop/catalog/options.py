@@ -166,6 +166,44 @@ def set_variant_stock(item: Item, values: dict[str, int | None]) -> None:
     touch_catalog(item.shop)
 
 
+def copy_options(source: Item, copy: Item) -> None:
+    """Give `copy` the groups and choices of `source`, and the stock of its combinations.
+
+    The copy's choices are new rows with new ids, so each counted combination's key
+    is written again with them. Flushes.
+    """
+    new_ids: dict[int, int] = {}
+    pairs = []
+    for group in source.option_groups:
+        twin = OptionGroup(
+            item=copy,
+            name=group.name,
+            kind=group.kind,
+            min_choices=group.min_choices,
+            max_choices=group.max_choices,
+            position=group.position,
+            choices=[
+                OptionChoice(
+                    name=c.name, price_delta_minor=c.price_delta_minor, position=c.position
+                )
+                for c in group.choices
+            ],
+        )
+        db.session.add(twin)
+        pairs.append((group, twin))
+    db.session.flush()
+    for group, twin in pairs:
+        new_ids.update(
+            zip((c.id for c in group.choices), (c.id for c in twin.choices), strict=True)
+        )
+    for row in source.variant_stock:
+        old_ids = [int(part) for part in row.key.split("-")]
+        if all(choice_id in new_ids for choice_id in old_ids):
+            key = combination_key(new_ids[choice_id] for choice_id in old_ids)
+            copy.variant_stock.append(VariantStock(key=key, stock=row.stock))
+    db.session.flush()
+
+
 def _drop_stale_stock(item: Item) -> None:
     """Forget the stock of combinations that no longer exist (a choice or group removed)."""
     db.session.expire(item, ["option_groups", "variant_stock"])
