@@ -22,6 +22,7 @@ from .common import (
     touch_catalog,
 )
 from .options import copy_options
+from .stock_edits import set_item_stock
 
 MAX_STOCK = 1_000_000
 
@@ -39,6 +40,10 @@ class ItemData:
     availability: Availability = Availability.AVAILABLE
     is_service: bool = False
     stock: int | None = None  # units left; None: not counted
+    # The count the form was loaded with, when it says (stock_edits): then the stock
+    # is written only if the merchant changed it, and refused if orders did too.
+    stock_loaded: int | None = None
+    check_stock: bool = False
 
 
 def _in_category(shop_id: int, category_id: int | None):
@@ -117,6 +122,8 @@ def create_item(shop: Shop, data: ItemData) -> Item:
 def update_item(item: Item, data: ItemData) -> None:
     """Change an item; moved to another category it goes last there."""
     values = _checked(item.shop, data)
+    if data.check_stock:
+        set_item_stock(item, data.stock_loaded, values.pop("stock"))
     for name, value in values.items():
         setattr(item, name, value)
     move_items([item], data.category)
