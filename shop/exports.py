@@ -21,8 +21,9 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from .catalog.options import combinations
 from .models import Availability, Image, Item, OptionKind, Order, Shop
-from .money import format_plain, to_decimal
+from .money import format_amount_input, format_plain, to_decimal
 from .order_status import status_label
 
 BOM = "\ufeff"  # Excel needs it to read UTF-8 (accents, emoji) as UTF-8
@@ -144,13 +145,43 @@ def catalog_header() -> list[str]:
         _("Service"),
         _("Photos"),
         _("Currency"),
+        _("Stock"),
+        _("Options"),
+        _("Stock by size and colour"),
     ]
 
 
+def options_text(item: Item, currency: str, locale: str) -> str:
+    """The item's options on one line: "Talla: S|M|L (+2,00); Extras: Queso (+1,00)"."""
+    groups = []
+    for group in item.option_groups:
+        choices = []
+        for choice in group.choices:
+            delta = choice.price_delta_minor
+            amount = format_amount_input(abs(delta), currency, locale)
+            choices.append(
+                f"{choice.name} ({'+' if delta > 0 else '-'}{amount})" if delta else choice.name
+            )
+        groups.append(f"{group.name}: {'|'.join(choices)}")
+    return "; ".join(groups)
+
+
+def variant_stock_text(item: Item) -> str:
+    """The counted size/colour combinations: "M / azul: 0; S / rojo: 3" (others are not
+    counted)."""
+    return "; ".join(
+        f"{combo.label}: {combo.stock}" for combo in combinations(item) if combo.stock is not None
+    )
+
+
 def catalog_rows(
-    shop: Shop, items: Iterable[Item], photo_url: Callable[[Image], str]
+    shop: Shop, items: Iterable[Item], photo_url: Callable[[Image], str], locale: str = "en"
 ) -> Iterator[list[Cell]]:
-    """Every item, hidden ones included (it is the merchant's own copy of the catalog)."""
+    """Every item, hidden ones included (it is the merchant's own copy of the catalog).
+
+    Price changes of options are written for people, in `locale` ("+1,00"): they sit
+    inside text, unlike the price columns a spreadsheet adds up.
+    """
     currency = shop.currency
     for item in items:
         yield [
@@ -167,6 +198,9 @@ def catalog_rows(
             _("yes") if item.is_service else _("no"),
             ",".join(photo_url(photo.image) for photo in item.photos),
             currency,
+            item.stock,
+            options_text(item, currency, locale),
+            variant_stock_text(item),
         ]
 
 

@@ -94,9 +94,7 @@ def check_choices(item: Item, choice_ids: tuple[int, ...]) -> list[OptionChoice]
         picked = [choice for choice in group.choices if choice.id in chosen]
         if len(picked) < group.min_choices:
             if group.min_choices == 1:
-                message = _(
-                    "Choose %(group)s for “%(name)s”.", group=group.name, name=item.name
-                )
+                message = _("Choose %(group)s for “%(name)s”.", group=group.name, name=item.name)
             else:
                 message = _(
                     "Choose at least %(min)d of %(group)s for “%(name)s”.",

@@ -21,6 +21,8 @@ from .common import (
     renumber,
     touch_catalog,
 )
+from .options import copy_options
+from .stock_edits import set_item_stock
 
 MAX_STOCK = 1_000_000
 
@@ -38,6 +40,10 @@ class ItemData:
     availability: Availability = Availability.AVAILABLE
     is_service: bool = False
     stock: int | None = None  # units left; None: not counted
+    # The count the form was loaded with, when it says (stock_edits): then the stock
+    # is written only if the merchant changed it, and refused if orders did too.
+    stock_loaded: int | None = None
+    check_stock: bool = False
 
 
 def _in_category(shop_id: int, category_id: int | None):
@@ -116,6 +122,8 @@ def create_item(shop: Shop, data: ItemData) -> Item:
 def update_item(item: Item, data: ItemData) -> None:
     """Change an item; moved to another category it goes last there."""
     values = _checked(item.shop, data)
+    if data.check_stock:
+        set_item_stock(item, data.stock_loaded, values.pop("stock"))
     for name, value in values.items():
         setattr(item, name, value)
     move_items([item], data.category)
@@ -124,7 +132,8 @@ def update_item(item: Item, data: ItemData) -> None:
 
 
 def duplicate_item(item: Item) -> Item:
-    """A copy right after the original, sharing its photos' images, hidden until reviewed.
+    """A copy right after the original, sharing its photos' images, with its options
+    and stock settings, hidden until reviewed.
 
     Hidden because the copy is a starting point (another size or colour): shoppers
     should not see a twin of the product with "(copy)" in its name.
@@ -146,11 +155,13 @@ def duplicate_item(item: Item) -> Item:
         code=item.code,
         availability=Availability.HIDDEN,
         is_service=item.is_service,
+        stock=item.stock,
         position=item.position + 1,
         photos=[ItemPhoto(image=p.image, position=i) for i, p in enumerate(item.photos)],
     )
     db.session.add(copy)
     db.session.flush()
+    copy_options(item, copy)
     touch_catalog(item.shop)
     return copy
 

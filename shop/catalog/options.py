@@ -17,6 +17,7 @@ from ..models import Item, OptionChoice, OptionGroup, OptionKind, VariantStock
 from ..money import MAX_MINOR_UNITS
 from ..options import combination_key
 from .common import CatalogError, Direction, clean_name, renumber, touch_catalog
+from .stock_edits import StockChanged, set_combination_stock
 
 GROUP_NAME_MAX = 60
 CHOICE_NAME_MAX = 60
@@ -146,8 +147,14 @@ def combinations(item: Item) -> list[Combination]:
     return found
 
 
-def set_variant_stock(item: Item, values: dict[str, int | None]) -> None:
-    """Set the stock of combinations by key (None: stop counting); unknown keys refused."""
+def set_variant_stock(
+    item: Item, values: dict[str, int | None], loaded: dict[str, int | None] | None = None
+) -> list[StockChanged]:
+    """Set the stock of combinations by key (None: stop counting); unknown keys refused.
+
+    With `loaded` (the counts the form showed), only the counts the merchant changed
+    are written, and those orders changed meanwhile come back refused (stock_edits).
+    """
     known = {combo.key for combo in combinations(item)}
     rows = {row.key: row for row in item.variant_stock}
     for key, value in values.items():
@@ -155,6 +162,9 @@ def set_variant_stock(item: Item, values: dict[str, int | None]) -> None:
             raise CatalogError(_("These sizes or colours changed meanwhile. Reload the page."))
         if value is not None and not 0 <= value <= MAX_STOCK:
             raise CatalogError(_("Write a whole number from 0 to %(max)d.", max=MAX_STOCK), key)
+    if loaded is not None:
+        return set_combination_stock(item, loaded, values)
+    for key, value in values.items():
         row = rows.get(key)
         if value is None and row is not None:
             item.variant_stock.remove(row)
@@ -164,6 +174,45 @@ def set_variant_stock(item: Item, values: dict[str, int | None]) -> None:
             row.stock = value
     db.session.flush()
     touch_catalog(item.shop)
+    return []
+
+
+def copy_options(source: Item, copy: Item) -> None:
+    """Give `copy` the groups and choices of `source`, and the stock of its combinations.
+
+    The copy's choices are new rows with new ids, so each counted combination's key
+    is written again with them. Flushes.
+    """
+    new_ids: dict[int, int] = {}
+    pairs = []
+    for group in source.option_groups:
+        twin = OptionGroup(
+            item=copy,
+            name=group.name,
+            kind=group.kind,
+            min_choices=group.min_choices,
+            max_choices=group.max_choices,
+            position=group.position,
+            choices=[
+                OptionChoice(
+                    name=c.name, price_delta_minor=c.price_delta_minor, position=c.position
+                )
+                for c in group.choices
+            ],
+        )
+        db.session.add(twin)
+        pairs.append((group, twin))
+    db.session.flush()
+    for group, twin in pairs:
+        new_ids.update(
+            zip((c.id for c in group.choices), (c.id for c in twin.choices), strict=True)
+        )
+    for row in source.variant_stock:
+        old_ids = [int(part) for part in row.key.split("-")]
+        if all(choice_id in new_ids for choice_id in old_ids):
+            key = combination_key(new_ids[choice_id] for choice_id in old_ids)
+            copy.variant_stock.append(VariantStock(key=key, stock=row.stock))
+    db.session.flush()
 
 
 def _drop_stale_stock(item: Item) -> None:

@@ -9,7 +9,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..catalog import (
@@ -127,6 +134,8 @@ class ItemForm(FlaskForm):
         filters=[_strip],
         render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 10},
     )
+    # The count the form showed: a save must not undo what orders took meanwhile.
+    stock_loaded = HiddenField(filters=[_strip])
     availability = RadioField(_l("Availability"), choices=[], default=Availability.AVAILABLE.value)
     is_service = BooleanField(_l("This is a service (nothing to ship)"))
     photos = MultipleFileField(_l("Photos"), render_kw={"accept": PHOTO_TYPES})
@@ -140,6 +149,7 @@ class ItemForm(FlaskForm):
         self.price_minor: int | None = None
         self.compare_at_minor: int | None = None
         self.stock_units: int | None = None
+        self.stock_loaded_units: int | None = None
 
     @classmethod
     def for_item(cls, item, categories: list[Category]) -> ItemForm:
@@ -160,6 +170,7 @@ class ItemForm(FlaskForm):
                 "availability": item.availability.value,
                 "is_service": item.is_service,
                 "stock": "" if item.stock is None else str(item.stock),
+                "stock_loaded": "" if item.stock is None else str(item.stock),
             },
         )
 
@@ -178,6 +189,19 @@ class ItemForm(FlaskForm):
     def validate_stock(self, field) -> None:
         self.stock_units = whole_units(field.data)
 
+    def validate_stock_loaded(self, field) -> None:
+        try:
+            self.stock_loaded_units = whole_units(field.data)
+        except ValidationError:
+            self.stock.errors.append(_l("This page is out of date. Reload it and try again."))
+            raise
+
+    def stock_changed_meanwhile(self, current: int | None) -> None:
+        """After a refused save (stock_edits.StockChanged): the next save is measured
+        against the count as it is now; what the merchant typed stays in the field."""
+        text = "" if current is None else str(current)
+        self.stock_loaded.data, self.stock_loaded.raw_data = text, [text]
+
     def chosen_files(self) -> list:
         """The files picked in the photo input (browsers send an empty part for none)."""
         return [f for f in (self.photos.data or []) if f and f.filename]
@@ -194,6 +218,9 @@ class ItemForm(FlaskForm):
             availability=Availability(self.availability.data),
             is_service=bool(self.is_service.data),
             stock=self.stock_units,
+            # Forms from before this field, or scripts, have no loaded count to check.
+            stock_loaded=self.stock_loaded_units,
+            check_stock=bool(self.stock_loaded.raw_data),
         )
 
 

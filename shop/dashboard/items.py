@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from .. import catalog
 from ..catalog import options as catalog_options
+from ..catalog.stock_edits import StockChanged
 from ..extensions import db
 from ..i18n import money_locale
 from ..models import Availability, Category, Item
@@ -99,6 +100,8 @@ def _save(form: ItemForm, item: Item | None) -> Item | None:
     except catalog.CatalogError as error:
         db.session.rollback()
         add_error(form, error)
+        if isinstance(error, StockChanged):
+            form.stock_changed_meanwhile(error.current)
         return None
     return item
 
@@ -121,7 +124,12 @@ def _render_form(form: ItemForm, item: Item | None, **options):
 
 
 def _option_forms(
-    item: Item, group_forms=None, stock_errors=None, stock_typed=None, refused=False
+    item: Item,
+    group_forms=None,
+    stock_errors=None,
+    stock_typed=None,
+    stock_loaded=None,
+    refused=False,
 ) -> dict:
     """The edit page's option and stock forms; `group_forms` replaces some with what was
     typed (a refused save), by group id or "new"."""
@@ -136,6 +144,7 @@ def _option_forms(
         "combinations": catalog_options.combinations(item),
         "stock_errors": stock_errors or {},
         "stock_typed": stock_typed or {},
+        "stock_loaded": stock_loaded or {},
     }
 
 

@@ -90,25 +90,45 @@ def save_variant_stock(item_id: int):
     item = owned_or_404(Item, item_id)
     values: dict[str, int | None] = {}
     errors: dict[str, str] = {}
-    for name, text in request.form.items():
-        if not name.startswith("stock-"):
-            continue
-        key, text = name.removeprefix("stock-"), text.strip()
-        if not text:
-            values[key] = None
-        elif text.isascii() and text.isdigit() and len(text) <= 7:
-            values[key] = int(text)
-        else:
+    for key, text in _prefixed(request.form, "stock-").items():
+        if (units := _units(text)) is False:
             errors[key] = _("Write a whole number, or leave it empty.")
+        else:
+            values[key] = units
+    # The counts the form showed (loaded-<key>), so orders taken meanwhile are not undone;
+    # a form without them (from before they existed) writes as it always did.
+    shown = _prefixed(request.form, "loaded-")
+    loaded = {key: units for key, text in shown.items() if (units := _units(text)) is not False}
     if not errors:
         try:
-            catalog_options.set_variant_stock(item, values)
+            refused = catalog_options.set_variant_stock(item, values, loaded if shown else None)
         except CatalogError as error:
             db.session.rollback()
             errors[error.field or ""] = error.message
         else:
-            db.session.commit()
-            flash(_("Stock saved."), "success")
-            return _back(item)
-    typed = {key: request.form.get(f"stock-{key}", "") for key in values | errors}
-    return render_item_page(item, stock_errors=errors, stock_typed=typed)
+            if not refused:
+                db.session.commit()
+                flash(_("Stock saved."), "success")
+                return _back(item)
+            db.session.rollback()
+            for change in refused:
+                errors[change.field] = change.message
+                loaded[change.field] = change.current
+            errors[""] = _("Nothing was saved: orders changed some counts while you were editing.")
+    typed = {key: request.form.get(f"stock-{key}", "") for key in values | errors if key}
+    return render_item_page(item, stock_errors=errors, stock_typed=typed, stock_loaded=loaded)
+
+
+def _prefixed(form, prefix: str) -> dict[str, str]:
+    return {
+        name.removeprefix(prefix): text.strip()
+        for name, text in form.items()
+        if name.startswith(prefix)
+    }
+
+
+def _units(text: str) -> int | bool | None:
+    """A typed count: None when empty, False when not a whole number of up to 7 digits."""
+    if not text:
+        return None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 7 else False

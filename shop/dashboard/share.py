@@ -15,8 +15,9 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from ..exports import catalog_header, catalog_rows, write_csv
 from ..extensions import db
+from ..i18n import money_locale
 from ..media.urls import image_url
-from ..models import Category, Item, ItemPhoto, Shop
+from ..models import Category, Item, ItemPhoto, OptionGroup, Shop
 from ..storefront.social import LinkCard, shop_card
 from .access import current_shop, shop_required
 from .blueprint import bp
@@ -120,6 +121,8 @@ def catalog_csv():
         .options(
             contains_eager(Item.category),
             selectinload(Item.photos).joinedload(ItemPhoto.image),
+            selectinload(Item.option_groups).selectinload(OptionGroup.choices),
+            selectinload(Item.variant_stock),
         )
     )
 
@@ -128,5 +131,8 @@ def catalog_csv():
 
     filename = f"catalog-{shop.slug}-{date.today().isoformat()}.csv"
     return csv_response(
-        write_csv(catalog_header(), catalog_rows(shop, items, photo_url), bom=True), filename
+        write_csv(
+            catalog_header(), catalog_rows(shop, items, photo_url, money_locale(shop)), bom=True
+        ),
+        filename,
     )

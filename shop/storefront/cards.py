@@ -24,9 +24,9 @@ from markupsafe import Markup, escape
 from ..i18n import money_locale
 from ..media.names import rendition_name
 from ..media.urls import media_url
-from ..models import Availability
 from ..money import format_money
 from .rows import CardRow, ImageView, ItemView, Section
+from .sold_out import shows_sold_out
 
 # The first cards are likely above the fold on a phone: load them at once, and the
 # first row first of all (it is usually the page's largest paint).
@@ -185,7 +185,7 @@ def card_html(item: CardRow, links: CardContext | Links, labels: Labels, positio
             f' srcset="{srcset}" sizes="{SIZES}" width="{int(item.image_width)}"'
             f' height="{int(item.image_height)}" alt=""{load} decoding="async">'
         )
-    sold_out = item.availability == Availability.SOLD_OUT or item.stock == 0
+    sold_out = shows_sold_out(item)
     if sold_out:
         action = f'<p class="sold-out">{labels.sold_out}</p>'
     elif item.has_options:  # sizes, colours, extras: chosen on the product page

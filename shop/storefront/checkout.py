@@ -31,6 +31,7 @@ from .blueprint import bp
 from .caching import private
 from .loading import shop_or_404, visible_item_or_404
 from .rules_view import checkout_rules
+from .sold_out import all_combinations_sold_out
 from .unavailable import unavailable_response
 
 ALLOWED_FETCH_SITES = {"same-origin", "same-site"}
@@ -231,6 +232,7 @@ def _product_form(shop: Shop, item: Item, submission: Submission, error: OrderEr
         submission.key = secrets.token_urlsafe(24)
     methods = [method for method in shop.shipping_methods if method.active]
     payments = active_methods(shop)
+    sold_out_keys = [row.key for row in item.variant_stock if row.stock <= 0]
     return render_template(
         "storefront/product_checkout.html",
         shop=shop,
@@ -239,9 +241,11 @@ def _product_form(shop: Shop, item: Item, submission: Submission, error: OrderEr
         form=submission,
         quantity=submission.lines[0][1] if submission.lines else 1,
         error=error,
-        sold_out=item.availability == Availability.SOLD_OUT or item.stock == 0,
+        sold_out=item.availability == Availability.SOLD_OUT
+        or item.stock == 0
+        or all_combinations_sold_out(item.option_groups, sold_out_keys),
         chosen=_chosen_ids(submission),
-        sold_out_variants=[row.key for row in item.variant_stock if row.stock <= 0],
+        sold_out_variants=sold_out_keys,
         payments=payments,
         rules=checkout_rules(shop, clock.now()),
     )

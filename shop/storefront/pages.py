@@ -12,7 +12,6 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import gettext as _
 
-from ..models import Availability
 from .blueprint import bp
 from .caching import serve_page, shop_etag
 from .cards import (
@@ -28,6 +27,7 @@ from .loading import clean_query
 from .rows import cart_catalog, product, public_shop, shop_sections
 from .rules_view import cart_payments, hours_data, minimum_text, week_rows
 from .social import product_card, shop_card
+from .sold_out import shows_sold_out
 
 
 @bp.get("/s/<slug>")
@@ -74,7 +74,7 @@ def product_page(slug: str, item_id: int):
             gallery_sizes=GALLERY_SIZES,
             preload=Preload(images[0].src, images[0].srcset, GALLERY_SIZES) if images else None,
             card=product_card(shop, item),
-            sold_out=item.availability == Availability.SOLD_OUT or item.stock == 0,
+            sold_out=shows_sold_out(item),
             ships=ships,
             sold_out_variants=sorted(item.sold_out_variants),
         )

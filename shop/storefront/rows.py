@@ -17,7 +17,18 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from flask import abort, request
-from sqlalchemy import String, bindparam, cast, exists, or_, select
+from sqlalchemy import (
+    String,
+    bindparam,
+    cast,
+    exists,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 
 from ..extensions import db
 from ..i18n import use_shop_language
@@ -34,6 +45,7 @@ from ..models import (
     VariantStock,
 )
 from .loading import escape_like, shop_or_404
+from .sold_out import VARIANTS_SOLD_OUT, all_combinations_sold_out
 from .unavailable import abort_if_suspended
 
 
@@ -81,6 +93,7 @@ class ItemView:
     images: list[ImageView] = field(default_factory=list)
     groups: list[GroupView] = field(default_factory=list)
     sold_out_variants: frozenset[str] = frozenset()  # options.combination_key of each
+    variants_sold_out: bool = False  # all of them: sold out (sold_out.py)
 
     @property
     def cover(self) -> ImageView | None:
@@ -126,6 +139,7 @@ class CardRow(NamedTuple):
     image_widths: str | None  # JSON text, e.g. "[320, 640, 1280]"
     stock: int | None = None  # 0: sold out
     has_options: bool = False  # chosen on the product page, so no "Add" on the card
+    variants_sold_out: bool = False  # every size/colour combination at 0 (sold_out.py)
 
 
 @dataclass(slots=True)
@@ -240,6 +254,7 @@ _ITEMS = (
         *_IMAGE,
         Item.stock,
         _HAS_OPTIONS.label("has_options"),
+        VARIANTS_SOLD_OUT,
     )
     .outerjoin(Category, Category.id == Item.category_id)
     .outerjoin(Image, Image.id == _COVER)
@@ -275,8 +290,9 @@ def shop_sections(shop: ShopView, query: str = "") -> list[Section]:
     return found
 
 
-_PRODUCT = (
+_PHOTOS = (
     select(
+        literal(0).label("part"),
         Item.id,
         Item.name,
         Item.price_minor,
@@ -286,11 +302,15 @@ _PRODUCT = (
         Item.is_service,
         Item.description,
         Item.stock,
-        *_IMAGE,
         exists()
         .where(ShippingMethod.shop_id == Item.shop_id, ShippingMethod.active.is_(True))
         .label("ships"),
-        _HAS_OPTIONS.label("has_options"),
+        *_IMAGE,
+        *(null() for _ in range(8)),  # the choice columns
+        ItemPhoto.position.label("s1"),
+        ItemPhoto.id.label("s2"),
+        literal(0).label("s3"),
+        literal(0).label("s4"),
     )
     .outerjoin(ItemPhoto, ItemPhoto.item_id == Item.id)
     .outerjoin(Image, Image.id == ItemPhoto.image_id)
@@ -299,26 +319,79 @@ _PRODUCT = (
         Item.shop_id == bindparam("shop_id"),
         Item.availability != Availability.HIDDEN,
     )
-    .order_by(ItemPhoto.position, ItemPhoto.id)
+)
+_CHOICES = (
+    select(
+        literal(1),
+        *(null() for _ in range(14)),  # the item and photo columns
+        OptionGroup.id,
+        OptionGroup.name,
+        OptionGroup.kind,
+        OptionGroup.min_choices,
+        OptionGroup.max_choices,
+        OptionChoice.id,
+        OptionChoice.name,
+        OptionChoice.price_delta_minor,
+        OptionGroup.position,
+        OptionGroup.id,
+        OptionChoice.position,
+        OptionChoice.id,
+    )
+    .join(OptionChoice, OptionChoice.group_id == OptionGroup.id)
+    .where(OptionGroup.item_id == bindparam("item_id"))
+)
+_SOLD_OUT_KEYS = select(
+    literal(2),
+    *(null() for _ in range(14)),
+    *(null() for _ in range(6)),
+    VariantStock.key,  # in the choice name's column
+    *(null() for _ in range(5)),
+).where(VariantStock.item_id == bindparam("item_id"), VariantStock.stock <= 0)
+# Photos first (in order), then choices (in the merchant's order), then sold-out keys.
+_PRODUCT = union_all(_PHOTOS, _CHOICES, _SOLD_OUT_KEYS).order_by(
+    literal_column("part"),
+    literal_column("s1"),
+    literal_column("s2"),
+    literal_column("s3"),
+    literal_column("s4"),
 )
 
 
 def product(shop: ShopView, item_id: int) -> tuple[ItemView, bool]:
-    """A visible item with all its photos, and whether the shop ships anything; else 404.
+    """A visible item with its photos, options and sold-out combinations, and whether
+    the shop ships anything; else 404.
 
-    One statement: a row per photo, each also saying whether the shop has an active
-    shipping method (so the page can talk about delivery).
+    One statement, whatever the item has: a UNION ALL of a row per photo (each also
+    carrying the item), a row per choice and a row per size/colour combination with
+    no units left. The choices and keys of a hidden or foreign item are read but never
+    used: without its photo rows the answer is 404.
     """
     rows = connection().execute(_PRODUCT, {"shop_id": shop.id, "item_id": item_id}).all()
-    if not rows:
+    if not rows or rows[0][0] != 0:
         abort(404)
-    item = ItemView(*rows[0][:9])
-    item.images = [image for row in rows if (image := _image(*row[9:13])) is not None]
-    if rows[0][14]:  # options cost more statements, only for items that have them
-        item.groups = option_groups(item.id)
-        if any(group.defines_variant for group in item.groups):
-            item.sold_out_variants = sold_out_variants([item.id]).get(item.id, frozenset())
-    return item, bool(rows[0][13])
+    first = rows[0]
+    item = ItemView(*first[1:10])
+    groups: dict[int, GroupView] = {}
+    sold_out: set[str] = set()
+    for row in rows:
+        if row[0] == 0:
+            if (image := _image(*row[11:15])) is not None:
+                item.images.append(image)
+        elif row[0] == 1:
+            group = groups.get(row[15])
+            if group is None:
+                kind = getattr(row[17], "value", row[17])
+                group = groups[row[15]] = GroupView(row[15], row[16], kind, row[18], row[19])
+            group.choices.append(ChoiceView(row[20], row[21], row[22]))
+        else:
+            sold_out.add(row[21])
+    # A group without choices cannot be answered, so it is not shown (nor required:
+    # shop.catalog.options refuses to save one).
+    item.groups = list(groups.values())
+    if any(group.defines_variant for group in item.groups):
+        item.sold_out_variants = frozenset(sold_out)
+        item.variants_sold_out = all_combinations_sold_out(item.groups, sold_out)
+    return item, bool(first[10])
 
 
 _GROUPS = (
@@ -338,30 +411,19 @@ _GROUPS = (
 )
 
 
-def option_groups(item_id: int) -> list[GroupView]:
-    """An item's option groups with their choices, in the merchant's order (one statement).
-
-    A group without choices cannot be answered, so it is not shown (nor required:
-    shop.catalog.options refuses to save one).
-    """
-    groups: dict[int, GroupView] = {}
-    for row in connection().execute(_GROUPS.where(OptionGroup.item_id == item_id)):
-        group = groups.get(row[1])
-        if group is None:
-            kind = getattr(row[3], "value", row[3])
-            group = groups[row[1]] = GroupView(row[1], row[2], kind, row[4], row[5])
-        group.choices.append(ChoiceView(row[6], row[7], row[8]))
-    return list(groups.values())
-
-
 def shop_choices(shop_id: int) -> dict[int, dict[int, tuple]]:
     """Every choice of the shop's items: item id -> choice id -> (group, name, delta,
-    whether it is a size/colour choice)."""
+    whether it is a size/colour choice, its place on the product page).
+
+    The place is explicit because a JSON object with number-like keys comes back in
+    number order in JavaScript, not in the merchant's.
+    """
     found: dict[int, dict[int, tuple]] = {}
     statement = _GROUPS.join(Item, Item.id == OptionGroup.item_id).where(Item.shop_id == shop_id)
     for row in connection().execute(statement):
         variant = getattr(row[3], "value", row[3]) in ("size", "color")
-        found.setdefault(row[0], {})[row[6]] = (row[2], row[7], row[8], variant)
+        choices = found.setdefault(row[0], {})
+        choices[row[6]] = (row[2], row[7], row[8], variant, len(choices))
     return found
 
 
@@ -383,13 +445,17 @@ def sold_out_variants(item_ids: list[int] | None = None, shop_id: int | None = N
 def cart_catalog(shop: ShopView) -> tuple[dict, list]:
     """What the cart page needs: every visible item's price and state, and the active
     shipping methods. Two statements."""
-    items = connection().execute(
-        select(
-            Item.id, Item.name, Item.price_minor, Item.availability, Item.is_service, Item.stock
+    items = (
+        connection()
+        .execute(
+            select(
+                Item.id, Item.name, Item.price_minor, Item.availability, Item.is_service, Item.stock
+            )
+            .where(Item.shop_id == shop.id, Item.availability != Availability.HIDDEN)
+            .order_by(Item.position, Item.id)
         )
-        .where(Item.shop_id == shop.id, Item.availability != Availability.HIDDEN)
-        .order_by(Item.position, Item.id)
-    ).all()
+        .all()
+    )
     choices = shop_choices(shop.id) if items else {}
     sold_out = sold_out_variants(shop_id=shop.id) if choices else {}
     catalog = {}
@@ -401,8 +467,9 @@ def cart_catalog(shop: ShopView) -> tuple[dict, list]:
             "service": is_service,
         }
         if item_id in choices:
-            # Choice id -> [group, name, price change]: the cart page names and prices
-            # each line's options, and spots choices that no longer exist.
+            # Choice id -> [group, name, price change, size/colour, place]: the cart
+            # page names and prices each line's options, and spots choices that no
+            # longer exist.
             entry["choices"] = {str(k): list(v) for k, v in choices[item_id].items()}
             entry["soldOut"] = sorted(sold_out.get(item_id, ()))
         catalog[str(item_id)] = entry

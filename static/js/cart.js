@@ -200,20 +200,25 @@
   // Product page: "Add to cart" keeps the shopper here; "Order just this" submits the form.
   const productForm = document.querySelector("[data-product-form]");
   if (productForm) {
+    // With options, the choices are checked below in the shop's language (the
+    // browser's own "fill in this field" bubble would stop the submit before that).
+    if (productForm.querySelector("[data-options]")) productForm.noValidate = true;
     productForm.addEventListener("submit", (event) => {
       const submitter = event.submitter;
-      if (!submitter || !submitter.hasAttribute("data-add-to-cart")) return;
-      event.preventDefault();
       const input = productForm.querySelector("input[name=quantity]");
       const quantity = clampQuantity(input.value);
       input.value = String(quantity);
       const status = productForm.querySelector("[data-cart-status]");
+      status.textContent = "";
       // Sizes, colours, extras: shop-product.js reads and checks what is chosen.
       const chosen = window.VitrinaOptions ? window.VitrinaOptions.chosen() : null;
       if (chosen && chosen.problem) {
-        status.textContent = chosen.problem;
+        event.preventDefault();
+        window.VitrinaOptions.showProblem(chosen.problem);
         return;
       }
+      if (!submitter || !submitter.hasAttribute("data-add-to-cart")) return;
+      event.preventDefault();
       const problem = add(submitter.dataset, quantity, chosen);
       status.textContent = problem || messages.added + " ";
       if (!problem) {

@@ -43,7 +43,9 @@
     }
     const groups = new Map();
     const variant = [];
-    line.choices.forEach((id) => {
+    // In the product page's order, as the server writes them in the message.
+    const ordered = line.choices.slice().sort((a, b) => choices[String(a)][4] - choices[String(b)][4]);
+    ordered.forEach((id) => {
       const [group, name, delta, isVariant] = choices[String(id)];
       line.price += delta;
       if (!groups.has(group)) groups.set(group, []);

@@ -110,7 +110,14 @@
     }
   }
 
+  // What stops this choice from being ordered, next to the choices, for screen readers too.
+  function showProblem(text) {
+    if (!problemBox) return;
+    problemBox.textContent = text;
+    problemBox.hidden = false;
+  }
+
   box.addEventListener("change", update);
   update();
-  window.VitrinaOptions = { chosen: chosen };
+  window.VitrinaOptions = { chosen: chosen, showProblem: showProblem };
 })();

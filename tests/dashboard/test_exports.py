@@ -47,6 +47,9 @@ CATALOG_HEADER = [
     "Service",
     "Photos",
     "Currency",
+    "Stock",
+    "Options",
+    "Stock by size and colour",
 ]
 
 
@@ -262,3 +265,36 @@ def test_catalog_download_lists_every_item_with_its_photos(app, client, shop_id)
     assert rows["Oculto"]["Availability"] == "Hidden"
     assert rows["'=cmd|' /C calc'!A0"]["Availability"] == "Sold out"
     assert rows["'=cmd|' /C calc'!A0"]["Category"] == ""
+
+
+def test_catalog_download_carries_stock_and_options(app, client, shop_id):
+    with app.app_context():
+        shop = db.session.get(Shop, shop_id)
+        shirt = factories.make_item(shop, None, name="Camiseta", stock=12)
+        size = factories.make_group(shirt, "Talla", ["S", "M", ("L", 200)], kind="size")
+        color = factories.make_group(shirt, "Color", ["azul", "rojo 🔴"], kind="color")
+        factories.make_group(
+            shirt, "Extras", [("Queso", 100), ("Sin sal", -50)], min_choices=0, max_choices=2
+        )
+        factories.set_variant_stock(shirt, [size.choices[1], color.choices[0]], 0)
+        factories.set_variant_stock(shirt, [size.choices[0], color.choices[1]], 3)
+        factories.make_item(shop, None, name="Gorra")
+        factories.make_item(shop, None, name="=Formula", stock=0)
+        db.session.commit()
+
+    english = {row["Name"]: row for row in _rows(client.get("/dashboard/catalog.csv"))}
+    shirt = english["Camiseta"]
+    assert shirt["Stock"] == "12"
+    assert shirt["Options"] == (
+        "Talla: S|M|L (+2.00); Color: azul|rojo 🔴; Extras: Queso (+1.00)|Sin sal (-0.50)"
+    )
+    assert shirt["Stock by size and colour"] == "S / rojo 🔴: 3; M / azul: 0"
+    assert (english["Gorra"]["Stock"], english["Gorra"]["Options"]) == ("", "")
+    assert english["Gorra"]["Stock by size and colour"] == ""
+    assert english["'=Formula"]["Stock"] == "0"
+
+    spanish = client.get("/dashboard/catalog.csv", headers={"Accept-Language": "es"})
+    assert _header(spanish)[-3:] == ["Existencias", "Opciones", "Existencias por talla y color"]
+    row = next(row for row in _rows(spanish) if row["Nombre"] == "Camiseta")
+    assert row["Opciones"].startswith("Talla: S|M|L (+2,00);")
+    assert row["Opciones"].endswith("Queso (+1,00)|Sin sal (-0,50)")

@@ -172,3 +172,43 @@ def test_removing_a_group_drops_its_combination_stock(app, client, merchant):
         item = db.session.get(Item, item_id)
         assert item.option_groups == []
         assert item.variant_stock == []
+
+
+def test_duplicating_copies_groups_choices_and_stock_with_the_copys_own_ids(app, client, merchant):
+    with app.app_context():
+        item = factories.make_item(db.session.get(Shop, merchant[1]), None, name="Camiseta 👕")
+        item.stock = 7
+        size = factories.make_group(item, "Talla", ["S", ("M", 150)], kind="size")
+        color = factories.make_group(item, "Color", ["azul", "rojo"], kind="color")
+        factories.make_group(item, "Extras", [("Queso", 100)], min_choices=0, max_choices=1)
+        factories.set_variant_stock(item, [size.choices[1], color.choices[0]], 0)
+        factories.set_variant_stock(item, [size.choices[0], color.choices[1]], 3)
+        db.session.commit()
+        item_id = item.id
+    response = client.post(f"/dashboard/items/{item_id}/duplicate", data={}, headers=ES)
+    assert response.status_code == 302
+    with app.app_context():
+        original = db.session.get(Item, item_id)
+        copy = db.session.scalar(select(Item).where(Item.id != item_id))
+        assert copy.stock == 7
+        mine = _groups(app, copy.id)
+        theirs = _groups(app, item_id)
+        assert len(mine) == 3
+        assert [g[:4] for g in mine] == [g[:4] for g in theirs]
+        assert [[c[:2] for c in g[4]] for g in mine] == [[c[:2] for c in g[4]] for g in theirs]
+        assert not {c[2] for g in mine for c in g[4]} & {c[2] for g in theirs for c in g[4]}
+        names = {c.id: c.name for g in copy.option_groups for c in g.choices}
+        counted = {
+            tuple(sorted(names[int(i)] for i in row.key.split("-"))): row.stock
+            for row in copy.variant_stock
+        }
+        assert counted == {("M", "azul"): 0, ("S", "rojo"): 3}
+        assert len(original.variant_stock) == 2  # the original keeps its own
+
+
+def test_duplicating_an_item_without_options_copies_none(app, client, merchant):
+    item_id = _item(app, merchant[1], name="Gorra")
+    assert client.post(f"/dashboard/items/{item_id}/duplicate", data={}).status_code == 302
+    with app.app_context():
+        copy = db.session.scalar(select(Item).where(Item.id != item_id))
+        assert (copy.option_groups, copy.variant_stock, copy.stock) == ([], [], None)

@@ -21,6 +21,7 @@ from shop.storefront import caching
 from shop.storefront.page_cache import LocalPages, NoPages, Page, RedisPages, pages
 from tests import factories
 from tests.conftest import TEST_SECRET, skip_without_service
+from tests.storefront.options_shop import build_options_shop
 from tests.storefront.shopper import build_shop
 
 GZIP = {"Accept-Encoding": "gzip, br"}
@@ -426,3 +427,56 @@ def test_cards_follow_every_change_of_what_they_show(app, client, ids):
     assert "Camiseta &lt;roja&gt;" in html
     assert "€99.00" in html
     assert "/s/tienda-sol/p/" not in html
+
+
+def _with_photos_and_stock(app, ids) -> None:
+    """The options shop's shirt gets two photos; two of its combinations are counted,
+    one at zero; the cap has every combination of its one size group at zero."""
+    with app.app_context():
+        shop = db.session.get(Shop, ids.shop)
+        shirt = db.session.get(Item, ids.shirt)
+        shirt.photos = [ItemPhoto(image=_image(shop, n), position=n) for n in (1, 2)]
+        choices = {c.id: c for g in shirt.option_groups for c in g.choices}
+        factories.set_variant_stock(shirt, [choices[ids.m], choices[ids.red]], 0)
+        factories.set_variant_stock(shirt, [choices[ids.s], choices[ids.blue]], 4)
+        cap = db.session.get(Item, ids.plain)
+        size = factories.make_group(cap, "Talla", ["Única"], kind="size")
+        factories.set_variant_stock(cap, size.choices, 0)
+        touch_catalog(shop)
+        db.session.commit()
+
+
+@pytest.mark.parametrize("cache", ["off", "local"])
+def test_a_product_with_options_photos_and_stock_takes_two_statements(app, client, cache):
+    keep_pages(app, cache)
+    ids = build_options_shop(app)
+    _with_photos_and_stock(app, ids)
+    with counting(app) as statements:
+        response = client.get(f"/s/{ids.slug}/p/{ids.shirt}", headers=GZIP)
+    assert response.status_code == 200
+    assert len(statements) == 2
+    page = text(response)
+    assert page.count('<li class="gallery-slide">') == 2
+    assert page.index(f"{1:064x}") < page.index(f"{2:064x}")  # in the merchant's order
+    for name in ("Talla", "Color", "Extras", "Estampado"):
+        assert name in page
+    key = "-".join(str(i) for i in sorted((ids.m, ids.red)))
+    assert f'data-sold-out="[&#34;{key}&#34;]"' in page
+    with counting(app) as statements:
+        shop_page = client.get(f"/s/{ids.slug}", headers=GZIP)
+    assert len(statements) == 2
+    assert text(shop_page).count('class="card is-sold-out"') == 1  # the cap, in one size
+
+
+def test_a_product_of_another_shop_with_options_is_404_in_one_statement_more(app, client):
+    ids = build_options_shop(app)
+    with app.app_context():
+        other = factories.make_shop(factories.make_user("Eva"), slug="otra")
+        item = factories.make_item(other, None, name="Secreto")
+        factories.make_group(item, "Talla", ["S"], kind="size")
+        db.session.commit()
+        other_item = item.id
+    with counting(app) as statements:
+        assert client.get(f"/s/{ids.slug}/p/{other_item}").status_code == 404
+    assert "Secreto" not in client.get(f"/s/{ids.slug}/p/{other_item}").text
+    assert len([s for s in statements if "option_group" in s]) <= 1

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -154,3 +158,56 @@ def test_stock_never_goes_below_zero_in_the_database(app, ids):
         with pytest.raises(IntegrityError):
             db.session.flush()
         db.session.rollback()
+
+
+def _card(page: str, item_id: int) -> str:
+    """The opening tag of the card that links to `item_id`."""
+    found = re.search(
+        rf'<li class="card[^"]*"[^>]*>\s*<a class="card-link" href="[^"]*/p/{item_id}"', page
+    )
+    assert found, item_id
+    return found.group(0)
+
+
+def _all_combos(ids):
+    return [(size, color) for size in (ids.s, ids.m, ids.l) for color in (ids.blue, ids.red)]
+
+
+def test_an_item_whose_every_combination_is_at_zero_is_sold_out_everywhere(app, client, ids):
+    _set(app, ids.shirt, combos=[(combo, 0) for combo in _all_combos(ids)])
+    shop_page = client.get(f"/s/{ids.slug}").get_data(as_text=True)
+    assert "is-sold-out" in _card(shop_page, ids.shirt)
+    assert "is-sold-out" not in _card(shop_page, ids.plain)
+    product = client.get(f"/s/{ids.slug}/p/{ids.shirt}").get_data(as_text=True)
+    assert '<p class="sold-out">Agotado</p>' in product
+    assert "data-product-form" not in product
+    feed = client.get(f"/s/{ids.slug}/catalog.csv").get_data(as_text=True)
+    shirts = [row for row in csv.DictReader(io.StringIO(feed)) if row["title"] == "Camiseta"]
+    assert len(shirts) == 6
+    assert {row["availability"] for row in shirts} == {"out of stock"}
+
+
+@pytest.mark.parametrize("last", [None, 2], ids=["last-not-counted", "last-has-units"])
+def test_an_item_with_one_combination_left_is_not_sold_out(app, client, ids, last):
+    combos = _all_combos(ids)
+    rows = [(combo, 0) for combo in combos[:-1]]
+    if last is not None:
+        rows.append((combos[-1], last))
+    _set(app, ids.shirt, combos=rows)
+    shop_page = client.get(f"/s/{ids.slug}").get_data(as_text=True)
+    assert "is-sold-out" not in _card(shop_page, ids.shirt)
+    product = client.get(f"/s/{ids.slug}/p/{ids.shirt}").get_data(as_text=True)
+    assert "data-product-form" in product
+    lines = [{"item_id": ids.shirt, "quantity": 1, "choices": list(combos[-1])}]
+    assert _post(client, ids, lines).status_code == 200
+
+
+def test_selling_the_last_combination_marks_the_card_sold_out(app, client, ids):
+    combos = _all_combos(ids)
+    _set(app, ids.shirt, combos=[(combo, 0) for combo in combos[:-1]] + [(combos[-1], 1)])
+    assert "is-sold-out" not in _card(
+        client.get(f"/s/{ids.slug}").get_data(as_text=True), ids.shirt
+    )
+    lines = [{"item_id": ids.shirt, "quantity": 1, "choices": list(combos[-1])}]
+    assert _post(client, ids, lines).status_code == 200
+    assert "is-sold-out" in _card(client.get(f"/s/{ids.slug}").get_data(as_text=True), ids.shirt)

@@ -1,0 +1,70 @@
+"""When a public page shows an item as sold out: the merchant said so, its own count
+is at zero, or every one of its size/colour combinations is counted and at zero.
+
+A combination that is not counted (no VariantStock row) can always be ordered, so
+an item is sold out through its combinations only when all of them have a row at
+zero. The shop page asks this of every card inside its one items statement
+(VARIANTS_SOLD_OUT); the product page, which has read the choices and the sold-out
+keys anyway, works it out from them (all_combinations_sold_out).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Collection, Iterable
+
+from sqlalchemy import case, false, func, select
+
+from ..models import Availability, Item, OptionChoice, OptionGroup, OptionKind, VariantStock
+from ..options import combination_key
+
+
+def _choices_of_kind(kind: OptionKind):
+    return (
+        select(func.count(OptionChoice.id))
+        .join(OptionGroup, OptionGroup.id == OptionChoice.group_id)
+        .where(OptionGroup.item_id == Item.id, OptionGroup.kind == kind)
+        .correlate(Item)
+        .scalar_subquery()
+    )
+
+
+def _at_least_one(count):
+    return case((count == 0, 1), else_=count)
+
+
+_GONE = VariantStock.item_id == Item.id, VariantStock.stock <= 0
+_GONE_COUNT = select(func.count()).where(*_GONE).correlate(Item).scalar_subquery()
+# An item has at most one size group and one colour group (shop.catalog.options), so
+# its combinations number sizes x colours; its VariantStock rows are only ever of
+# combinations that exist (stale ones are dropped when the groups change).
+_COMBINATIONS = _at_least_one(_choices_of_kind(OptionKind.SIZE)) * _at_least_one(
+    _choices_of_kind(OptionKind.COLOR)
+)
+# Most items have no sold-out combination: one index probe, and the counting only
+# for the few that do.
+VARIANTS_SOLD_OUT = case(
+    (select(VariantStock.id).where(*_GONE).correlate(Item).exists(), _GONE_COUNT >= _COMBINATIONS),
+    else_=false(),
+).label("variants_sold_out")
+
+
+def all_combinations_sold_out(groups: Iterable, sold_out_keys: Collection[str]) -> bool:
+    """Whether every size/colour combination of these groups (GroupView or OptionGroup)
+    is among the sold-out keys; False for an item without such groups."""
+    choices = [group.choices for group in groups if group.defines_variant and group.choices]
+    if not choices or not sold_out_keys:
+        return False
+    return all(
+        combination_key(choice.id for choice in combo) in sold_out_keys
+        for combo in itertools.product(*choices)
+    )
+
+
+def shows_sold_out(item) -> bool:
+    """The card's or product page's verdict (CardRow or ItemView)."""
+    return (
+        item.availability == Availability.SOLD_OUT
+        or item.stock == 0
+        or bool(item.variants_sold_out)
+    )
