@@ -488,3 +488,15 @@ class OrderStatusChange(db.Model):
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="status_changes")
+
+
+class FormSubmission(db.Model):
+    """A create form already sent (its one-time key): a double tap or a resent form makes
+    one thing, and the second request goes where the first went (dashboard/once.py)."""
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(43), primary_key=True)
+    result: Mapped[str] = mapped_column(String(500), default="")  # where it went next
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

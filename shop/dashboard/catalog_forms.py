@@ -136,6 +136,8 @@ class ItemForm(FlaskForm):
     )
     # The count the form showed: a save must not undo what orders took meanwhile.
     stock_loaded = HiddenField(filters=[_strip])
+    # A new item's one-time key (dashboard/once.py): a double tap saves one item.
+    form_key = HiddenField()
     availability = RadioField(_l("Availability"), choices=[], default=Availability.AVAILABLE.value)
     is_service = BooleanField(_l("This is a service (nothing to ship)"))
     photos = MultipleFileField(_l("Photos"), render_kw={"accept": PHOTO_TYPES})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_login import current_user
 from sqlalchemy import select
 
 from .. import catalog
@@ -15,6 +16,7 @@ from ..i18n import money_locale
 from ..models import Availability, Category, Item
 from ..money import format_amount_input
 from ..urls import safe_path
+from . import once
 from .access import current_shop, owned_or_404, shop_required
 from .blueprint import bp
 from .catalog_forms import BulkForm, ItemForm, add_error
@@ -159,14 +161,22 @@ def render_item_page(item: Item, **options):
 def new_item():
     shop = current_shop()
     form = ItemForm(shop, catalog.ordered_categories(shop))
-    if request.method == "GET" and request.args.get("category"):
-        form.category.data = request.args["category"]
+    if request.method == "GET":
+        form.form_key.data = once.new_key()
+        if request.args.get("category"):
+            form.category.data = request.args["category"]
     if form.validate_on_submit():
+        earlier = once.claim(current_user.id, form.form_key.data)
+        if earlier is not None:  # sent twice: the first request saved it
+            flash(_("Product saved."), "success")
+            return redirect(earlier.result or url_for(".items"))
         item = _save(form, None)
         if item is not None:
+            target = url_for(".items", category=item.category_id or catalog.UNCATEGORISED)
+            once.remember(current_user.id, form.form_key.data, target)
             db.session.commit()
             flash(_("Product saved."), "success")
-            return redirect(url_for(".items", category=item.category_id or catalog.UNCATEGORISED))
+            return redirect(target)
     return _render_form(form, None)
 
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from sqlalchemy import event, func, insert, select
 
@@ -187,14 +192,64 @@ def test_a_new_item_goes_last_in_its_category(app, client, merchant):
     assert page.index("Primera") < page.index("Segunda") < page.index("Tercera")
 
 
-def test_a_double_submit_makes_two_items_and_nothing_breaks(app, client, merchant):
-    for _ in range(2):
-        assert client.post("/dashboard/items/new", data=form(name="Doble")).status_code == 302
+def form_key(client) -> str:
+    """The one-time key the new-item form carries, as a browser would send it back."""
+    page = client.get("/dashboard/items/new").get_data(as_text=True)
+    match = re.search(r'name="form_key" type="hidden" value="([^"]+)"', page)
+    assert match, "the new-item form has no one-time key"
+    return match.group(1)
+
+
+def test_a_double_submit_saves_one_item_and_goes_where_the_first_went(app, client, merchant):
+    cid = make_category(app, merchant[1])
+    sent = form(name="Doble 🧦", category=str(cid), form_key=form_key(client))
+    first = client.post("/dashboard/items/new", data=sent, headers=EN)
+    second = client.post("/dashboard/items/new", data=sent, headers=EN)
+    assert first.status_code == second.status_code == 302
+    expected = f"/dashboard/items?category={cid}"
+    assert second.headers["Location"] == first.headers["Location"] == expected
+    assert count_items(app, merchant[1]) == 1
+    page = client.get(second.headers["Location"], headers=EN).get_data(as_text=True)
+    assert "Product saved." in page
+
+
+def test_each_new_form_saves_its_own_item(app, client, merchant):
+    for name in ("Una", "Otra"):
+        client.post("/dashboard/items/new", data=form(name=name, form_key=form_key(client)))
+    assert count_items(app, merchant[1]) == 2
+
+
+def test_a_refused_form_keeps_its_key_for_the_corrected_one(app, client, merchant):
+    key = form_key(client)
+    refused = client.post("/dashboard/items/new", data=form(name="", form_key=key), headers=EN)
+    assert refused.status_code == 422
+    assert "Enter a name." in refused.get_data(as_text=True)
+    assert count_items(app, merchant[1]) == 0
+    assert client.post("/dashboard/items/new", data=form(form_key=key)).status_code == 302
+    assert count_items(app, merchant[1]) == 1
+
+
+def test_another_merchant_sending_the_same_key_gets_their_own_item(
+    app, client, merchant, sign_in_as
+):
+    key = form_key(client)
+    client.post("/dashboard/items/new", data=form(form_key=key))
     with app.app_context():
-        positions = db.session.scalars(
-            select(Item.position).where(Item.shop_id == merchant[1]).order_by(Item.position)
-        ).all()
-    assert positions == [0, 1]
+        rival = factories.make_user("Rival")
+        rival_shop = factories.make_shop(rival, slug="rival")
+        db.session.commit()
+        rival_id, rival_shop_id = rival.id, rival_shop.id
+    other = app.test_client()
+    sign_in_as(other, rival_id)
+    assert other.post("/dashboard/items/new", data=form(form_key=key)).status_code == 302
+    assert count_items(app, merchant[1]) == count_items(app, rival_shop_id) == 1
+
+
+@pytest.mark.parametrize("key", ["", "short", "x" * 32 + "<", "ñ" * 32])
+def test_a_form_without_a_sane_key_still_saves(app, client, merchant, key):
+    """An old page, or a hand-made post: no double-submit guard, but no error either."""
+    assert client.post("/dashboard/items/new", data=form(form_key=key)).status_code == 302
+    assert count_items(app, merchant[1]) == 1
 
 
 def test_new_item_needs_a_csrf_token(app, client, merchant):
@@ -488,3 +543,27 @@ def test_bulk_without_a_selection_or_action_changes_nothing(app, client, merchan
         ).status_code
         == 400
     )
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="two requests at the same instant need a database server (SQLite queues writers)",
+)
+def test_two_taps_at_the_same_instant_save_one_item(app, client, merchant, sign_in_as):
+    """The second request waits on the first one's key, then goes where it went."""
+    sent = form(name="Rápida", form_key=form_key(client))
+    clients = [app.test_client() for _ in range(4)]
+    for each in clients:
+        sign_in_as(each, merchant[0])
+        each.get("/dashboard/items/new")  # the session's CSRF token, as the page gave it
+    start = threading.Barrier(len(clients))
+
+    def tap(each):
+        start.wait()
+        return each.post("/dashboard/items/new", data=sent)
+
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        answers = list(pool.map(tap, clients))
+    assert {answer.status_code for answer in answers} == {302}
+    assert {answer.headers["Location"] for answer in answers} == {"/dashboard/items?category=none"}
+    assert count_items(app, merchant[1]) == 1
