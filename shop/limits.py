@@ -8,10 +8,11 @@ RecursionError, not the ValueError views expect) is refused with 400 at that poi
 
 Rates (Flask-Limiter): sign-in attempts per address, checkouts per address and
 shop, photo uploads per merchant, and a generous ceiling on all dashboard posts
-per merchant. The counts live in Redis when RATELIMIT_STORAGE_URI (or REDIS_URL)
-names it, so every app server shares them, and in memory otherwise; if Redis
-stops answering, counting goes on in memory rather than failing requests. Behind
-a proxy, addresses are the visitors' only with TRUST_PROXY_HEADERS.
+per merchant (and on operators' posts, counted apart). The counts live in Redis
+when RATELIMIT_STORAGE_URI (or REDIS_URL) names it, so every app server shares
+them, and in memory otherwise; if Redis stops answering, counting goes on in memory
+rather than failing requests. Behind a proxy, addresses are the visitors' only with
+TRUST_PROXY_HEADERS.
 
 The limits are applied here, by endpoint, rather than by decorators scattered over
 the views, so this module is the one place that says what is limited. They are read
@@ -91,6 +92,7 @@ def init_app(app: Flask) -> None:
 
 def _apply_limits(app: Flask) -> None:
     from .dashboard import bp as dashboard_bp
+    from .operator import bp as operator_bp
 
     by_endpoint = {
         **{
@@ -119,6 +121,14 @@ def _apply_limits(app: Flask) -> None:
         key_func=merchant,
         methods=["POST"],
     )(dashboard_bp)
+    # Operators' posts get the same ceiling, counted apart (a stolen operator session
+    # should not suspend shops by the thousand). Others get 404 before any counting.
+    limiter.shared_limit(
+        Setting("RATELIMIT_DASHBOARD_POSTS"),
+        scope="operator-posts",
+        key_func=merchant,
+        methods=["POST"],
+    )(operator_bp)
 
 
 def visitor_in_shop() -> str:

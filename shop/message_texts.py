@@ -12,6 +12,8 @@ from string import Formatter
 
 from flask_babel import gettext as _
 
+from .shops import clean_line
+
 MAX_TEXT = 300
 PLACEHOLDERS = ("shop", "number", "name", "total")
 
@@ -22,7 +24,8 @@ class MessageTextError(ValueError):
 
 def check_text(text: str) -> str:
     """The trimmed text, if every placeholder in it is known and well formed."""
-    text = " ".join((text or "").split())  # one line: WhatsApp shows it as typed
+    # One line, as WhatsApp shows it; no control characters (PostgreSQL refuses NUL).
+    text = " ".join(clean_line(text).split())
     if len(text) > MAX_TEXT:
         raise MessageTextError(_("At most %(max)d characters, please.", max=MAX_TEXT))
     allowed = ", ".join("{" + name + "}" for name in PLACEHOLDERS)

@@ -72,6 +72,26 @@ def format_choices(group: OptionGroup, shop: Shop) -> str:
     return "\n".join(lines)
 
 
+class CountField(IntegerField):
+    """A small whole number, or the form's own message. WTForms' IntegerField takes any
+    length of digits, and NumberRange then compares through float(): 400 nines raised
+    OverflowError (a 500). Its own message for "abc" is English only, too."""
+
+    MAX_DIGITS = 6
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = str(valuelist[0]).strip()
+        if not text:
+            self.data = None
+            return
+        if len(text) > self.MAX_DIGITS or not text.isascii() or not text.isdigit():
+            self.data = None
+            raise ValueError(str(_l("Write a whole number.")))
+        self.data = int(text)
+
+
 class GroupForm(FlaskForm):
     name = StringField(
         _l("Name, as shoppers see it"),
@@ -83,7 +103,7 @@ class GroupForm(FlaskForm):
         render_kw={"maxlength": GROUP_NAME_MAX, "placeholder": _l("Size")},
     )
     kind = SelectField(_l("Kind"), choices=[], default=OptionKind.OTHER.value)
-    min_choices = IntegerField(
+    min_choices = CountField(
         _l("At least"),
         default=1,
         validators=[
@@ -92,7 +112,7 @@ class GroupForm(FlaskForm):
         ],
         render_kw={"min": 0, "max": MAX_CHOICES, "inputmode": "numeric"},
     )
-    max_choices = IntegerField(
+    max_choices = CountField(
         _l("At most"),
         default=1,
         validators=[

@@ -7,6 +7,10 @@ KINDS (and, for a new kind of object, to `objects_of`).
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
+
 import pytest
 from sqlalchemy import select
 
@@ -16,6 +20,7 @@ from shop.models import (
     Image,
     Item,
     ItemPhoto,
+    OptionChoice,
     OptionGroup,
     Order,
     OrderLine,
@@ -24,6 +29,7 @@ from shop.models import (
     PaymentMethod,
     ShippingMethod,
     Shop,
+    VariantStock,
 )
 from tests import factories
 
@@ -65,6 +71,27 @@ def attack_form(victim: dict) -> dict:
         "needs_address": "y",
         "active": "",
         "next": "/dashboard",
+        # Options and stock (issue 7A), for the victim's group and the "new" form.
+        **{
+            f"{prefix}-{field}": value
+            for prefix in ("new", f"g{victim['option_group']}")
+            for field, value in {
+                "name": "Hacked",
+                "kind": "other",
+                "min_choices": "0",
+                "max_choices": "1",
+                "choices": "Hacked | -1",
+            }.items()
+        },
+        **{f"stock-{key}": "0" for key in victim["variant_keys"]},
+        # Payment methods and rules (issue 7B).
+        "kind": "link",
+        "details": "https://evil.example/pay",
+        "min_order": "999",
+        "greeting": "Hacked {shop}",
+        "closed_policy": "refuse",
+        "day_0": "09:00-10:00",
+        "reason": "Hacked",
     }
 
 
@@ -77,6 +104,7 @@ def objects_of(shop: Shop, order_number: int) -> dict:
     item.photos.append(photo)
     method = factories.make_shipping(shop)
     group = factories.make_group(item, "Talla", ["S", "M"], kind="size")
+    factories.set_variant_stock(item, [group.choices[0]], 3)
     payment = PaymentMethod(shop=shop, kind="cash", name="Efectivo", details="")
     order = Order(
         shop_id=shop.id,
@@ -112,6 +140,7 @@ def objects_of(shop: Shop, order_number: int) -> dict:
         "order": order.id,
         "order_number": order.number,
         "option_group": group.id,
+        "variant_keys": tuple(str(choice.id) for choice in group.choices),
     }
 
 
@@ -131,6 +160,14 @@ def snapshot(shop_id: int) -> dict:
         "item": rows(Item, Item.shop_id == shop_id),
         "photo": rows(ItemPhoto, ItemPhoto.item_id.in_(item_ids)),
         "option_group": rows(OptionGroup, OptionGroup.item_id.in_(item_ids)),
+        "option_choice": rows(
+            OptionChoice,
+            OptionChoice.group_id.in_(
+                select(OptionGroup.id).where(OptionGroup.item_id.in_(item_ids))
+            ),
+        ),
+        "variant_stock": rows(VariantStock, VariantStock.item_id.in_(item_ids)),
+        "payment": rows(PaymentMethod, PaymentMethod.shop_id == shop_id),
         "image": rows(Image, Image.shop_id == shop_id),
         "shipping": rows(ShippingMethod, ShippingMethod.shop_id == shop_id),
         "order": rows(Order, Order.shop_id == shop_id),
@@ -224,3 +261,34 @@ def test_the_victims_objects_would_be_found_by_their_owner(app, client, sign_in_
     sign_in_as(client, owner_id)
     assert client.get(f"/dashboard/items/{victim['item']}/edit").status_code == 200
     assert client.get(f"/dashboard/categories/{victim['category']}/edit").status_code == 200
+
+
+def test_routes_without_ids_act_on_the_merchants_own_shop(app, client, two_merchants):
+    """Rules, payments, the preview, stock and the data pages name no shop: a session
+    pointing at the victim's shop (tampered, or left from a switch) changes nothing."""
+    mine, victim = two_merchants
+    with client.session_transaction() as session:
+        session["shop_id"] = victim["shop"]
+    with app.app_context():
+        before = snapshot(victim["shop"])
+    form = attack_form(victim)
+    form |= {"name": "Eva", "time_zone": "Europe/Madrid"}
+    for url in ("/dashboard/rules", "/dashboard/payments", "/dashboard/data/delete"):
+        assert client.post(url, data=form).status_code in {302, 422}, url
+    for key in victim["variant_keys"]:
+        data = {f"stock-{key}": "0"}
+        answer = client.post(f"/dashboard/items/{mine['item']}/variant-stock", data=data)
+        assert answer.status_code == 422  # not a combination of this item
+    preview = client.post(
+        "/dashboard/rules/preview",
+        json={"greeting": "{shop}"},
+        headers={"X-CSRFToken": client.csrf_token()},
+    )
+    assert "Eva" not in preview.get_json()["text"]
+    exported = client.post("/dashboard/data/export", data={})
+    assert exported.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(exported.data)) as archive:
+        assert json.loads(archive.read("shop.json"))["id"] == mine["shop"]
+    with app.app_context():
+        assert snapshot(victim["shop"]) == before
+        assert db.session.get(Shop, mine["shop"]).min_order_minor == 99900

@@ -159,7 +159,6 @@ def test_keeps_card_renditions_within_their_byte_budget_for_a_detailed_photo(upl
         ((1500, 3000), [320, 640, 1280]),
         ((4000, 400), [320, 640, 1280]),
     ],
-
 )
 def test_never_upscales_and_always_makes_one_rendition(upload, stored, size, widths):
     row = upload(images.encode(images.real_photo(*size), "PNG"))

@@ -21,7 +21,17 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from shop.extensions import db
-from shop.models import Item, Order, OrderLine, OrderStatus, ShippingMethod, Shop
+from shop.models import (
+    Item,
+    OptionChoice,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PaymentMethod,
+    ShippingMethod,
+    Shop,
+)
+from tests import factories
 from tests.security.hostile import FUZZ, NUMBERS, hostile_text, json_value
 from tests.security.world import World
 
@@ -29,6 +39,40 @@ JSON_STATUSES = {200, 400, 409, 413, 422}
 FORM_STATUSES = {303, 400, 409, 413, 422}
 PRICE_FIELDS = ["price", "price_minor", "unit_price_minor", "total", "total_minor", "subtotal"]
 ORDER_FIELDS = ["shop_id", "status", "number", "token", "currency", "id", "created_at"]
+ORDER_FIELDS += ["payment_name", "payment_details", "payment_kind", "closed_note", "stock"]
+
+
+@pytest.fixture
+def extras(app, world) -> dict:
+    """Issue 7 at checkout: an active payment method, and extras that change the price
+    (one takes more off than the cap costs: a line never goes below zero)."""
+    with app.app_context():
+        cap = db.session.get(Item, world.cap)
+        group = factories.make_group(
+            cap, "Extras", [("Bordado", 150), ("Cupón", -5000)], min_choices=0, max_choices=2
+        )
+        payment = PaymentMethod(shop_id=world.shop, kind="other", name="Bizum", details="612")
+        db.session.add(payment)
+        db.session.commit()
+        return {"payment": payment.id, "choices": tuple(c.id for c in group.choices)}
+
+
+def choice_ids(world: World, extras: dict):
+    """Choice ids as a cart sends them, and as an attacker would: other items', made-up,
+    repeated, with prices of their own."""
+    one = st.one_of(
+        st.sampled_from([*world.choices, *extras["choices"]]),
+        st.sampled_from([0, -1, 2**31, 2**63, 10**30, "1", "x"]),
+        st.fixed_dictionaries(
+            {"id": st.sampled_from(extras["choices"]), "price_delta_minor": st.integers()}
+        ),
+        json_value,
+    )
+    return st.one_of(st.lists(one, max_size=4), st.lists(one, min_size=49, max_size=52), json_value)
+
+
+def payment_ids(world: World, extras: dict):
+    return st.sampled_from([extras["payment"], world.payment, None, ""]) | json_value
 
 
 def recorded(app, world: World) -> tuple[int, int, int]:
@@ -49,7 +93,13 @@ def assert_priced_from_the_database(app, world: World, order_id: int) -> None:
         for line in order.lines:
             item = db.session.get(Item, line.item_id)
             assert item.shop_id == world.shop
-            assert line.unit_price_minor == item.price_minor
+            deltas = 0
+            for chosen in line.options:
+                choice = db.session.get(OptionChoice, chosen["choice_id"])
+                assert choice.group.item_id == item.id
+                assert chosen["delta"] == choice.price_delta_minor
+                deltas += choice.price_delta_minor
+            assert line.unit_price_minor == max(0, item.price_minor + deltas)
             assert 1 <= line.quantity <= 999
             assert line.line_total_minor == line.unit_price_minor * line.quantity
         shipping = order.shipping_price_minor
@@ -63,13 +113,20 @@ def assert_priced_from_the_database(app, world: World, order_id: int) -> None:
             assert shipping == method.price_minor
         assert order.subtotal_minor == sum(line.line_total_minor for line in order.lines)
         assert order.total_minor == order.subtotal_minor + shipping
+        active = db.session.scalars(
+            select(PaymentMethod).where(PaymentMethod.shop_id == world.shop, PaymentMethod.active)
+        ).all()
+        if active:
+            assert (order.payment_name, order.payment_details) in {
+                (method.name, method.details) for method in active
+            }
         db.session.remove()
 
 
 def ids(world: World):
     """An id that exists here, in the rival shop, nowhere, or is not an id at all."""
     return st.one_of(
-        st.sampled_from([world.item, world.item + 1, world.rival_item]),
+        st.sampled_from([world.item, world.cap, world.item + 1, world.rival_item]),
         st.sampled_from([0, -1, 2**31, 2**63, 2**70, 10**30]),
         json_value,
     )
@@ -84,16 +141,17 @@ def quantities():
     )
 
 
-def json_line(world: World):
+def json_line(world: World, extras: dict):
     return st.fixed_dictionaries(
         {"item_id": ids(world), "quantity": quantities()},
-        optional={field: json_value for field in [*PRICE_FIELDS, "name", "shop_id"]},
+        optional={field: json_value for field in [*PRICE_FIELDS, "name", "shop_id", "stock"]}
+        | {"choices": choice_ids(world, extras)},
     )
 
 
-def json_cart(world: World):
+def json_cart(world: World, extras: dict):
     lines = st.one_of(
-        st.lists(json_line(world) | json_value, max_size=4),
+        st.lists(json_line(world, extras) | json_value, max_size=4),
         st.integers(min_value=99, max_value=102).map(
             lambda n: [{"item_id": world.item, "quantity": 1}] * n
         ),
@@ -108,17 +166,18 @@ def json_cart(world: World):
             "notes": text,
             "shipping_method_id": st.sampled_from([world.method, None, ""]) | json_value,
             "idempotency_key": st.uuids().map(str) | json_value,
+            "payment_method_id": payment_ids(world, extras),
         },
         optional={field: json_value for field in PRICE_FIELDS + ORDER_FIELDS},
     )
     return st.one_of(body, body, body, json_value)
 
 
-def test_fuzzed_json_checkout_records_whole_orders_or_nothing(app, world):
+def test_fuzzed_json_checkout_records_whole_orders_or_nothing(app, world, extras):
     shopper = app.test_client()
 
     @FUZZ
-    @given(body=json_cart(world))
+    @given(body=json_cart(world, extras))
     def checkout(body):
         before = recorded(app, world)
         response = shopper.post(
@@ -164,9 +223,19 @@ def test_fuzzed_json_bytes_never_fail(app, world):
     assert recorded(app, world) == before
 
 
-def form_cart(world: World):
+def form_cart(world: World, extras: dict):
     text = hostile_text
-    number = st.sampled_from([str(world.item), str(world.rival_item), "", "-1"]) | text
+    items = [str(world.item), str(world.cap), str(world.rival_item), "", "-1"]
+    number = st.sampled_from(items) | text
+    choice = st.sampled_from([str(c) for c in (*world.choices, *extras["choices"])]) | text
+    choices = st.fixed_dictionaries(
+        {},
+        optional={
+            "choice": choice | st.lists(choice, max_size=3),
+            f"choice-{world.group}": choice | st.lists(choice, max_size=3),
+            "choice-extras": choice | st.lists(choice, max_size=60),
+        },
+    )
     many = st.one_of(number, st.lists(number, min_size=0, max_size=3))
     return st.fixed_dictionaries(
         {
@@ -177,16 +246,17 @@ def form_cart(world: World):
             "notes": text,
             "shipping_method_id": st.sampled_from([str(world.method), ""]) | text,
             "idempotency_key": st.uuids().map(str) | text,
+            "payment_method_id": st.sampled_from([str(extras["payment"]), ""]) | text,
         },
         optional={field: text for field in PRICE_FIELDS + ORDER_FIELDS},
-    )
+    ).flatmap(lambda form: choices.map(lambda chosen: form | chosen))
 
 
-def test_fuzzed_form_checkout_redirects_to_whatsapp_or_records_nothing(app, world):
+def test_fuzzed_form_checkout_redirects_to_whatsapp_or_records_nothing(app, world, extras):
     shopper = app.test_client()
 
     @FUZZ
-    @given(form=form_cart(world))
+    @given(form=form_cart(world, extras))
     def checkout(form):
         before = recorded(app, world)
         response = shopper.post(f"/s/{world.slug}/checkout", data=form)

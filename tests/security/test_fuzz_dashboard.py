@@ -25,7 +25,16 @@ from hypothesis import strategies as st
 from sqlalchemy import String, Text, select
 
 from shop.extensions import db
-from shop.models import Category, Image, Item, ItemPhoto, ShippingMethod, Shop
+from shop.models import (
+    Category,
+    Image,
+    Item,
+    ItemPhoto,
+    OptionGroup,
+    PaymentMethod,
+    ShippingMethod,
+    Shop,
+)
 from tests import factories
 from tests.security.hostile import (
     FORMULA,
@@ -50,11 +59,29 @@ MASS_ASSIGNMENT = [
     "price_minor",
     "logo_id",
     "token",
+    "item_id",
+    "group_id",
+    "price_delta_minor",
+    "stock",
+    "suspended_at",
+    "suspension_reason",
+    "is_operator",
+    "min_order_minor",
+    "kind",
 ]
 
 
 # Forms whose text goes into the catalog: NUL bytes must be dropped before the database.
-CATALOG_TEXT_FORMS = {"new_category", "edit_category", "new_item", "edit_item"}
+CATALOG_TEXT_FORMS = {
+    "new_category",
+    "edit_category",
+    "new_item",
+    "edit_item",
+    "new_option_group",
+    "rules",
+    "new_payment",
+    "edit_payment",
+}
 NUL_PAYLOADS = ["\x00", "a\x00b"]
 
 
@@ -120,6 +147,118 @@ def _shipping_fields(world: World) -> dict:
     }
 
 
+def _group_fields(prefix: str):
+    def fields(world: World) -> dict:
+        return {
+            f"{prefix}-name": hostile_text,
+            f"{prefix}-kind": one_of_or_hostile("other", "size", "color", "flavour"),
+            f"{prefix}-min_choices": one_of_or_hostile("0", "1", "2", "51") | amount_text,
+            f"{prefix}-max_choices": one_of_or_hostile("1", "3", "50", "51") | amount_text,
+            f"{prefix}-choices": choice_lines(),
+        }
+
+    return fields
+
+
+def choice_lines():
+    """Choices one per line, "name | price change": some good, some hostile."""
+    change = st.one_of(
+        st.sampled_from(["", "+1,50", "-0,50", "+", "-", "\u22121", "|", "+ 1e9"]),
+        amount_text.map(lambda text: "+" + text),
+        amount_text.map(lambda text: "-" + text),
+    )
+    line = st.builds(
+        lambda name, delta: f"{name} | {delta}" if delta else name,
+        one_of_or_hostile("S", "M", "Bacon", "s"),
+        change,
+    )
+    return st.lists(line, max_size=6).map("\n".join) | hostile_text
+
+
+def _hours():
+    return one_of_or_hostile(
+        "",
+        "09:00-14:00",
+        "9-14, 17-20",
+        "20:00-02:00",
+        "24:00-02:00",
+        "09:00-09:00",
+        "25:00-26:00",
+        "9-12, 10-13",
+        "9-10, 11-12, 13-14, 15-16, 17-18, 19-20, 21-22",
+        "9 a 14 y 17 a 20",
+    )
+
+
+def _message_text():
+    """Greeting/closing lines: placeholders, format-string attacks, braces, hostile text."""
+    return one_of_or_hostile(
+        "Hola {shop}, pedido {number} de {name}: {total}",
+        "{shop.__class__}",
+        "{shop.__init__.__globals__}",
+        "{number[0]}",
+        "{0}",
+        "{}",
+        "{shop!r}",
+        "{total:>999999999}",
+        "{name:%Y}",
+        "{{shop}} {{",
+        "{",
+        "}",
+        "{shop",
+        "x" * 301,
+    )
+
+
+def _rules_fields(world: World) -> dict:
+    return {
+        "min_order": amount_text,
+        "time_zone": one_of_or_hostile("Europe/Madrid", "UTC", "America/Mexico_City", "Mars/Base"),
+        "closed_policy": one_of_or_hostile("refuse", "note", "ignore"),
+        "greeting": _message_text(),
+        "closing": _message_text(),
+    } | {f"day_{day}": _hours() for day in range(7)}
+
+
+def _payment_fields(world: World) -> dict:
+    return {
+        "kind": one_of_or_hostile("cash", "bank_transfer", "link", "other", "bitcoin"),
+        "name": hostile_text,
+        "details": one_of_or_hostile(
+            "https://pay.example/tienda-sol",
+            "http://pay.example",
+            "javascript:alert(document.cookie)",
+            "JaVaScRiPt:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "https://",
+            "https://pay.example/a b",
+            "https://pay.example/\nhttps://evil.example",
+            "ES91 2100 0418 4502 0005 1332",
+        ),
+        "active": flag(),
+    }
+
+
+def _stock_fields(world: World) -> dict:
+    keys = [str(choice) for choice in world.choices]
+    keys += ["-".join(keys), "", "999999999", "0", "-1", "../x"]
+    return {f"stock-{key}": amount_text for key in keys}
+
+
+def _fresh_group(world: World) -> int:
+    item = db.session.get(Item, world.cap)
+    if len(item.option_groups) >= 9:  # room for the form's own new groups
+        return item.option_groups[-1].id
+    return factories.make_group(item, f"Extra {len(item.option_groups)}", ["a", "b"]).id
+
+
+def _fresh_payment(world: World) -> int:
+    method = PaymentMethod(shop_id=world.shop, kind="cash", name="Fresca", details="")
+    db.session.add(method)
+    db.session.flush()
+    return method.id
+
+
 def _fresh_category(world: World) -> int:
     shop = db.session.get(Shop, world.shop)
     return factories.make_category(shop, f"Fresca {shop.catalog_version}", position=99).id
@@ -156,6 +295,21 @@ ITEM = {
     "availability": "available",
 }
 SHIPPING = {"name": "Mensajero", "price": "4.00", "kind": "delivery", "active": "y"}
+GROUP = {
+    "new-name": "Extras",
+    "new-kind": "other",
+    "new-min_choices": "0",
+    "new-max_choices": "2",
+    "new-choices": "Bacon | +1,50\nQueso",
+}
+RULES = {
+    "min_order": "10",
+    "time_zone": "Europe/Madrid",
+    "closed_policy": "note",
+    "greeting": "Hola {shop}, pedido {number}",
+    "closing": "Gracias, {name}",
+} | {f"day_{day}": "09:00-14:00" for day in range(7)}
+PAYMENT = {"kind": "other", "name": "Bizum", "details": "Al 612 345 678", "active": "y"}
 
 FORMS: dict[str, FormSpec] = {
     "setup": FormSpec(lambda w, _: "/dashboard/setup", _shop_fields, valid=SHOP),
@@ -245,6 +399,35 @@ FORMS: dict[str, FormSpec] = {
         lambda w: {"name": one_of_or_hostile("Tienda", "tienda-sol", "Rival", "Tienda Sol 2")},
     ),
     "export_shop": FormSpec(lambda w, _: "/dashboard/data/export", lambda w: {}),
+    # Issue 7: options and stock on the item page, ordering rules, payment methods.
+    "new_option_group": FormSpec(
+        lambda w, _: f"/dashboard/items/{w.cap}/options", _group_fields("new"), valid=GROUP
+    ),
+    "save_option_group": FormSpec(
+        lambda w, _: f"/dashboard/items/{w.cap}/options/{w.group}",
+        lambda w: _group_fields(f"g{w.group}")(w),
+    ),
+    "delete_option_group": FormSpec(
+        lambda w, fresh: f"/dashboard/items/{w.cap}/options/{fresh}/delete",
+        lambda w: {},
+        fresh=_fresh_group,
+    ),
+    "move_option_group": FormSpec(
+        lambda w, fresh: f"/dashboard/items/{w.cap}/options/{fresh}/move",
+        lambda w: {"direction": directions("up", "down")},
+        fresh=_fresh_group,
+    ),
+    "variant_stock": FormSpec(
+        lambda w, _: f"/dashboard/items/{w.cap}/variant-stock", _stock_fields
+    ),
+    "rules": FormSpec(lambda w, _: "/dashboard/rules", _rules_fields, valid=RULES),
+    "new_payment": FormSpec(lambda w, _: "/dashboard/payments", _payment_fields, valid=PAYMENT),
+    "edit_payment": FormSpec(
+        lambda w, _: f"/dashboard/payments/{w.payment}/edit", _payment_fields, valid=PAYMENT
+    ),
+    "delete_payment": FormSpec(
+        lambda w, fresh: f"/dashboard/payments/{fresh}/delete", lambda w: {}, fresh=_fresh_payment
+    ),
     "language": FormSpec(
         lambda w, _: "/language",
         lambda w: {"lang": one_of_or_hostile("en", "es", "de"), "next": hostile_text},
@@ -387,7 +570,7 @@ def test_the_items_search_takes_nul_bytes(app, client, world):
 def _stored(app, text: str) -> bool:
     """Whether some row of the world holds exactly `text` (saved as typed, nothing eaten)."""
     with app.app_context():
-        for model in (Shop, Item, Category, ShippingMethod):
+        for model in (Shop, Item, Category, ShippingMethod, PaymentMethod, OptionGroup):
             for column in ("name", "description"):
                 attribute = getattr(model, column, None)
                 if attribute is not None and db.session.scalar(

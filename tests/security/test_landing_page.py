@@ -43,9 +43,7 @@ def test_a_visitor_picks_a_language_from_the_landing_page(app):
     ],
 )
 def test_a_cookieless_switch_from_elsewhere_is_refused(app, headers):
-    response = app.test_client().post(
-        "/language", data={"lang": "es"}, headers=headers, csrf=False
-    )
+    response = app.test_client().post("/language", data={"lang": "es"}, headers=headers, csrf=False)
     assert response.status_code == 400
     assert "Set-Cookie" not in response.headers
 

@@ -306,3 +306,97 @@ def test_keeps_answering_when_redis_is_down(migrated, tmp_path):
         limiter._storage_dead = False  # the extension object outlives this test's app
     assert 500 not in answers
     assert answers[-1] == 429  # counted in memory meanwhile
+
+
+# -- What issues 5, 6 and 7 added --------------------------------------------------------
+
+
+def new_posts(world) -> dict[str, dict]:
+    """Each new dashboard POST with a body it takes (or refuses cleanly): url -> form."""
+    group = {
+        "new-name": "Extras",
+        "new-kind": "other",
+        "new-min_choices": "0",
+        "new-max_choices": "1",
+        "new-choices": "Queso",
+    }
+    return {
+        f"/dashboard/items/{world.cap}/options": group,
+        f"/dashboard/items/{world.cap}/options/{world.group}/move": {"direction": "down"},
+        f"/dashboard/items/{world.cap}/variant-stock": {f"stock-{world.choices[0]}": "3"},
+        "/dashboard/rules": {"time_zone": "Europe/Madrid", "closed_policy": "note"},
+        "/dashboard/payments": {"kind": "cash", "name": "Efectivo"},
+        f"/dashboard/payments/{world.payment}/edit": {"kind": "cash", "name": "Caja"},
+        "/dashboard/data/delete": {"name": "not the name"},
+    }
+
+
+@pytest.mark.parametrize(
+    "app_config", [{"RATELIMIT_ENABLED": True, "RATELIMIT_DASHBOARD_POSTS": "2/minute"}]
+)
+@pytest.mark.parametrize("which", range(7))
+def test_the_new_dashboard_posts_share_the_ceiling(app, client, world, which):
+    url, form = list(new_posts(world).items())[which]
+    answers = [client.post(url, data=form).status_code for _ in range(3)]
+    assert 429 not in answers[:2], url
+    assert answers[2] == 429, url
+
+
+@pytest.mark.parametrize(
+    "app_config", [{"RATELIMIT_ENABLED": True, "RATELIMIT_DASHBOARD_POSTS": "3/minute"}]
+)
+def test_the_message_preview_counts_and_answers_json(app, client, world, snapshot):
+    headers = {"X-CSRFToken": client.csrf_token()}
+    answers = [
+        client.post("/dashboard/rules/preview", json={"greeting": "Hola"}, headers=headers)
+        for _ in range(4)
+    ]
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
+    assert answers[3].is_json
+    assert answers[3].get_json()["error"].startswith("Too many tries")
+    assert int(answers[3].headers["Retry-After"]) > 0
+    # The same ceiling as every other dashboard post: the forms are held back too.
+    assert client.post("/dashboard/payments", data={"kind": "cash"}).status_code == 429
+
+
+@pytest.mark.parametrize(
+    "app_config", [{"RATELIMIT_ENABLED": True, "RATELIMIT_DASHBOARD_POSTS": "2/minute"}]
+)
+def test_operator_posts_have_a_ceiling_and_others_still_get_404(app, client, world, sign_in_as):
+    from shop.models import User
+
+    with app.app_context():
+        db.session.get(User, world.user).is_operator = True
+        db.session.commit()
+    url = f"/operator/shops/{world.rival_shop}/suspend"
+    answers = [client.post(url, data={"reason": f"Spam {n}"}).status_code for n in range(3)]
+    assert answers == [303, 303, 429]
+    stranger = app.test_client()
+    assert {stranger.post(url, data={"reason": "x"}).status_code for _ in range(4)} == {404}
+
+
+@pytest.mark.parametrize("which", range(7))
+def test_new_forms_refuse_more_than_1_mb(client, world, snapshot, which):
+    url, form = list(new_posts(world).items())[which]
+    before = snapshot()
+    big = dict.fromkeys(form, "x" * (1024 * 1024 + 1))
+    assert client.post(url, data=big).status_code == 413, url
+    assert snapshot() == before
+
+
+def test_the_preview_and_operator_forms_refuse_more_than_1_mb(app, client, world, snapshot):
+    before = snapshot()
+    headers = {"X-CSRFToken": client.csrf_token()}
+    huge = {"greeting": "x" * (1024 * 1024 + 1)}
+    answer = client.post("/dashboard/rules/preview", json=huge, headers=headers)
+    assert answer.status_code == 413
+    assert answer.is_json
+    from shop.models import User
+
+    with app.app_context():
+        db.session.get(User, world.user).is_operator = True
+        db.session.commit()
+    before = snapshot()
+    url = f"/operator/shops/{world.rival_shop}/suspend"
+    assert client.post(url, data={"reason": "x" * (1024 * 1024 + 1)}).status_code == 413
+    assert snapshot() == before

@@ -12,7 +12,19 @@ import uuid
 from sqlalchemy import select
 
 from shop.extensions import db
-from shop.models import Category, Item, Order, OrderStatus, ShippingMethod, Shop
+from shop.models import (
+    Category,
+    Item,
+    OptionGroup,
+    Order,
+    OrderStatus,
+    PaymentKind,
+    PaymentMethod,
+    ShippingMethod,
+    Shop,
+    User,
+    VariantStock,
+)
 from tests.security.world import shop_row
 
 SMUGGLED = {
@@ -188,3 +200,167 @@ def test_the_no_javascript_checkout_ignores_them_too(app, world):
     assert response.status_code == 303
     order = newest(app, Order)
     assert (order.shop_id, order.status, order.total_minor) == (world.shop, OrderStatus.NEW, 2300)
+
+
+# -- Issues 6 and 7: rules, payments, options, stock, suspension, operators ------------
+
+PRIVILEGED = {
+    "suspended_at": "2000-01-01 00:00:00",
+    "suspension_reason": "x",
+    "suspended_by": "me@example.com",
+    "is_operator": "y",
+    "greeting_text": "{shop.__class__}",
+    "min_order_minor": "-5",
+    "opening_hours": '{"0": [["00:00", "24:00"]]}',
+    "item_id": None,  # set per test to the rival's item
+    "group_id": "1",
+    "price_delta_minor": "-99999",
+    "stock": "0",
+    "active": "y",
+}
+
+
+def privileged(world) -> dict:
+    return smuggled(world) | PRIVILEGED | {"item_id": str(world.rival_item)}
+
+
+def assert_not_an_operator_nor_suspended(app, world) -> None:
+    with app.app_context():
+        assert not db.session.get(User, world.user).is_operator
+        for shop_id in (world.shop, world.rival_shop):
+            shop = db.session.get(Shop, shop_id)
+            assert (shop.suspended_at, shop.suspension_reason) == (None, "")
+
+
+def test_settings_cannot_suspend_a_shop_or_make_an_operator(app, client, world):
+    form = {
+        "name": "Tienda Sol",
+        "slug": world.slug,
+        "country": "ES",
+        "phone": "612345678",
+        "currency": "EUR",
+        "language": "en",
+    }
+    assert client.post("/dashboard/settings", data=form | privileged(world)).status_code == 302
+    assert_not_an_operator_nor_suspended(app, world)
+    after = shop_row(app, world.shop)
+    assert (after.greeting_text, after.min_order_minor, after.opening_hours) == ("", 0, None)
+
+
+def test_the_rules_form_changes_only_the_rules_of_the_merchants_shop(app, client, world):
+    rival = shop_row(app, world.rival_shop)
+    form = {
+        "min_order": "10",
+        "time_zone": "Europe/Madrid",
+        "closed_policy": "note",
+        "greeting": "Hola {shop}",
+        "closing": "",
+    }
+    assert client.post("/dashboard/rules", data=form | privileged(world)).status_code == 302
+    after = shop_row(app, world.shop)
+    assert (after.min_order_minor, after.greeting_text, after.opening_hours) == (
+        1000,
+        "Hola {shop}",
+        None,
+    )
+    assert (after.owner_id, after.next_order_number) == (world.user, 2)
+    untouched = shop_row(app, world.rival_shop)
+    assert (untouched.min_order_minor, untouched.greeting_text) == (0, "")
+    assert untouched.catalog_version == rival.catalog_version
+    assert_not_an_operator_nor_suspended(app, world)
+
+
+def test_a_payment_method_lands_in_the_merchants_shop(app, client, world):
+    form = {"kind": "other", "name": "Bizum", "details": "612"} | privileged(world)
+    assert client.post("/dashboard/payments", data=form).status_code == 302
+    method = newest(app, PaymentMethod)
+    assert (method.shop_id, method.name, method.kind) == (world.shop, "Bizum", PaymentKind.OTHER)
+    assert method.id != 999
+    assert method.position >= 0
+    edit = {"kind": "cash", "name": "Efectivo", "details": "", "active": "y"} | privileged(world)
+    client.post(f"/dashboard/payments/{world.payment}/edit", data=edit)
+    with app.app_context():
+        assert db.session.get(PaymentMethod, world.payment).shop_id == world.shop
+
+
+def test_an_option_group_lands_on_its_item_with_the_typed_prices(app, client, world):
+    form = {
+        "new-name": "Extras",
+        "new-kind": "other",
+        "new-min_choices": "0",
+        "new-max_choices": "1",
+        "new-choices": "Bordado | +1.50",
+    } | privileged(world)
+    response = client.post(f"/dashboard/items/{world.cap}/options", data=form)
+    assert response.status_code == 302
+    group = newest(app, OptionGroup)
+    assert group.item_id == world.cap
+    with app.app_context():
+        (choice,) = db.session.get(OptionGroup, group.id).choices
+        assert (choice.name, choice.price_delta_minor) == ("Bordado", 150)
+        assert (
+            db.session.scalars(
+                select(OptionGroup).join(Item).where(Item.shop_id == world.rival_shop)
+            ).all()
+            == []
+        )
+
+
+def test_variant_stock_reads_only_its_own_fields(app, client, world):
+    small, _medium = world.choices
+    data = {f"stock-{small}": "4"} | privileged(world)
+    response = client.post(f"/dashboard/items/{world.cap}/variant-stock", data=data)
+    assert response.status_code == 302
+    with app.app_context():
+        rows = db.session.scalars(select(VariantStock)).all()
+        assert [(row.item_id, row.key, row.stock) for row in rows] == [(world.cap, str(small), 4)]
+        assert db.session.get(Item, world.cap).stock is None
+
+
+def test_checkout_takes_no_price_stock_or_payment_text_from_the_shopper(app, world):
+    small, _medium = world.choices
+    with app.app_context():
+        db.session.add(PaymentMethod(shop_id=world.shop, kind="other", name="Bizum", details="612"))
+        db.session.commit()
+        payment = newest(app, PaymentMethod).id
+    body = {
+        "lines": [
+            {
+                "item_id": world.cap,
+                "quantity": 1,
+                "choices": [small],
+                "price_delta_minor": -850,
+                "unit_price_minor": 0,
+                "stock": 999,
+                "options_text": "Gratis",
+            }
+        ],
+        "name": "Ana",
+        "address": "Calle Mayor 1",
+        "shipping_method_id": world.method,
+        "payment_method_id": payment,
+        "payment_name": "Pagado",
+        "payment_details": "javascript:alert(1)",
+        "payment_kind": "link",
+        "closed_note": "x",
+        "idempotency_key": str(uuid.uuid4()),
+    }
+    shopper = app.test_client()
+    assert shopper.post(f"/s/{world.slug}/checkout", json=body).status_code == 200
+    order = newest(app, Order)
+    assert (order.payment_name, order.payment_details, order.payment_kind) == (
+        "Bizum",
+        "612",
+        "other",
+    )
+    assert order.closed_note == ""
+    assert order.total_minor == 850 + 300
+    with app.app_context():
+        (line,) = db.session.get(Order, order.id).lines
+        assert (line.unit_price_minor, line.options_text) == (850, "Talla: S")
+    # A choice that names its own price is not a choice id: the line is refused whole.
+    body |= {"idempotency_key": str(uuid.uuid4())}
+    body["lines"][0]["choices"] = [{"id": small, "price_delta_minor": -850}]
+    refused = shopper.post(f"/s/{world.slug}/checkout", json=body)
+    assert refused.status_code == 422
+    assert newest(app, Order).id == order.id

@@ -31,6 +31,8 @@ class World:
     rival_item: int
     group: int = 0  # an option group of the second item
     payment: int = 0
+    cap: int = 0  # the second item, the one with options
+    choices: tuple[int, ...] = ()  # the group's choices (S, M)
 
 
 def jpeg(size=(640, 480), color=(200, 30, 60)) -> bytes:
@@ -75,6 +77,8 @@ def build_world(app, **shop_fields) -> World:
             rival_item=rival_item.id,
             group=group.id,
             payment=payment.id,
+            cap=cap.id,
+            choices=tuple(choice.id for choice in group.choices),
         )
 
 
