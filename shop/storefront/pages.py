@@ -23,8 +23,10 @@ from .cards import (
     first_card_image,
     product_images,
 )
+from .cart_rows import cart_catalog
 from .loading import clean_query
-from .rows import cart_catalog, product, public_shop, shop_sections
+from .product_rows import product
+from .rows import public_shop, shop_sections
 from .rules_view import cart_payments, hours_data, minimum_text, week_rows
 from .social import product_card, shop_card
 from .sold_out import shows_sold_out

@@ -22,12 +22,8 @@ from sqlalchemy import (
     bindparam,
     cast,
     exists,
-    literal,
-    literal_column,
-    null,
     or_,
     select,
-    union_all,
 )
 
 from ..extensions import db
@@ -38,14 +34,11 @@ from ..models import (
     Image,
     Item,
     ItemPhoto,
-    OptionChoice,
     OptionGroup,
-    ShippingMethod,
     Shop,
-    VariantStock,
 )
 from .loading import escape_like, shop_or_404
-from .sold_out import VARIANTS_SOLD_OUT, all_combinations_sold_out
+from .sold_out import VARIANTS_SOLD_OUT
 from .unavailable import abort_if_suspended
 
 
@@ -161,7 +154,7 @@ class Section:
 ENVIRON_SHOP = "vitrina.shop"
 ENVIRON_CONNECTION = "vitrina.connection"
 # The widths as text, parsed once per distinct value (they repeat: "[320, 640, 1280]").
-_IMAGE = (Image.key, Image.width, Image.height, cast(Image.widths, String))
+IMAGE_COLUMNS = (Image.key, Image.width, Image.height, cast(Image.widths, String))
 _SHOP = select(
     Shop.id,
     Shop.slug,
@@ -175,7 +168,7 @@ _SHOP = select(
     Shop.catalog_version,
     Shop.created_at,
     Shop.suspended_at.is_not(None),
-    *_IMAGE,
+    *IMAGE_COLUMNS,
     Shop.min_order_minor,
     Shop.time_zone,
     Shop.opening_hours,
@@ -185,7 +178,7 @@ _SHOP = select(
 _SHOP_BY_SLUG = _SHOP.where(Shop.slug == bindparam("slug"))
 
 
-def _image(key, width, height, widths) -> ImageView | None:
+def image_view(key, width, height, widths) -> ImageView | None:
     return None if key is None else ImageView(key, width, height, _widths(widths) or [width])
 
 
@@ -211,7 +204,7 @@ def connection():
 def read_shop(connection, slug: str) -> ShopView | None:
     """The shop whose current slug is `slug`, in one small indexed statement."""
     row = connection.execute(_SHOP_BY_SLUG, {"slug": slug}).first()
-    return None if row is None else ShopView(*row[:12], _image(*row[12:16]), *row[16:])
+    return None if row is None else ShopView(*row[:12], image_view(*row[12:16]), *row[16:])
 
 
 def public_shop(slug: str) -> ShopView:
@@ -251,7 +244,7 @@ _ITEMS = (
         Item.is_service,
         Category.id,
         Category.name,
-        *_IMAGE,
+        *IMAGE_COLUMNS,
         Item.stock,
         _HAS_OPTIONS.label("has_options"),
         VARIANTS_SOLD_OUT,
@@ -288,204 +281,3 @@ def shop_sections(shop: ShopView, query: str = "") -> list[Section]:
             found.append(Section(item.category_id, item.category_name))
         found[-1].items.append(item)
     return found
-
-
-_PHOTOS = (
-    select(
-        literal(0).label("part"),
-        Item.id,
-        Item.name,
-        Item.price_minor,
-        Item.compare_at_minor,
-        Item.code,
-        Item.availability,
-        Item.is_service,
-        Item.description,
-        Item.stock,
-        exists()
-        .where(ShippingMethod.shop_id == Item.shop_id, ShippingMethod.active.is_(True))
-        .label("ships"),
-        *_IMAGE,
-        *(null() for _ in range(8)),  # the choice columns
-        ItemPhoto.position.label("s1"),
-        ItemPhoto.id.label("s2"),
-        literal(0).label("s3"),
-        literal(0).label("s4"),
-    )
-    .outerjoin(ItemPhoto, ItemPhoto.item_id == Item.id)
-    .outerjoin(Image, Image.id == ItemPhoto.image_id)
-    .where(
-        Item.id == bindparam("item_id"),
-        Item.shop_id == bindparam("shop_id"),
-        Item.availability != Availability.HIDDEN,
-    )
-)
-_CHOICES = (
-    select(
-        literal(1),
-        *(null() for _ in range(14)),  # the item and photo columns
-        OptionGroup.id,
-        OptionGroup.name,
-        OptionGroup.kind,
-        OptionGroup.min_choices,
-        OptionGroup.max_choices,
-        OptionChoice.id,
-        OptionChoice.name,
-        OptionChoice.price_delta_minor,
-        OptionGroup.position,
-        OptionGroup.id,
-        OptionChoice.position,
-        OptionChoice.id,
-    )
-    .join(OptionChoice, OptionChoice.group_id == OptionGroup.id)
-    .where(OptionGroup.item_id == bindparam("item_id"))
-)
-_SOLD_OUT_KEYS = select(
-    literal(2),
-    *(null() for _ in range(14)),
-    *(null() for _ in range(6)),
-    VariantStock.key,  # in the choice name's column
-    *(null() for _ in range(5)),
-).where(VariantStock.item_id == bindparam("item_id"), VariantStock.stock <= 0)
-# Photos first (in order), then choices (in the merchant's order), then sold-out keys.
-_PRODUCT = union_all(_PHOTOS, _CHOICES, _SOLD_OUT_KEYS).order_by(
-    literal_column("part"),
-    literal_column("s1"),
-    literal_column("s2"),
-    literal_column("s3"),
-    literal_column("s4"),
-)
-
-
-def product(shop: ShopView, item_id: int) -> tuple[ItemView, bool]:
-    """A visible item with its photos, options and sold-out combinations, and whether
-    the shop ships anything; else 404.
-
-    One statement, whatever the item has: a UNION ALL of a row per photo (each also
-    carrying the item), a row per choice and a row per size/colour combination with
-    no units left. The choices and keys of a hidden or foreign item are read but never
-    used: without its photo rows the answer is 404.
-    """
-    rows = connection().execute(_PRODUCT, {"shop_id": shop.id, "item_id": item_id}).all()
-    if not rows or rows[0][0] != 0:
-        abort(404)
-    first = rows[0]
-    item = ItemView(*first[1:10])
-    groups: dict[int, GroupView] = {}
-    sold_out: set[str] = set()
-    for row in rows:
-        if row[0] == 0:
-            if (image := _image(*row[11:15])) is not None:
-                item.images.append(image)
-        elif row[0] == 1:
-            group = groups.get(row[15])
-            if group is None:
-                kind = getattr(row[17], "value", row[17])
-                group = groups[row[15]] = GroupView(row[15], row[16], kind, row[18], row[19])
-            group.choices.append(ChoiceView(row[20], row[21], row[22]))
-        else:
-            sold_out.add(row[21])
-    # A group without choices cannot be answered, so it is not shown (nor required:
-    # shop.catalog.options refuses to save one).
-    item.groups = list(groups.values())
-    if any(group.defines_variant for group in item.groups):
-        item.sold_out_variants = frozenset(sold_out)
-        item.variants_sold_out = all_combinations_sold_out(item.groups, sold_out)
-    return item, bool(first[10])
-
-
-_GROUPS = (
-    select(
-        OptionGroup.item_id,
-        OptionGroup.id,
-        OptionGroup.name,
-        OptionGroup.kind,
-        OptionGroup.min_choices,
-        OptionGroup.max_choices,
-        OptionChoice.id,
-        OptionChoice.name,
-        OptionChoice.price_delta_minor,
-    )
-    .join(OptionChoice, OptionChoice.group_id == OptionGroup.id)
-    .order_by(OptionGroup.position, OptionGroup.id, OptionChoice.position, OptionChoice.id)
-)
-
-
-def shop_choices(shop_id: int) -> dict[int, dict[int, tuple]]:
-    """Every choice of the shop's items: item id -> choice id -> (group, name, delta,
-    whether it is a size/colour choice, its place on the product page).
-
-    The place is explicit because a JSON object with number-like keys comes back in
-    number order in JavaScript, not in the merchant's.
-    """
-    found: dict[int, dict[int, tuple]] = {}
-    statement = _GROUPS.join(Item, Item.id == OptionGroup.item_id).where(Item.shop_id == shop_id)
-    for row in connection().execute(statement):
-        variant = getattr(row[3], "value", row[3]) in ("size", "color")
-        choices = found.setdefault(row[0], {})
-        choices[row[6]] = (row[2], row[7], row[8], variant, len(choices))
-    return found
-
-
-def sold_out_variants(item_ids: list[int] | None = None, shop_id: int | None = None) -> dict:
-    """item id -> the keys of its size/colour combinations with no units left."""
-    statement = select(VariantStock.item_id, VariantStock.key).where(VariantStock.stock <= 0)
-    if item_ids is not None:
-        statement = statement.where(VariantStock.item_id.in_(item_ids))
-    if shop_id is not None:
-        statement = statement.join(Item, Item.id == VariantStock.item_id).where(
-            Item.shop_id == shop_id
-        )
-    found: dict[int, set[str]] = {}
-    for item_id, key in connection().execute(statement):
-        found.setdefault(item_id, set()).add(key)
-    return {item_id: frozenset(keys) for item_id, keys in found.items()}
-
-
-def cart_catalog(shop: ShopView) -> tuple[dict, list]:
-    """What the cart page needs: every visible item's price and state, and the active
-    shipping methods. Two statements."""
-    items = (
-        connection()
-        .execute(
-            select(
-                Item.id, Item.name, Item.price_minor, Item.availability, Item.is_service, Item.stock
-            )
-            .where(Item.shop_id == shop.id, Item.availability != Availability.HIDDEN)
-            .order_by(Item.position, Item.id)
-        )
-        .all()
-    )
-    choices = shop_choices(shop.id) if items else {}
-    sold_out = sold_out_variants(shop_id=shop.id) if choices else {}
-    catalog = {}
-    for item_id, name, price, availability, is_service, stock in items:
-        entry = {
-            "name": name,
-            "price": price,
-            "available": availability == Availability.AVAILABLE and stock != 0,
-            "service": is_service,
-        }
-        if item_id in choices:
-            # Choice id -> [group, name, price change, size/colour, place]: the cart
-            # page names and prices each line's options, and spots choices that no
-            # longer exist.
-            entry["choices"] = {str(k): list(v) for k, v in choices[item_id].items()}
-            entry["soldOut"] = sorted(sold_out.get(item_id, ()))
-        catalog[str(item_id)] = entry
-    methods = (
-        connection()
-        .execute(
-            select(
-                ShippingMethod.id,
-                ShippingMethod.name,
-                ShippingMethod.price_minor,
-                ShippingMethod.needs_address,
-                ShippingMethod.free_above_minor,
-            )
-            .where(ShippingMethod.shop_id == shop.id, ShippingMethod.active.is_(True))
-            .order_by(ShippingMethod.position, ShippingMethod.id)
-        )
-        .all()
-    )
-    return catalog, methods
