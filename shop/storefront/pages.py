@@ -4,7 +4,8 @@ Each view finds the shop with one small query (old links redirect), answers 304 
 the browser already has this version of the catalog, then serves the kept page or
 renders it once (caching.serve_page). Rendering is lean because a 200-product page
 must render in a few milliseconds: the cards are written by cards.py, with every URL and
-price made once, and the template only puts them in place.
+price made once, and the shop page's frame around them is kept by what it is made of
+(frames.py), so after an item edit only the changed cards are written.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .cards import (
     product_images,
 )
 from .cart_rows import cart_catalog
+from .frames import frame_key, in_frame
 from .loading import clean_query
 from .product_rows import product
 from .rows import public_shop, shop_sections
@@ -44,17 +46,24 @@ def shop_page(slug: str):
         )
         links = Links(shop)
         sections = card_lists(shop_sections(shop, query), links, labels)
-        return render_template(
-            "storefront/shop.html",
-            shop=shop,
-            sections=sections,
-            query=query,
-            card=shop_card(shop),
-            preload=first_card_image(sections, links),
-            hours=hours_data(shop),
-            week=week_rows(shop),
-            minimum=minimum_text(shop),
-        )
+        preload = first_card_image(sections, links)
+
+        def page() -> str:
+            return render_template(
+                "storefront/shop.html",
+                shop=shop,
+                sections=sections,
+                query=query,
+                card=shop_card(shop),
+                preload=preload,
+                hours=hours_data(shop),
+                week=week_rows(shop),
+                minimum=minimum_text(shop),
+            )
+
+        if query:  # the search box and summary show it: not worth a frame
+            return page()
+        return in_frame(frame_key(shop, sections, preload), sections, page)
 
     # Searches are rendered every time: each is rare, and they would crowd the cache.
     return serve_page(shop_etag(shop, "shop", query), "shop", render, keep=not query)

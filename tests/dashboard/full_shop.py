@@ -68,7 +68,7 @@ def build_full_shop(app, name: str = "Tienda Sol", **shop_fields) -> FullShop:
         db.session.add(
             PaymentMethod(shop=shop, kind="bank_transfer", name="Transferencia", details="=IBAN")
         )
-        shop.opening_hours = {"mon": [["09:00", "14:00"]]}
+        shop.opening_hours = {"0": [["09:00", "14:00"]]}
         factories.make_shipping(shop, name="Entrega a domicilio", price_minor=300)
         factories.make_shipping(shop, name="Recogida", price_minor=0, needs_address=False)
         first = factories.make_order(shop, customer_name="+Ana =1+1")

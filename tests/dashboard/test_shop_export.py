@@ -99,7 +99,7 @@ def test_options_stock_payments_and_hours_are_in_it(client, full):
     archive = download(client)
     names = set(archive.namelist())
     shop = read_json(archive, "shop.json")
-    assert shop["opening_hours"] == {"mon": [["09:00", "14:00"]]}
+    assert shop["opening_hours"] == {"0": [["09:00", "14:00"]]}
     found = {name.split("/")[-1].split(".")[0] for name in names if name.startswith("more/")}
     assert {"option_group", "option_choice", "variant_stock", "payment_method"} <= found
     groups = read_json(archive, "more/option_group.json")

@@ -1,0 +1,106 @@
+"""The shop page around its cards, remembered by everything it is made of.
+
+A merchant's edit to a product changes its card and the catalog version, seldom the
+rest of the page: the shop's name, logo, hours, link card and category list. Like the
+cards (cards.py), the page around them (its frame) is remembered by its inputs, so the
+first render after an item edit writes the changed cards only and puts every card in
+the frame kept from before. Everything the frame shows is in its key, so a frame is
+never stale; the page cache (page_cache.py) still decides whether a page is rendered.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import replace
+
+from flask import current_app, request
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from .rows import Section, ShopView
+
+MAX_FRAMES = 512  # a few KB each: a busy server's shops, in its languages and hosts
+EXTENSION = "vitrina.frames"
+_MARK = "\x00frame-section-{}\x00"
+_MARKS = re.compile("\x00frame-section-[0-9]+\x00")
+
+
+class Frames:
+    """Frames by key, least recently used dropped first; one per app (its settings, such
+    as where media are served from, shape every frame)."""
+
+    def __init__(self, size: int = MAX_FRAMES) -> None:
+        self.size = size
+        self._frames: OrderedDict[tuple, list[str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> list[str] | None:
+        with self._lock:
+            parts = self._frames.get(key)
+            if parts is not None:
+                self._frames.move_to_end(key)
+            return parts
+
+    def put(self, key: tuple, parts: list[str]) -> None:
+        with self._lock:
+            self._frames[key] = parts
+            while len(self._frames) > self.size:
+                self._frames.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._frames)
+
+
+def frames() -> Frames:
+    store = current_app.extensions.get(EXTENSION)
+    if store is None:
+        store = current_app.extensions.setdefault(EXTENSION, Frames())
+    return store
+
+
+def frame_key(shop: ShopView, sections: list[Section], *extra: object) -> tuple:
+    """What the frame is made of: the shop's row (but its catalog version, which every
+    item edit moves), the language, the site address its absolute links use, the
+    sections' headings and whatever else the page shows (`extra`)."""
+    return (
+        repr(replace(shop, catalog_version=0)),
+        str(get_locale()),
+        request.host_url,
+        tuple((section.category_id, section.category_name) for section in sections),
+        *extra,
+    )
+
+
+def in_frame(key: tuple, sections: list[Section], render: Callable[[], str]) -> str:
+    """The page: the sections' cards put in the frame remembered under `key`, which
+    `render` makes (once) from the sections when there is none."""
+    store = frames()
+    parts = store.get(key)
+    if parts is None:
+        parts = _make_frame(sections, render)
+        if parts is None:  # the template does not show each section once: no frame
+            return render()
+        store.put(key, parts)
+    pieces = [parts[0]]
+    for section, after in zip(sections, parts[1:], strict=True):
+        pieces += (section.html, after)
+    return "".join(pieces)
+
+
+def _make_frame(sections: list[Section], render: Callable[[], str]) -> list[str] | None:
+    cards = [section.html for section in sections]
+    for number, section in enumerate(sections):
+        section.html = Markup(_MARK.format(number))  # noqa: S704 - a fixed marker
+    try:
+        page = render()
+    finally:
+        for section, html in zip(sections, cards, strict=True):
+            section.html = html
+    parts = _MARKS.split(page)
+    marks = _MARKS.findall(page)
+    if marks != [_MARK.format(number) for number in range(len(sections))]:
+        return None
+    return parts
