@@ -38,6 +38,19 @@ def use_shop_language(shop) -> None:
     g.page_language = shop.language
 
 
+def select_timezone() -> str:
+    """Flask-Babel's time zone selector: the shop's, once a page has said which shop."""
+    return g.get("page_timezone") or "UTC"
+
+
+def use_shop_timezone(shop) -> None:
+    """Write this request's dates in the shop's time zone: an order placed at 23:30 in
+    Mexico City is placed on that day there, whatever the server's clock says."""
+    from .hours import shop_zone  # hours formats times with this module's locales
+
+    g.page_timezone = shop_zone(shop)
+
+
 @lru_cache(maxsize=512)
 def regional_locale(language: str, whatsapp: str) -> str:
     """``es`` + a Mexican number -> ``es_MX``, when the language is spoken there officially.

@@ -3,6 +3,7 @@
 from flask import Blueprint
 from flask_login import login_required
 
+from ..i18n import use_shop_timezone
 from .access import current_shop
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -24,4 +25,7 @@ def no_store(response):
 
 @bp.context_processor
 def inject_shop():
-    return {"current_shop": current_shop()}
+    shop = current_shop()
+    if shop is not None:
+        use_shop_timezone(shop)  # dates on the merchant's pages in the shop's time
+    return {"current_shop": shop}

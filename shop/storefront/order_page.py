@@ -11,7 +11,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 
 from .. import whatsapp
 from ..hosts import request_shop_host, shop_origin
-from ..i18n import regional_locale, use_shop_language
+from ..i18n import regional_locale, use_shop_language, use_shop_timezone
 from ..money import format_money
 from ..order_status import status_label
 from ..ordering import order_by_token
@@ -33,6 +33,7 @@ def order_page(token: str):
         return redirect(shop_origin(current_app, shop.slug) + request.full_path.rstrip("?"))
     abort_if_suspended(shop)  # its WhatsApp button would lead to the suspended merchant
     use_shop_language(order)  # the language the order was placed in
+    use_shop_timezone(shop)
     order_url = url_for("storefront.order_page", token=order.token, _external=True)
     locale = regional_locale(order.language, shop.whatsapp)
 

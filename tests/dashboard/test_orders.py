@@ -303,3 +303,26 @@ def test_list_queries_do_not_grow_with_the_orders(app, client, shop_id):
     few = queries()
     _make_orders(app, shop_id, *[("confirmed", f"C{n}") for n in range(30)])
     assert queries() == few
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "time", "time_24h"),
+    [("America/Mexico_City", "24", "5:30", "17:30"), ("Europe/Madrid", "25", "12:30", "0:30")],
+)
+def test_dates_are_written_in_the_shops_time_zone(
+    app, client, shop_id, zone, day, time, time_24h
+):
+    """23:30 UTC is the afternoon in Mexico City and already the next day in Madrid."""
+    with app.app_context():
+        shop = db.session.get(Shop, shop_id)
+        shop.time_zone = zone
+        order = factories.make_order(shop, created_at=datetime(2030, 11, 24, 23, 30))
+        db.session.commit()
+        order_id, token = order.id, order.token
+    en = {"Accept-Language": "en"}
+    listed = client.get("/dashboard/orders", headers=en).get_data(as_text=True)
+    assert re.search(rf"11/{day}/30, {time}\W+[AP]M", listed)
+    detail = client.get(f"/dashboard/orders/{order_id}", headers=en).get_data(as_text=True)
+    assert re.search(rf"Nov {day}, 2030, {time}:00\W+[AP]M", detail)
+    shopper = app.test_client().get(f"/o/{token}").get_data(as_text=True)
+    assert f"{day} nov 2030, {time_24h}:00" in shopper  # the shop speaks Spanish
