@@ -38,9 +38,16 @@ limiter = Limiter(key_func=get_remote_address)
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """SQLite enforces foreign keys (ON DELETE SET NULL keeps items) only when asked to."""
+    """SQLite enforces foreign keys (ON DELETE SET NULL keeps items) only when asked to,
+    and its lower() folds ASCII only: searches (ILIKE is lower() LIKE lower()) get
+    Python's, so "ñandú" finds "ÑANDÚ" in development as on PostgreSQL."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
