@@ -54,6 +54,12 @@ SHARED_MEMORY = "/dev/shm"  # noqa: S108 - gunicorn's own advice for containers
 if os.path.isdir(SHARED_MEMORY):
     worker_tmp_dir = SHARED_MEMORY
 
+# No control socket (gunicorn 25+, for `gunicornc`): its default path is under $HOME,
+# which is the same for every app server a machine runs (vitrina@8001, vitrina@8002),
+# so each new server would take over the last one's socket. systemctl and signals
+# do what it would.
+control_socket_disable = True
+
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s" %({x-request-id}o)s'
 errorlog = "-"

@@ -22,6 +22,7 @@ from flask import Flask, Response, abort, current_app, request, send_file, url_f
 from werkzeug.security import safe_join
 
 from .compression import accepts_gzip, gzip_bytes, is_compressible
+from .storefront.caching import detach_session
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300"
@@ -119,7 +120,11 @@ def _fingerprint_static_urls(endpoint: str | None, values: dict) -> None:
 
 
 def serve_static(filename: str):
-    """A static file: for a year under its current hash, for minutes under any other name."""
+    """A static file: for a year under its current hash, for minutes under any other name.
+
+    Served without a session, like the storefront: no `Vary: Cookie`, so CDNs keep one
+    copy for everyone."""
+    detach_session()
     found = assets().get(filename)
     immutable = False
     if found is None:

@@ -55,6 +55,17 @@ def test_plain_names_and_old_hashes_are_served_with_a_short_cache(app, client):
     assert old.data == plain.data
 
 
+def test_static_files_are_the_same_for_every_visitor(app, client, merchant):
+    """No `Vary: Cookie` and no cookie, even for a signed-in merchant: a CDN that honours
+    Vary would otherwise keep one copy per visitor of every script and style sheet."""
+    with app.test_request_context():
+        hashed = url_for("static", filename="js/cart.js")
+    for url in (hashed, "/static/css/shop.css", "/static/nope.css"):
+        response = client.get(url, headers=GZIP)
+        assert "Cookie" not in response.vary, url
+        assert "Set-Cookie" not in response.headers, url
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -24,9 +24,13 @@ from botocore.exceptions import BotoCoreError, ClientError
 from .names import content_type
 from .storage import IMMUTABLE, StorageError, checked_name
 
-CONNECT_TIMEOUT = 5  # seconds; a stuck store must not hold a worker for long
-READ_TIMEOUT = 20
-MAX_ATTEMPTS = 3  # the first try and two retries, with backoff ("standard" mode)
+# A store that hangs must give up well inside gunicorn's 30-second worker timeout:
+# two attempts of at most 3 + 5 seconds (the read timeout is between two reads, not
+# for a whole download). Otherwise every worker waits on the store, pages that do not
+# need it wait behind them, and gunicorn kills workers mid-request.
+CONNECT_TIMEOUT = 3  # seconds
+READ_TIMEOUT = 5
+TOTAL_ATTEMPTS = 2  # the first try and one retry ("standard" mode)
 MAX_POOL_CONNECTIONS = 32  # enough for a threaded worker
 MISSING = {"404", "NoSuchKey", "NotFound"}
 
@@ -36,7 +40,8 @@ def client_config(*, path_style: bool) -> Config:
     options: dict[str, Any] = {
         "connect_timeout": CONNECT_TIMEOUT,
         "read_timeout": READ_TIMEOUT,
-        "retries": {"max_attempts": MAX_ATTEMPTS, "mode": "standard"},
+        # total_max_attempts counts the first try; botocore's max_attempts would not.
+        "retries": {"total_max_attempts": TOTAL_ATTEMPTS, "mode": "standard"},
         "max_pool_connections": MAX_POOL_CONNECTIONS,
         "user_agent_extra": "vitrina",
     }

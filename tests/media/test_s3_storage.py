@@ -355,6 +355,44 @@ def test_an_unreachable_store_gives_a_503_not_a_traceback(app, client, merchant,
         assert db.session.scalar(select(Item)) is None  # nothing half-saved
 
 
+def test_a_failing_store_is_tried_twice_within_a_worker_timeout(monkeypatch):
+    """A store that hangs or drops connections must give up before gunicorn kills the
+    worker (GUNICORN_TIMEOUT, 30 s): two attempts, each bounded by the timeouts."""
+    import socket
+
+    from shop.media.s3 import client_config
+
+    config = client_config(path_style=True)
+    attempts = config.retries["total_max_attempts"]
+    assert attempts * (config.connect_timeout + config.read_timeout) + attempts < 30
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted = []
+
+    def drop_every_connection():
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:  # closed: the test is over
+                return
+            accepted.append(connection)
+            connection.close()
+
+    thread = threading.Thread(target=drop_every_connection, daemon=True)
+    thread.start()
+    set_aws_env(monkeypatch)
+    endpoint = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    storage = S3Storage("vitrina-media", endpoint_url=endpoint, region="us-east-1")
+    try:
+        with pytest.raises(StorageError):
+            storage.exists("0" * 64 + "-320.webp")
+    finally:
+        listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() above
+        listener.close()
+        thread.join()
+    assert len(accepted) == attempts == 2
+
+
 def test_the_local_backend_is_still_the_default(app, client, upload, media_dir):
     with app.app_context():
         assert isinstance(get_storage(), LocalStorage)

@@ -65,3 +65,16 @@ def test_the_nginx_configuration_is_valid(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_two_app_servers_on_one_machine_share_no_control_socket(monkeypatch):
+    """The guide's vitrina@8001 and vitrina@8002 run as one user with one $HOME, where
+    gunicorn 25+ would put both servers' control sockets."""
+    from gunicorn.app.wsgiapp import WSGIApplication
+
+    conf = str(ROOT / "gunicorn.conf.py")
+    monkeypatch.setattr("sys.argv", ["gunicorn", "--config", conf, "shop:create_app()"])
+    config = WSGIApplication().cfg
+    assert config.settings["preload_app"].get() is True  # the file was read
+    if "control_socket_disable" in config.settings:  # gunicorn 25 and later
+        assert config.control_socket_disable is True

@@ -43,7 +43,7 @@ def test_public_pages_set_no_cookie_for_shoppers(app, world):
         # Numbered sitemaps exist past 50,000 URLs only.
         assert response.status_code < 400 or rule.endpoint == "storefront.sitemap_page", url
         assert "Set-Cookie" not in response.headers, url
-        if rule.endpoint.startswith(("storefront.", "media.")):
+        if rule.endpoint.startswith(("storefront.", "media.", "static")):
             # What caches keep for everyone must not be split per visitor either.
             assert "Cookie" not in parse_set_header(response.headers.get("Vary", "")), url
         checked += 1
