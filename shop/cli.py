@@ -10,7 +10,9 @@ def register(app: Flask) -> None:
     from .demo import seed_demo_command
     from .devserver import dev_command
     from .operator.commands import create_operator_command
+    from .restore import after_restore_command
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(dev_command)
     app.cli.add_command(create_operator_command)
+    app.cli.add_command(after_restore_command)
