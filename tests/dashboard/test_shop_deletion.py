@@ -10,10 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from shop.extensions import db
+from shop.media.storage import get_storage
 from shop.models import Image, Item, Order, Shop, ShopTombstone, utcnow
 from shop.slugs import SLUG_HOLD, slug_available
 from tests import factories
 from tests.dashboard.full_shop import build_full_shop
+from tests.production.object_store import moto_server, new_bucket, s3_settings, set_aws_env
 
 EN = {"Accept-Language": "en"}
 DELETE = "/dashboard/data/delete"
@@ -286,3 +288,28 @@ def test_a_new_shop_cannot_take_a_held_slug_through_the_forms(app, client, full,
     with app.app_context():
         assert db.session.scalar(select(Shop).where(Shop.slug == "tienda-sol")) is None
         assert db.session.scalar(select(func.count()).select_from(Item)) == 1
+
+
+def test_deletes_the_shops_own_photos_from_an_s3_bucket(app, client, monkeypatch, sign_in_as):
+    """The object-store backend end to end: the shop's own objects go, shared ones stay."""
+    with moto_server() as endpoint:
+        set_aws_env(monkeypatch)
+        bucket = new_bucket(endpoint)
+        app.config.update(s3_settings(endpoint, bucket))
+        full = build_full_shop(app)
+        sign_in_as(client, full.user)
+        with app.app_context():
+            storage = get_storage()
+            for name in full.own_files + full.shared_files:
+                assert storage.exists(name), name
+
+        response = client.post(DELETE, data={"name": "Tienda Sol"}, headers=EN)
+
+        assert response.status_code == 303
+        with app.app_context():
+            storage = get_storage()
+            for name in full.own_files:
+                assert not storage.exists(name), name
+            for name in full.shared_files:  # the rival shows the same picture
+                assert storage.exists(name), name
+        assert not any(Path(app.config["MEDIA_DIR"]).rglob("*.webp"))
