@@ -229,15 +229,11 @@ def test_feed_has_a_row_per_size_and_colour_grouped_by_item(app, client, ids):
         item = db.session.get(Item, ids.shirt)
         choices = {c.id: c for g in item.option_groups for c in g.choices}
         factories.set_variant_stock(item, [choices[ids.m], choices[ids.red]], 0)
-        factories.make_item(db.session.get(Shop, ids.shop), None, name="Foto")
         db.session.commit()
-    from shop.media.urls import preview_url  # noqa: F401 - the feed needs a picture
 
     response = client.get(f"/s/{ids.slug}/catalog.csv")
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     shirts = [row for row in rows if row["title"] == "Camiseta"]
-    if not shirts:
-        pytest.skip("the shop has no picture for the feed")  # pragma: no cover
     assert len(shirts) == 6
     assert {row["item_group_id"] for row in shirts} == {str(ids.shirt)}
     by_combo = {(row["size"], row["color"]): row for row in shirts}
