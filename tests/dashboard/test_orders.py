@@ -309,9 +309,7 @@ def test_list_queries_do_not_grow_with_the_orders(app, client, shop_id):
     ("zone", "day", "time", "time_24h"),
     [("America/Mexico_City", "24", "5:30", "17:30"), ("Europe/Madrid", "25", "12:30", "0:30")],
 )
-def test_dates_are_written_in_the_shops_time_zone(
-    app, client, shop_id, zone, day, time, time_24h
-):
+def test_dates_are_written_in_the_shops_time_zone(app, client, shop_id, zone, day, time, time_24h):
     """23:30 UTC is the afternoon in Mexico City and already the next day in Madrid."""
     with app.app_context():
         shop = db.session.get(Shop, shop_id)

@@ -21,13 +21,6 @@ EN = {"Accept-Language": "en"}
 DELETE = "/dashboard/data/delete"
 
 
-@pytest.fixture
-def full(app, client, sign_in_as):
-    full = build_full_shop(app)
-    sign_in_as(client, full.user)
-    return full
-
-
 def media_path(app, name: str) -> Path:
     return Path(app.config["MEDIA_DIR"]) / name[:2] / name
 

@@ -33,13 +33,6 @@ EN = {"Accept-Language": "en"}
 EXPORT = "/dashboard/data/export"
 
 
-@pytest.fixture
-def full(app, client, sign_in_as):
-    full = build_full_shop(app)
-    sign_in_as(client, full.user)
-    return full
-
-
 def download(client) -> zipfile.ZipFile:
     response = client.post(EXPORT, data={}, headers=EN)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
