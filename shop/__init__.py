@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy.engine import make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import assets, compression, hosts, limits, logs, security
@@ -30,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    make_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config["TRUST_PROXY_HEADERS"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
@@ -109,3 +111,11 @@ def register_commands(app: Flask) -> None:
     from .cli import register
 
     register(app)
+
+
+def make_sqlite_folder(uri: str) -> None:
+    """SQLite creates its file but not the folder: on a fresh checkout the default
+    database lives in instance/, which does not exist yet."""
+    url = make_url(uri)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)

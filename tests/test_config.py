@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask_migrate import upgrade
 
 from shop import create_app
 from shop.config import DEV_SECRET_KEY, GOOGLE_DISCOVERY_URL, ConfigError, load_config
+from shop.extensions import db
 
 GOOD_SECRET = "a-random-production-secret-key-0123456789abcdef"
 PRODUCTION = {
@@ -41,6 +43,21 @@ def test_development_app_starts_with_nothing_set(tmp_path, monkeypatch):
 
     assert app.config["ENV_NAME"] == "development"
     assert app.test_client().get("/login").status_code == 503  # explains `make run`, no crash
+
+
+def test_a_fresh_checkout_gets_its_database_folder_and_migrates(tmp_path, monkeypatch):
+    """`make run` on a new clone: instance/ does not exist until the app makes it."""
+    for name in (*PRODUCTION, "LOCAL_SIGNIN", "OIDC_DISCOVERY_URL", "MEDIA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    instance = tmp_path / "not-yet" / "instance"
+    monkeypatch.setenv("VITRINA_INSTANCE_PATH", str(instance))
+
+    app = create_app()
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+    assert (instance / "vitrina.sqlite3").is_file()
 
 
 def test_production_starts_when_everything_is_set(tmp_path):
