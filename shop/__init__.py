@@ -31,7 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(load_config(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
-    make_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
+    make_instance_folder(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config["TRUST_PROXY_HEADERS"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
@@ -113,9 +113,12 @@ def register_commands(app: Flask) -> None:
     register(app)
 
 
-def make_sqlite_folder(uri: str) -> None:
+def make_instance_folder(instance_path: str, uri: str) -> None:
     """SQLite creates its file but not the folder: on a fresh checkout the default
-    database lives in instance/, which does not exist yet."""
+    database lives in instance/, which does not exist yet. A database configured
+    elsewhere is left alone: a mistyped folder should fail, not appear."""
     url = make_url(uri)
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return
+    if Path(url.database).parent == Path(instance_path):
+        Path(instance_path).mkdir(parents=True, exist_ok=True)
