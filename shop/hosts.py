@@ -26,6 +26,7 @@ import re
 from flask import Flask, has_request_context, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .lean import LeanFlask
 from .slugs import RESERVED_SLUGS
 
 ENVIRON_SHOP_HOST = "vitrina.shop_host"  # the slug a request's host named
@@ -96,8 +97,9 @@ def host_form(app: Flask, slug: str, path: str, *, external: bool, scheme: str |
     return shop_origin(app, slug, scheme) + rest
 
 
-class Vitrina(Flask):
-    """The app: Flask, with storefront links in the shop's host form under SHOP_DOMAIN."""
+class Vitrina(LeanFlask):
+    """The app: Flask (trimmed, see lean.py), with storefront links in the shop's host
+    form under SHOP_DOMAIN."""
 
     def url_for(
         self,

@@ -75,6 +75,17 @@ class Setting:
         return current_app.config[self.name]
 
 
+# Every limit below counts posts, but sign-in's, whose GETs start and finish a sign-in.
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@limiter.request_filter
+def unlimited_read() -> bool:
+    """Any other read is never limited: saying so up front spares every page view
+    Flask-Limiter's search for limits that could match (a fifth of a bare request)."""
+    return request.method in READS and request.endpoint not in SIGN_IN
+
+
 def init_app(app: Flask) -> None:
     """Wire the limits; call after the blueprints are registered (it wraps their views)."""
     for name, value in DEFAULTS.items():

@@ -10,6 +10,7 @@ stricter on purpose and are kept.
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g
@@ -45,8 +46,13 @@ def csp_nonce() -> str:
 
 def content_security_policy(nonce: str | None = None) -> str:
     """The policy for every page: this site's files, plus the media host when set."""
+    media_base = current_app.config.get("MEDIA_BASE_URL") or ""
+    return _policy(media_base, nonce) if nonce else _usual_policy(media_base)
+
+
+def _policy(media_base: str, nonce: str | None) -> str:
     scripts = "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
-    images = " ".join(["'self'", "data:", *_media_origin()])
+    images = " ".join(["'self'", "data:", *_media_origin(media_base)])
     directives = {
         "default-src": "'self'",
         "script-src": scripts,
@@ -60,9 +66,14 @@ def content_security_policy(nonce: str | None = None) -> str:
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
-def _media_origin() -> list[str]:
+@lru_cache(maxsize=16)
+def _usual_policy(media_base: str) -> str:
+    """The policy without a nonce, built once per media setting."""
+    return _policy(media_base, None)
+
+
+def _media_origin(base: str) -> list[str]:
     """The scheme and host of MEDIA_BASE_URL when photos are served from elsewhere."""
-    base = current_app.config.get("MEDIA_BASE_URL") or ""
     parts = urlsplit(base)
     if parts.scheme in ("http", "https") and parts.netloc:
         return [f"{parts.scheme}://{parts.netloc}"]
@@ -70,14 +81,21 @@ def _media_origin() -> list[str]:
 
 
 def add_security_headers(response: Response) -> Response:
-    """after_request: add what the view did not set itself."""
+    """after_request: add what the view did not set itself. Not to a 304: the browser
+    applies those of the response it stored (see storefront.caching)."""
+    if response.status_code == 304:
+        return response
+    headers = response.headers
+    present = {name.lower() for name, _value in headers}  # one pass, not one per header
     nonce = g.get("csp_nonce")
-    response.headers.setdefault("Content-Security-Policy", content_security_policy(nonce))
+    if "content-security-policy" not in present:
+        headers.add("Content-Security-Policy", content_security_policy(nonce))
     for name, value in STATIC_HEADERS.items():
-        response.headers.setdefault(name, value)
+        if name.lower() not in present:
+            headers.add(name, value)
     hsts = current_app.config.get("STRICT_TRANSPORT_SECURITY")
-    if hsts:
-        response.headers.setdefault("Strict-Transport-Security", hsts)
+    if hsts and "strict-transport-security" not in present:
+        headers.add("Strict-Transport-Security", hsts)
     if nonce:
-        response.headers["Cache-Control"] = "private, no-store"
+        headers["Cache-Control"] = "private, no-store"
     return response

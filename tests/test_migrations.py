@@ -27,3 +27,26 @@ def test_foreign_keys_are_enforced(app):
         db.session.commit()
         db.session.refresh(item)
         assert item.category_id is None
+
+
+def test_sqlite_reads_never_wait_for_a_write(app):
+    """Write-ahead logging: a shopper's read goes on while a merchant's write is open,
+    and sees the last committed catalog until that write commits."""
+    import pytest
+    from sqlalchemy import text
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's journal mode")
+        from tests import factories
+
+        shop = factories.make_shop(factories.make_user(), name="Antes")
+        db.session.commit()
+        with db.engine.connect() as writer, db.engine.connect() as reader:
+            assert writer.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            writer.execute(text("UPDATE shop SET name = 'Después' WHERE id = :id"), {"id": shop.id})
+            read = reader.execute(text("SELECT name FROM shop WHERE id = :id"), {"id": shop.id})
+            assert read.scalar() == "Antes"
+            writer.commit()
+            read = reader.execute(text("SELECT name FROM shop WHERE id = :id"), {"id": shop.id})
+            assert read.scalar() == "Después"

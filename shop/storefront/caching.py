@@ -18,10 +18,14 @@ from pathlib import Path
 from flask import Response, current_app, g, make_response, request
 from flask.globals import request_ctx
 
-from ..compression import LEVEL_KEPT, LEVEL_ONCE, accepts_gzip, gzip_bytes
+from ..compression import accepts_gzip, gzip_bytes
 from .page_cache import NoPages, pages
 
 PUBLIC_CACHE = "public, max-age=60, stale-while-revalidate=600"
+# A 304 carries only what guides caches (RFC 9110 15.4.5, as Django sends it): the
+# browser keeps the headers of the page it stored, security headers included, and
+# updates them from these. The fast path sends the same, plus the ETag.
+NOT_MODIFIED_HEADERS = (("Vary", "Accept-Encoding"), ("Cache-Control", PUBLIC_CACHE))
 PRIVATE_CACHE = "private, no-store"
 ROOT = Path(__file__).resolve().parent.parent.parent
 HTML = "text/html; charset=utf-8"
@@ -87,9 +91,9 @@ def not_modified(etag: str) -> Response | None:
     """
     if not request.if_none_match.contains_weak(etag):
         return None
-    response = Response(status=304)
-    response.vary.add("Accept-Encoding")
-    return public(response, etag, weak=accepts_gzip())
+    response = Response(status=304, headers=NOT_MODIFIED_HEADERS)
+    response.set_etag(etag, weak=accepts_gzip())
+    return response
 
 
 def public(response, etag: str, *, weak: bool = False) -> Response:
@@ -118,7 +122,7 @@ def page_key(etag: str, environ: dict) -> str:
     return f"page:{etag}:{hashlib.sha256(site.encode()).hexdigest()[:16]}"
 
 
-def serve_page(etag: str, kind: str, render: Callable[[], str], *, keep: bool = True) -> Response:
+def serve_page(etag: str, render: Callable[[], str], *, keep: bool = True) -> Response:
     """A public HTML page: 304 if the browser has it, else rendered, gzip-compressed
     when the browser takes it, and kept in the page cache (both ways) unless `keep`
     is false. Kept pages are served by the fast path (fastpath.py) before Flask."""
@@ -128,10 +132,9 @@ def serve_page(etag: str, kind: str, render: Callable[[], str], *, keep: bool = 
     raw = render().encode()
     gzip_wanted = accepts_gzip()
     keep = keep and not isinstance(pages(), NoPages)
-    level = LEVEL_KEPT if keep else LEVEL_ONCE
-    compressed = gzip_bytes(raw, level) if gzip_wanted or keep else None
+    compressed = gzip_bytes(raw) if gzip_wanted or keep else None
     if keep:
-        g.keep_page = (page_key(etag, request.environ), raw, compressed, kind)
+        g.keep_page = (page_key(etag, request.environ), raw, compressed)
     response = Response(compressed if gzip_wanted else raw, content_type=HTML)
     if gzip_wanted:
         response.headers["Content-Encoding"] = "gzip"

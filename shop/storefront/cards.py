@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from flask import url_for
 from markupsafe import Markup, escape
@@ -56,10 +57,10 @@ def _split(url: str, part: str) -> tuple[str, str] | None:
     return before, after
 
 
-@dataclass(frozen=True, slots=True)
-class CardContext:
+class CardContext(NamedTuple):
     """Everything a card's HTML depends on besides its item and labels: escaped URL
-    patterns and the money locale. Hashable, so written cards can be remembered."""
+    patterns and the money locale. A tuple, so remembering written cards hashes it in
+    C (a dataclass's hash, in Python, was a tenth of a page's cards)."""
 
     product_html: tuple[str, str]
     media_html: tuple[str, str]
@@ -134,8 +135,7 @@ class Links:
         return money_html(minor, self.currency, self.money_locale)
 
 
-@dataclass(frozen=True, slots=True)
-class Labels:
+class Labels(NamedTuple):
     """The words every card repeats, translated (and escaped) once per page."""
 
     add: str

@@ -9,8 +9,9 @@ so a merchant's change shows on the very next request. Anything else (an old slu
 search, a page not kept yet, a POST) goes on to Flask untouched, with the shop row
 already read (``vitrina.shop`` in the environ) so it is not read twice.
 
-The headers sent are those Flask sent when it rendered the page (security headers
-included), kept with it by `keep_page`.
+The headers sent with a page are those Flask sent when it rendered it (security
+headers included), kept with it by `keep_page`; a 304 carries those that guide caches
+(caching.NOT_MODIFIED_HEADERS), as Flask's own 304 does.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import threading
 from contextlib import suppress
 from urllib.parse import parse_qsl
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, g
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.http import parse_etags
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -28,7 +29,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ..compression import gzip_accepted
 from ..extensions import db
 from ..hosts import ENVIRON_SHOP_HOST
-from .caching import PUBLIC_CACHE, page_key, shop_etag
+from .caching import NOT_MODIFIED_HEADERS, PUBLIC_CACHE, page_key, shop_etag
 from .page_cache import Page, pages
 from .rows import ENVIRON_CONNECTION, ENVIRON_SHOP, read_shop
 
@@ -38,7 +39,6 @@ ROUTE = re.compile(r"/s/([a-z0-9-]{1,60})(?:/p/([1-9][0-9]{0,17})|/(cart))?")
 PER_RESPONSE = frozenset(
     {"content-length", "content-encoding", "date", "etag", "set-cookie", "retry-after"}
 )
-NOT_IN_304 = frozenset({"content-type", "content-encoding", "content-length"})
 EXTENSION = "vitrina.fast_path"
 
 
@@ -50,9 +50,6 @@ class FastPath:
         self.wsgi_app = wsgi_app
         self._engine = None
         self._local = threading.local()
-        # The headers of a kept page of each kind, for answering 304s without Flask.
-        self.not_modified_headers: dict[str, list[tuple[str, str]]] = {}
-        self._learned: dict[str, tuple[tuple[str, str], ...]] = {}
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD")
@@ -64,13 +61,13 @@ class FastPath:
             return self.wsgi_app(environ, start_response)
         slug, item_id, cart = match.groups()
         if item_id:
-            kind, parts = "product", ("product", int(item_id))
+            parts = ("product", int(item_id))
         elif cart:
-            kind, parts = "cart", ("cart",)
+            parts = ("cart",)
         elif _is_search(environ.get("QUERY_STRING")):
             return self.wsgi_app(environ, start_response)
         else:
-            kind, parts = "shop", ("shop", "")
+            parts = ("shop", "")
         try:
             shop, connection = self.read_shop(slug)
         except SQLAlchemyError:
@@ -87,28 +84,16 @@ class FastPath:
         etag_header = f'W/"{etag}"' if gzip_wanted else f'"{etag}"'
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         if if_none_match and _matches(if_none_match, etag):
-            headers = self.not_modified_headers.get(kind)
-            if headers is None:
-                return self.wsgi_app(environ, start_response)
-            start_response("304 NOT MODIFIED", [*headers, ("ETag", etag_header)])
+            start_response("304 NOT MODIFIED", [*NOT_MODIFIED_HEADERS, ("ETag", etag_header)])
             return []
         page = pages(self.app).get(page_key(etag, environ) + (":gz" if gzip_wanted else ":id"))
         if page is None:
             return self.wsgi_app(environ, start_response)
-        self.learn_headers(kind, page.headers)
         start_response(
             "200 OK",
             [*page.headers, ("ETag", etag_header), ("Content-Length", str(len(page.body)))],
         )
         return [b""] if method == "HEAD" else [page.body]
-
-    def learn_headers(self, kind: str, headers: tuple[tuple[str, str], ...]) -> None:
-        """Keep a kept page's headers, less those of its body, for this kind's 304s."""
-        if self._learned.get(kind) is not headers:
-            self._learned[kind] = headers
-            self.not_modified_headers[kind] = [
-                pair for pair in headers if pair[0].lower() not in NOT_IN_304
-            ]
 
     def read_shop(self, slug: str):
         """The shop row, and the connection it came on (lent to the page's other
@@ -164,7 +149,7 @@ def keep_page(response: Response) -> Response:
     pending = g.pop("keep_page", None)
     if pending is None:
         return response
-    key, raw, compressed, kind = pending
+    key, raw, compressed = pending
     if (
         response.status_code != 200
         or response.headers.get("Cache-Control") != PUBLIC_CACHE
@@ -180,9 +165,6 @@ def keep_page(response: Response) -> Response:
     if compressed is not None:
         entries[key + ":gz"] = Page((*headers, ("Content-Encoding", "gzip")), compressed)
     pages().put(entries)
-    fast_path = current_app.extensions.get(EXTENSION)
-    if fast_path is not None:
-        fast_path.learn_headers(kind, headers)
     return response
 
 

@@ -66,7 +66,7 @@ def shop_page(slug: str):
         return in_frame(frame_key(shop, sections, preload), sections, page)
 
     # Searches are rendered every time: each is rare, and they would crowd the cache.
-    return serve_page(shop_etag(shop, "shop", query), "shop", render, keep=not query)
+    return serve_page(shop_etag(shop, "shop", query), render, keep=not query)
 
 
 @bp.get("/s/<slug>/p/<int(max=2147483647):item_id>")
@@ -90,7 +90,7 @@ def product_page(slug: str, item_id: int):
             sold_out_variants=sorted(item.sold_out_variants),
         )
 
-    return serve_page(shop_etag(shop, "product", item_id), "product", render)
+    return serve_page(shop_etag(shop, "product", item_id), render)
 
 
 @bp.get("/s/<slug>/cart")
@@ -115,4 +115,4 @@ def cart_page(slug: str):
             min_order=shop.min_order_minor or 0,
         )
 
-    return serve_page(shop_etag(shop, "cart"), "cart", render)
+    return serve_page(shop_etag(shop, "cart"), render)

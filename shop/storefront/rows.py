@@ -18,12 +18,14 @@ from typing import NamedTuple
 
 from flask import abort, request
 from sqlalchemy import (
+    Integer,
     String,
     bindparam,
     cast,
     exists,
     or_,
     select,
+    type_coerce,
 )
 
 from ..extensions import db
@@ -37,6 +39,7 @@ from ..models import (
     OptionGroup,
     Shop,
 )
+from ..plain_sql import PlainSelect
 from .loading import escape_like, shop_or_404
 from .sold_out import VARIANTS_SOLD_OUT
 from .unavailable import abort_if_suspended
@@ -59,17 +62,22 @@ class ShopView:
     whatsapp: str
     currency: str
     language: str
-    paused: bool
+    paused: bool | int
     pause_message: str
     catalog_version: int
-    created_at: datetime
-    suspended: bool
+    created_at: datetime | str  # as the driver gives it (text on SQLite): the ETag's only
+    suspended: bool | int
     logo: ImageView | None
     # The ordering rules a public page shows (shop.order_rules, shop.hours).
     min_order_minor: int = 0
     time_zone: str = ""
-    opening_hours: dict | None = None
-    closed_policy: str = "refuse"
+    opening_hours_json: str | None = None
+    closed_policy: str = "refuse"  # a ClosedPolicy value
+
+    @property
+    def opening_hours(self) -> dict | None:
+        """The week's hours (shop.hours), parsed when a page shows them, not per 304."""
+        return _json(self.opening_hours_json)
 
 
 @dataclass(slots=True)
@@ -115,15 +123,16 @@ class GroupView:
 
 
 class CardRow(NamedTuple):
-    """An item as its card shows it (the columns of the shop page's statement)."""
+    """An item as its card shows it (the columns of the shop page's statement), with
+    the driver's values: the flags are 0/1 on SQLite, booleans on PostgreSQL."""
 
     id: int
     name: str
     price_minor: int
     compare_at_minor: int | None
     code: str
-    availability: Availability
-    is_service: bool
+    availability: str  # an Availability value (a str enum: they compare equal)
+    is_service: bool | int
     category_id: int | None
     category_name: str | None
     image_key: str | None  # the cover photo, if any
@@ -131,8 +140,8 @@ class CardRow(NamedTuple):
     image_height: int | None
     image_widths: str | None  # JSON text, e.g. "[320, 640, 1280]"
     stock: int | None = None  # 0: sold out
-    has_options: bool = False  # chosen on the product page, so no "Add" on the card
-    variants_sold_out: bool = False  # every size/colour combination at 0 (sold_out.py)
+    has_options: bool | int = False  # chosen on the product page: no "Add" on the card
+    variants_sold_out: bool | int = False  # every size/colour combination at 0 (sold_out.py)
 
 
 @dataclass(slots=True)
@@ -155,6 +164,8 @@ ENVIRON_SHOP = "vitrina.shop"
 ENVIRON_CONNECTION = "vitrina.connection"
 # The widths as text, parsed once per distinct value (they repeat: "[320, 640, 1280]").
 IMAGE_COLUMNS = (Image.key, Image.width, Image.height, cast(Image.widths, String))
+# Every column as the driver gives it (type_coerce converts nothing): a 304 needs four
+# of them, and each conversion would cost more than the statement.
 _SHOP = select(
     Shop.id,
     Shop.slug,
@@ -163,19 +174,19 @@ _SHOP = select(
     Shop.whatsapp,
     Shop.currency,
     Shop.language,
-    Shop.paused,
+    type_coerce(Shop.paused, Integer),
     Shop.pause_message,
     Shop.catalog_version,
-    Shop.created_at,
-    Shop.suspended_at.is_not(None),
+    type_coerce(Shop.created_at, String),
+    type_coerce(Shop.suspended_at.is_not(None), Integer),
     *IMAGE_COLUMNS,
     Shop.min_order_minor,
     Shop.time_zone,
-    Shop.opening_hours,
-    Shop.closed_policy,
+    cast(Shop.opening_hours, String),
+    type_coerce(Shop.closed_policy, String),
 ).outerjoin(Image, Image.id == Shop.logo_id)
 # Statements are built once: building one costs more than running it on a small table.
-_SHOP_BY_SLUG = _SHOP.where(Shop.slug == bindparam("slug"))
+_SHOP_BY_SLUG = PlainSelect(_SHOP.where(Shop.slug == bindparam("slug")))
 
 
 def image_view(key, width, height, widths) -> ImageView | None:
@@ -186,6 +197,12 @@ def image_view(key, width, height, widths) -> ImageView | None:
 def _widths(text: str | None) -> list[int]:
     """Shared between images: never modified."""
     return json.loads(text) if text else []
+
+
+@lru_cache(maxsize=1024)
+def _json(text: str | None):
+    """Parsed once per distinct text; shared between requests, so never modified."""
+    return None if text is None else json.loads(text)
 
 
 def connection():
@@ -203,7 +220,7 @@ def connection():
 
 def read_shop(connection, slug: str) -> ShopView | None:
     """The shop whose current slug is `slug`, in one small indexed statement."""
-    row = connection.execute(_SHOP_BY_SLUG, {"slug": slug}).first()
+    row = _SHOP_BY_SLUG.first(connection, slug=slug)
     return None if row is None else ShopView(*row[:12], image_view(*row[12:16]), *row[16:])
 
 
@@ -233,6 +250,8 @@ _COVER = (
     .scalar_subquery()
 )
 _HAS_OPTIONS = exists().where(OptionGroup.item_id == Item.id).correlate(Item)
+# The cards take the driver's values as they are (a card only tests the flags, and
+# availability is a str enum): no conversion per value of a thousand rows.
 _ITEMS = (
     select(
         Item.id,
@@ -240,20 +259,21 @@ _ITEMS = (
         Item.price_minor,
         Item.compare_at_minor,
         Item.code,
-        Item.availability,
-        Item.is_service,
+        type_coerce(Item.availability, String),
+        type_coerce(Item.is_service, Integer),
         Category.id,
         Category.name,
         *IMAGE_COLUMNS,
         Item.stock,
-        _HAS_OPTIONS.label("has_options"),
-        VARIANTS_SOLD_OUT,
+        type_coerce(_HAS_OPTIONS, Integer).label("has_options"),
+        type_coerce(VARIANTS_SOLD_OUT, Integer),
     )
     .outerjoin(Category, Category.id == Item.category_id)
     .outerjoin(Image, Image.id == _COVER)
     .where(Item.shop_id == bindparam("shop_id"), Item.availability != Availability.HIDDEN)
     .order_by(Category.position.asc().nulls_last(), Category.id, Item.position, Item.id)
 )
+_PLAIN_ITEMS = PlainSelect(_ITEMS)
 
 
 def shop_sections(shop: ShopView, query: str = "") -> list[Section]:
@@ -274,8 +294,13 @@ def shop_sections(shop: ShopView, query: str = "") -> list[Section]:
             )
         )
     found: list[Section] = []
-    # .all(): one fetchall, not a fetchone per row (a tenth of the statement's time).
-    for row in connection().execute(statement, {"shop_id": shop.id}).all():
+    # Searches build a new statement each time; the plain shop page's is compiled once.
+    rows = (
+        connection().execute(statement, {"shop_id": shop.id}).all()
+        if query
+        else _PLAIN_ITEMS.rows(connection(), shop_id=shop.id)
+    )
+    for row in rows:
         item = CardRow._make(row)
         if not found or found[-1].category_id != item.category_id:
             found.append(Section(item.category_id, item.category_name))

@@ -158,7 +158,25 @@ def test_a_304_costs_one_statement_from_the_fast_path(app, client, ids):
     assert len(statements) == 1
     assert response.headers["ETag"] == etag
     assert response.headers["Cache-Control"] == caching.PUBLIC_CACHE
-    assert "Content-Security-Policy" in response.headers
+    assert response.headers["Vary"] == "Accept-Encoding"
+
+
+@pytest.mark.parametrize("kept", [True, False], ids=["fast path", "flask"])
+def test_a_304_carries_only_the_headers_that_guide_caches(app, client, ids, kept):
+    """RFC 9110 15.4.5: the browser keeps the stored page's headers (its security
+    headers among them) and updates them from the 304's. A worker that has served
+    no page yet answers the same 304 as one that has."""
+    if kept:
+        keep_pages(app)
+    page = client.get("/s/tienda-sol", headers=GZIP)
+    assert "Content-Security-Policy" in page.headers
+    assert "X-Content-Type-Options" in page.headers
+    fresh = app.test_client()  # another browser
+    response = fresh.get("/s/tienda-sol", headers={**GZIP, "If-None-Match": page.headers["ETag"]})
+    assert response.status_code == 304
+    names = {name.lower() for name, _ in response.headers}
+    assert names - {"content-length"} == {"etag", "cache-control", "vary", "x-request-id"}
+    assert response.headers["Vary"] == "Accept-Encoding"
 
 
 # -- Never stale ------------------------------------------------------------------------

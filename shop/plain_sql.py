@@ -1,0 +1,115 @@
+"""The hottest reads as plain tuples: a Core SELECT run on the driver's own cursor.
+
+A 304 for a shop page reads the shop's row and nothing else, and the first render
+after a merchant's change reads a row per product. At those rates SQLAlchemy's result
+handling (a Row object per row, a conversion call per value) costs more than the
+database's own work: two thirds of a 304's time in the app, a sixth of a 200-product
+page's read. A PlainSelect keeps everything else SQLAlchemy gives:
+
+- the statement is written in Core and compiled once per dialect (SQLite, PostgreSQL);
+- it runs through the connection's own cursor hook, so event listeners (the
+  statement counters of the tests and benchmarks, the fault tests' cuts), echo
+  logging and error handling (a dropped connection is invalidated, errors arrive as
+  SQLAlchemy's exceptions) work as for any other statement;
+- columns whose type converts what the driver gives (dates and booleans on SQLite,
+  JSON text, enums) are converted the same way; a caller that wants the driver's
+  values as they are selects them with `type_coerce` to a type that converts nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Select
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    sql: str
+    order: tuple[str, ...] | None  # positional paramstyles: the parameters' names in order
+    constants: dict[str, Any]  # the statement's own values, converted for the driver
+    converters: tuple[tuple[int, Callable[[Any], Any]], ...]  # (column, converter)
+
+
+class PlainSelect:
+    """A SELECT whose rows come back as the driver's tuples (see the module docstring)."""
+
+    def __init__(self, statement: Select) -> None:
+        self.statement = statement
+        self._compiled: dict[str, _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def rows(self, connection: Connection, **params: Any) -> list[tuple]:
+        """Every row, each a tuple in the order of the SELECT's columns."""
+        compiled = self._compiled_for(connection)
+        cursor = self._execute(connection, compiled, params)
+        try:
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+        if compiled.converters:
+            rows = [_converted(row, compiled.converters) for row in rows]
+        return rows
+
+    def first(self, connection: Connection, **params: Any) -> tuple | None:
+        """The first row, or None."""
+        compiled = self._compiled_for(connection)
+        cursor = self._execute(connection, compiled, params)
+        try:
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        if row is None or not compiled.converters:
+            return row
+        return _converted(row, compiled.converters)
+
+    def _execute(self, connection: Connection, compiled: _Compiled, params: dict[str, Any]):
+        values = {**compiled.constants, **params}
+        parameters: Sequence | dict = (
+            values if compiled.order is None else tuple(values[name] for name in compiled.order)
+        )
+        cursor = connection.connection.cursor()
+        try:
+            # The hook SQLAlchemy itself uses for statements it runs outside a compiled
+            # execution: events, logging and error handling, no result object.
+            connection._cursor_execute(cursor, compiled.sql, parameters)
+        except BaseException:
+            cursor.close()
+            raise
+        return cursor
+
+    def _compiled_for(self, connection: Connection) -> _Compiled:
+        dialect = connection.dialect
+        compiled = self._compiled.get(dialect.name)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled[dialect.name] = _compile(self.statement, dialect)
+        return compiled
+
+
+def _compile(statement: Select, dialect) -> _Compiled:
+    compiled = statement.compile(dialect=dialect)
+    constants = {}
+    for bind, name in compiled.bind_names.items():
+        if bind.required:  # given at each call
+            continue
+        convert = dialect.type_descriptor(bind.type).bind_processor(dialect)
+        value = bind.effective_value
+        constants[name] = convert(value) if convert is not None else value
+    converters = []
+    for index, column in enumerate(statement.selected_columns):
+        convert = dialect.type_descriptor(column.type).result_processor(dialect, None)
+        if convert is not None:
+            converters.append((index, convert))
+    order = tuple(compiled.positiontup) if compiled.positional else None
+    return _Compiled(str(compiled), order, constants, tuple(converters))
+
+
+def _converted(row: Sequence, converters) -> tuple:
+    values = list(row)
+    for index, convert in converters:
+        values[index] = convert(values[index])
+    return tuple(values)
