@@ -111,14 +111,20 @@ def private(response) -> Response:
     return response
 
 
-def page_key(etag: str, environ: dict) -> str:
-    """The page cache's key: the page's version plus the site address its links use
-    (link cards carry absolute URLs, so a page made for one host is not another's)."""
-    site = "{}://{}{}".format(
+def site_of(environ: dict) -> str:
+    """The site address a request's absolute links are made with (link cards, canonical
+    URLs): its scheme, host and script root, as Flask builds them."""
+    return "{}://{}{}".format(
         environ.get("wsgi.url_scheme", "http"),
         environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
         environ.get("SCRIPT_NAME", ""),
     )
+
+
+def page_key(etag: str, environ: dict) -> str:
+    """The page cache's key: the page's version plus the site address its links use
+    (link cards carry absolute URLs, so a page made for one host is not another's)."""
+    site = site_of(environ)
     return f"page:{etag}:{hashlib.sha256(site.encode()).hexdigest()[:16]}"
 
 

@@ -20,6 +20,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from flask import url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from ..i18n import money_locale
@@ -148,6 +150,17 @@ class Labels(NamedTuple):
         return cls(escape(add), escape(before), escape(sold_out), escape(choose))
 
 
+def card_labels() -> Labels:
+    """The cards' words in this request's language (Flask-Babel's gettext costs some
+    20 µs a call: they are looked up once per language)."""
+    return _labels_in(str(get_locale()))
+
+
+@lru_cache(maxsize=64)
+def _labels_in(_locale: str) -> Labels:
+    return Labels.of(add=_("Add"), before=_("Before:"), sold_out=_("Sold out"), choose=_("Choose"))
+
+
 # A card is written here rather than in a template: Jinja escapes every {{ }} into a
 # new Markup object, which at 15 per card was most of a 200-product page's render time.
 # Every value put in is escaped, or is a number, or is a URL made of escaped parts.
@@ -228,7 +241,8 @@ class Preload:
 
 def first_card_image(sections: list[Section], links: Links) -> Preload | None:
     """The first card's picture: on a phone it is above the fold and the largest thing."""
-    first = next((item for section in sections for item in section.items), None)
+    row = next((item for section in sections for item in section.items), None)
+    first = None if row is None else CardRow._make(row)
     if first is None or first.image_key is None:
         return None
     key = first.image_key
@@ -244,23 +258,41 @@ def loading(position: int) -> int:
     return PRIORITY_IMAGES if position < EAGER_IMAGES else EAGER_IMAGES
 
 
-# Cards already written, by everything they are made of (so never stale): after a
-# merchant's edit, the page is rendered again, but only the changed cards are written.
-remembered_card = lru_cache(maxsize=4096)(card_html)
+@lru_cache(maxsize=4096)
+def remembered_card(row: tuple, context: CardContext, labels: Labels, position: int) -> str:
+    """A card already written, found by everything it is made of (so never stale):
+    after a merchant's edit the page is rendered again, but only the changed cards
+    are written. `row` is the items statement's plain tuple, named only if written."""
+    return card_html(CardRow._make(row), context, labels, position)
+
+
+@lru_cache(maxsize=512)
+def remembered_cards(rows: tuple[tuple, ...], context: CardContext, labels: Labels, start: int):
+    """A section's cards, found by everything they are made of: one lookup for a
+    section whose items did not change (most of them, after an edit), instead of one
+    per card. `start` is the first card's position, or EAGER_IMAGES for any later one
+    (from there on every picture loads lazily)."""
+    return "".join(
+        remembered_card(row, context, labels, loading(start + number))
+        for number, row in enumerate(rows)
+    )
 
 
 def card_lists(sections: list[Section], links: Links, labels: Labels) -> list[Section]:
     """The sections, each with the HTML of its cards (the first ones load first)."""
+    context = links.context
     position = 0
     for section in sections:
-        parts = []
-        for item in section.items:
-            if links.context is None:
-                parts.append(card_html(item, links, labels, position))
-            else:
-                parts.append(remembered_card(item, links.context, labels, loading(position)))
-            position += 1
-        section.html = Markup("".join(parts))  # noqa: S704 - every part escaped above
+        if context is None:  # URLs that are not a prefix and a name: no remembering
+            html = "".join(
+                card_html(CardRow._make(row), links, labels, position + number)
+                for number, row in enumerate(section.items)
+            )
+        else:
+            start = min(position, EAGER_IMAGES)
+            html = remembered_cards(tuple(section.items), context, labels, start)
+        position += len(section.items)
+        section.html = Markup(html)  # noqa: S704 - every part escaped (card_html)
     return sections
 
 

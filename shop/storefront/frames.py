@@ -14,18 +14,20 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields
 
 from flask import current_app, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from .caching import site_of
 from .rows import Section, ShopView
 
 MAX_FRAMES = 512  # a few KB each: a busy server's shops, in its languages and hosts
 EXTENSION = "vitrina.frames"
 _MARK = "\x00frame-section-{}\x00"
 _MARKS = re.compile("\x00frame-section-[0-9]+\x00")
+_SHOP_FIELDS = tuple(field.name for field in fields(ShopView) if field.name != "catalog_version")
 
 
 class Frames:
@@ -66,9 +68,9 @@ def frame_key(shop: ShopView, sections: list[Section], *extra: object) -> tuple:
     item edit moves), the language, the site address its absolute links use, the
     sections' headings and whatever else the page shows (`extra`)."""
     return (
-        repr(replace(shop, catalog_version=0)),
+        tuple(getattr(shop, name) for name in _SHOP_FIELDS),
         str(get_locale()),
-        request.host_url,
+        site_of(request.environ),
         tuple((section.category_id, section.category_name) for section in sections),
         *extra,
     )

@@ -11,15 +11,14 @@ price made once, and the shop page's frame around them is kept by what it is mad
 from __future__ import annotations
 
 from flask import render_template, request
-from flask_babel import gettext as _
 
 from .blueprint import bp
 from .caching import serve_page, shop_etag
 from .cards import (
     GALLERY_SIZES,
-    Labels,
     Links,
     Preload,
+    card_labels,
     card_lists,
     first_card_image,
     product_images,
@@ -41,11 +40,8 @@ def shop_page(slug: str):
     query = clean_query(request.args.get("q"))
 
     def render() -> str:
-        labels = Labels.of(
-            add=_("Add"), before=_("Before:"), sold_out=_("Sold out"), choose=_("Choose")
-        )
         links = Links(shop)
-        sections = card_lists(shop_sections(shop, query), links, labels)
+        sections = card_lists(shop_sections(shop, query), links, card_labels())
         preload = first_card_image(sections, links)
 
         def page() -> str:

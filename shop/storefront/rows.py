@@ -14,6 +14,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from typing import NamedTuple
 
 from flask import abort, request
@@ -50,7 +52,7 @@ class ImageView:
     key: str
     width: int
     height: int
-    widths: list[int]
+    widths: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +152,7 @@ class Section:
 
     category_id: int | None
     category_name: str | None
-    items: list = field(default_factory=list)
+    items: list[tuple] = field(default_factory=list)  # rows of CardRow's columns
     html: str = ""  # the cards, once written (cards.card_lists)
 
     @property
@@ -190,13 +192,12 @@ _SHOP_BY_SLUG = PlainSelect(_SHOP.where(Shop.slug == bindparam("slug")))
 
 
 def image_view(key, width, height, widths) -> ImageView | None:
-    return None if key is None else ImageView(key, width, height, _widths(widths) or [width])
+    return None if key is None else ImageView(key, width, height, _widths(widths) or (width,))
 
 
 @lru_cache(maxsize=256)
-def _widths(text: str | None) -> list[int]:
-    """Shared between images: never modified."""
-    return json.loads(text) if text else []
+def _widths(text: str | None) -> tuple[int, ...]:
+    return tuple(json.loads(text)) if text else ()
 
 
 @lru_cache(maxsize=1024)
@@ -274,11 +275,14 @@ _ITEMS = (
     .order_by(Category.position.asc().nulls_last(), Category.id, Item.position, Item.id)
 )
 _PLAIN_ITEMS = PlainSelect(_ITEMS)
+_CATEGORY_ID = itemgetter(CardRow._fields.index("category_id"))
+_CATEGORY_NAME = CardRow._fields.index("category_name")
 
 
 def shop_sections(shop: ShopView, query: str = "") -> list[Section]:
-    """The visible items (CardRow) with their cover photo, grouped by category: one
-    statement.
+    """The visible items with their cover photo, grouped by category: one statement.
+    Each item is a row of CardRow's columns, left a plain tuple: a card already
+    written for the same row is not written again (cards.py), and most are.
 
     Categories come in the merchant's order, items in theirs, uncategorised ones last
     (under "Other").
@@ -293,16 +297,14 @@ def shop_sections(shop: ShopView, query: str = "") -> list[Section]:
                 Item.code.ilike(pattern, escape="\\"),
             )
         )
-    found: list[Section] = []
     # Searches build a new statement each time; the plain shop page's is compiled once.
     rows = (
         connection().execute(statement, {"shop_id": shop.id}).all()
         if query
         else _PLAIN_ITEMS.rows(connection(), shop_id=shop.id)
     )
-    for row in rows:
-        item = CardRow._make(row)
-        if not found or found[-1].category_id != item.category_id:
-            found.append(Section(item.category_id, item.category_name))
-        found[-1].items.append(item)
+    found: list[Section] = []
+    for category_id, items in groupby(rows, _CATEGORY_ID):
+        items = list(items)
+        found.append(Section(category_id, items[0][_CATEGORY_NAME], items))
     return found
