@@ -128,14 +128,15 @@ def page_key(etag: str, environ: dict) -> str:
     return f"page:{etag}:{hashlib.sha256(site.encode()).hexdigest()[:16]}"
 
 
-def serve_page(etag: str, render: Callable[[], str], *, keep: bool = True) -> Response:
+def serve_page(etag: str, render: Callable[[], str | bytes], *, keep: bool = True) -> Response:
     """A public HTML page: 304 if the browser has it, else rendered, gzip-compressed
     when the browser takes it, and kept in the page cache (both ways) unless `keep`
     is false. Kept pages are served by the fast path (fastpath.py) before Flask."""
     unchanged = not_modified(etag)
     if unchanged is not None:
         return unchanged
-    raw = render().encode()
+    page = render()
+    raw = page if isinstance(page, bytes) else page.encode()
     gzip_wanted = accepts_gzip()
     keep = keep and not isinstance(pages(), NoPages)
     compressed = gzip_bytes(raw) if gzip_wanted or keep else None

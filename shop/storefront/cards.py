@@ -19,15 +19,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from flask import url_for
+from flask import current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
+from markupsafe import escape
 
+from ..hosts import ENVIRON_SHOP_HOST
 from ..i18n import money_locale
 from ..media.names import rendition_name
 from ..media.urls import media_url
 from ..money import format_money
+from .caching import site_of
 from .rows import CardRow, ImageView, ItemView, Section
 from .sold_out import shows_sold_out
 
@@ -79,18 +81,50 @@ class CardContext(NamedTuple):
         return money_html(minor, self.currency, self.money_locale)
 
 
+def _patterns(slug: str) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
+    """The product and media URL patterns: (before, after) each, or None when URLs of
+    that kind are not that simple."""
+    product = _split(
+        url_for("storefront.product_page", slug=slug, item_id=_SENTINEL_ID), str(_SENTINEL_ID)
+    )
+    media = _split(media_url(_SENTINELS[0]), _SENTINELS[0])
+    if media is not None and media_url(_SENTINELS[1]) != _SENTINELS[1].join(media):
+        media = None  # media URLs are not a plain prefix + name: ask every time
+    return product, media
+
+
+PATTERNS = "vitrina.url_patterns"
+MAX_PATTERNS = 4096
+
+
+def url_patterns(slug: str):
+    """_patterns, kept per app by everything the URLs depend on (the shop, the site
+    address and shop host of the request, the settings that place shops and media):
+    three url_for calls were a twentieth of a 200-product page."""
+    app = current_app._get_current_object()
+    environ = request.environ
+    key = (
+        slug,
+        site_of(environ),
+        environ.get(ENVIRON_SHOP_HOST),
+        app.config.get("SHOP_DOMAIN"),
+        app.config.get("MEDIA_BASE_URL"),
+    )
+    kept = app.extensions.setdefault(PATTERNS, {})
+    patterns = kept.get(key)
+    if patterns is None:
+        if len(kept) >= MAX_PATTERNS:
+            kept.clear()
+        patterns = kept[key] = _patterns(slug)
+    return patterns
+
+
 class Links:
     """The URLs a page repeats for every item, built once per page."""
 
     def __init__(self, shop) -> None:
         self._slug = shop.slug
-        self._product = _split(
-            url_for("storefront.product_page", slug=shop.slug, item_id=_SENTINEL_ID),
-            str(_SENTINEL_ID),
-        )
-        self._media = _split(media_url(_SENTINELS[0]), _SENTINELS[0])
-        if self._media is not None and media_url(_SENTINELS[1]) != _SENTINELS[1].join(self._media):
-            self._media = None  # media URLs are not a plain prefix + name: ask every time
+        self._product, self._media = url_patterns(shop.slug)
         self.money_locale = money_locale(shop)
         self.currency = shop.currency
         self._product_html = _escaped(self._product)
@@ -267,15 +301,17 @@ def remembered_card(row: tuple, context: CardContext, labels: Labels, position: 
 
 
 @lru_cache(maxsize=512)
-def remembered_cards(rows: tuple[tuple, ...], context: CardContext, labels: Labels, start: int):
-    """A section's cards, found by everything they are made of: one lookup for a
-    section whose items did not change (most of them, after an edit), instead of one
-    per card. `start` is the first card's position, or EAGER_IMAGES for any later one
-    (from there on every picture loads lazily)."""
+def remembered_cards(
+    rows: tuple[tuple, ...], context: CardContext, labels: Labels, start: int
+) -> bytes:
+    """A section's cards, UTF-8, found by everything they are made of: one lookup for
+    a section whose items did not change (most of them, after an edit), instead of
+    one per card. `start` is the first card's position, or EAGER_IMAGES for any
+    later one (from there on every picture loads lazily)."""
     return "".join(
         remembered_card(row, context, labels, loading(start + number))
         for number, row in enumerate(rows)
-    )
+    ).encode()
 
 
 def card_lists(sections: list[Section], links: Links, labels: Labels) -> list[Section]:
@@ -284,15 +320,14 @@ def card_lists(sections: list[Section], links: Links, labels: Labels) -> list[Se
     position = 0
     for section in sections:
         if context is None:  # URLs that are not a prefix and a name: no remembering
-            html = "".join(
+            section.cards = "".join(
                 card_html(CardRow._make(row), links, labels, position + number)
                 for number, row in enumerate(section.items)
-            )
+            ).encode()
         else:
             start = min(position, EAGER_IMAGES)
-            html = remembered_cards(tuple(section.items), context, labels, start)
+            section.cards = remembered_cards(tuple(section.items), context, labels, start)
         position += len(section.items)
-        section.html = Markup(html)  # noqa: S704 - every part escaped (card_html)
     return sections
 
 

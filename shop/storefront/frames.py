@@ -18,7 +18,6 @@ from dataclasses import fields
 
 from flask import current_app, request
 from flask_babel import get_locale
-from markupsafe import Markup
 
 from .caching import site_of
 from .rows import Section, ShopView
@@ -76,33 +75,35 @@ def frame_key(shop: ShopView, sections: list[Section], *extra: object) -> tuple:
     )
 
 
-def in_frame(key: tuple, sections: list[Section], render: Callable[[], str]) -> str:
-    """The page: the sections' cards put in the frame remembered under `key`, which
-    `render` makes (once) from the sections when there is none."""
+def in_frame(key: tuple, sections: list[Section], render: Callable[[], str]) -> bytes:
+    """The page, UTF-8: the sections' cards put in the frame remembered under `key`,
+    which `render` makes (once) from the sections when there is none. Frames and
+    cards are kept encoded, so a page is joined, not encoded (a 170 KB page with a
+    € in it takes 120 µs to encode)."""
     store = frames()
     parts = store.get(key)
     if parts is None:
         parts = _make_frame(sections, render)
         if parts is None:  # the template does not show each section once: no frame
-            return render()
+            return render().encode()
         store.put(key, parts)
     pieces = [parts[0]]
     for section, after in zip(sections, parts[1:], strict=True):
-        pieces += (section.html, after)
-    return "".join(pieces)
+        pieces += (section.cards, after)
+    return b"".join(pieces)
 
 
-def _make_frame(sections: list[Section], render: Callable[[], str]) -> list[str] | None:
-    cards = [section.html for section in sections]
+def _make_frame(sections: list[Section], render: Callable[[], str]) -> list[bytes] | None:
+    cards = [section.cards for section in sections]
     for number, section in enumerate(sections):
-        section.html = Markup(_MARK.format(number))  # noqa: S704 - a fixed marker
+        section.cards = _MARK.format(number).encode()
     try:
         page = render()
     finally:
         for section, html in zip(sections, cards, strict=True):
-            section.html = html
+            section.cards = html
     parts = _MARKS.split(page)
     marks = _MARKS.findall(page)
     if marks != [_MARK.format(number) for number in range(len(sections))]:
         return None
-    return parts
+    return [part.encode() for part in parts]

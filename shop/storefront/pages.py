@@ -39,7 +39,7 @@ def shop_page(slug: str):
     shop = public_shop(slug)
     query = clean_query(request.args.get("q"))
 
-    def render() -> str:
+    def render() -> str | bytes:
         links = Links(shop)
         sections = card_lists(shop_sections(shop, query), links, card_labels())
         preload = first_card_image(sections, links)

@@ -19,6 +19,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from flask import abort, request
+from markupsafe import Markup
 from sqlalchemy import (
     Integer,
     String,
@@ -153,7 +154,12 @@ class Section:
     category_id: int | None
     category_name: str | None
     items: list[tuple] = field(default_factory=list)  # rows of CardRow's columns
-    html: str = ""  # the cards, once written (cards.card_lists)
+    cards: bytes = b""  # their cards' HTML, UTF-8, once written (cards.card_lists)
+
+    @property
+    def html(self) -> Markup:
+        """The cards, for a template (a search's page, a new frame)."""
+        return Markup(self.cards.decode())  # noqa: S704 - escaped when written (cards.py)
 
     @property
     def anchor(self) -> str:
