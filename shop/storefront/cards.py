@@ -31,7 +31,7 @@ from ..media.urls import media_url
 from ..money import format_money
 from .caching import site_of
 from .rows import CardRow, ImageView, ItemView, Section
-from .sold_out import shows_sold_out
+from .sold_out import CARD_CHOOSE, CARD_SOLD_OUT
 
 # The first cards are likely above the fold on a phone: load them at once, and the
 # first row first of all (it is usually the page's largest paint).
@@ -232,10 +232,10 @@ def card_html(item: CardRow, links: CardContext | Links, labels: Labels, positio
             f' srcset="{srcset}" sizes="{SIZES}" width="{int(item.image_width)}"'
             f' height="{int(item.image_height)}" alt=""{load} decoding="async">'
         )
-    sold_out = shows_sold_out(item)
+    sold_out = item.state == CARD_SOLD_OUT
     if sold_out:
         action = f'<p class="sold-out">{labels.sold_out}</p>'
-    elif item.has_options:  # sizes, colours, extras: chosen on the product page
+    elif item.state == CARD_CHOOSE:  # sizes, colours, extras: chosen on the product page
         action = (
             f'<a class="button small card-add" href="{links.product_url(item.id)}">'
             f'{labels.choose}<span class="visually-hidden"> {name}</span></a>'

@@ -25,7 +25,6 @@ from sqlalchemy import (
     String,
     bindparam,
     cast,
-    exists,
     or_,
     select,
     type_coerce,
@@ -39,12 +38,11 @@ from ..models import (
     Image,
     Item,
     ItemPhoto,
-    OptionGroup,
     Shop,
 )
 from ..plain_sql import PlainSelect
 from .loading import escape_like, shop_or_404
-from .sold_out import VARIANTS_SOLD_OUT
+from .sold_out import CARD_ADD, CARD_STATE
 from .unavailable import abort_if_suspended
 
 
@@ -127,14 +125,13 @@ class GroupView:
 
 class CardRow(NamedTuple):
     """An item as its card shows it (the columns of the shop page's statement), with
-    the driver's values: the flags are 0/1 on SQLite, booleans on PostgreSQL."""
+    the driver's values: is_service is 0/1 on SQLite, a boolean on PostgreSQL."""
 
     id: int
     name: str
     price_minor: int
     compare_at_minor: int | None
     code: str
-    availability: str  # an Availability value (a str enum: they compare equal)
     is_service: bool | int
     category_id: int | None
     category_name: str | None
@@ -142,9 +139,7 @@ class CardRow(NamedTuple):
     image_width: int | None
     image_height: int | None
     image_widths: str | None  # JSON text, e.g. "[320, 640, 1280]"
-    stock: int | None = None  # 0: sold out
-    has_options: bool | int = False  # chosen on the product page: no "Add" on the card
-    variants_sold_out: bool | int = False  # every size/colour combination at 0 (sold_out.py)
+    state: int = CARD_ADD  # CARD_ADD, CARD_CHOOSE (options) or CARD_SOLD_OUT (sold_out.py)
 
 
 @dataclass(slots=True)
@@ -256,9 +251,8 @@ _COVER = (
     .correlate(Item)
     .scalar_subquery()
 )
-_HAS_OPTIONS = exists().where(OptionGroup.item_id == Item.id).correlate(Item)
-# The cards take the driver's values as they are (a card only tests the flags, and
-# availability is a str enum): no conversion per value of a thousand rows.
+# The cards take the driver's values as they are: no conversion per value of a
+# thousand rows.
 _ITEMS = (
     select(
         Item.id,
@@ -266,14 +260,11 @@ _ITEMS = (
         Item.price_minor,
         Item.compare_at_minor,
         Item.code,
-        type_coerce(Item.availability, String),
         type_coerce(Item.is_service, Integer),
         Category.id,
         Category.name,
         *IMAGE_COLUMNS,
-        Item.stock,
-        type_coerce(_HAS_OPTIONS, Integer).label("has_options"),
-        type_coerce(VARIANTS_SOLD_OUT, Integer),
+        CARD_STATE,
     )
     .outerjoin(Category, Category.id == Item.category_id)
     .outerjoin(Image, Image.id == _COVER)

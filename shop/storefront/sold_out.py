@@ -4,7 +4,7 @@ is at zero, or every one of its size/colour combinations is counted and at zero.
 A combination that is not counted (no VariantStock row) can always be ordered, so
 an item is sold out through its combinations only when all of them have a row at
 zero. The shop page asks this of every card inside its one items statement
-(VARIANTS_SOLD_OUT); the product page, which has read the choices and the sold-out
+(CARD_STATE); the product page, which has read the choices and the sold-out
 keys anyway, works it out from them (all_combinations_sold_out).
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Collection, Iterable
 
-from sqlalchemy import case, false, func, select
+from sqlalchemy import case, exists, false, func, or_, select
 
 from ..models import Availability, Item, OptionChoice, OptionGroup, OptionKind, VariantStock
 from ..options import combination_key
@@ -43,10 +43,23 @@ _COMBINATIONS = _at_least_one(_choices_of_kind(OptionKind.SIZE)) * _at_least_one
 )
 # Most items have no sold-out combination: one index probe, and the counting only
 # for the few that do.
-VARIANTS_SOLD_OUT = case(
+_VARIANTS_SOLD_OUT = case(
     (select(VariantStock.id).where(*_GONE).correlate(Item).exists(), _GONE_COUNT >= _COMBINATIONS),
     else_=false(),
-).label("variants_sold_out")
+)
+_HAS_OPTIONS = exists().where(OptionGroup.item_id == Item.id).correlate(Item)
+
+# What a card offers, worked out in the shop page's one statement: the verdict of
+# shows_sold_out below, and whether options are chosen on the product page first.
+# One small number per card instead of four columns, and items without options
+# (most) need one index probe, not two.
+CARD_ADD, CARD_CHOOSE, CARD_SOLD_OUT = 0, 1, 2
+CARD_STATE = case(
+    (or_(Item.availability == Availability.SOLD_OUT, Item.stock == 0), CARD_SOLD_OUT),
+    (~_HAS_OPTIONS, CARD_ADD),
+    (_VARIANTS_SOLD_OUT, CARD_SOLD_OUT),
+    else_=CARD_CHOOSE,
+)
 
 
 def all_combinations_sold_out(groups: Iterable, sold_out_keys: Collection[str]) -> bool:
