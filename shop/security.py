@@ -47,10 +47,12 @@ def csp_nonce() -> str:
 def content_security_policy(nonce: str | None = None) -> str:
     """The policy for every page: this site's files, plus the media host when set."""
     media_base = current_app.config.get("MEDIA_BASE_URL") or ""
-    return _policy(media_base, nonce) if nonce else _usual_policy(media_base)
+    if nonce:
+        return _policy(media_base, FORM_TARGETS, nonce)
+    return _usual_policy(media_base, FORM_TARGETS)
 
 
-def _policy(media_base: str, nonce: str | None) -> str:
+def _policy(media_base: str, form_targets: tuple[str, ...], nonce: str | None) -> str:
     scripts = "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
     images = " ".join(["'self'", "data:", *_media_origin(media_base)])
     directives = {
@@ -61,15 +63,15 @@ def _policy(media_base: str, nonce: str | None) -> str:
         "object-src": "'none'",
         "base-uri": "'none'",
         "frame-ancestors": "'none'",
-        "form-action": " ".join(["'self'", *FORM_TARGETS]),
+        "form-action": " ".join(["'self'", *form_targets]),
     }
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
 @lru_cache(maxsize=16)
-def _usual_policy(media_base: str) -> str:
-    """The policy without a nonce, built once per media setting."""
-    return _policy(media_base, None)
+def _usual_policy(media_base: str, form_targets: tuple[str, ...]) -> str:
+    """The policy without a nonce, built once per setting."""
+    return _policy(media_base, form_targets, None)
 
 
 def _media_origin(base: str) -> list[str]:

@@ -7,6 +7,7 @@ Speed itself is measured by the benchmarks, never here.
 from __future__ import annotations
 
 import gzip
+import re
 import uuid
 from contextlib import contextmanager
 
@@ -16,7 +17,7 @@ from sqlalchemy import event, select
 from shop import create_app
 from shop.catalog import touch_catalog
 from shop.extensions import db
-from shop.models import Item, ItemPhoto, Shop
+from shop.models import Category, Image, Item, ItemPhoto, Shop
 from shop.storefront import caching
 from shop.storefront.page_cache import LocalPages, NoPages, Page, RedisPages, pages
 from tests import factories
@@ -498,3 +499,49 @@ def test_a_product_of_another_shop_with_options_is_404_in_one_statement_more(app
         assert client.get(f"/s/{ids.slug}/p/{other_item}").status_code == 404
     assert "Secreto" not in client.get(f"/s/{ids.slug}/p/{other_item}").text
     assert len([s for s in statements if "option_group" in s]) <= 1
+
+
+def _card_loading(html: str) -> list[str]:
+    """How each card's picture loads, in page order: high, eager or lazy."""
+    images = re.findall(r'<img class="card-image"[^>]*>', html)
+    return [
+        "high" if 'fetchpriority="high"' in tag else "lazy" if 'loading="lazy"' in tag else "eager"
+        for tag in images
+    ]
+
+
+def test_the_first_pictures_load_first_whatever_section_they_are_in(app, client):
+    """Cards are remembered per section; the first four pictures of the page load at
+    once (two first of all) however the sections around them change."""
+    with app.app_context():
+        shop = factories.make_shop(factories.make_user(), slug="fotos", language="en")
+        first = factories.make_category(shop, "Primera", position=0)
+        second = factories.make_category(shop, "Segunda", position=1)
+        image = _image(shop, 7)
+        for n, category in enumerate([first] + [second] * 5):
+            item = factories.make_item(shop, category, name=f"Foto {n}", position=n)
+            item.photos = [ItemPhoto(image=image, position=0)]
+        db.session.commit()
+        shop_id, first_id, second_id, image_id = shop.id, first.id, second.id, image.id
+    expected = ["high", "high", "eager", "eager", "lazy", "lazy"]
+    assert _card_loading(client.get("/s/fotos").text) == expected
+    assert _card_loading(client.get("/s/fotos").text) == expected  # remembered
+    with app.app_context():  # one more card in the first section: the second one shifts
+        shop = db.session.get(Shop, shop_id)
+        item = factories.make_item(shop, db.session.get(Category, first_id), name="Nueva")
+        item.photos = [ItemPhoto(image=db.session.get(Image, image_id), position=0)]
+        touch_catalog(shop)
+        db.session.commit()
+    assert (
+        _card_loading(client.get("/s/fotos").text)
+        == ["high", "high", "eager", "eager"] + ["lazy"] * 3
+    )
+    with app.app_context():  # the first section emptied: the second one leads
+        db.session.execute(
+            Item.__table__.update()
+            .where(Item.shop_id == shop_id, Item.category_id != second_id)
+            .values(category_id=second_id, position=99)
+        )
+        touch_catalog(db.session.get(Shop, shop_id))
+        db.session.commit()
+    assert _card_loading(client.get("/s/fotos").text) == [*expected, "lazy"]
