@@ -58,6 +58,12 @@ def lighthouse_bin() -> Path:
     return binary
 
 
+# Lighthouse sometimes fails to record Chromium's trace ("Something went wrong with
+# recording the trace over your page load. Please run Lighthouse again."): a page is
+# audited up to this many times before its rows say why it was not measured.
+ATTEMPTS = 3
+
+
 def run(data: BenchData, quick: bool = False) -> tuple[dict, list[Row]]:
     pages = _pages(data, quick)
     try:
@@ -71,10 +77,12 @@ def run(data: BenchData, quick: bool = False) -> tuple[dict, list[Row]]:
     with gunicorn("shop:create_app()", ws.env(), ws.root, "lighthouse") as server:
         for label, path in pages:
             server.get(path)  # as a shopper finds it: not the very first request after start
-            try:
-                results[label] = audit(binary, server, path, ws.root)
-            except (LighthouseUnavailable, subprocess.TimeoutExpired, OSError) as error:
-                results[label] = {"error": str(error)}
+            for attempt in range(1, ATTEMPTS + 1):
+                try:
+                    results[label] = audit(binary, server, path, ws.root)
+                    break
+                except (LighthouseUnavailable, subprocess.TimeoutExpired, OSError) as error:
+                    results[label] = {"error": str(error), "attempts": attempt}
     return results, rows(results)
 
 
