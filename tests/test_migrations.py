@@ -37,7 +37,7 @@ def test_sqlite_reads_never_wait_for_a_write(app):
 
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
-            pytest.skip("SQLite's journal mode")
+            pytest.skip("a SQLite setting: PostgreSQL's readers never wait for writers (MVCC)")
         from tests import factories
 
         shop = factories.make_shop(factories.make_user(), name="Antes")
