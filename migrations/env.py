@@ -41,9 +41,32 @@ def run_migrations_online():
     conf_args.setdefault("process_revision_directives", process_revision_directives)
 
     with target_db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode alters a SQLite table by copying it and dropping the old one.
+            # With foreign keys enforced that DROP deletes every row pointing at it
+            # (ON DELETE CASCADE: a shop's items and orders), so, as SQLite's own
+            # procedure for altering a table says, they are off while migrating and
+            # checked before the migration commits.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            context.configure(
+                connection=connection, target_metadata=target_db.metadata, **conf_args
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    _check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(connection):
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration left rows pointing nowhere: {broken[:10]}")
 
 
 if context.is_offline_mode():
