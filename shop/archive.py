@@ -16,7 +16,8 @@ so columns (and tables) added later appear without a change to this module. Rows
 read in batches and written straight into the ZIP, which the caller spools to a
 temporary file: a big shop never sits in memory. CSV cells go through
 shop.exports.write_csv, so nothing a shopper typed runs as a spreadsheet formula.
-Amounts are integers in minor units (cents) of the currency named beside them.
+Amounts are integers in minor units of the currency named beside them; the
+``currency_exponent`` beside it says how many make one unit (2: cents).
 """
 
 from __future__ import annotations
@@ -348,7 +349,10 @@ def readme(shop: Shop, missing: list[str]) -> str:
         _("shipping_methods: your shipping methods, as CSV and JSON."),
         _("orders/: every order with its lines and status history."),
         _("photos/: your photos, in the largest size Vitrina keeps."),
-        _("Amounts are whole numbers in cents (minor units) of the currency beside them."),
+        _(
+            "Amounts are whole numbers in minor units of the currency beside them: "
+            "currency_exponent says how many decimals (2 means cents)."
+        ),
         _("Dates and times are in UTC."),
     ]
     if missing:

@@ -88,7 +88,7 @@ def order_header() -> list[str]:
 def order_rows(orders: Iterable[Order]) -> Iterator[list[Cell]]:
     """One row per order line; the order's own columns repeat on each of its lines."""
     for order in orders:
-        currency = order.currency
+        currency, exponent = order.currency, order.currency_exponent
         head: list[Cell] = [
             order.number,
             order.created_at.strftime("%Y-%m-%d %H:%M:%S"),
@@ -97,10 +97,10 @@ def order_rows(orders: Iterable[Order]) -> Iterator[list[Cell]]:
             order.customer_address,
             order.customer_notes,
             order.shipping_name,
-            to_decimal(order.shipping_price_minor, currency) if order.shipping_name else None,
+            to_decimal(order.shipping_price_minor, exponent) if order.shipping_name else None,
         ]
         tail: list[Cell] = [
-            to_decimal(order.total_minor, currency),
+            to_decimal(order.total_minor, exponent),
             currency,
             order.payment_name,
             order.payment_details,
@@ -115,8 +115,8 @@ def order_rows(orders: Iterable[Order]) -> Iterator[list[Cell]]:
                 line.options_text,
                 line.code,
                 line.quantity,
-                to_decimal(line.unit_price_minor, currency),
-                to_decimal(line.line_total_minor, currency),
+                to_decimal(line.unit_price_minor, exponent),
+                to_decimal(line.line_total_minor, exponent),
                 *tail,
             ]
 
@@ -151,14 +151,14 @@ def catalog_header() -> list[str]:
     ]
 
 
-def options_text(item: Item, currency: str, locale: str) -> str:
+def options_text(item: Item, currency: str, exponent: int, locale: str) -> str:
     """The item's options on one line: "Talla: S|M|L (+2,00); Extras: Queso (+1,00)"."""
     groups = []
     for group in item.option_groups:
         choices = []
         for choice in group.choices:
             delta = choice.price_delta_minor
-            amount = format_amount_input(abs(delta), currency, locale)
+            amount = format_amount_input(abs(delta), currency, exponent, locale)
             choices.append(
                 f"{choice.name} ({'+' if delta > 0 else '-'}{amount})" if delta else choice.name
             )
@@ -182,7 +182,7 @@ def catalog_rows(
     Price changes of options are written for people, in `locale` ("+1,00"): they sit
     inside text, unlike the price columns a spreadsheet adds up.
     """
-    currency = shop.currency
+    currency, exponent = shop.currency, shop.currency_exponent
     for item in items:
         yield [
             item.id,
@@ -190,8 +190,8 @@ def catalog_rows(
             item.name,
             item.code,
             item.description,
-            to_decimal(item.price_minor, currency),
-            to_decimal(item.compare_at_minor, currency)
+            to_decimal(item.price_minor, exponent),
+            to_decimal(item.compare_at_minor, exponent)
             if item.compare_at_minor is not None
             else None,
             _availability_label(item.availability),
@@ -199,7 +199,7 @@ def catalog_rows(
             ",".join(photo_url(photo.image) for photo in item.photos),
             currency,
             item.stock,
-            options_text(item, currency, locale),
+            options_text(item, currency, exponent, locale),
             variant_stock_text(item),
         ]
 
@@ -275,12 +275,12 @@ def feed_rows(
                 (item.description.strip() or item.name)[:9999],
                 _FEED_AVAILABILITY[Availability.SOLD_OUT] if gone else availability,
                 "new",
-                format_plain(price, shop.currency),
+                format_plain(price, shop.currency, shop.currency_exponent),
                 product_url(item),
                 cover,
                 shop.name[:100],
                 ",".join(images[1:21]),
-                format_plain(now, shop.currency) if on_sale else "",
+                format_plain(now, shop.currency, shop.currency_exponent) if on_sale else "",
                 str(item.id) if variant else "",
                 " / ".join(names[OptionKind.SIZE])[:100],
                 " / ".join(names[OptionKind.COLOR])[:100],

@@ -88,4 +88,4 @@ def money(minor: int | None, shop) -> str:
     """Jinja filter: ``{{ item.price_minor|money(shop) }}``."""
     if minor is None:
         return ""
-    return format_money(minor, shop.currency, money_locale(shop))
+    return format_money(minor, shop.currency, shop.currency_exponent, money_locale(shop))

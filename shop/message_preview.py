@@ -25,6 +25,7 @@ def preview_message(shop, greeting: str, closing: str, order_url: str) -> str:
             number=1042,
             language=shop.language,
             currency=shop.currency,
+            currency_exponent=shop.currency_exponent,
             lines=lines,
             shipping_name=_("Home delivery"),
             shipping_price_minor=300,

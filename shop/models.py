@@ -1,7 +1,8 @@
 """The data: merchants, their shops and catalogs, and the orders shoppers send.
 
 Models hold data and invariants only: no URLs, no HTTP, no commits. Money is always
-an integer number of minor units of the shop's currency (see shop.money).
+an integer number of minor units of the shop's currency, in the exponent stored beside
+it (see shop.money).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
+from .money import iso_exponent
 
 
 def utcnow() -> datetime:
@@ -63,6 +65,11 @@ class OrderStatus(enum.StrEnum):
     CONFIRMED = "confirmed"
     DELIVERED = "delivered"
     CANCELLED = "cancelled"
+
+
+def _iso_exponent_of_currency(context) -> int:
+    """A new shop's exponent: ISO 4217's for the currency it is created with."""
+    return iso_exponent(context.get_current_parameters()["currency"])
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -139,6 +146,7 @@ class Image(db.Model):
 class Shop(db.Model):
     __table_args__ = (
         CheckConstraint("length(currency) = 3", name="currency_code"),
+        CheckConstraint("currency_exponent BETWEEN 0 AND 4", name="currency_exponent"),
         CheckConstraint("language IN ('en', 'es')", name="language"),
     )
 
@@ -152,6 +160,9 @@ class Shop(db.Model):
     )
     whatsapp: Mapped[str] = mapped_column(String(20))  # E.164, e.g. +34612345678
     currency: Mapped[str] = mapped_column(String(3))  # ISO 4217
+    # What the shop's amounts are stored in (2: cents), fixed from ISO 4217 when the
+    # currency is set and never read from a library at run time (see shop.money).
+    currency_exponent: Mapped[int] = mapped_column(default=_iso_exponent_of_currency)
     language: Mapped[str] = mapped_column(String(5), default="es")
     paused: Mapped[bool] = mapped_column(default=False)
     pause_message: Mapped[str] = mapped_column(Text, default="")
@@ -411,6 +422,7 @@ class Order(db.Model):
     __table_args__ = (
         UniqueConstraint("shop_id", "number"),
         UniqueConstraint("shop_id", "idempotency_key"),
+        CheckConstraint("currency_exponent BETWEEN 0 AND 4", name="currency_exponent"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -422,6 +434,8 @@ class Order(db.Model):
         _enum(OrderStatus, "order_status"), default=OrderStatus.NEW
     )
     currency: Mapped[str] = mapped_column(String(3))
+    # The shop's currency_exponent when the order was placed: what its amounts mean.
+    currency_exponent: Mapped[int]
     language: Mapped[str] = mapped_column(String(5))
     customer_name: Mapped[str] = mapped_column(String(120))
     customer_address: Mapped[str] = mapped_column(Text, default="")

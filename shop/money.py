@@ -1,29 +1,46 @@
 """Amounts of money: integer minor units of an ISO 4217 currency, never floats.
 
-Parsing and display go through Babel so every locale reads and writes amounts the way
-its people do: ``1.234,50 €`` in Spain, ``$1,234.50`` in the US, ``$1.235`` in Chile.
+What a stored amount means never depends on a library's data at run time. Every shop
+keeps the exponent its amounts are written in (``Shop.currency_exponent``: 2 means
+cents), set from ISO 4217 when the shop is created or changes currency, and every order
+keeps a copy of it. Babel's CLDR data only decides how an amount *looks* and how typed
+text is read: ``1.234,50 €`` in Spain, ``$1,234.50`` in the US, ``$15.990`` in Chile.
+CLDR's "digits" are a display convention that changes between releases (Babel 2.19 gave
+the Colombian peso 0 instead of 2), so they never convert a stored number; the decimals
+shown come from a table reviewed against them (USUAL_DIGITS).
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from contextlib import suppress
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.core import Locale, UnknownLocaleError
 from babel.numbers import (
     NumberFormatError,
-    format_currency,
+    NumberPattern,
     format_decimal,
-    get_currency_precision,
-    is_currency,
     parse_decimal,
 )
+from iso4217 import Currency
 
 # Far above any real price, far below what a BIGINT column holds.
 MAX_MINOR_UNITS = 10**13
 # Digits and the separators any locale uses; no exponents, no NaN, no Infinity.
 _AMOUNT_CHARS = re.compile(r"[0-9.,'\u2019]+")
+# The ISO 4217 minor units of every currency that has them (funds and metals have none).
+_ISO_EXPONENTS = {c.code: c.exponent for c in Currency if c.exponent is not None}
+# Currencies whose prices people write with fewer decimals than ISO 4217 gives them
+# (CLDR's "digits", reviewed against Babel 2.19 / CLDR 47): such a price is shown without
+# its decimals when they are zero. A test compares this table with the installed Babel,
+# so a change in CLDR is noticed and decided by a person, never absorbed silently.
+USUAL_DIGITS = {
+    "AFN": 0, "ALL": 0, "COP": 0, "HUF": 0, "IDR": 0, "IQD": 0, "IRR": 0, "KPW": 0,
+    "LAK": 0, "LBP": 0, "MGA": 0, "MMK": 0, "SOS": 0, "SYP": 0, "YER": 0,
+}  # fmt: skip
 
 
 class AmountError(ValueError):
@@ -31,28 +48,79 @@ class AmountError(ValueError):
 
 
 def is_known_currency(code: str) -> bool:
-    return bool(code) and len(code) == 3 and is_currency(code.upper())
+    return bool(code) and code in _ISO_EXPONENTS
 
 
-def currency_decimals(currency: str) -> int:
-    """How many digits the currency has after the decimal point (JPY 0, EUR 2, KWD 3)."""
-    return get_currency_precision(currency)
+def iso_exponent(currency: str) -> int:
+    """The number of minor units ISO 4217 gives the currency (JPY 0, EUR 2, KWD 3).
+
+    This is what a new shop stores its amounts in; amounts already stored keep the
+    exponent saved beside them.
+    """
+    return _ISO_EXPONENTS[currency]
 
 
-def to_decimal(minor: int, currency: str) -> Decimal:
-    return Decimal(minor).scaleb(-currency_decimals(currency))
+def usual_digits(currency: str) -> int:
+    """How many decimals people are used to seeing: the ISO exponent, or fewer for the
+    currencies in USUAL_DIGITS (COP and HUF prices are written without cents)."""
+    return USUAL_DIGITS.get(currency, _ISO_EXPONENTS.get(currency, 2))
 
 
-def to_minor(amount: Decimal, currency: str) -> int:
-    """Exact conversion; refuses amounts with more decimals than the currency has."""
-    digits = currency_decimals(currency)
-    scaled = amount.scaleb(digits)
+def to_decimal(minor: int, exponent: int) -> Decimal:
+    """``123450, 2`` -> ``Decimal("1234.50")``."""
+    return Decimal(minor).scaleb(-exponent)
+
+
+def to_minor(amount: Decimal, exponent: int) -> int:
+    """Exact conversion; refuses amounts with more decimals than the exponent allows."""
+    scaled = amount.scaleb(exponent)
     if scaled != scaled.to_integral_value():
-        raise AmountError(f"{currency} takes at most {digits} decimals.")
+        raise AmountError(f"at most {exponent} decimals")
     return int(scaled)
 
 
-def parse_amount(text: str, currency: str, locale: str) -> int:
+def shown_digits(minor: int, currency: str, exponent: int) -> int:
+    """The decimals an amount is written with: the currency's usual number when the
+    amount fits it (``$1.234.567`` for a COP price with no cents), else every decimal
+    the amount has, so a price is never rounded on its way to the page."""
+    usual = min(usual_digits(currency), exponent)
+    dropped = exponent - usual
+    if dropped and minor % 10**dropped:
+        return exponent
+    return usual
+
+
+def format_money(minor: int, currency: str, exponent: int, locale: str) -> str:
+    """``1.234,50 €`` / ``€1,234.50``: for people, in the locale's conventions."""
+    digits = shown_digits(minor, currency, exponent)
+    return _currency_pattern(locale, digits).apply(
+        to_decimal(minor, exponent), locale, currency=currency, currency_digits=False
+    )
+
+
+@lru_cache(maxsize=512)
+def _currency_pattern(locale: str, digits: int) -> NumberPattern:
+    """The locale's currency pattern with exactly `digits` decimals, parsed once."""
+    pattern = copy.copy(Locale.parse(locale).currency_formats["standard"])
+    pattern.frac_prec = (digits, digits)
+    return pattern
+
+
+def format_amount_input(minor: int | None, currency: str, exponent: int, locale: str) -> str:
+    """The amount as the merchant would type it back into a form (no symbol)."""
+    if minor is None:
+        return ""
+    digits = shown_digits(minor, currency, exponent)
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(to_decimal(minor, exponent), format=pattern, locale=locale)
+
+
+def format_plain(minor: int, currency: str, exponent: int) -> str:
+    """``12.50 EUR``: the machine form catalog feeds want."""
+    return f"{to_decimal(minor, exponent):.{exponent}f} {currency}"
+
+
+def parse_amount(text: str, currency: str, exponent: int, locale: str) -> int:
     """Read a price the way the merchant typed it in their language.
 
     ``"1.234,50"`` in Spanish and ``"1,234.50"`` in English are both 123450 cents of
@@ -67,7 +135,7 @@ def parse_amount(text: str, currency: str, locale: str) -> int:
         raise AmountError(_("The amount cannot be negative."))
     if len(cleaned) > 30:
         raise AmountError(_("That amount is too large."))
-    example = format_amount_input(123450, "EUR", locale)
+    example = format_amount_input(123450, "EUR", 2, locale)
     if not _AMOUNT_CHARS.fullmatch(cleaned):
         raise AmountError(_("Write the amount like %(example)s.", example=example))
     try:
@@ -89,11 +157,10 @@ def parse_amount(text: str, currency: str, locale: str) -> int:
         raise AmountError(_("Enter an amount."))
     if amount < 0:
         raise AmountError(_("The amount cannot be negative."))
-    digits = currency_decimals(currency)
     try:
-        minor = to_minor(amount, currency)
+        minor = to_minor(amount, exponent)
     except AmountError:
-        if digits == 0:
+        if exponent == 0:
             raise AmountError(
                 _("%(currency)s amounts have no decimals.", currency=currency)
             ) from None
@@ -101,32 +168,12 @@ def parse_amount(text: str, currency: str, locale: str) -> int:
             _(
                 "%(currency)s amounts have at most %(digits)s decimals.",
                 currency=currency,
-                digits=digits,
+                digits=exponent,
             )
         ) from None
     if minor > MAX_MINOR_UNITS:
         raise AmountError(_("That amount is too large."))
     return minor
-
-
-def format_money(minor: int, currency: str, locale: str) -> str:
-    """``1.234,50 €`` / ``€1,234.50``: for people, with the currency's own decimals."""
-    return format_currency(to_decimal(minor, currency), currency, locale=locale)
-
-
-def format_amount_input(minor: int | None, currency: str, locale: str) -> str:
-    """The amount as the merchant would type it back into a form (no symbol)."""
-    if minor is None:
-        return ""
-    digits = currency_decimals(currency)
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(to_decimal(minor, currency), format=pattern, locale=locale)
-
-
-def format_plain(minor: int, currency: str) -> str:
-    """``12.50 EUR``: the machine form catalog feeds want."""
-    digits = currency_decimals(currency)
-    return f"{to_decimal(minor, currency):.{digits}f} {currency}"
 
 
 def _strip_currency(text: str, currency: str, locale: str) -> str:

@@ -299,6 +299,7 @@ def place_order(
         idempotency_key=idempotency_key,
         status=OrderStatus.NEW,
         currency=shop.currency,
+        currency_exponent=shop.currency_exponent,
         language=shop.language,
         customer_name=customer.name,
         customer_address=customer.address,

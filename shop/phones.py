@@ -13,10 +13,12 @@ from functools import lru_cache
 
 import phonenumbers
 from babel.core import Locale, UnknownLocaleError
-from babel.numbers import get_territory_currencies, is_currency
+from babel.numbers import get_territory_currencies
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
+
+from .money import is_known_currency
 
 DEFAULT_REGION = "ES"
 MAX_INPUT_LENGTH = 30
@@ -157,7 +159,7 @@ def guess_region(languages: Iterable[str]) -> str:
 def default_currency(region: str) -> str:
     """The currency a merchant in `region` most likely sells in (``MX`` -> ``MXN``)."""
     for code in get_territory_currencies(region) if region else ():
-        if is_currency(code):
+        if is_known_currency(code):
             return code
     return "USD"
 

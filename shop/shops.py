@@ -14,17 +14,28 @@ from functools import lru_cache
 from typing import IO
 
 from babel.core import Locale
-from babel.numbers import get_territory_currencies, is_currency
+from babel.numbers import get_territory_currencies
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from .catalog import touch_catalog
 from .extensions import db
 from .i18n import LANGUAGES
 from .media.pipeline import ingest
-from .models import Image, Item, ItemPhoto, ShippingMethod, Shop, ShopSlugRedirect, User, utcnow
-from .money import currency_decimals
+from .models import (
+    Image,
+    Item,
+    ItemPhoto,
+    OptionChoice,
+    OptionGroup,
+    ShippingMethod,
+    Shop,
+    ShopSlugRedirect,
+    User,
+    utcnow,
+)
+from .money import is_known_currency, iso_exponent
 
 # slug_available and suggest_slug are shop rules too: callers may import them from here.
 from .slugs import (
@@ -112,6 +123,7 @@ def create_shop(
         description=_checked_text(description, MAX_DESCRIPTION),
         whatsapp=_checked_whatsapp(whatsapp),
         currency=_checked_currency(currency),
+        currency_exponent=iso_exponent(currency),
         language=_checked_language(language),
     )
     db.session.add(shop)
@@ -201,25 +213,43 @@ def change_slug(shop: Shop, new_slug: str) -> bool:
 def change_currency(shop: Shop, currency: str) -> None:
     """Switch currency keeping the numbers merchants see: 20,00 € becomes $20 in CLP.
 
-    Amounts are minor units, so a currency with other decimals needs them rescaled
-    (rounded half up when decimals are dropped). Orders keep their own currency.
+    Amounts are minor units, so a currency with another exponent needs every amount
+    of the shop rescaled (rounded half away from zero when decimals are dropped), and
+    the new exponent stored with it. Orders keep their own currency and exponent.
     """
-    shift = currency_decimals(currency) - currency_decimals(shop.currency)
+    exponent = iso_exponent(currency)
+    shift = exponent - shop.currency_exponent
     shop.currency = currency
+    shop.currency_exponent = exponent
     if shift == 0:
         return
     factor = 10 ** abs(shift)
+    half = factor // 2
 
     def rescale(column):
-        return column * factor if shift > 0 else (column + factor // 2) // factor
+        if shift > 0:
+            return column * factor
+        # Both divisions are of positive numbers, so floor and truncation agree on
+        # every database: half away from zero.
+        return case((column >= 0, (column + half) // factor), else_=-((half - column) // factor))
 
+    in_shop = {
+        Shop: Shop.id == shop.id,
+        Item: Item.shop_id == shop.id,
+        ShippingMethod: ShippingMethod.shop_id == shop.id,
+        OptionChoice: OptionChoice.group_id.in_(
+            select(OptionGroup.id).join(Item).where(Item.shop_id == shop.id)
+        ),
+    }
     for model, columns in (
+        (Shop, ("min_order_minor",)),
         (Item, ("price_minor", "compare_at_minor")),
-        (ShippingMethod, ("price_minor",)),
+        (ShippingMethod, ("price_minor", "free_above_minor")),
+        (OptionChoice, ("price_delta_minor",)),
     ):
         values = {name: rescale(getattr(model, name)) for name in columns}
         db.session.execute(
-            update(model).where(model.shop_id == shop.id).values(**values),
+            update(model).where(in_shop[model]).values(**values),
             execution_options={"synchronize_session": "fetch"},
         )
 
@@ -291,12 +321,13 @@ def _strip_controls(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def currency_codes() -> frozenset[str]:
-    """ISO 4217 codes some country uses today (no historic ones like ESP)."""
+    """ISO 4217 codes some country uses today (no historic ones like ESP), each with
+    its minor units in the ISO table."""
     return frozenset(
         code
         for territory in Locale.parse("en").territories
         for code in get_territory_currencies(territory)
-        if is_currency(code)
+        if is_known_currency(code)
     )
 
 

@@ -46,7 +46,7 @@ def _parts(order, shop, order_url: str) -> dict:
     locale = regional_locale(order.language, shop.whatsapp)
 
     def money(minor: int) -> str:
-        return format_money(minor, order.currency, locale)
+        return format_money(minor, order.currency, order.currency_exponent, locale)
 
     values = {
         "shop": shop.name,

@@ -91,6 +91,7 @@ def make_order(
         "customer_address": "Calle Mayor 1, Madrid",
         "customer_notes": "",
         "currency": shop.currency,
+        "currency_exponent": shop.currency_exponent,
         "language": shop.language,
     } | fields
     order = Order(

@@ -294,3 +294,26 @@ def test_changing_currency_keeps_the_numbers_merchants_see(owner, old, new, pric
     assert shop.currency == new
     assert (item.price_minor, item.compare_at_minor, method.price_minor) == expected
     assert untouched.price_minor == prices[0]
+
+
+def test_changing_currency_rescales_every_amount_of_the_shop(owner):
+    """Option prices (up and down), free-shipping thresholds and the minimum order move
+    with the prices: a 10,00 € minimum is not 1.000 pesos after a switch to CLP."""
+    shop = factories.make_shop(owner, currency="EUR", min_order_minor=1000)
+    item = factories.make_item(shop, price_minor=2000)
+    group = factories.make_group(item, "Talla", ["S", ("XL", 250), ("XS", -150)])
+    method = factories.make_shipping(shop, price_minor=349, free_above_minor=5000)
+    update_shop(shop, currency="CLP")
+    db.session.flush()
+    db.session.expire_all()
+    assert (shop.currency, shop.currency_exponent, shop.min_order_minor) == ("CLP", 0, 10)
+    assert [c.price_delta_minor for c in group.choices] == [0, 3, -2]  # half away from zero
+    assert (method.price_minor, method.free_above_minor) == (3, 50)
+    update_shop(shop, currency="KWD")
+    db.session.flush()
+    db.session.expire_all()
+    assert (shop.currency_exponent, shop.min_order_minor, method.free_above_minor) == (
+        3,
+        10000,
+        50000,
+    )

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shop import whatsapp
+from shop.money import iso_exponent
 
 ORDER_URL = "https://vitrina.example/o/" + "T" * 43
 URL_SAFE = set(string.ascii_letters + string.digits + "%-._~")
@@ -40,6 +41,7 @@ def make_order(lines=(("Camiseta azul", 2, 4000), ("Gorra", 1, 850)), **fields):
         "customer_address": "Calle Mayor 1, Madrid",
         "customer_notes": "",
     } | fields
+    values.setdefault("currency_exponent", iso_exponent(values["currency"]))
     order = SimpleNamespace(
         lines=[SimpleNamespace(name=n, quantity=q, line_total_minor=t) for n, q, t in lines],
         **values,
@@ -208,3 +210,17 @@ def test_any_order_fits_and_decodes_back(ctx, names, customer, address, notes, s
 
 def _eur(minor: int) -> str:
     return f"€{minor // 100}.{minor % 100:02d}"
+
+
+def test_amounts_are_read_in_the_exponent_the_order_kept(ctx):
+    """An order's amounts mean what they meant when it was placed: a peso order in
+    cents shows its pesos, and one kept in whole dinars is never read as cents."""
+    shop = make_shop(whatsapp="+573001234567", language="es")
+    pesos = make_order(
+        lines=(("Jarrón", 1, 123456700),), currency="COP", shipping_name="", language="es"
+    )
+    assert "1 x Jarrón - $1.234.567" in whatsapp.order_message(pesos, shop, ORDER_URL)
+    dinars = make_order(
+        lines=(("Vaza", 2, 1234),), currency="RSD", currency_exponent=0, shipping_name=""
+    )
+    assert "2 x Vaza - RSD1,234" in whatsapp.order_message(dinars, make_shop(), ORDER_URL)

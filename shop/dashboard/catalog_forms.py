@@ -163,9 +163,11 @@ class ItemForm(FlaskForm):
             data={
                 "name": item.name,
                 "description": item.description,
-                "price": format_amount_input(item.price_minor, item.shop.currency, locale),
+                "price": format_amount_input(
+                    item.price_minor, item.shop.currency, item.shop.currency_exponent, locale
+                ),
                 "compare_at": format_amount_input(
-                    item.compare_at_minor, item.shop.currency, locale
+                    item.compare_at_minor, item.shop.currency, item.shop.currency_exponent, locale
                 ),
                 "code": item.code,
                 "category": str(item.category_id or ""),
@@ -178,7 +180,9 @@ class ItemForm(FlaskForm):
 
     def _amount(self, text: str) -> int:
         try:
-            return parse_amount(text, self.shop.currency, money_locale(self.shop))
+            return parse_amount(
+                text, self.shop.currency, self.shop.currency_exponent, money_locale(self.shop)
+            )
         except AmountError as error:
             raise ValidationError(str(error)) from None
 

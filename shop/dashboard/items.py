@@ -113,7 +113,7 @@ def _render_form(form: ItemForm, item: Item | None, **options):
         # Browsers cannot refill a file input: say so rather than lose the photos silently.
         form.photos.errors = [_("Nothing was saved: choose your photos again.")]
     shop = current_shop()
-    example = format_amount_input(123450, shop.currency, money_locale(shop))
+    example = format_amount_input(123450, shop.currency, shop.currency_exponent, money_locale(shop))
     refused = form.errors or options.get("refused")
     return render_template(
         "dashboard/items/form.html",

@@ -45,7 +45,7 @@ def parse_choices(text: str, shop: Shop) -> list[tuple[str, int]]:
             sign = -1 if amount[0] in MINUS else 1
             try:
                 digits = amount.lstrip("+" + MINUS).strip()
-                delta = sign * parse_amount(digits, shop.currency, locale)
+                delta = sign * parse_amount(digits, shop.currency, shop.currency_exponent, locale)
             except AmountError as error:
                 raise ValidationError(
                     _l("Line %(number)d: %(problem)s", number=number, problem=str(error))
@@ -64,9 +64,8 @@ def format_choices(group: OptionGroup, shop: Shop) -> str:
         delta = choice.price_delta_minor
         if delta:
             sign = "+" if delta > 0 else "-"
-            lines.append(
-                f"{choice.name} | {sign}{format_amount_input(abs(delta), shop.currency, locale)}"
-            )
+            amount = format_amount_input(abs(delta), shop.currency, shop.currency_exponent, locale)
+            lines.append(f"{choice.name} | {sign}{amount}")
         else:
             lines.append(choice.name)
     return "\n".join(lines)

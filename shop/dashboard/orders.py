@@ -42,7 +42,7 @@ def _status_filter() -> OrderStatus | None:
 
 def order_money(minor: int, order: Order) -> str:
     """An amount of the order in the currency it was placed in (the shop may change its own)."""
-    return format_money(minor, order.currency, money_locale(order.shop))
+    return format_money(minor, order.currency, order.currency_exponent, money_locale(order.shop))
 
 
 def _orders_of(shop: Shop, status: OrderStatus | None) -> Select:

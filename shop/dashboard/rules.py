@@ -27,7 +27,7 @@ def ordering_rules():
     if request.method == "GET":
         data = {
             "min_order": format_amount_input(
-                shop.min_order_minor, shop.currency, money_locale(shop)
+                shop.min_order_minor, shop.currency, shop.currency_exponent, money_locale(shop)
             )
             if shop.min_order_minor
             else "",

@@ -76,7 +76,7 @@ class RulesForm(FlaskForm):
             return
         try:
             self.min_order_minor = parse_amount(
-                field.data, self.shop.currency, money_locale(self.shop)
+                field.data, self.shop.currency, self.shop.currency_exponent, money_locale(self.shop)
             )
         except AmountError as error:
             raise ValidationError(str(error)) from None

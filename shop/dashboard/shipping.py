@@ -58,12 +58,16 @@ def edit_shipping_method(method_id: int):
     if request.method == "GET":
         data = {
             "name": method.name,
-            "price": format_amount_input(method.price_minor, shop.currency, money_locale(shop)),
+            "price": format_amount_input(
+                method.price_minor, shop.currency, shop.currency_exponent, money_locale(shop)
+            ),
             "kind": "delivery" if method.needs_address else "pickup",
             "active": method.active,
             "free_above": ""
             if method.free_above_minor is None
-            else format_amount_input(method.free_above_minor, shop.currency, money_locale(shop)),
+            else format_amount_input(
+                method.free_above_minor, shop.currency, shop.currency_exponent, money_locale(shop)
+            ),
         }
     form = ShippingForm(shop=shop, data=data)
     if form.validate_on_submit():
@@ -126,7 +130,7 @@ def toggle_shipping_method(method_id: int):
 
 def _form_page(form: ShippingForm, method: ShippingMethod | None, status: int):
     shop = current_shop()
-    example = format_amount_input(1250, shop.currency, money_locale(shop))
+    example = format_amount_input(1250, shop.currency, shop.currency_exponent, money_locale(shop))
     return (
         render_template(
             "dashboard/shipping/form.html", form=form, method=method, price_example=example

@@ -238,7 +238,7 @@ class ShippingForm(FlaskForm):
             return
         try:
             self.free_above_minor = parse_amount(
-                field.data, self.shop.currency, money_locale(self.shop)
+                field.data, self.shop.currency, self.shop.currency_exponent, money_locale(self.shop)
             )
         except AmountError as error:
             raise ValidationError(str(error)) from None
@@ -246,7 +246,10 @@ class ShippingForm(FlaskForm):
     def validate_price(self, field) -> None:
         try:
             self.price_minor = parse_amount(
-                field.data or "", self.shop.currency, money_locale(self.shop)
+                field.data or "",
+                self.shop.currency,
+                self.shop.currency_exponent,
+                money_locale(self.shop),
             )
         except AmountError as error:
             raise ValidationError(str(error)) from None

@@ -7,7 +7,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Blueprint
 
 from ..i18n import money_locale
-from ..money import currency_decimals, format_money
+from ..money import format_money, shown_digits
 from .caching import PRIVATE_CACHE, detach_session
 from .loading import to_shop_host
 
@@ -51,12 +51,12 @@ def money_format(shop) -> dict:
     separators, the grouping and the number of decimals. It then works in integer
     minor units, never floats.
     """
-    return _money_format(money_locale(shop), shop.currency)
+    return _money_format(money_locale(shop), shop.currency, shop.currency_exponent)
 
 
 @lru_cache(maxsize=256)
-def _money_format(locale: str, currency: str) -> dict:
-    zero = format_money(0, currency, locale)
+def _money_format(locale: str, currency: str, exponent: int) -> dict:
+    zero = format_money(0, currency, exponent, locale)
     digits = [i for i, char in enumerate(zero) if char.isdigit()]
     pattern = Locale.parse(locale).currency_formats["standard"]
     primary, secondary = pattern.grouping
@@ -67,5 +67,8 @@ def _money_format(locale: str, currency: str) -> dict:
         "group": get_group_symbol(locale),
         "primary": primary,
         "secondary": secondary,
-        "decimals": currency_decimals(currency),
+        # The shop's stored exponent, and the decimals shown when an amount has
+        # nothing beyond them (shop.money.shown_digits): COP $1.234.567, not ,00.
+        "decimals": exponent,
+        "usual": shown_digits(0, currency, exponent),
     }

@@ -3,8 +3,8 @@
 A 200-product page written the obvious way spends most of its time on a url_for per
 link (about 10 µs each), a Babel call per price (30 µs) and Jinja's escaping of every
 expression. Here each URL pattern is built once per page and filled in by string
-joins, each price is formatted once per process (a pure function of amount, currency
-and locale), and each card is one format string with its values escaped once.
+joins, each price is formatted once per process (a pure function of amount, currency,
+exponent and locale), and each card is one format string with its values escaped once.
 
 Written cards are remembered by everything they are made of (the item's row, the
 URL patterns, the locale, the labels, how the picture loads), so they can never be
@@ -44,9 +44,9 @@ _SENTINELS = (rendition_name("0" * 64, 320), rendition_name("f" * 64, 640))
 
 
 @lru_cache(maxsize=16384)
-def money_html(minor: int, currency: str, locale: str) -> str:
+def money_html(minor: int, currency: str, exponent: int, locale: str) -> str:
     """A price as HTML; a pure function of its arguments, so formatted once per process."""
-    return str(escape(format_money(minor, currency, locale)))
+    return str(escape(format_money(minor, currency, exponent, locale)))
 
 
 def _escaped(parts: tuple[str, str] | None) -> tuple[str, str] | None:
@@ -70,6 +70,7 @@ class CardContext(NamedTuple):
     media_html: tuple[str, str]
     money_locale: str
     currency: str
+    currency_exponent: int
 
     def product_url(self, item_id: int) -> str:
         return f"{self.product_html[0]}{item_id}{self.product_html[1]}"
@@ -78,7 +79,7 @@ class CardContext(NamedTuple):
         return rendition_name(key, width).join(self.media_html)
 
     def money(self, minor: int) -> str:
-        return money_html(minor, self.currency, self.money_locale)
+        return money_html(minor, self.currency, self.currency_exponent, self.money_locale)
 
 
 def _patterns(slug: str) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
@@ -127,12 +128,17 @@ class Links:
         self._product, self._media = url_patterns(shop.slug)
         self.money_locale = money_locale(shop)
         self.currency = shop.currency
+        self.currency_exponent = shop.currency_exponent
         self._product_html = _escaped(self._product)
         self._media_html = _escaped(self._media)
         self.context = None
         if self._product_html is not None and self._media_html is not None:
             self.context = CardContext(
-                self._product_html, self._media_html, self.money_locale, self.currency
+                self._product_html,
+                self._media_html,
+                self.money_locale,
+                self.currency,
+                self.currency_exponent,
             )
 
     def product(self, item_id: int) -> str:
@@ -168,7 +174,7 @@ class Links:
         return name.join(self._media_html)
 
     def money(self, minor: int) -> str:
-        return money_html(minor, self.currency, self.money_locale)
+        return money_html(minor, self.currency, self.currency_exponent, self.money_locale)
 
 
 class Labels(NamedTuple):

@@ -38,7 +38,7 @@ def order_page(token: str):
     locale = regional_locale(order.language, shop.whatsapp)
 
     def amount(minor: int) -> str:
-        return format_money(minor, order.currency, locale)
+        return format_money(minor, order.currency, order.currency_exponent, locale)
 
     response = private(
         render_template(

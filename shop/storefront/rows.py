@@ -62,6 +62,7 @@ class ShopView:
     description: str
     whatsapp: str
     currency: str
+    currency_exponent: int
     language: str
     paused: bool | int
     pause_message: str
@@ -176,6 +177,7 @@ _SHOP = select(
     Shop.description,
     Shop.whatsapp,
     Shop.currency,
+    Shop.currency_exponent,
     Shop.language,
     type_coerce(Shop.paused, Integer),
     Shop.pause_message,
@@ -223,7 +225,7 @@ def connection():
 def read_shop(connection, slug: str) -> ShopView | None:
     """The shop whose current slug is `slug`, in one small indexed statement."""
     row = _SHOP_BY_SLUG.first(connection, slug=slug)
-    return None if row is None else ShopView(*row[:12], image_view(*row[12:16]), *row[16:])
+    return None if row is None else ShopView(*row[:13], image_view(*row[13:17]), *row[17:])
 
 
 def public_shop(slug: str) -> ShopView:

@@ -56,7 +56,9 @@ def product_card(shop, item) -> LinkCard:
         description = _("%(price)s · %(description)s", price=price, description=text)
     else:
         description = _("%(price)s · Order on WhatsApp from %(shop)s", price=price, shop=shop.name)
-    amount, currency = format_plain(item.price_minor, shop.currency).split(" ")
+    amount, currency = format_plain(item.price_minor, shop.currency, shop.currency_exponent).split(
+        " "
+    )
     image = preview_url(item.cover, external=True) if item.cover is not None else shop_image(shop)
     return LinkCard(
         title=f"{item.name} · {shop.name}",

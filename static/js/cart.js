@@ -118,10 +118,13 @@
   }
 
   // Minor units to text, in integers only: 123450 -> "1.234,50 €" or "$1,234.50".
+  // Decimals beyond the currency's usual ones are shown only when they are not zero.
   function money(minor) {
     const digits = String(Math.abs(Math.trunc(minor))).padStart(format.decimals + 1, "0");
     let whole = digits.slice(0, digits.length - format.decimals);
-    const fraction = digits.slice(digits.length - format.decimals);
+    let fraction = digits.slice(digits.length - format.decimals);
+    const usual = format.usual ?? format.decimals;
+    if (/^0*$/.test(fraction.slice(usual))) fraction = fraction.slice(0, usual);
     const groups = [];
     let size = format.primary;
     while (whole.length > size) {
@@ -130,7 +133,7 @@
       size = format.secondary;
     }
     groups.unshift(whole);
-    const number = groups.join(format.group) + (format.decimals ? format.decimal + fraction : "");
+    const number = groups.join(format.group) + (fraction ? format.decimal + fraction : "");
     return (minor < 0 ? "-" : "") + format.prefix + number + format.suffix;
   }
 

@@ -314,6 +314,7 @@ MONEY_CASES = [
     ("en", "INR", "+919812345678"),
     ("en", "KWD", "+96550012345"),
     ("en", "JPY", "+81312345678"),
+    ("es", "COP", "+573001234567"),
 ]
 
 
@@ -322,7 +323,7 @@ def test_the_cart_writes_amounts_exactly_as_the_server(
     app, live_server, page, language, currency, number
 ):
     from shop.i18n import regional_locale
-    from shop.money import format_money
+    from shop.money import format_money, iso_exponent
 
     with app.app_context():
         factories.make_shop(
@@ -334,7 +335,8 @@ def test_the_cart_writes_amounts_exactly_as_the_server(
         )
         db.session.commit()
     page.goto(f"{live_server}/s/money/cart")
-    amounts = [0, 1, 5, 99, 100, 1001, 123456, 1234567891, 10**13]
+    amounts = [0, 1, 5, 99, 100, 1001, 123456, 123400, 1234567891, 10**13]
     written = page.evaluate("(amounts) => amounts.map((a) => window.VitrinaCart.money(a))", amounts)
     locale = regional_locale(language, number)
-    assert written == [format_money(amount, currency, locale) for amount in amounts]
+    exponent = iso_exponent(currency)
+    assert written == [format_money(amount, currency, exponent, locale) for amount in amounts]

@@ -112,6 +112,7 @@ def objects_of(shop: Shop, order_number: int) -> dict:
         token=f"token-{shop.id}".ljust(43, "x"),
         idempotency_key=f"key-{shop.id}",
         currency=shop.currency,
+        currency_exponent=shop.currency_exponent,
         language=shop.language,
         customer_name="Ana",
         subtotal_minor=2000,

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import skip_without_service
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 GUIDE = (ROOT / "docs/deploy.md").read_text()
 BROTLI = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
@@ -35,7 +37,7 @@ def test_the_nginx_configuration_is_valid(tmp_path):
         "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
     )
     if nginx is None:
-        pytest.skip("nginx is not installed (apt-get install nginx)")
+        skip_without_service("nginx is not installed (apt-get install nginx-light)")
     blocks = re.findall(r"```nginx\n(.*?)```", GUIDE, re.S)
     assert len(blocks) >= 2
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
@@ -49,7 +51,9 @@ def test_the_nginx_configuration_is_valid(tmp_path):
     site = re.sub(r"ssl_certificate_key\s+\S+;", f"ssl_certificate_key {key};", site)
     uses_brotli = "brotli on;" in site
     if uses_brotli and not BROTLI.exists():
-        pytest.skip("the brotli module is not installed (libnginx-mod-http-brotli-filter)")
+        skip_without_service(
+            "the brotli module is not installed (apt-get install libnginx-mod-http-brotli-filter)"
+        )
     (tmp_path / "logs").mkdir()
     (tmp_path / "nginx.conf").write_text(
         (f"load_module {BROTLI};\n" if uses_brotli else "")
