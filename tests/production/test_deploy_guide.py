@@ -8,8 +8,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import skip_without_service
 
 ROOT = Path(__file__).resolve().parent.parent.parent
