@@ -32,9 +32,10 @@ from .workspace import ROOT, Workspace
 
 OUT = Path(__file__).resolve().parent / "out"
 # Cheapest first, so a broken app shows up before the long runs.
-ORDER = ("sql", "wire", "upload", "throughput", "lighthouse")
+ORDER = ("sql", "cpu", "wire", "upload", "throughput", "lighthouse")
 TITLES = {
     "sql": "SQL statements",
+    "cpu": "CPU per request",
     "wire": "Bytes on the wire",
     "upload": "Photo upload",
     "throughput": "Throughput",
