@@ -27,6 +27,7 @@ browser:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 # Benchmarks load the app with wrk (Debian) and run Lighthouse (npm) in Chromium.
 bench: install browser

@@ -64,9 +64,9 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s" %({x-request-id}o)s'
 errorlog = "-"
 # Order tokens in paths are scrubbed; LOG_FORMAT=json makes access lines JSON like the app's.
-logger_class = "shop.gunicorn_logging.ScrubbingLogger"
+logger_class = "shop.web.gunicorn_logging.ScrubbingLogger"
 if os.environ.get("LOG_FORMAT", "").strip().lower() == "json":
-    from shop.gunicorn_logging import JSON_ACCESS_FORMAT
+    from shop.web.gunicorn_logging import JSON_ACCESS_FORMAT
 
     access_log_format = JSON_ACCESS_FORMAT
 
@@ -80,7 +80,7 @@ def when_ready(server) -> None:
     garbage collector's sight, so collections in the workers neither scan nor touch
     (and so copy) the shared pages."""
     try:
-        from shop.storefront.caching import code_version
+        from shop.storefront.fast.caching import code_version
     except ImportError:  # another app served with this file
         pass
     else:

@@ -1,7 +1,7 @@
 """Real photographs for the benchmarks, made from the demo shop's product shots.
 
 Nothing here is a flat colour: every picture is cut from the JPEG photographs in
-shop/demo_assets/ (see its README for their sources), so encoders and decoders do
+shop/dev/demo_assets/ (see its README for their sources), so encoders and decoders do
 the same work as on a merchant's photos.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageCms, ImageEnhance, ImageOps
 
-ASSETS = Path(__file__).resolve().parent.parent / "shop" / "demo_assets"
+ASSETS = Path(__file__).resolve().parent.parent / "shop" / "dev" / "demo_assets"
 LOGO = ASSETS / "logo.png"
 PHONE_SIZE = (4032, 3024)  # a 12-megapixel phone camera, as stored on disk
 

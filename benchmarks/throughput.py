@@ -28,7 +28,7 @@ from .workspace import create_app, environ
 
 APP = "shop:create_app()"
 HELLO_APP = "benchmarks.hello:app"
-# The app's own switch for its page cache (shop/storefront/page_cache.py).
+# The app's own switch for its page cache (shop/storefront/fast/page_cache.py).
 COLD_SETTINGS = {"PAGE_CACHE": "off"}
 FIRST_RENDER_SHARE, REPEATED_SHARE, REVALIDATION_SHARE = 0.15, 0.80, 0.90
 FIRST_RENDER_P99_US = 250_000

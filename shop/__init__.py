@@ -1,124 +1,14 @@
 """Vitrina: a shareable shop whose orders arrive in the merchant's WhatsApp.
 
-create_app() only wires things together: configuration, extensions, blueprints,
-error pages and commands. It never touches the network or the database schema.
+The package's root holds wiring only: the app (app.py), settings (config.py), the
+unattached extensions (extensions.py), the commands (cli.py) and the tables (models/).
+Everything else lives in a room of its own, each importing only the rooms below it
+(the layers contract in pyproject.toml): the audiences (dashboard/, storefront/,
+operator/, site/), auth/ and sharing/, the domains (shops/ and whatsapp/, ordering/,
+catalog/, media/), the plumbing (web/), the tables (models/) and the pure helpers (lib/),
+plus dev/ for the local run.
 """
 
-from __future__ import annotations
+from shop.app import create_app
 
-import os
-from pathlib import Path
-
-from flask import Flask
-from sqlalchemy.engine import make_url
-from werkzeug.middleware.proxy_fix import ProxyFix
-
-from . import assets, compression, hosts, limits, logs, security
-from .config import load_config
-from .extensions import babel, csrf, db, login_manager, migrate
-from .hosts import Vitrina
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def create_app(test_config: dict | None = None) -> Flask:
-    app = Vitrina(
-        __name__,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
-        instance_path=os.environ.get("VITRINA_INSTANCE_PATH") or str(ROOT / "instance"),
-    )
-    app.config.from_mapping(load_config(app.instance_path))
-    if test_config:
-        app.config.from_mapping(test_config)
-    make_instance_folder(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"])
-    if app.config["TRUST_PROXY_HEADERS"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
-
-    register_extensions(app)
-    register_blueprints(app)
-    hosts.init_app(app)  # after the blueprints: in front of the storefront's fast path
-    security.init_app(app)
-    limits.init_app(app)  # after the blueprints: it limits their views
-    register_errorhandlers(app)
-    register_template_helpers(app)
-    register_commands(app)
-    assets.init_app(app)
-    compression.init_app(app)
-    logs.init_app(app)  # last: its middleware wraps every other one
-    return app
-
-
-def register_extensions(app: Flask) -> None:
-    from .auth.sessions import load_user
-    from .i18n import select_locale, select_timezone
-
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
-    csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    login_manager.init_app(app)
-    login_manager.user_loader(load_user)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = None
-    login_manager.session_protection = None  # the server-side session row is the protection
-
-
-def register_blueprints(app: Flask) -> None:
-    from . import health, site
-    from .auth import bp as auth_bp
-    from .dashboard import bp as dashboard_bp
-    from .media.views import bp as media_bp
-    from .operator import bp as operator_bp
-    from .storefront import bp as storefront_bp
-
-    for blueprint in (
-        health.bp,
-        site.bp,
-        auth_bp,
-        dashboard_bp,
-        media_bp,
-        operator_bp,
-        storefront_bp,
-    ):
-        app.register_blueprint(blueprint)
-
-
-def register_errorhandlers(app: Flask) -> None:
-    from .errors import register
-
-    register(app)
-
-
-def register_template_helpers(app: Flask) -> None:
-    from flask_babel import get_locale
-
-    from .i18n import LANGUAGE_NAMES, LANGUAGES, money
-    from .media.urls import image_srcset, image_url, preview_url
-
-    app.add_template_filter(money, "money")
-    app.jinja_env.globals.update(
-        LANGUAGES=LANGUAGES,
-        LANGUAGE_NAMES=LANGUAGE_NAMES,
-        get_locale=get_locale,
-        image_url=image_url,
-        image_srcset=image_srcset,
-        preview_url=preview_url,
-    )
-
-
-def register_commands(app: Flask) -> None:
-    from .cli import register
-
-    register(app)
-
-
-def make_instance_folder(instance_path: str, uri: str) -> None:
-    """SQLite creates its file but not the folder: on a fresh checkout the default
-    database lives in instance/, which does not exist yet. A database configured
-    elsewhere is left alone: a mistyped folder should fail, not appear."""
-    url = make_url(uri)
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return
-    if Path(url.database).parent == Path(instance_path):
-        Path(instance_path).mkdir(parents=True, exist_ok=True)
+__all__ = ["create_app"]

@@ -54,10 +54,10 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
         # Set by `flask --app shop dev` only: the local OpenID provider for the demo.
         "LOCAL_SIGNIN": _flag(env.get("LOCAL_SIGNIN")),
         "TRUST_PROXY_HEADERS": _flag(env.get("TRUST_PROXY_HEADERS")),
-        # "json": one JSON object per log line (shop/logs.py); plain text otherwise.
+        # "json": one JSON object per log line (shop/web/logs.py); plain text otherwise.
         "LOG_FORMAT": (env.get("LOG_FORMAT") or "text").strip().lower(),
         "FLASK_DEBUG": _flag(env.get("FLASK_DEBUG")),
-        # Shops also answer at <slug>.<SHOP_DOMAIN> and link that form (shop/hosts.py).
+        # Shops also answer at <slug>.<SHOP_DOMAIN> and link that form (shop/storefront/hosts.py).
         "SHOP_DOMAIN": shop_domain(env.get("SHOP_DOMAIN")),
         "SESSION_IDLE_TIMEOUT": timedelta(
             minutes=int(env.get("SESSION_IDLE_MINUTES", 60 * 24 * 3))
@@ -70,7 +70,7 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
         "SESSION_COOKIE_NAME": "__Host-vitrina" if production else "session",
         "SESSION_COOKIE_PATH": "/",
         "STRICT_TRANSPORT_SECURITY": "max-age=63072000; includeSubDomains" if production else None,
-        # Rate-limit counts (shop/limits.py) shared by every app server through Redis.
+        # Rate-limit counts (shop/web/limits.py) shared by every app server through Redis.
         "REDIS_URL": env.get("REDIS_URL"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI")
         or env.get("REDIS_URL")

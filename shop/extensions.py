@@ -32,7 +32,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-# Per-route keys and limits are set in shop/limits.py; the address is only the fallback key.
+# Per-route keys and limits are set in shop/web/limits.py; the address is only the fallback key.
 limiter = Limiter(key_func=get_remote_address)
 
 

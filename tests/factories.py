@@ -151,8 +151,8 @@ def make_group(item, name: str, choices, *, kind: str = "other", min_choices=1, 
 
 def set_variant_stock(item, choices, stock: int):
     """Units of one size/colour combination (choices: OptionChoice rows)."""
+    from shop.catalog.variants import combination_key
     from shop.models import VariantStock
-    from shop.options import combination_key
 
     row = VariantStock(item=item, key=combination_key(c.id for c in choices), stock=stock)
     db.session.add(row)

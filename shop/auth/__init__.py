@@ -1,5 +1,9 @@
-"""Google sign-in (OpenID Connect through Authlib) and sign-out."""
+"""Who a merchant is: Google sign-in (OpenID Connect through Authlib), server-side
+sessions and sign-out.
 
-from .views import bp
+May import lib, models, web and extensions; the pages import it, never the other way.
+"""
+
+from shop.auth.views import bp
 
 __all__ = ["bp"]

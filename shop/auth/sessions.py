@@ -17,11 +17,11 @@ from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
-from ..models import AuthSession, User, utcnow
+from shop.extensions import db
+from shop.models import AuthSession, User, utcnow
 
 if TYPE_CHECKING:
-    from .oidc import Identity
+    from shop.auth.oidc import Identity
 
 # Refresh last_seen_at at most this often, so reading pages does not write every time.
 TOUCH_INTERVAL = timedelta(minutes=5)

@@ -19,10 +19,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..extensions import db
-from ..urls import is_safe_path, safe_path
-from . import oidc
-from .sessions import end_session, start_session, user_for_identity
+from shop.auth import oidc
+from shop.auth.sessions import end_session, start_session, user_for_identity
+from shop.extensions import db
+from shop.web.redirects import is_safe_path, safe_path
 
 bp = Blueprint("auth", __name__)
 

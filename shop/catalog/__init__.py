@@ -1,12 +1,14 @@
-"""Catalog rules: categories, items, their photos and the order they are shown in.
+"""Catalog rules: categories, items, their photos and the order they are shown in,
+options and variants, stock edits, the merchant's search, and when an item is sold out.
 
 Functions add and flush, never commit: the request that calls them commits once.
 Every change a shopper could see bumps the shop's catalog_version (touch_catalog).
 A rule that refuses raises CatalogError with a message for the merchant and the
-form field it is about, so views can show it next to that field.
+form field it is about, so views can show it next to that field. May import lib,
+models and media only.
 """
 
-from .categories import (
+from shop.catalog.categories import (
     create_category,
     delete_category,
     item_counts,
@@ -14,7 +16,7 @@ from .categories import (
     ordered_categories,
     rename_category,
 )
-from .common import (
+from shop.catalog.common import (
     CATEGORY_NAME_MAX,
     CODE_MAX,
     DESCRIPTION_MAX,
@@ -28,7 +30,7 @@ from .common import (
     clean_name,
     touch_catalog,
 )
-from .items import (
+from shop.catalog.items import (
     ItemData,
     create_item,
     delete_items,
@@ -38,8 +40,14 @@ from .items import (
     set_availability,
     update_item,
 )
-from .photos import add_photos, move_photo, photo_room, remove_photo, too_many_photos_message
-from .search import ItemPage, escape_like, page_numbers, search_items
+from shop.catalog.photos import (
+    add_photos,
+    move_photo,
+    photo_room,
+    remove_photo,
+    too_many_photos_message,
+)
+from shop.catalog.search import ItemPage, page_numbers, search_items
 
 __all__ = [
     "CATEGORY_NAME_MAX",
@@ -61,7 +69,6 @@ __all__ = [
     "delete_category",
     "delete_items",
     "duplicate_item",
-    "escape_like",
     "item_counts",
     "move_category",
     "move_item",

@@ -5,10 +5,17 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import Category, Item, Shop
-from .common import CATEGORY_NAME_MAX, CatalogError, Direction, clean_name, renumber, touch_catalog
-from .items import append_to
+from shop.catalog.common import (
+    CATEGORY_NAME_MAX,
+    CatalogError,
+    Direction,
+    clean_name,
+    renumber,
+    touch_catalog,
+)
+from shop.catalog.items import append_to
+from shop.extensions import db
+from shop.models import Category, Item, Shop
 
 
 def ordered_categories(shop: Shop) -> list[Category]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Literal
 
 from flask_babel import gettext as _
 
-from ..models import Shop
+from shop.lib.text import drop_controls
+from shop.models import Shop
 
 MAX_PHOTOS = 10
 CATEGORY_NAME_MAX = 80
@@ -34,11 +34,6 @@ class CatalogError(ValueError):
 def touch_catalog(shop: Shop) -> None:
     """Record that something a shopper can see changed: new ETags, fresh cached pages."""
     shop.catalog_version = (shop.catalog_version or 0) + 1
-
-
-def drop_controls(text: str) -> str:
-    """Remove control characters but line breaks and tabs (PostgreSQL refuses NUL)."""
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
 
 
 def clean_name(text: str | None, limit: int, field: str = "name") -> str:

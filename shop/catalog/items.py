@@ -7,10 +7,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, update
 
-from ..extensions import db
-from ..models import Availability, Category, Item, ItemPhoto, Shop
-from ..money import MAX_MINOR_UNITS
-from .common import (
+from shop.catalog.common import (
     CODE_MAX,
     DESCRIPTION_MAX,
     ITEM_NAME_MAX,
@@ -21,8 +18,11 @@ from .common import (
     renumber,
     touch_catalog,
 )
-from .options import copy_options
-from .stock_edits import set_item_stock
+from shop.catalog.options import copy_options
+from shop.catalog.stock_edits import set_item_stock
+from shop.extensions import db
+from shop.lib.money import MAX_MINOR_UNITS
+from shop.models import Availability, Category, Item, ItemPhoto, Shop
 
 MAX_STOCK = 1_000_000
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from ..extensions import db
-from ..models import Item, OptionChoice, OptionGroup, OptionKind, VariantStock
-from ..money import MAX_MINOR_UNITS
-from ..options import combination_key
-from .common import CatalogError, Direction, clean_name, renumber, touch_catalog
-from .stock_edits import StockChanged, set_combination_stock
+from shop.catalog.common import CatalogError, Direction, clean_name, renumber, touch_catalog
+from shop.catalog.stock_edits import StockChanged, set_combination_stock
+from shop.catalog.variants import combination_key
+from shop.extensions import db
+from shop.lib.money import MAX_MINOR_UNITS
+from shop.models import Item, OptionChoice, OptionGroup, OptionKind, VariantStock
 
 GROUP_NAME_MAX = 60
 CHOICE_NAME_MAX = 60

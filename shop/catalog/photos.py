@@ -6,9 +6,9 @@ from typing import Literal
 
 from flask_babel import gettext as _
 
-from ..extensions import db
-from ..models import Image, Item, ItemPhoto
-from .common import MAX_PHOTOS, CatalogError, renumber, touch_catalog
+from shop.catalog.common import MAX_PHOTOS, CatalogError, renumber, touch_catalog
+from shop.extensions import db
+from shop.models import Image, Item, ItemPhoto
 
 
 def photo_room(item: Item | None) -> int:

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from ..extensions import db
-from ..models import Availability, Category, Item, ItemPhoto, Shop
-from .common import PER_PAGE, SEARCH_MAX, UNCATEGORISED, drop_controls
+from shop.catalog.common import PER_PAGE, SEARCH_MAX, UNCATEGORISED
+from shop.extensions import db
+from shop.lib.text import LIKE_ESCAPE, drop_controls, escape_like
+from shop.models import Availability, Category, Item, ItemPhoto, Shop
 
 
 @dataclass
@@ -31,11 +32,6 @@ class ItemPage:
         return self.page < self.pages
 
 
-def escape_like(text: str, escape: str = "/") -> str:
-    """Make % and _ (and the escape character) match themselves in a LIKE pattern."""
-    return text.replace(escape, escape * 2).replace("%", escape + "%").replace("_", escape + "_")
-
-
 def search_items(
     shop: Shop,
     query: str = "",
@@ -53,7 +49,12 @@ def search_items(
     words = " ".join(drop_controls(query or "").split())[:SEARCH_MAX]
     if words:
         pattern = f"%{escape_like(words)}%"
-        filters.append(or_(Item.name.ilike(pattern, escape="/"), Item.code.ilike(pattern, "/")))
+        filters.append(
+            or_(
+                Item.name.ilike(pattern, escape=LIKE_ESCAPE),
+                Item.code.ilike(pattern, escape=LIKE_ESCAPE),
+            )
+        )
     if category == UNCATEGORISED:
         filters.append(Item.category_id.is_(None))
     elif isinstance(category, Category):

@@ -14,9 +14,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..extensions import db
-from ..models import Item, VariantStock
-from .common import CatalogError, touch_catalog
+from shop.catalog.common import CatalogError, touch_catalog
+from shop.extensions import db
+from shop.models import Item, VariantStock
 
 
 class StockChanged(CatalogError):

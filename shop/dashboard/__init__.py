@@ -1,18 +1,21 @@
-"""The merchant's pages, one module per area, all on one blueprint."""
+"""The merchant's pages, one module per area, all on one blueprint.
 
-from . import (  # noqa: F401  (register routes)
+Importing the view modules registers their routes on the blueprint.
+"""
+
+from shop.dashboard import (  # noqa: F401  (register routes)
     categories,
     data,
     home,
+    item_options,
     items,
-    options,
+    ordering_rules,
     orders,
     payments,
-    rules,
     share,
     shipping,
     shops,
 )
-from .blueprint import bp
+from shop.dashboard.blueprint import bp
 
 __all__ = ["bp"]

@@ -14,12 +14,12 @@ from flask import abort, g, redirect, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Shop
+from shop.extensions import db
+from shop.lib.text import MAX_ID
+from shop.models import Shop
 
 T = TypeVar("T")
 # Ids beyond a 32-bit integer cannot exist; PostgreSQL would refuse to compare them.
-MAX_ID = 2**31 - 1
 
 
 def current_shop() -> Shop | None:

@@ -3,8 +3,8 @@
 from flask import Blueprint
 from flask_login import login_required
 
-from ..i18n import use_shop_timezone
-from .access import current_shop
+from shop.dashboard.access import current_shop
+from shop.web.locale import use_shop_timezone
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 

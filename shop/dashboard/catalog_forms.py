@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..catalog import (
+from shop.catalog import (
     CATEGORY_NAME_MAX,
     CODE_MAX,
     DESCRIPTION_MAX,
@@ -27,9 +27,9 @@ from ..catalog import (
     CatalogError,
     ItemData,
 )
-from ..i18n import money_locale
-from ..models import Availability, Category, Shop
-from ..money import AmountError, format_amount_input, parse_amount
+from shop.lib.locales import money_locale
+from shop.lib.money import AmountError, format_amount_input, parse_amount
+from shop.models import Availability, Category, Shop
 
 PHOTO_TYPES = "image/jpeg,image/png,image/webp"
 

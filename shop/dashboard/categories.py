@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import catalog
-from ..extensions import db
-from ..models import Category
-from .access import current_shop, owned_or_404, shop_required
-from .blueprint import bp
-from .catalog_forms import CategoryForm, DeleteCategoryForm, add_error
+from shop import catalog
+from shop.dashboard.access import current_shop, owned_or_404, shop_required
+from shop.dashboard.blueprint import bp
+from shop.dashboard.catalog_forms import CategoryForm, DeleteCategoryForm, add_error
+from shop.extensions import db
+from shop.models import Category
 
 
 @bp.route("/categories", methods=["GET", "POST"])

@@ -11,19 +11,19 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
-from ..archive import archive_name, write_archive
-from ..deletion import WrongConfirmation, delete_shop, remove_files
-from ..extensions import db
-from ..media.storage import StorageError
-from .access import current_shop, shop_required
-from .blueprint import bp
+from shop.dashboard.access import current_shop, shop_required
+from shop.dashboard.blueprint import bp
+from shop.extensions import db
+from shop.media.storage import StorageError
+from shop.shops.archive import archive_name, write_archive
+from shop.shops.deletion import WrongConfirmation, delete_shop, remove_files
 
 # Spooled in memory up to this size, then on disk: a shop with its photos can be large.
 SPOOL_BYTES = 8 * 1024 * 1024
 
 
 class DeleteShopForm(FlaskForm):
-    """The shop's name, typed to confirm: the rule (shop.deletion) compares it."""
+    """The shop's name, typed to confirm: the rule (shop.shops.deletion) compares it."""
 
     name = StringField(_l("Type the shop's name to confirm"))
 

@@ -3,10 +3,10 @@
 from flask import redirect, render_template, url_for
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import Item, Order, OrderStatus
-from .access import current_shop
-from .blueprint import bp
+from shop.dashboard.access import current_shop
+from shop.dashboard.blueprint import bp
+from shop.extensions import db
+from shop.models import Item, Order, OrderStatus
 
 
 @bp.get("")

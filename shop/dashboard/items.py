@@ -8,20 +8,20 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import catalog
-from ..catalog import options as catalog_options
-from ..catalog.stock_edits import StockChanged
-from ..extensions import db
-from ..i18n import money_locale
-from ..models import Availability, Category, Item
-from ..money import format_amount_input
-from ..urls import safe_path
-from . import once
-from .access import current_shop, owned_or_404, shop_required
-from .blueprint import bp
-from .catalog_forms import BulkForm, ItemForm, add_error
-from .option_forms import GroupForm
-from .photos import ingest_uploads  # also registers the photo routes
+from shop import catalog
+from shop.catalog import options as catalog_options
+from shop.catalog.stock_edits import StockChanged
+from shop.dashboard import submissions
+from shop.dashboard.access import current_shop, owned_or_404, shop_required
+from shop.dashboard.blueprint import bp
+from shop.dashboard.catalog_forms import BulkForm, ItemForm, add_error
+from shop.dashboard.item_option_forms import GroupForm
+from shop.dashboard.photos import ingest_uploads  # also registers the photo routes
+from shop.extensions import db
+from shop.lib.locales import money_locale
+from shop.lib.money import format_amount_input
+from shop.models import Availability, Category, Item
+from shop.web.redirects import safe_path
 
 
 def list_filters(shop, categories) -> dict:
@@ -162,18 +162,18 @@ def new_item():
     shop = current_shop()
     form = ItemForm(shop, catalog.ordered_categories(shop))
     if request.method == "GET":
-        form.form_key.data = once.new_key()
+        form.form_key.data = submissions.new_key()
         if request.args.get("category"):
             form.category.data = request.args["category"]
     if form.validate_on_submit():
-        earlier = once.claim(current_user.id, form.form_key.data)
+        earlier = submissions.claim(current_user.id, form.form_key.data)
         if earlier is not None:  # sent twice: the first request saved it
             flash(_("Product saved."), "success")
             return redirect(earlier.result or url_for(".items"))
         item = _save(form, None)
         if item is not None:
             target = url_for(".items", category=item.category_id or catalog.UNCATEGORISED)
-            once.remember(current_user.id, form.form_key.data, target)
+            submissions.remember(current_user.id, form.form_key.data, target)
             db.session.commit()
             flash(_("Product saved."), "success")
             return redirect(target)

@@ -10,12 +10,13 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
-from ..exports import order_header, order_rows, write_csv
-from ..extensions import db
-from ..i18n import money_locale
-from ..models import Order, OrderStatus, Shop
-from ..money import format_money
-from ..order_status import (
+from shop.dashboard.access import current_shop, owned_or_404, shop_required
+from shop.dashboard.blueprint import bp
+from shop.extensions import db
+from shop.lib.locales import money_locale
+from shop.lib.money import format_money
+from shop.models import Order, OrderStatus, Shop
+from shop.ordering.statuses import (
     STATUS_LABELS,
     AlreadyInStatus,
     StatusChangeError,
@@ -25,8 +26,7 @@ from ..order_status import (
     status_history,
     status_label,
 )
-from .access import current_shop, owned_or_404, shop_required
-from .blueprint import bp
+from shop.shops.exports import order_header, order_rows, write_csv
 
 PER_PAGE = 50
 MAX_PAGE = 100_000  # a typed ?page=10**30 must not reach the database as an OFFSET

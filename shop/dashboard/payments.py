@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import payments
-from ..extensions import db
-from ..models import PaymentMethod
-from .access import current_shop, owned_or_404, shop_required
-from .blueprint import bp
-from .rules_forms import PaymentForm
+from shop.dashboard.access import current_shop, owned_or_404, shop_required
+from shop.dashboard.blueprint import bp
+from shop.dashboard.ordering_rules_forms import PaymentForm
+from shop.extensions import db
+from shop.models import PaymentMethod
+from shop.ordering import payments
 
 METHOD_ID = "<int(max=2147483647):payment_id>"
 

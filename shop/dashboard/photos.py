@@ -6,12 +6,12 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import catalog
-from ..extensions import db
-from ..media.pipeline import ImageRejected, ingest
-from ..models import Image, Item, ItemPhoto, Shop
-from .access import owned_or_404, shop_required
-from .blueprint import bp
+from shop import catalog
+from shop.dashboard.access import owned_or_404, shop_required
+from shop.dashboard.blueprint import bp
+from shop.extensions import db
+from shop.media.pipeline import ImageRejected, ingest
+from shop.models import Image, Item, ItemPhoto, Shop
 
 
 def ingest_uploads(shop: Shop, files: list) -> list[Image]:

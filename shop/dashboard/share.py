@@ -13,15 +13,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from ..exports import catalog_header, catalog_rows, write_csv
-from ..extensions import db
-from ..i18n import money_locale
-from ..media.urls import image_url
-from ..models import Category, Item, ItemPhoto, OptionGroup, Shop
-from ..storefront.social import LinkCard, shop_card
-from .access import current_shop, shop_required
-from .blueprint import bp
-from .orders import csv_response
+from shop.dashboard.access import current_shop, shop_required
+from shop.dashboard.blueprint import bp
+from shop.dashboard.orders import csv_response
+from shop.extensions import db
+from shop.lib.locales import money_locale
+from shop.media.urls import image_url
+from shop.models import Category, Item, ItemPhoto, OptionGroup, Shop
+from shop.sharing.link_cards import LinkCard, shop_card
+from shop.shops.exports import catalog_header, catalog_rows, write_csv
 
 QR_DEFAULT_SIZE = 1200  # pixels: about 10 cm at 300 dpi, crisp on a printed poster
 QR_MIN_SIZE = 100

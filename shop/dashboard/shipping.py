@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import shipping
-from ..extensions import db
-from ..i18n import money_locale
-from ..models import ShippingMethod
-from ..money import format_amount_input
-from .access import current_shop, owned_or_404, shop_required
-from .blueprint import bp
-from .shop_forms import ShippingForm
+from shop.dashboard.access import current_shop, owned_or_404, shop_required
+from shop.dashboard.blueprint import bp
+from shop.dashboard.shop_forms import ShippingForm
+from shop.extensions import db
+from shop.lib.locales import money_locale
+from shop.lib.money import format_amount_input
+from shop.models import ShippingMethod
+from shop.ordering import shipping
 
 # Werkzeug's int converter takes any size; ids beyond the column's range are simply absent.
 METHOD_ID = "<int(max=2147483647):method_id>"

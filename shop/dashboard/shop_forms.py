@@ -1,7 +1,7 @@
 """Forms for setting up a shop, its settings and its shipping methods.
 
 Fields check their own input; checks that need the rules or the database call
-shop.shops, shop.slugs and shop.phones, so the form and the rules never disagree.
+shop.shops.settings, shop.shops.slugs and shop.lib.phones, so the form and the rules never disagree.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..i18n import LANGUAGE_NAMES, LANGUAGES, money_locale
-from ..models import Shop, User
-from ..money import AmountError, parse_amount
-from ..phones import PhoneError, country_choices, parse_whatsapp, sort_key
-from ..shipping import MAX_NAME as MAX_METHOD_NAME
-from ..shops import (
+from shop.lib.locales import LANGUAGE_NAMES, LANGUAGES, money_locale
+from shop.lib.money import AmountError, parse_amount
+from shop.lib.phones import PhoneError, country_choices, parse_whatsapp, sort_key
+from shop.models import Shop, User
+from shop.ordering.shipping import MAX_NAME as MAX_METHOD_NAME
+from shop.shops.settings import (
     MAX_DESCRIPTION,
     MAX_NAME,
     MAX_PAUSE_MESSAGE,
@@ -32,7 +32,7 @@ from ..shops import (
     currency_codes,
     recent_twin,
 )
-from ..slugs import (
+from shop.shops.slugs import (
     SLUG_MAX,
     SlugError,
     check_slug,
@@ -149,7 +149,7 @@ class ShopForm(FlaskForm):
         raise ValidationError(taken_message(slug, name, shop))
 
     def shop_values(self) -> dict:
-        """The checked values, as shop.shops.create_shop and update_shop take them."""
+        """The checked values, as shop.shops.settings.create_shop and update_shop take them."""
         return {
             "name": self.name.data,
             "description": self.description.data or "",

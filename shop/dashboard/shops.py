@@ -8,11 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
-from ..i18n import LANGUAGES
-from ..media.pipeline import ImageRejected
-from ..phones import default_currency, guess_region, split_whatsapp
-from ..shops import (
+from shop.dashboard.access import current_shop, owned_shop_or_404, select_shop, shop_required
+from shop.dashboard.blueprint import bp
+from shop.dashboard.shop_forms import SettingsForm, SetupForm, ShopForm
+from shop.extensions import db
+from shop.lib.locales import LANGUAGES
+from shop.lib.phones import default_currency, guess_region, split_whatsapp
+from shop.media.pipeline import ImageRejected
+from shop.shops.settings import (
     MAX_SHOPS_PER_OWNER,
     ShopError,
     change_slug,
@@ -21,10 +24,7 @@ from ..shops import (
     set_logo,
     update_shop,
 )
-from ..slugs import SlugError, taken_message
-from .access import current_shop, owned_shop_or_404, select_shop, shop_required
-from .blueprint import bp
-from .shop_forms import SettingsForm, SetupForm, ShopForm
+from shop.shops.slugs import SlugError, taken_message
 
 
 @bp.route("/setup", methods=["GET", "POST"])

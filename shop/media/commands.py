@@ -14,8 +14,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from .names import is_valid_name
-from .storage import StorageError, get_storage
+from shop.media.names import is_valid_name
+from shop.media.storage import StorageError, get_storage
 
 
 def import_folder(folder: Path) -> tuple[int, int]:

@@ -8,6 +8,7 @@ storage accepts and what /media/ serves; anything else is refused.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # Widths of the WebP renditions a page can ask for, smallest first.
 WIDTHS = (320, 640, 1280)
@@ -18,6 +19,11 @@ PREVIEW_SIZE = (1200, 630)
 NAME_PATTERN = re.compile(r"[0-9a-f]{64}-(?:[1-9][0-9]{0,3}\.webp|og\.jpg)")
 
 CONTENT_TYPES = {"webp": "image/webp", "jpg": "image/jpeg"}
+
+
+def closest_width(widths: Iterable[int], wanted: int) -> int:
+    """The rendition width closest to `wanted`; a tie goes to the larger one (sharper)."""
+    return min(widths, key=lambda width: (abs(width - wanted), -width))
 
 
 def rendition_name(key: str, width: int) -> str:

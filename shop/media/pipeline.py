@@ -19,10 +19,10 @@ from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Image, Shop
-from .renditions import Photo, make_photo
-from .storage import get_storage
+from shop.extensions import db
+from shop.media.renditions import Photo, make_photo
+from shop.media.storage import get_storage
+from shop.models import Image, Shop
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 50_000_000

@@ -16,11 +16,11 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont, ImageStat
 
-from ..models import Shop
-from .names import PREVIEW_SIZE, preview_name, rendition_name
-from .renditions import encode_jpeg
-from .storage import get_storage
-from .urls import media_url
+from shop.media.names import PREVIEW_SIZE, preview_name, rendition_name
+from shop.media.renditions import encode_jpeg
+from shop.media.storage import get_storage
+from shop.media.urls import media_url
+from shop.models import Shop
 
 VERSION = "vitrina-shop-preview-1"
 FONT_FILES = (

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageCms
 
-from .names import PREVIEW_SIZE, WIDTHS, preview_name, rendition_name
+from shop.media.names import PREVIEW_SIZE, WIDTHS, preview_name, rendition_name
 
 # Bump when the output of the same pixels changes (quality, sizes, crop): new
 # names, so caches that were told "immutable" never see different bytes.

@@ -21,8 +21,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .names import content_type
-from .storage import IMMUTABLE, StorageError, checked_name
+from shop.media.backend import IMMUTABLE, StorageError, checked_name
+from shop.media.names import content_type
 
 # A store that hangs must give up well inside gunicorn's 30-second worker timeout:
 # two attempts of at most 3 + 5 seconds (the read timeout is between two reads, not

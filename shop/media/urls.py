@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app, url_for
 
-from ..models import Image
-from .names import preview_name, rendition_name
+from shop.media.names import closest_width, preview_name, rendition_name
+from shop.models import Image
 
 
 def media_base_url() -> str | None:
@@ -52,7 +52,7 @@ def image_url(image: Image | None, width: int = 640, *, external: bool = False) 
     """
     if image is None:
         return ""
-    best = min(_widths(image), key=lambda w: (abs(w - width), -w))
+    best = closest_width(_widths(image), width)
     return media_url(rendition_name(image.key, best), external)
 
 

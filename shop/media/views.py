@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, send_file
 
-from ..errors import render_error
-from ..storefront.caching import detach_session
-from .commands import check_command, import_command
-from .names import content_type, is_valid_name
-from .storage import LocalStorage, Storage, StorageError, get_storage
-from .urls import media_base_url, media_url
+from shop.media.commands import check_command, import_command
+from shop.media.names import content_type, is_valid_name
+from shop.media.storage import LocalStorage, Storage, StorageError, get_storage
+from shop.media.urls import media_base_url, media_url
+from shop.web.errors import render_error
+from shop.web.sessions import detach_session
 
 bp = Blueprint("media", __name__)
 # No session at all: no Set-Cookie and no `Vary: Cookie`, which would stop shared caches.

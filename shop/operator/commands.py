@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from ..extensions import db
-from ..operators import set_operator, users_by_email
+from shop.auth.operators import set_operator, users_by_email
+from shop.extensions import db
 
 
 @click.command("create-operator")

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField, ValidationError
 
-from ..operators import OperatorError, check_reason
+from shop.shops.suspension import OperatorError, check_reason
 
 
 class SuspendForm(FlaskForm):

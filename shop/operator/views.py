@@ -6,12 +6,12 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import operators
-from ..dashboard.access import MAX_ID
-from ..extensions import db
-from ..models import Shop
-from .blueprint import bp
-from .forms import LiftForm, SuspendForm
+from shop.extensions import db
+from shop.lib.text import MAX_ID
+from shop.models import Shop
+from shop.operator.blueprint import bp
+from shop.operator.forms import LiftForm, SuspendForm
+from shop.shops import suspension
 
 
 def shop_or_404(shop_id: int) -> Shop:
@@ -26,10 +26,10 @@ def shops():
     """Every shop, newest first; search by link, name, owner's e-mail or number."""
     query = request.args.get("q", "")
     status = request.args.get("status", "all")
-    if status not in operators.STATUSES:
+    if status not in suspension.STATUSES:
         status = "all"
     page_number = request.args.get("page", 1, type=int)
-    page = operators.find_shops(query, status, page_number)
+    page = suspension.find_shops(query, status, page_number)
 
     def page_url(number: int) -> str:
         return url_for(".shops", q=query or None, status=status, page=number)
@@ -51,7 +51,7 @@ def suspend(shop_id: int):
     form = SuspendForm()
     if not form.validate_on_submit():
         return _shop_page(shop, form), 422
-    if operators.suspend_shop(shop, current_user, form.reason.data):
+    if suspension.suspend_shop(shop, current_user, form.reason.data):
         db.session.commit()
         current_app.logger.info(
             "Shop %s (%s) suspended by operator %s", shop.id, shop.slug, current_user.id
@@ -65,7 +65,7 @@ def lift(shop_id: int):
     shop = shop_or_404(shop_id)
     if not LiftForm().validate_on_submit():
         abort(400)
-    if operators.lift_suspension(shop):
+    if suspension.lift_suspension(shop):
         db.session.commit()
         current_app.logger.info(
             "Shop %s (%s) suspension lifted by operator %s", shop.id, shop.slug, current_user.id

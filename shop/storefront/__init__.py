@@ -1,6 +1,9 @@
-"""The public side: shop and product pages, checkout, order pages, feeds."""
+"""The public side: shop and product pages, checkout, order pages, feeds.
 
-from . import checkout, feeds, order_page, pages  # noqa: F401  (register routes)
-from .blueprint import bp
+Importing the view modules registers their routes on the blueprint.
+"""
+
+from shop.storefront import checkout, feeds, order_page, pages  # noqa: F401  (register routes)
+from shop.storefront.blueprint import bp
 
 __all__ = ["bp"]

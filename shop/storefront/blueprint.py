@@ -6,10 +6,11 @@ from babel.core import Locale
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Blueprint
 
-from ..i18n import money_locale
-from ..money import format_money, shown_digits
-from .caching import PRIVATE_CACHE, detach_session
-from .loading import to_shop_host
+from shop.lib.locales import money_locale
+from shop.lib.money import format_money, shown_digits
+from shop.storefront.loading import to_shop_host
+from shop.web.caching import PRIVATE_CACHE
+from shop.web.sessions import detach_session
 
 bp = Blueprint("storefront", __name__)
 bp.before_request(detach_session)
@@ -19,7 +20,7 @@ bp.before_request(to_shop_host)
 @bp.record_once
 def install_fast_path(state) -> None:
     """Kept pages are served before Flask runs (see fastpath.py)."""
-    from .fastpath import init_app
+    from shop.storefront.fast.middleware import init_app
 
     init_app(state.app)
 
@@ -68,7 +69,7 @@ def _money_format(locale: str, currency: str, exponent: int) -> dict:
         "primary": primary,
         "secondary": secondary,
         # The shop's stored exponent, and the decimals shown when an amount has
-        # nothing beyond them (shop.money.shown_digits): COP $1.234.567, not ,00.
+        # nothing beyond them (shop.lib.money.shown_digits): COP $1.234.567, not ,00.
         "decimals": exponent,
         "usual": shown_digits(0, currency, exponent),
     }

@@ -14,34 +14,33 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from itertools import zip_longest
-from urllib.parse import urlsplit
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock, ordering, whatsapp
-from ..errors import render_error
-from ..extensions import csrf, db
-from ..models import Availability, Item, Order, Shop
-from ..order_rules import ShopClosed
-from ..ordering import Customer, OrderError, ShopPaused, ShopUnavailable
-from ..payments import active_methods
-from .blueprint import bp
-from .caching import private
-from .loading import shop_or_404, visible_item_or_404
-from .rules_view import checkout_rules
-from .sold_out import all_combinations_sold_out
-from .unavailable import unavailable_response
-
-ALLOWED_FETCH_SITES = {"same-origin", "same-site"}
-# A full cart (100 lines) with the longest notes is about 15 KB, even as escaped JSON.
-MAX_CHECKOUT_BYTES = 64 * 1024
+from shop import ordering
+from shop.catalog.availability import item_sold_out, sold_out_keys
+from shop.extensions import csrf, db
+from shop.lib import clock
+from shop.lib.text import whole_number
+from shop.models import Availability, Item, Order, Shop
+from shop.ordering import Customer, OrderError, ShopPaused, ShopUnavailable
+from shop.ordering.payments import active_methods
+from shop.ordering.rules import ShopClosed
+from shop.storefront.blueprint import bp
+from shop.storefront.loading import shop_or_404, visible_item_or_404
+from shop.storefront.ordering_info import checkout_rules
+from shop.storefront.unavailable import unavailable_response
+from shop.web.caching import private
+from shop.web.errors import render_error
+from shop.web.origins import same_site_request
+from shop.whatsapp import message as whatsapp
 
 
 @dataclass
 class Submission:
-    """What the shopper sent, as sent: checked by shop.ordering, echoed back on errors."""
+    """What the shopper sent, as sent: checked by shop.ordering.checkout, echoed back on errors."""
 
     lines: list[tuple] = field(default_factory=list)  # (item id, quantity, choice ids)
     shipping: object = None
@@ -55,8 +54,9 @@ class Submission:
 @bp.post("/s/<slug>/checkout")
 @csrf.exempt
 def checkout(slug: str):
-    """Record the order and send the shopper to WhatsApp (JSON for the cart script)."""
-    request.max_content_length = MAX_CHECKOUT_BYTES
+    """Record the order and send the shopper to WhatsApp (JSON for the cart script).
+
+    The body is at most shop.web.limits.CHECKOUT_MAX_BYTES, checked before this runs."""
     shop = shop_or_404(slug, redirect_old=False, allow_suspended=True)
     wants_json = request.is_json
     if not same_site_request():
@@ -84,7 +84,7 @@ def product_checkout(slug: str, item_id: int):
     """Order one product without JavaScript: a server-rendered checkout form."""
     shop = shop_or_404(slug)
     item = visible_item_or_404(shop, item_id)
-    quantity = ordering.whole_number(request.args.get("quantity", "1"))
+    quantity = whole_number(request.args.get("quantity", "1"))
     if quantity is None or not 1 <= quantity <= ordering.MAX_QUANTITY:
         quantity = 1
     submission = Submission(lines=[(item.id, quantity, _form_choices(request.args))])
@@ -123,17 +123,6 @@ def place(shop: Shop, submission: Submission) -> Order:
                 _("The shop changed while you were ordering. Please try again.")
             ) from None
     return order
-
-
-def same_site_request() -> bool:
-    """False when a browser tells us another site sent this form or request."""
-    fetch_site = request.headers.get("Sec-Fetch-Site")
-    if fetch_site is not None and fetch_site not in ALLOWED_FETCH_SITES:
-        return False
-    origin = request.headers.get("Origin")
-    if origin is not None:
-        return urlsplit(origin).netloc == request.host
-    return True
 
 
 def _read_json() -> Submission | None:
@@ -216,7 +205,7 @@ def _single_visible_item(shop: Shop, submission: Submission) -> Item | None:
     """The product a no-JavaScript form was ordering, to show its form again."""
     if len(submission.lines) != 1:
         return None
-    item_id = ordering.whole_number(submission.lines[0][0])
+    item_id = whole_number(submission.lines[0][0])
     if item_id is None:
         return None
     item = db.session.get(Item, item_id)
@@ -232,7 +221,6 @@ def _product_form(shop: Shop, item: Item, submission: Submission, error: OrderEr
         submission.key = secrets.token_urlsafe(24)
     methods = [method for method in shop.shipping_methods if method.active]
     payments = active_methods(shop)
-    sold_out_keys = [row.key for row in item.variant_stock if row.stock <= 0]
     return render_template(
         "storefront/product_checkout.html",
         shop=shop,
@@ -241,11 +229,9 @@ def _product_form(shop: Shop, item: Item, submission: Submission, error: OrderEr
         form=submission,
         quantity=submission.lines[0][1] if submission.lines else 1,
         error=error,
-        sold_out=item.availability == Availability.SOLD_OUT
-        or item.stock == 0
-        or all_combinations_sold_out(item.option_groups, sold_out_keys),
+        sold_out=item_sold_out(item),
         chosen=_chosen_ids(submission),
-        sold_out_variants=sold_out_keys,
+        sold_out_variants=sold_out_keys(item),
         payments=payments,
         rules=checkout_rules(shop, clock.now()),
     )
@@ -255,7 +241,7 @@ def _chosen_ids(submission: Submission) -> set[int]:
     """The choices the shopper had ticked, to tick them again (malformed ones dropped)."""
     line = submission.lines[0] if submission.lines else ()
     raw = line[2] if len(line) > 2 and isinstance(line[2], list) else []
-    return {number for value in raw if (number := ordering.whole_number(value)) is not None}
+    return {number for value in raw if (number := whole_number(value)) is not None}
 
 
 def _forbidden() -> OrderError:

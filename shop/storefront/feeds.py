@@ -15,16 +15,17 @@ from flask import Response, abort, redirect, url_for
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
-from ..exports import FEED_COLUMNS, feed_rows, write_csv
-from ..extensions import db
-from ..media.urls import preview_url
-from ..models import Availability, Category, Item, ItemPhoto, OptionGroup, Shop
-from ..shops import resolve_slug
-from .blueprint import bp
-from .caching import not_modified, public, shop_etag
-from .loading import missing_shop
-from .social import shop_image
-from .unavailable import abort_if_suspended
+from shop.extensions import db
+from shop.media.urls import preview_url
+from shop.models import Availability, Category, Item, ItemPhoto, OptionGroup, Shop
+from shop.sharing.link_cards import shop_image
+from shop.shops.exports import FEED_COLUMNS, feed_rows, write_csv
+from shop.shops.settings import resolve_slug
+from shop.storefront.blueprint import bp
+from shop.storefront.fast.caching import shop_etag
+from shop.storefront.loading import missing_shop
+from shop.storefront.unavailable import abort_if_suspended
+from shop.web.caching import not_modified, public
 
 URLS_PER_SITEMAP = 50_000  # the sitemap protocol's limit per file
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -71,7 +72,7 @@ def catalog_feed(slug: str):
     return public(Response(body, mimetype="text/csv"), etag)
 
 
-# Suspended shops (shop.operators) are left out, with their products.
+# Suspended shops (shop.shops.suspension) are left out, with their products.
 _LISTED = Shop.suspended_at.is_(None)
 
 

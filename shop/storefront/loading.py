@@ -11,14 +11,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..deletion import tombstone
-from ..errors import render_error
-from ..extensions import db
-from ..hosts import request_shop_host
-from ..i18n import use_shop_language
-from ..models import Availability, Item, ItemPhoto, Shop
-from ..shops import clean_line, resolve_slug
-from .unavailable import abort_if_suspended
+from shop.extensions import db
+from shop.lib.text import clean_line
+from shop.models import Availability, Item, ItemPhoto, Shop
+from shop.shops.deletion import tombstone
+from shop.shops.settings import resolve_slug
+from shop.storefront.hosts import request_shop_host
+from shop.storefront.unavailable import abort_if_suspended
+from shop.web.errors import render_error
+from shop.web.locale import use_shop_language
 
 MAX_QUERY = 100
 # A deleted shop's notice may be kept by browsers and caches: the shop is not coming back.
@@ -78,7 +79,7 @@ def to_shop_host():
 
 def missing_shop(slug: str) -> None:
     """End a request for a shop that does not exist: 410 Gone with a short notice when
-    its owner deleted it (shop.deletion), 404 otherwise."""
+    its owner deleted it (shop.shops.deletion), 404 otherwise."""
     if tombstone(slug) is None:
         abort(404)
     body, status = render_error(
@@ -110,8 +111,3 @@ def visible_item_or_404(shop: Shop, item_id: int) -> Item:
 def clean_query(text: str | None) -> str:
     """The search as one line of text (no NUL or other control characters)."""
     return " ".join(clean_line(text).split())[:MAX_QUERY]
-
-
-def escape_like(text: str) -> str:
-    """Make %, _ and \\ match themselves in a LIKE pattern (escape character \\)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

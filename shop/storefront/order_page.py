@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 
-from .. import whatsapp
-from ..hosts import request_shop_host, shop_origin
-from ..i18n import regional_locale, use_shop_language, use_shop_timezone
-from ..money import format_money
-from ..order_status import status_label
-from ..ordering import order_by_token
-from ..payments import is_link
-from .blueprint import bp
-from .caching import private
-from .unavailable import abort_if_suspended
+from shop.lib.locales import regional_locale
+from shop.lib.money import format_money
+from shop.ordering import order_by_token
+from shop.ordering.payments import is_link
+from shop.ordering.statuses import status_label
+from shop.storefront.blueprint import bp
+from shop.storefront.hosts import request_shop_host, shop_origin
+from shop.storefront.unavailable import abort_if_suspended
+from shop.web.caching import private
+from shop.web.locale import use_shop_language, use_shop_timezone
+from shop.whatsapp import message as whatsapp
 
 
 @bp.get("/o/<token>")

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from .blueprint import bp
-from .caching import serve_page, shop_etag
-from .cards import (
+from shop.catalog.availability import shows_sold_out
+from shop.sharing.link_cards import product_card, shop_card
+from shop.storefront.blueprint import bp
+from shop.storefront.fast.caching import serve_page, shop_etag
+from shop.storefront.fast.cards import (
     GALLERY_SIZES,
     Links,
     Preload,
@@ -23,14 +25,12 @@ from .cards import (
     first_card_image,
     product_images,
 )
-from .cart_rows import cart_catalog
-from .frames import frame_key, in_frame
-from .loading import clean_query
-from .product_rows import product
-from .rows import public_shop, shop_sections
-from .rules_view import cart_payments, hours_data, minimum_text, week_rows
-from .social import product_card, shop_card
-from .sold_out import shows_sold_out
+from shop.storefront.fast.cart_rows import cart_catalog
+from shop.storefront.fast.frames import frame_key, in_frame
+from shop.storefront.fast.product_rows import product
+from shop.storefront.fast.rows import public_shop, shop_sections
+from shop.storefront.loading import clean_query
+from shop.storefront.ordering_info import cart_payments, hours_data, minimum_text, week_rows
 
 
 @bp.get("/s/<slug>")

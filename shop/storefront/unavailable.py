@@ -13,8 +13,8 @@ from __future__ import annotations
 from flask import abort
 from flask_babel import gettext as _
 
-from ..errors import render_error
-from .caching import private
+from shop.web.caching import private
+from shop.web.errors import render_error
 
 STATUS = 403
 

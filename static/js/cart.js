@@ -82,7 +82,7 @@
   }
 
   // What tells two lines apart: the item and its choices (the same item in another size
-  // is another line). The server's shop.options.line_key writes the same text.
+  // is another line). The server's shop.ordering.choices.line_key writes the same text.
   function lineKey(line) {
     const choices = (line.choices || []).slice().sort((a, b) => a - b);
     return choices.length ? line.id + ":" + choices.join("-") : String(line.id);

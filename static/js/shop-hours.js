@@ -1,7 +1,7 @@
 // "Open now, closes at 20:00" / "Closed, opens Monday at 09:00", worked out here because
 // the page is cached for everyone: it carries the hours (merged intervals in minutes
 // since Monday 00:00 on the shop's clock, over three weeks) and the phrases, and this
-// applies the same rule as shop/hours.py status() to the shop's clock now.
+// applies the same rule as shop/lib/hours.py status() to the shop's clock now.
 (function () {
   "use strict";
   const DAY = 24 * 60;

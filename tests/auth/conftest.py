@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from shop import create_app
-from shop.devserver import provider_package
+from shop.dev.server import provider_package
 from shop.extensions import db
 from tests.conftest import VitrinaClient, _empty_all_tables, _test_config
 

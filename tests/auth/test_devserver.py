@@ -8,7 +8,7 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from shop import devserver
+from shop.dev import server as devserver
 from shop.extensions import db
 from shop.models import Shop, User
 from tests.auth.conftest import start_login

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shop.auth import oidc
-from shop.devserver import provider_package
+from shop.dev.server import provider_package
 from shop.extensions import db
 from shop.models import AuthSession, User
 from tests import factories

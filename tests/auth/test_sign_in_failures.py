@@ -10,7 +10,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from shop.devserver import provider_package
+from shop.dev.server import provider_package
 from shop.extensions import db
 from shop.models import AuthSession, User
 from tests.auth.conftest import Provider, discovery_url, query, start_login

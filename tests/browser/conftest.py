@@ -107,7 +107,7 @@ def browser_sign_in(app, live_server):
 @pytest.fixture(scope="module")
 def oidc_server():
     """A real OpenID Connect provider on localhost, with its login form (oidc-provider-mock)."""
-    from shop import devserver
+    from shop.dev import server as devserver
 
     with devserver.provider_package().run_server_in_thread() as server:
         yield f"http://localhost:{server.server_port}"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from shop import security
 from shop.extensions import db
+from shop.web import headers as security
 from tests import factories
 from tests.browser.test_shopping import WhatsApp
 

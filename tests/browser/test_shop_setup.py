@@ -34,7 +34,11 @@ def test_sets_up_a_shop_from_a_phone(app, live_server, phone_context, browser_si
     assert page.get_by_text("Café Niño is ready").is_visible() or "Café Niño" in page.content()
     with app.app_context():
         shop = db.session.query(Shop).one()
-        assert (shop.slug, shop.whatsapp, shop.currency) == ("cafe-nino", "+525512345678", "MXN")
+        assert (shop.slug, shop.whatsapp, shop.currency) == (
+            "cafe-nino",
+            "+525512345678",
+            "MXN",
+        )
     # Nothing sticks out sideways on a 360 px screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 

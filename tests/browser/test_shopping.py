@@ -322,8 +322,8 @@ MONEY_CASES = [
 def test_the_cart_writes_amounts_exactly_as_the_server(
     app, live_server, page, language, currency, number
 ):
-    from shop.i18n import regional_locale
-    from shop.money import format_money, iso_exponent
+    from shop.lib.locales import regional_locale
+    from shop.lib.money import format_money, iso_exponent
 
     with app.app_context():
         factories.make_shop(

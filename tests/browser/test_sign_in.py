@@ -9,8 +9,8 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from shop import devserver
 from shop.auth import oidc
+from shop.dev import server as devserver
 from shop.extensions import db
 from shop.models import AuthSession, User
 from tests import factories

@@ -16,7 +16,7 @@ from shop.extensions import db
 from shop.media.names import preview_name, rendition_name
 from shop.media.pipeline import ingest
 from shop.models import Image, ItemPhoto, PaymentMethod
-from shop.shops import change_slug, set_logo
+from shop.shops.settings import change_slug, set_logo
 from tests import factories
 
 

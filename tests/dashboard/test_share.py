@@ -78,7 +78,7 @@ def test_link_card_preview_shows_name_description_and_domain(client, shop):
 
 
 def test_link_card_uses_the_shops_preview_image(app, client, shop):
-    from shop.storefront.social import shop_image
+    from shop.sharing.link_cards import shop_image
 
     with app.app_context():
         shop_row = db.session.get(Shop, shop["id"])

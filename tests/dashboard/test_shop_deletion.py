@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from shop.extensions import db
 from shop.media.storage import get_storage
 from shop.models import Image, Item, Order, Shop, ShopTombstone, utcnow
-from shop.slugs import SLUG_HOLD, slug_available
+from shop.shops.slugs import SLUG_HOLD, slug_available
 from tests import factories
 from tests.dashboard.full_shop import build_full_shop
 from tests.production.object_store import moto_server, new_bucket, s3_settings, set_aws_env

@@ -15,15 +15,7 @@ from sqlalchemy import insert
 from shop import create_app
 from shop.extensions import db
 from shop.media.storage import get_storage
-from shop.models import (
-    Category,
-    Item,
-    Order,
-    OrderLine,
-    OrderStatusChange,
-    ShippingMethod,
-    Shop,
-)
+from shop.models import Category, Item, Order, OrderLine, OrderStatusChange, ShippingMethod, Shop
 from tests import factories
 from tests.conftest import VitrinaClient, _empty_all_tables, _test_config
 from tests.dashboard.full_shop import build_full_shop

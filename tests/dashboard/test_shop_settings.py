@@ -115,7 +115,7 @@ def test_changing_back_to_an_old_slug_removes_its_redirect(app, client, shop_id)
 def test_refuses_another_shops_current_or_old_slug(app, client, shop_id):
     with app.app_context():
         other = factories.make_shop(factories.make_user(), slug="vieja")
-        from shop.shops import change_slug
+        from shop.shops.settings import change_slug
 
         change_slug(other, "nueva")
         db.session.commit()

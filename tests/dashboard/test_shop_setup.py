@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from shop.extensions import db
 from shop.models import Image, Shop
-from shop.shops import MAX_SHOPS_PER_OWNER
+from shop.shops.settings import MAX_SHOPS_PER_OWNER
 from tests import factories
 
 
@@ -90,7 +90,7 @@ def test_creates_the_shop_selects_it_and_lands_on_the_dashboard(app, client, new
     assert "Café Niño is ready" in home.text
     assert "/s/cafe-nino" in home.text
     with app.test_request_context():
-        from shop.shops import resolve_slug
+        from shop.shops.settings import resolve_slug
 
         assert resolve_slug("cafe-nino")[0].name == "Café Niño"
 
@@ -158,7 +158,7 @@ def test_fills_in_a_free_variant_when_the_names_slug_is_taken(app, client, newco
 
 def test_refuses_an_old_slug_of_another_shop(app, client, newcomer):
     with app.app_context():
-        from shop.shops import change_slug
+        from shop.shops.settings import change_slug
 
         other = factories.make_shop(factories.make_user(), slug="cafe-nino")
         change_slug(other, "cafe-nino-nuevo")
@@ -293,7 +293,7 @@ def test_a_link_taken_at_the_same_moment_gives_a_message_not_an_error(
         factories.make_shop(factories.make_user(), slug="cafe-nino")
         db.session.commit()
     monkeypatch.setattr("shop.dashboard.shop_forms.slug_available", lambda *a, **k: True)
-    monkeypatch.setattr("shop.shops.slug_available", lambda *a, **k: True)
+    monkeypatch.setattr("shop.shops.settings.slug_available", lambda *a, **k: True)
     response = client.post("/dashboard/setup", data=form(slug="cafe-nino"))
     assert response.status_code == 422
     assert "How about cafe-nino-2?" in response.text

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from shop import stock
+from shop.catalog.variants import combination_key
 from shop.extensions import db
 from shop.models import Item, Shop
-from shop.options import combination_key
+from shop.ordering import stock
 from tests import factories
 
 EN = {"Accept-Language": "en"}
@@ -32,7 +32,7 @@ def _item(app, shop_id, units=5, combos=False):
 
 
 def _order_takes(app, item_id, quantity, variant=None):
-    """What checkout does when it records an order (shop.stock.take)."""
+    """What checkout does when it records an order (shop.ordering.stock.take)."""
     with app.test_request_context():
         item = db.session.get(Item, item_id)
         stock.take(stock.Want(item, quantity, variant), item.name, count_item=variant is None)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageCms
 
-DEMO_PHOTO = Path(__file__).resolve().parents[2] / "shop" / "demo_assets" / "espresso-poster.jpg"
+DEMO_PHOTO = Path(__file__).resolve().parents[2] / "shop/dev/demo_assets/espresso-poster.jpg"
 
 RED, GREEN, BLUE = (220, 30, 30), (30, 200, 60), (30, 60, 220)
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import Item, Order, ShippingMethod, Shop
-from shop.shops import change_currency
+from shop.shops.settings import change_currency
 
 BEFORE = "0007_form_submissions"
 NOW = datetime(2026, 12, 1, 12, 0)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from shop.extensions import db
-from shop.operators import lift_suspension, suspend_shop
-from shop.storefront.page_cache import EXTENSION, LocalPages
+from shop.shops.suspension import lift_suspension, suspend_shop
+from shop.storefront.fast.page_cache import EXTENSION, LocalPages
 from tests import factories
 
 

@@ -1,7 +1,7 @@
 """Fixtures for the adversarial suite: an app whose config a test module can extend,
 a merchant with one of everything, and a snapshot of every table.
 
-Rate limits are off in TESTING apps (see shop.limits); modules that test them turn
+Rate limits are off in TESTING apps (see shop.web.limits); modules that test them turn
 them on by overriding `app_config`.
 """
 

@@ -14,7 +14,7 @@ from shop import create_app
 from tests.conftest import _test_config
 from tests.security.world import rules, url_for_rule
 
-# Pages for everyone, the landing page ("/") included (see shop/site.py for how its
+# Pages for everyone, the landing page ("/") included (see shop/site/pages.py for how its
 # language switch is protected without a cookie).
 PUBLIC_BLUEPRINTS = ("site", "storefront", "media", "health", "static")
 

@@ -8,7 +8,7 @@ import pytest
 from flask import render_template_string
 
 from shop import create_app
-from shop.security import content_security_policy
+from shop.web.headers import content_security_policy
 from tests.conftest import _test_config
 from tests.security.html import executable_bits
 from tests.security.world import rules, url_for_rule

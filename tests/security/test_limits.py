@@ -1,6 +1,6 @@
 """Request sizes and rates (ASVS V2.4 anti-automation, V4 API, V5.2 file upload).
 
-This module turns the rate limits on (TESTING apps have them off, see shop.limits),
+This module turns the rate limits on (TESTING apps have them off, see shop.web.limits),
 with counts in memory unless a test says Redis.
 """
 

@@ -22,9 +22,9 @@ from xml.etree import ElementTree
 import pytest
 from markupsafe import escape
 
-from shop.exports import FORMULA_PREFIXES
 from shop.extensions import db
 from shop.models import Order
+from shop.shops.exports import FORMULA_PREFIXES
 from tests import factories
 from tests.security.hostile import FORMULA, IMG, JS_URL, SCRIPT, TEMPLATE
 from tests.security.html import executable_bits

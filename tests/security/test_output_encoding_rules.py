@@ -220,7 +220,7 @@ def test_the_whatsapp_message_never_evaluates_placeholders(hostile):
 def test_placeholders_are_filled_once_with_values_that_are_never_templates(
     app, hostile, greeting, expected
 ):
-    from shop import whatsapp
+    from shop.whatsapp import message as whatsapp
 
     with app.test_request_context():
         shop = db.session.get(Shop, hostile["shop"])

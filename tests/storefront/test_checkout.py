@@ -10,7 +10,7 @@ import pytest
 from shop import ordering
 from shop.extensions import db
 from shop.models import Item, Shop
-from shop.shops import change_slug
+from shop.shops.settings import change_slug
 from tests.storefront.shopper import build_shop, cart, next_number, orders, post_cart
 
 

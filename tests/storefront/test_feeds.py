@@ -120,7 +120,7 @@ def test_feed_maps_availability_and_leaves_hidden_items_out(client, shop):
 
 
 def test_item_without_photo_shows_the_shops_preview_image(app, client, shop):
-    from shop.storefront.social import shop_image
+    from shop.sharing.link_cards import shop_image
 
     with app.test_request_context():
         expected = shop_image(db.session.get(Shop, shop["id"]))

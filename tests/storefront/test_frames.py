@@ -9,7 +9,7 @@ import pytest
 from shop.catalog import touch_catalog
 from shop.extensions import db
 from shop.models import Category, Item, Shop
-from shop.storefront.frames import EXTENSION, Frames, frames
+from shop.storefront.fast.frames import EXTENSION, Frames, frames
 from tests.storefront.shopper import build_shop
 
 EN = {"Accept-Language": "en"}

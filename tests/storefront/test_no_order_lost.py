@@ -10,9 +10,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from shop import create_app, whatsapp
+from shop import create_app
 from shop.extensions import db
 from shop.models import Order, OrderLine, OrderStatusChange
+from shop.whatsapp import message as whatsapp
 from tests.conftest import _test_config
 from tests.storefront.shopper import build_shop, cart
 

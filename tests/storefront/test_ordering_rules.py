@@ -225,7 +225,7 @@ def test_shop_page_carries_hours_not_the_state(app, client, ids):
 
 def test_changing_rules_changes_the_cached_shop_page(app, client, ids):
     first = client.get(f"/s/{ids.slug}")
-    from shop.order_rules import update_rules
+    from shop.shops.settings import update_rules
 
     with app.app_context():
         shop = db.session.get(Shop, ids.shop)

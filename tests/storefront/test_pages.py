@@ -9,7 +9,7 @@ from sqlalchemy import event
 
 from shop.extensions import db
 from shop.models import Availability, Item, Shop
-from shop.shops import change_slug
+from shop.shops.settings import change_slug
 from tests import factories
 from tests.storefront.shopper import build_shop
 

@@ -18,8 +18,8 @@ from shop import create_app
 from shop.catalog import touch_catalog
 from shop.extensions import db
 from shop.models import Category, Image, Item, ItemPhoto, Shop
-from shop.storefront import caching
-from shop.storefront.page_cache import LocalPages, NoPages, Page, RedisPages, pages
+from shop.storefront.fast.page_cache import LocalPages, NoPages, Page, RedisPages, pages
+from shop.web.caching import PUBLIC_CACHE
 from tests import factories
 from tests.conftest import TEST_SECRET, skip_without_service
 from tests.storefront.options_shop import build_options_shop
@@ -158,7 +158,7 @@ def test_a_304_costs_one_statement_from_the_fast_path(app, client, ids):
     assert response.data == b""
     assert len(statements) == 1
     assert response.headers["ETag"] == etag
-    assert response.headers["Cache-Control"] == caching.PUBLIC_CACHE
+    assert response.headers["Cache-Control"] == PUBLIC_CACHE
     assert response.headers["Vary"] == "Accept-Encoding"
 
 
@@ -276,7 +276,7 @@ def test_searches_are_rendered_and_not_kept(app, client, ids):
 
 
 def test_old_links_still_redirect_and_unknown_shops_are_404(app, client, ids):
-    from shop.shops import change_slug
+    from shop.shops.settings import change_slug
 
     keep_pages(app)
     client.get("/s/tienda-sol")
@@ -409,7 +409,7 @@ def test_cached_items_of_one_shop_never_show_in_another(app, client, ids):
 
 
 def test_outside_tests_the_fast_path_keeps_its_connection_and_survives_losing_it(app, ids):
-    from shop.storefront.fastpath import EXTENSION
+    from shop.storefront.fast.middleware import EXTENSION
 
     keep_pages(app)
     app.config["TESTING"] = False  # a real server: one connection per thread, kept
@@ -431,7 +431,7 @@ def test_outside_tests_the_fast_path_keeps_its_connection_and_survives_losing_it
 
 
 def test_cards_follow_every_change_of_what_they_show(app, client, ids):
-    from shop.shops import change_slug
+    from shop.shops.settings import change_slug
 
     assert f'href="/s/tienda-sol/p/{ids.shirt}"' in client.get("/s/tienda-sol").text
     with app.app_context():

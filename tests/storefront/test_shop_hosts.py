@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from shop.extensions import db
-from shop.hosts import slug_of_host
 from shop.models import Shop, ShopSlugRedirect
-from shop.slugs import SlugError, check_slug
-from shop.storefront.page_cache import EXTENSION, LocalPages
+from shop.shops.slugs import SlugError, check_slug
+from shop.storefront.fast.page_cache import EXTENSION, LocalPages
+from shop.storefront.hosts import slug_of_host
 from tests.storefront.shopper import build_shop, cart, orders
 
 SHOP = "http://tienda-sol.example.shop"

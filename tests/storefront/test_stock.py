@@ -9,9 +9,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from shop import order_status
 from shop.extensions import db
 from shop.models import Item, Order, VariantStock
+from shop.ordering import statuses as order_status
 from tests import factories
 from tests.storefront.options_shop import build_options_shop, checkout_body
 from tests.storefront.shopper import orders

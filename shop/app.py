@@ -1,0 +1,156 @@
+"""The application: its Flask class and create_app(), which only wires things together
+(configuration, extensions, blueprints, error pages, commands, the request pipeline).
+It never touches the network or the database schema.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy.engine import make_url
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from shop.config import load_config
+from shop.extensions import babel, csrf, db, login_manager, migrate
+from shop.storefront import hosts
+from shop.storefront.hosts import host_form, links_to_shop_host
+from shop.web import assets, compression, headers, limits, logs
+from shop.web.lean import LeanFlask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Vitrina(LeanFlask):
+    """The app: Flask (trimmed, see lean.py), with storefront links in the shop's host
+    form under SHOP_DOMAIN."""
+
+    def url_for(
+        self,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values,
+    ) -> str:
+        slug = values.get("slug")
+        if not links_to_shop_host(self, endpoint, slug):
+            return super().url_for(
+                endpoint,
+                _anchor=_anchor,
+                _method=_method,
+                _scheme=_scheme,
+                _external=_external,
+                **values,
+            )
+        path = super().url_for(endpoint, _anchor=_anchor, _method=_method, **values)
+        return host_form(self, slug, path, external=bool(_external), scheme=_scheme)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Vitrina(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=os.environ.get("VITRINA_INSTANCE_PATH") or str(ROOT / "instance"),
+    )
+    app.config.from_mapping(load_config(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    make_instance_folder(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["TRUST_PROXY_HEADERS"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    register_extensions(app)
+    register_blueprints(app)
+    hosts.init_app(app)  # after the blueprints: in front of the storefront's fast path
+    headers.init_app(app)
+    # After the blueprints: it limits their views.
+    limits.init_app(
+        app, merchant_blueprints=(app.blueprints["dashboard"], app.blueprints["operator"])
+    )
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    assets.init_app(app)
+    compression.init_app(app)
+    logs.init_app(app)  # last: its middleware wraps every other one
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from shop.auth.sessions import load_user
+    from shop.web.locale import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = None  # the server-side session row is the protection
+
+
+def register_blueprints(app: Flask) -> None:
+    from shop.auth import bp as auth_bp
+    from shop.dashboard import bp as dashboard_bp
+    from shop.media.views import bp as media_bp
+    from shop.operator import bp as operator_bp
+    from shop.site import health, pages
+    from shop.storefront import bp as storefront_bp
+
+    for blueprint in (
+        health.bp,
+        pages.bp,
+        auth_bp,
+        dashboard_bp,
+        media_bp,
+        operator_bp,
+        storefront_bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from shop.web.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from shop.lib.locales import LANGUAGE_NAMES, LANGUAGES, money
+    from shop.media.urls import image_srcset, image_url, preview_url
+
+    app.add_template_filter(money, "money")
+    app.jinja_env.globals.update(
+        LANGUAGES=LANGUAGES,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        get_locale=get_locale,
+        image_url=image_url,
+        image_srcset=image_srcset,
+        preview_url=preview_url,
+    )
+
+
+def register_commands(app: Flask) -> None:
+    from shop.cli import register
+
+    register(app)
+
+
+def make_instance_folder(instance_path: str, uri: str) -> None:
+    """SQLite creates its file but not the folder: on a fresh checkout the default
+    database lives in instance/, which does not exist yet. A database configured
+    elsewhere is left alone: a mistyped folder should fail, not appear."""
+    url = make_url(uri)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return
+    if Path(url.database).parent == Path(instance_path):
+        Path(instance_path).mkdir(parents=True, exist_ok=True)

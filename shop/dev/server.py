@@ -1,0 +1,202 @@
+"""`flask --app shop dev`: the zero-set-up local run, with a local OpenID provider.
+
+It migrates the database, starts the oidc-provider-mock package's provider in a
+thread on 127.0.0.1, points this app's sign-in at it, makes sure the demo shop exists
+and serves the app. The same sign-in code runs as in production; only the provider
+differs. It refuses to run with a production configuration.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import warnings
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import click
+from flask import Flask, current_app, request
+from flask.cli import with_appcontext
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from shop.auth import oidc
+from shop.extensions import db
+
+PROVIDER_HOST = "127.0.0.1"
+PROVIDER_PORT = 9400
+DEMO_SUBJECT = "demo"
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """The provider's own request log would bury the app's."""
+
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+
+@dataclass
+class LocalProvider:
+    """A running local OpenID provider; ``issuer`` is what its ID tokens say."""
+
+    server: BaseWSGIServer
+    thread: threading.Thread
+
+    @property
+    def issuer(self) -> str:
+        return f"http://{PROVIDER_HOST}:{self.server.server_port}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+def local_claims(subject: str) -> dict:
+    """Claims for someone signing in locally: a verified e-mail, or Vitrina refuses them."""
+    email = subject if "@" in subject else f"{subject}@example.com"
+    return {"email": email, "email_verified": True, "name": subject}
+
+
+def refuse_production(app: Flask) -> None:
+    if app.config.get("ENV_NAME") == "production":
+        raise click.ClickException(
+            "`flask dev` runs a local sign-in provider that lets anyone in; it never runs "
+            "with VITRINA_ENV=production. Use a real server (e.g. gunicorn) there."
+        )
+
+
+def provider_package():
+    """The oidc-provider-mock package (a dev dependency), imported without its warnings."""
+    try:
+        with warnings.catch_warnings():  # its Authlib deprecation notices are not ours to fix
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import oidc_provider_mock
+    except ImportError as error:  # pragma: no cover - dev extra missing
+        raise click.ClickException(
+            "The local sign-in provider is missing: pip install -e '.[dev]' (or `make run`)."
+        ) from error
+    return oidc_provider_mock
+
+
+def start_local_provider(port: int = PROVIDER_PORT) -> LocalProvider:
+    """Start oidc-provider-mock on 127.0.0.1 (port 9400, or any free one when it is taken)."""
+    oidc_provider_mock = provider_package()
+    mock = oidc_provider_mock.app(
+        user_claims=[oidc_provider_mock.User(sub=DEMO_SUBJECT, claims=local_claims(DEMO_SUBJECT))]
+    )
+    # Same host as the app: a cookie of the same name would overwrite the app's session.
+    mock.config["SESSION_COOKIE_NAME"] = "local_oidc_provider"
+    _verify_typed_subjects(mock, known={DEMO_SUBJECT})
+    try:
+        server = make_server(
+            PROVIDER_HOST, port, mock, threaded=True, request_handler=_QuietHandler
+        )
+    except (OSError, SystemExit):
+        # Werkzeug reports a taken port by printing and exiting: any free port will do.
+        server = make_server(PROVIDER_HOST, 0, mock, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name="local-oidc", daemon=True)
+    thread.start()
+    return LocalProvider(server=server, thread=thread)
+
+
+def _verify_typed_subjects(mock: Flask, known: set[str]) -> None:
+    """Give a subject typed into the provider's form a verified e-mail before it signs in.
+
+    On its own the mock gives such a subject only ``{"email": sub}``, which Vitrina
+    rightly refuses as unverified. The claims are set through the mock's documented
+    ``PUT /users/<sub>``.
+    """
+
+    @mock.before_request
+    def add_verified_claims():
+        if request.method != "POST" or not request.path.endswith("/oauth2/authorize"):
+            return
+        subject = request.form.get("sub")
+        if subject and subject not in known:
+            known.add(subject)
+            mock.test_client().put(f"/users/{quote(subject, safe='')}", json=local_claims(subject))
+
+
+def use_local_provider(app: Flask, issuer: str) -> None:
+    """Point the app's sign-in at the local provider (development only)."""
+    refuse_production(app)
+    app.config.update(
+        OIDC_DISCOVERY_URL=f"{issuer}/.well-known/openid-configuration",
+        LOCAL_SIGNIN=True,
+        GOOGLE_CLIENT_ID=oidc.LOCAL_CLIENT_ID,
+        GOOGLE_CLIENT_SECRET=oidc.LOCAL_CLIENT_SECRET,
+    )
+    oidc.init_app(app)  # forget any client built from the previous settings
+
+
+def prepare(app: Flask) -> LocalProvider:
+    """Everything before serving: migrations, provider, demo shop. Returns the provider."""
+    from flask_migrate import upgrade
+
+    from shop.dev.demo import ensure_demo_shop
+
+    refuse_production(app)
+    upgrade()
+    provider = start_local_provider()
+    try:
+        use_local_provider(app, provider.issuer)
+        ensure_demo_shop(owner_issuer=provider.issuer, owner_subject=DEMO_SUBJECT)
+        db.session.commit()
+    except BaseException:
+        provider.stop()
+        raise
+    return provider
+
+
+def banner(app_url: str, provider: LocalProvider) -> str:
+    return "\n".join(
+        [
+            "",
+            "  Vitrina is running (development, local sign-in).",
+            "",
+            f"    App:        {app_url}/",
+            f"    Demo shop:  {app_url}/s/demo",
+            f"    Dashboard:  {app_url}/dashboard",
+            f"    Sign-in:    local OpenID provider at {provider.issuer}",
+            "",
+            "  To sign in, click 'Sign in with Google': here it opens the local provider's page.",
+            "  There:",
+            f"    - press '{DEMO_SUBJECT}' (or type {DEMO_SUBJECT}) to manage the demo shop;",
+            "    - type any other name to be a new merchant and set up a shop.",
+            "  Everyone signing in here gets a verified e-mail <name>@example.com.",
+            "  (Google sign-in is used instead when the app runs with GOOGLE_CLIENT_ID set.)",
+            "",
+            "  Press Ctrl+C to stop.",
+            "",
+        ]
+    )
+
+
+def serve(server: BaseWSGIServer) -> None:
+    """Serve until Ctrl+C (kept apart so tests can run everything else)."""
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+
+
+@click.command("dev")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@with_appcontext
+def dev_command(host: str, port: int) -> None:
+    """Migrate, seed the demo shop, start a local sign-in provider and serve the app."""
+    app = current_app._get_current_object()
+    refuse_production(app)
+    provider = prepare(app)
+    try:
+        try:
+            server = make_server(host, port, app, threaded=True)
+        except OSError as error:
+            raise click.ClickException(
+                f"Cannot listen on {host}:{port} ({error}). Try --port 5001."
+            ) from error
+        shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
+        click.echo(banner(f"http://{shown_host}:{server.server_port}", provider))
+        serve(server)
+        server.server_close()
+    finally:
+        provider.stop()

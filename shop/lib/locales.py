@@ -1,0 +1,60 @@
+"""The app's languages and the number conventions an amount is written in.
+
+Money is written with the shop's region when it shares the viewer's language, so a
+Mexican shop shows ``$1,234.50`` and a Spanish one ``1.234,50 €``. Which language a
+request speaks is chosen in shop.web.locale.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import phonenumbers
+from babel.core import Locale, UnknownLocaleError
+from babel.languages import get_official_languages
+from flask_babel import get_locale
+
+from shop.lib.money import format_money
+
+LANGUAGES = ("en", "es")
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+
+
+@lru_cache(maxsize=512)
+def regional_locale(language: str, whatsapp: str) -> str:
+    """``es`` + a Mexican number -> ``es_MX``, when the language is spoken there officially.
+
+    An English-language shop in Spain keeps plain English conventions (``1,234.50``):
+    the merchant chose English, not Spain's English-as-a-foreign-language locale.
+    """
+    try:
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(whatsapp))
+    except phonenumbers.NumberParseException:
+        return language
+    if (
+        not region
+        or region == "ZZ"
+        or language not in get_official_languages(region, de_facto=True)
+    ):
+        return language
+    candidate = f"{language}_{region}"
+    try:
+        Locale.parse(candidate)
+    except (UnknownLocaleError, ValueError):
+        return language
+    return candidate
+
+
+def money_locale(shop) -> str:
+    """The locale to read and write the shop's amounts in, for the current viewer."""
+    viewer = str(get_locale() or shop.language).split("_")[0]
+    if viewer == shop.language:
+        return regional_locale(shop.language, shop.whatsapp)
+    return viewer
+
+
+def money(minor: int | None, shop) -> str:
+    """Jinja filter: ``{{ item.price_minor|money(shop) }}``."""
+    if minor is None:
+        return ""
+    return format_money(minor, shop.currency, shop.currency_exponent, money_locale(shop))

@@ -1,0 +1,58 @@
+"""The data: merchants, their shops and catalogs, and the orders shoppers send.
+
+One module per domain; everything is importable from here (``from shop.models import
+Shop``). Models hold data and invariants only: no URLs, no HTTP, no commits. Money is
+always an integer number of minor units of the shop's currency, in the exponent stored
+beside it (see shop.lib.money).
+"""
+
+from shop.models.accounts import AuthSession, FormSubmission, User
+from shop.models.base import utcnow
+from shop.models.catalog import (
+    Availability,
+    Category,
+    Item,
+    ItemPhoto,
+    OptionChoice,
+    OptionGroup,
+    OptionKind,
+    VariantStock,
+)
+from shop.models.media import Image
+from shop.models.ordering import (
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusChange,
+    PaymentKind,
+    PaymentMethod,
+    ShippingMethod,
+)
+from shop.models.shops import ClosedPolicy, Shop, ShopSlugRedirect, ShopTombstone
+
+__all__ = [
+    "AuthSession",
+    "Availability",
+    "Category",
+    "ClosedPolicy",
+    "FormSubmission",
+    "Image",
+    "Item",
+    "ItemPhoto",
+    "OptionChoice",
+    "OptionGroup",
+    "OptionKind",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
+    "OrderStatusChange",
+    "PaymentKind",
+    "PaymentMethod",
+    "ShippingMethod",
+    "Shop",
+    "ShopSlugRedirect",
+    "ShopTombstone",
+    "User",
+    "VariantStock",
+    "utcnow",
+]

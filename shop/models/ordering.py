@@ -1,0 +1,154 @@
+"""How a shop ships and gets paid, and the orders shoppers send."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shop.extensions import db
+from shop.models.base import text_enum, utcnow
+
+if TYPE_CHECKING:  # relationships name each other across modules
+    from shop.models.shops import Shop
+
+
+class PaymentKind(enum.StrEnum):
+    CASH = "cash"
+    BANK_TRANSFER = "bank_transfer"
+    LINK = "link"
+    OTHER = "other"
+
+
+class OrderStatus(enum.StrEnum):
+    NEW = "new"
+    CONFIRMED = "confirmed"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
+class ShippingMethod(db.Model):
+    __table_args__ = (CheckConstraint("price_minor >= 0", name="price_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    price_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    needs_address: Mapped[bool] = mapped_column(default=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+    # Shipping costs nothing once the subtotal reaches this; None = never free.
+    free_above_minor: Mapped[int | None] = mapped_column(BigInteger)
+
+    shop: Mapped[Shop] = relationship(back_populates="shipping_methods")
+
+
+class PaymentMethod(db.Model):
+    """A way the shop gets paid; the shopper picks one and the order keeps a snapshot."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[PaymentKind] = mapped_column(text_enum(PaymentKind, "payment_kind"))
+    name: Mapped[str] = mapped_column(String(80))
+    # Bank details, the payment link (http/https) or free text, per kind.
+    details: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    shop: Mapped[Shop] = relationship(back_populates="payment_methods")
+
+
+class Order(db.Model):
+    """An order as the server priced it: the truth, whatever the WhatsApp text says later.
+
+    Names, prices and shipping are snapshots, so editing or deleting an item never
+    changes an order that was already placed.
+    """
+
+    __tablename__ = "shop_order"  # "order" is reserved in SQL
+    __table_args__ = (
+        UniqueConstraint("shop_id", "number"),
+        UniqueConstraint("shop_id", "idempotency_key"),
+        CheckConstraint("currency_exponent BETWEEN 0 AND 4", name="currency_exponent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    token: Mapped[str] = mapped_column(String(43), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    status: Mapped[OrderStatus] = mapped_column(
+        text_enum(OrderStatus, "order_status"), default=OrderStatus.NEW
+    )
+    currency: Mapped[str] = mapped_column(String(3))
+    # The shop's currency_exponent when the order was placed: what its amounts mean.
+    currency_exponent: Mapped[int]
+    language: Mapped[str] = mapped_column(String(5))
+    customer_name: Mapped[str] = mapped_column(String(120))
+    customer_address: Mapped[str] = mapped_column(Text, default="")
+    customer_notes: Mapped[str] = mapped_column(Text, default="")
+    shipping_name: Mapped[str] = mapped_column(String(80), default="")
+    shipping_price_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    shipping_needs_address: Mapped[bool] = mapped_column(default=False)
+    subtotal_minor: Mapped[int] = mapped_column(BigInteger)
+    total_minor: Mapped[int] = mapped_column(BigInteger)
+    payment_kind: Mapped[str] = mapped_column(String(20), default="")
+    payment_name: Mapped[str] = mapped_column(String(80), default="")
+    payment_details: Mapped[str] = mapped_column(Text, default="")
+    # Set when the order came in while the shop was closed (the "accept with a note" policy).
+    closed_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    shop: Mapped[Shop] = relationship()
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", order_by="OrderLine.position", cascade="all, delete-orphan"
+    )
+    status_changes: Mapped[list[OrderStatusChange]] = relationship(
+        back_populates="order", order_by="OrderStatusChange.id", cascade="all, delete-orphan"
+    )
+
+
+class OrderLine(db.Model):
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(
+        ForeignKey("shop_order.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id", ondelete="SET NULL"))
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(String(150))
+    code: Mapped[str] = mapped_column(String(64), default="")
+    unit_price_minor: Mapped[int] = mapped_column(BigInteger)  # options' deltas included
+    quantity: Mapped[int]
+    line_total_minor: Mapped[int] = mapped_column(BigInteger)
+    # The chosen options as the shopper saw them: "Talla: M, Color: azul", and as data,
+    # [{"group": "Talla", "choice": "M", "choice_id": 7, "delta": 0}, ...].
+    options_text: Mapped[str] = mapped_column(Text, default="")
+    options: Mapped[list] = mapped_column(JSON, default=list)
+    # What this line took from stock, so cancelling gives back exactly that:
+    # {"item": true, "variant": "7-12"}.
+    stock_taken: Mapped[dict | None] = mapped_column(JSON)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+    @property
+    def label(self) -> str:
+        """The name with its options, as the message and the order page show it."""
+        return f"{self.name} ({self.options_text})" if self.options_text else self.name
+
+
+class OrderStatusChange(db.Model):
+    """When an order moved to a status: the merchant's record of what happened."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(
+        ForeignKey("shop_order.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[OrderStatus] = mapped_column(text_enum(OrderStatus, "order_status_change"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="status_changes")

@@ -1,0 +1,120 @@
+"""A shop, its links old and gone, and its ordering settings."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shop.extensions import db
+from shop.lib.money import iso_exponent
+from shop.models.base import text_enum, utcnow
+
+if TYPE_CHECKING:  # relationships name each other across modules
+    from shop.models.accounts import User
+    from shop.models.catalog import Category
+    from shop.models.media import Image
+    from shop.models.ordering import PaymentMethod, ShippingMethod
+
+
+class ClosedPolicy(enum.StrEnum):
+    """What checkout does outside the shop's opening hours."""
+
+    REFUSE = "refuse"
+    NOTE = "note"  # accept, with a note that the shop answers when it opens
+
+
+def _iso_exponent_of_currency(context) -> int:
+    """A new shop's exponent: ISO 4217's for the currency it is created with."""
+    return iso_exponent(context.get_current_parameters()["currency"])
+
+
+class Shop(db.Model):
+    __table_args__ = (
+        CheckConstraint("length(currency) = 3", name="currency_code"),
+        CheckConstraint("currency_exponent BETWEEN 0 AND 4", name="currency_exponent"),
+        CheckConstraint("language IN ('en', 'es')", name="language"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    logo_id: Mapped[int | None] = mapped_column(
+        ForeignKey("image.id", ondelete="SET NULL", use_alter=True)
+    )
+    whatsapp: Mapped[str] = mapped_column(String(20))  # E.164, e.g. +34612345678
+    currency: Mapped[str] = mapped_column(String(3))  # ISO 4217
+    # What the shop's amounts are stored in (2: cents), fixed from ISO 4217 when the
+    # currency is set and never read from a library at run time (see shop.lib.money).
+    currency_exponent: Mapped[int] = mapped_column(default=_iso_exponent_of_currency)
+    language: Mapped[str] = mapped_column(String(5), default="es")
+    paused: Mapped[bool] = mapped_column(default=False)
+    pause_message: Mapped[str] = mapped_column(Text, default="")
+    # Bumped on every change a shopper could see: drives ETags and page caches.
+    catalog_version: Mapped[int] = mapped_column(default=1)
+    # The number the next order gets; taken under a row lock at checkout.
+    next_order_number: Mapped[int] = mapped_column(default=1)
+    # Ordering rules (shop.ordering.rules): 0 = no minimum; hours None = always open.
+    min_order_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    time_zone: Mapped[str] = mapped_column(String(64), default="")  # IANA; "" = from country
+    # {"0": [["09:00", "14:00"], ["17:00", "20:00"]], ...}, Monday = "0" (shop.lib.hours)
+    opening_hours: Mapped[dict | None] = mapped_column(JSON)
+    closed_policy: Mapped[ClosedPolicy] = mapped_column(
+        text_enum(ClosedPolicy, "closed_policy"), default=ClosedPolicy.REFUSE
+    )
+    # The merchant's WhatsApp message lines (shop.whatsapp.texts); "" = the default text.
+    greeting_text: Mapped[str] = mapped_column(String(300), default="")
+    closing_text: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Set by an operator (spam, scams): the link shows a neutral page and orders stop.
+    # The reason is for the merchant and operators, never for shoppers.
+    suspended_at: Mapped[datetime | None]
+    suspension_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The operator's e-mail address then: a record that outlives the operator's account.
+    suspended_by: Mapped[str] = mapped_column(String(320), default="", server_default="")
+
+    owner: Mapped[User] = relationship(back_populates="shops")
+    logo: Mapped[Image | None] = relationship(foreign_keys=[logo_id])
+    categories: Mapped[list[Category]] = relationship(
+        back_populates="shop", order_by="Category.position, Category.id"
+    )
+    shipping_methods: Mapped[list[ShippingMethod]] = relationship(
+        back_populates="shop", order_by="ShippingMethod.position, ShippingMethod.id"
+    )
+    payment_methods: Mapped[list[PaymentMethod]] = relationship(
+        back_populates="shop", order_by="PaymentMethod.position, PaymentMethod.id"
+    )
+
+    @property
+    def suspended(self) -> bool:
+        return self.suspended_at is not None
+
+    @property
+    def whatsapp_digits(self) -> str:
+        """The number as wa.me wants it: digits only, country code first."""
+        return self.whatsapp.lstrip("+")
+
+
+class ShopSlugRedirect(db.Model):
+    """An old slug of a shop: links in old posts keep working, forever."""
+
+    slug: Mapped[str] = mapped_column(String(60), primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ShopTombstone(db.Model):
+    """What is left of a deleted shop: one row per slug it answered at (current and old).
+
+    Its link answers 410 Gone instead of 404, and for a while (shop.shops.deletion.SLUG_HOLD)
+    nobody can take the slug and pose as the shop in old posts. Nothing else is kept.
+    """
+
+    slug: Mapped[str] = mapped_column(String(60), primary_key=True)
+    deleted_at: Mapped[datetime] = mapped_column(default=utcnow)

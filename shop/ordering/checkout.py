@@ -1,0 +1,179 @@
+"""From a priced cart to a recorded order: the rules, the number, stock, the snapshot.
+
+A double tap or a retried request must not order twice: the idempotency key the page
+sends names the order. Functions add and flush; the request commits once. No HTTP here.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from shop.extensions import db
+from shop.models import (
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusChange,
+    Shop,
+)
+from shop.ordering import stock
+from shop.ordering.cart import (
+    Customer,
+    OrderError,
+    PricedCart,
+    PricedLine,
+    ShopPaused,
+    ShopUnavailable,
+    check_customer,
+    price_cart,
+)
+from shop.ordering.choices import snapshot
+from shop.ordering.rules import check_rules
+
+# crypto.randomUUID() in the page makes 36 characters; allow other sane client keys.
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
+
+
+def checkout(
+    shop: Shop,
+    raw_lines: Iterable[tuple],
+    *,
+    shipping_method_id: object,
+    customer: Customer,
+    idempotency_key: object,
+    payment_method_id: object = None,
+    now: datetime | None = None,
+) -> tuple[Order, bool]:
+    """Record the order (flushed, not committed); (order, created).
+
+    A key that already placed an order in this shop returns that order, whatever the
+    cart says now: a double tap or a retried request must not order twice. `now` is
+    when the order is placed, for the opening hours (tests pass their own).
+    """
+    if shop.suspended_at is not None:
+        raise ShopUnavailable(_("This shop is unavailable."))
+    key = check_idempotency_key(idempotency_key)
+    existing = find_order(shop, key)
+    if existing is not None:
+        return existing, False
+    if shop.paused:
+        raise ShopPaused(
+            shop.pause_message.strip() or _("This shop is not taking orders right now.")
+        )
+    cart = price_cart(shop, raw_lines, shipping_method_id)
+    accepted = check_rules(shop, cart, payment_method_id, now or datetime.now(UTC))
+    customer = check_customer(cart, customer)
+    return place_order(shop, cart, customer, key, accepted), True
+
+
+def check_idempotency_key(value: object) -> str:
+    if isinstance(value, str) and IDEMPOTENCY_KEY.fullmatch(value):
+        return value
+    raise OrderError(_("This page is out of date. Reload it and try again."))
+
+
+def find_order(shop: Shop, idempotency_key: str) -> Order | None:
+    return db.session.scalar(
+        select(Order).where(Order.shop_id == shop.id, Order.idempotency_key == idempotency_key)
+    )
+
+
+def place_order(
+    shop: Shop, cart: PricedCart, customer: Customer, idempotency_key: str, accepted=None
+) -> Order:
+    """Insert the order with snapshots of everything the shopper saw (flushes).
+
+    `accepted` (order_rules.Accepted) carries the chosen payment and any closed-shop note.
+    """
+    shipping = cart.shipping
+    payment = accepted.payment if accepted is not None else None
+    order = Order(
+        shop=shop,
+        number=take_order_number(shop),
+        token=secrets.token_urlsafe(32),
+        idempotency_key=idempotency_key,
+        status=OrderStatus.NEW,
+        currency=shop.currency,
+        currency_exponent=shop.currency_exponent,
+        language=shop.language,
+        customer_name=customer.name,
+        customer_address=customer.address,
+        customer_notes=customer.notes,
+        shipping_name=shipping.name if shipping is not None else "",
+        shipping_price_minor=cart.shipping_minor,
+        shipping_needs_address=bool(shipping is not None and shipping.needs_address),
+        subtotal_minor=cart.subtotal_minor,
+        total_minor=cart.total_minor,
+        payment_kind=payment.kind.value if payment is not None else "",
+        payment_name=payment.name if payment is not None else "",
+        payment_details=payment.details if payment is not None else "",
+        closed_note=accepted.closed_note if accepted is not None else "",
+    )
+    order.lines = [
+        OrderLine(
+            item_id=line.item.id,
+            position=position,
+            name=line.item.name,
+            code=line.item.code or "",
+            unit_price_minor=line.unit_price_minor,
+            quantity=line.quantity,
+            line_total_minor=line.line_total_minor,
+            options_text=line.options_text,
+            options=snapshot(line.choices),
+            stock_taken=_take_stock(line),
+        )
+        for position, line in enumerate(cart.lines)
+    ]
+    order.status_changes = [OrderStatusChange(status=OrderStatus.NEW)]
+    db.session.add(order)
+    db.session.flush()
+    return order
+
+
+def _take_stock(line: PricedLine) -> dict | None:
+    """Take the line's units from stock; OrderError (naming it) when they are gone."""
+    try:
+        taken = stock.take(stock.Want(line.item, line.quantity, line.variant), line.label)
+    except stock.OutOfStock as error:
+        raise OrderError(error.message, item_id=line.item.id, line_key=line.key) from None
+    return taken if taken["item"] or taken["variant"] else None
+
+
+def take_order_number(shop: Shop) -> int:
+    """The shop's next order number, taken atomically.
+
+    The single UPDATE ... RETURNING locks the shop row until the transaction ends
+    (PostgreSQL) or takes the write lock (SQLite), so concurrent checkouts queue here
+    and get consecutive numbers; a rolled-back checkout gives its number back.
+    """
+    table = Shop.__table__
+    value = db.session.execute(
+        update(table)
+        .where(table.c.id == shop.id)
+        .values(next_order_number=table.c.next_order_number + 1)
+        .returning(table.c.next_order_number)
+    ).scalar_one()
+    set_committed_value(shop, "next_order_number", value)
+    return value - 1
+
+
+def order_by_token(token: str) -> Order | None:
+    """The order behind a public link, with its lines and shop; None for any other text."""
+    if not _TOKEN.fullmatch(token or ""):
+        return None
+    return db.session.scalar(
+        select(Order)
+        .where(Order.token == token)
+        .options(selectinload(Order.lines), selectinload(Order.shop))
+    )

@@ -1,0 +1,125 @@
+"""How a shop gets paid: cash on delivery, a bank transfer, a payment link, or other.
+
+The shopper picks one at checkout when the shop offers any; the order keeps a snapshot
+(kind, name, details), so the details shown on the order page are the ones the shopper
+was given. Functions add and flush, never commit; every change bumps catalog_version
+because the cart page lists the methods.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from shop.catalog import touch_catalog
+from shop.extensions import db
+from shop.lib.text import clean_line, clean_text
+from shop.models import PaymentKind, PaymentMethod, Shop
+
+MAX_NAME = 80
+MAX_DETAILS = 1000
+MAX_LINK = 500
+MAX_METHODS = 20
+
+KIND_LABELS = {
+    PaymentKind.CASH: _l("Cash on delivery"),
+    PaymentKind.BANK_TRANSFER: _l("Bank transfer"),
+    PaymentKind.LINK: _l("Payment link"),
+    PaymentKind.OTHER: _l("Other"),
+}
+
+
+class PaymentError(ValueError):
+    """A payment method that breaks a rule; `field` is the form field it is about."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def active_methods(shop: Shop) -> list[PaymentMethod]:
+    return [method for method in shop.payment_methods if method.active]
+
+
+def create_method(shop: Shop, *, kind: str, name: str, details: str) -> PaymentMethod:
+    """Add a method at the end of the shop's list."""
+    count, last = db.session.execute(
+        select(func.count(), func.max(PaymentMethod.position)).where(
+            PaymentMethod.shop_id == shop.id
+        )
+    ).one()
+    if count >= MAX_METHODS:
+        raise PaymentError(_("A shop can have at most %(max)d payment methods.", max=MAX_METHODS))
+    method = PaymentMethod(shop=shop, position=(last if last is not None else -1) + 1)
+    _apply(method, kind, name, details)
+    db.session.add(method)
+    touch_catalog(shop)
+    db.session.flush()
+    return method
+
+
+def update_method(
+    method: PaymentMethod, *, kind: str, name: str, details: str, active: bool = True
+) -> None:
+    _apply(method, kind, name, details)
+    method.active = bool(active)
+    touch_catalog(method.shop)
+    db.session.flush()
+
+
+def delete_method(method: PaymentMethod) -> None:
+    shop = method.shop
+    db.session.delete(method)
+    touch_catalog(shop)
+    db.session.flush()
+
+
+def _apply(method: PaymentMethod, kind: str, name: str, details: str) -> None:
+    try:
+        kind = PaymentKind(kind)
+    except ValueError:
+        raise PaymentError(_("Choose a type of payment."), "kind") from None
+    name = clean_line(name or "") or str(KIND_LABELS[kind])
+    if len(name) > MAX_NAME:
+        raise PaymentError(_("The name can have at most %(max)d characters.", max=MAX_NAME), "name")
+    details = clean_text(details or "")
+    if kind == PaymentKind.LINK:
+        details = check_link(details)
+    elif kind == PaymentKind.BANK_TRANSFER and not details:
+        raise PaymentError(
+            _("Write the bank details the shopper needs, e.g. the IBAN and the holder."),
+            "details",
+        )
+    if len(details) > MAX_DETAILS:
+        raise PaymentError(
+            _("The details can have at most %(max)d characters.", max=MAX_DETAILS), "details"
+        )
+    method.kind, method.name, method.details = kind, name, details
+
+
+def check_link(text: str) -> str:
+    """A payment link shoppers may open: http or https, with a host, one line."""
+    link = text.strip()
+    parts = urlsplit(link) if len(link) <= MAX_LINK and " " not in link else None
+    if (
+        parts is None
+        or "\n" in link
+        or parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+    ):
+        raise PaymentError(_("Write the full payment link, starting with https://"), "details")
+    return link
+
+
+def is_link(kind: str, details: str) -> bool:
+    """True when `details` is a link to show as one (checked again: it comes from a row)."""
+    if kind != PaymentKind.LINK:
+        return False
+    try:
+        check_link(details)
+    except PaymentError:
+        return False
+    return True

@@ -1,0 +1,2 @@
+"""Pages that belong to no audience in particular: the front page with its language
+switch, and the health probes that load balancers ask."""

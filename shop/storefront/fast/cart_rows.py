@@ -1,0 +1,105 @@
+"""What the cart page knows of the catalog: every visible item's price, state and
+choices, and the active shipping methods (see rows.py for why pages read plain rows)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from shop.models import Availability, Item, OptionChoice, OptionGroup, ShippingMethod, VariantStock
+from shop.storefront.fast.rows import ShopView, connection
+
+_GROUPS = (
+    select(
+        OptionGroup.item_id,
+        OptionGroup.id,
+        OptionGroup.name,
+        OptionGroup.kind,
+        OptionGroup.min_choices,
+        OptionGroup.max_choices,
+        OptionChoice.id,
+        OptionChoice.name,
+        OptionChoice.price_delta_minor,
+    )
+    .join(OptionChoice, OptionChoice.group_id == OptionGroup.id)
+    .order_by(OptionGroup.position, OptionGroup.id, OptionChoice.position, OptionChoice.id)
+)
+
+
+def shop_choices(shop_id: int) -> dict[int, dict[int, tuple]]:
+    """Every choice of the shop's items: item id -> choice id -> (group, name, delta,
+    whether it is a size/colour choice, its place on the product page).
+
+    The place is explicit because a JSON object with number-like keys comes back in
+    number order in JavaScript, not in the merchant's.
+    """
+    found: dict[int, dict[int, tuple]] = {}
+    statement = _GROUPS.join(Item, Item.id == OptionGroup.item_id).where(Item.shop_id == shop_id)
+    for row in connection().execute(statement):
+        variant = getattr(row[3], "value", row[3]) in ("size", "color")
+        choices = found.setdefault(row[0], {})
+        choices[row[6]] = (row[2], row[7], row[8], variant, len(choices))
+    return found
+
+
+def sold_out_variants(item_ids: list[int] | None = None, shop_id: int | None = None) -> dict:
+    """item id -> the keys of its size/colour combinations with no units left."""
+    statement = select(VariantStock.item_id, VariantStock.key).where(VariantStock.stock <= 0)
+    if item_ids is not None:
+        statement = statement.where(VariantStock.item_id.in_(item_ids))
+    if shop_id is not None:
+        statement = statement.join(Item, Item.id == VariantStock.item_id).where(
+            Item.shop_id == shop_id
+        )
+    found: dict[int, set[str]] = {}
+    for item_id, key in connection().execute(statement):
+        found.setdefault(item_id, set()).add(key)
+    return {item_id: frozenset(keys) for item_id, keys in found.items()}
+
+
+def cart_catalog(shop: ShopView) -> tuple[dict, list]:
+    """What the cart page needs: every visible item's price and state, and the active
+    shipping methods. Two statements."""
+    items = (
+        connection()
+        .execute(
+            select(
+                Item.id, Item.name, Item.price_minor, Item.availability, Item.is_service, Item.stock
+            )
+            .where(Item.shop_id == shop.id, Item.availability != Availability.HIDDEN)
+            .order_by(Item.position, Item.id)
+        )
+        .all()
+    )
+    choices = shop_choices(shop.id) if items else {}
+    sold_out = sold_out_variants(shop_id=shop.id) if choices else {}
+    catalog = {}
+    for item_id, name, price, availability, is_service, stock in items:
+        entry = {
+            "name": name,
+            "price": price,
+            "available": availability == Availability.AVAILABLE and stock != 0,
+            "service": is_service,
+        }
+        if item_id in choices:
+            # Choice id -> [group, name, price change, size/colour, place]: the cart
+            # page names and prices each line's options, and spots choices that no
+            # longer exist.
+            entry["choices"] = {str(k): list(v) for k, v in choices[item_id].items()}
+            entry["soldOut"] = sorted(sold_out.get(item_id, ()))
+        catalog[str(item_id)] = entry
+    methods = (
+        connection()
+        .execute(
+            select(
+                ShippingMethod.id,
+                ShippingMethod.name,
+                ShippingMethod.price_minor,
+                ShippingMethod.needs_address,
+                ShippingMethod.free_above_minor,
+            )
+            .where(ShippingMethod.shop_id == shop.id, ShippingMethod.active.is_(True))
+            .order_by(ShippingMethod.position, ShippingMethod.id)
+        )
+        .all()
+    )
+    return catalog, methods

@@ -1,0 +1,154 @@
+"""Static files under content-hashed names, cached for a year; plain names for minutes.
+
+``url_for("static", filename="css/shop.css")`` (and the ``asset_url`` template helper)
+gives ``/static/css/shop.<hash>.css``: the name changes whenever the file does, so
+browsers and CDNs may keep it forever (``immutable``) and a deploy is seen at once.
+A plain name, or a hash that is no longer current (a page cached before a deploy),
+is still served, with a short cache. Text files are kept in memory, gzip-compressed
+once, so serving one costs neither a disk read nor compression.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import re
+import threading
+from dataclasses import dataclass
+from hashlib import sha256
+from pathlib import Path
+
+from flask import Flask, Response, abort, current_app, request, send_file, url_for
+from werkzeug.security import safe_join
+
+from shop.web.compression import accepts_gzip, gzip_smallest, is_compressible
+from shop.web.sessions import detach_session
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+SHORT = "public, max-age=300"
+DIGEST_LENGTH = 10
+FINGERPRINTED = re.compile(rf"(?P<stem>.+)\.(?P<digest>[0-9a-f]{{{DIGEST_LENGTH}}})(?P<ext>\.\w+)")
+EXTENSION = "vitrina.assets"
+
+
+@dataclass(frozen=True)
+class Asset:
+    path: str
+    stamp: tuple[int, int]  # (mtime_ns, size): a changed file is read again
+    digest: str
+    mimetype: str
+    body: bytes | None  # text files only; others are sent from disk
+    gzipped: bytes | None
+
+
+class Assets:
+    """The static folder's files, hashed (and for text, held in memory) on first use."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+        self._known: dict[str, Asset] = {}
+        self._lock = threading.Lock()
+
+    def get(self, filename: str) -> Asset | None:
+        path = safe_join(self.folder, filename)
+        if path is None:
+            return None
+        try:
+            status = os.stat(path)
+        except OSError:
+            return None
+        if not os.path.isfile(path):
+            return None
+        stamp = (status.st_mtime_ns, status.st_size)
+        known = self._known.get(filename)
+        if known is not None and known.stamp == stamp:
+            return known
+        asset = _load(path, stamp)
+        with self._lock:
+            self._known[filename] = asset
+        return asset
+
+    def fingerprinted(self, filename: str) -> str:
+        """``css/shop.css`` -> ``css/shop.<hash>.css``; unknown files keep their name."""
+        asset = self.get(filename)
+        if asset is None:
+            return filename
+        stem, dot, ext = filename.rpartition(".")
+        if not dot or "/" in ext:
+            return f"{filename}.{asset.digest}"
+        return f"{stem}.{asset.digest}.{ext}"
+
+
+def _load(path: str, stamp: tuple[int, int]) -> Asset:
+    data = Path(path).read_bytes()
+    mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    if mimetype == "application/javascript":
+        mimetype = "text/javascript"  # RFC 9239
+    text = is_compressible(mimetype)
+    return Asset(
+        path=path,
+        stamp=stamp,
+        digest=sha256(data).hexdigest()[:DIGEST_LENGTH],
+        mimetype=mimetype,
+        body=data if text else None,
+        gzipped=gzip_smallest(data) if text else None,
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Serve /static/ through `serve_static` and fingerprint every static URL."""
+    if not app.static_folder:
+        return
+    app.extensions[EXTENSION] = Assets(app.static_folder)
+    app.view_functions["static"] = serve_static
+    app.url_defaults(_fingerprint_static_urls)
+    app.jinja_env.globals["asset_url"] = asset_url
+
+
+def assets() -> Assets:
+    return current_app.extensions[EXTENSION]
+
+
+def asset_url(filename: str) -> str:
+    """Template helper: the fingerprinted URL of a static file (``asset_url('css/shop.css')``)."""
+    return url_for("static", filename=filename)
+
+
+def _fingerprint_static_urls(endpoint: str | None, values: dict) -> None:
+    if endpoint == "static" and "filename" in values:
+        values["filename"] = assets().fingerprinted(values["filename"])
+
+
+def serve_static(filename: str):
+    """A static file: for a year under its current hash, for minutes under any other name.
+
+    Served without a session, like the storefront: no `Vary: Cookie`, so CDNs keep one
+    copy for everyone."""
+    detach_session()
+    found = assets().get(filename)
+    immutable = False
+    if found is None:
+        match = FINGERPRINTED.fullmatch(filename)
+        if match is None:
+            abort(404)
+        found = assets().get(match["stem"] + match["ext"])
+        if found is None:
+            abort(404)
+        immutable = found.digest == match["digest"]
+    cache_control = IMMUTABLE if immutable else SHORT
+    if found.body is None:
+        response = send_file(found.path, mimetype=found.mimetype, etag=found.digest)
+        response.headers["Cache-Control"] = cache_control
+        return response
+    gzip_wanted = accepts_gzip()
+    etag = found.digest + ("-gz" if gzip_wanted else "")
+    if request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+    else:
+        response = Response(found.gzipped if gzip_wanted else found.body, mimetype=found.mimetype)
+        if gzip_wanted:
+            response.headers["Content-Encoding"] = "gzip"
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = cache_control
+    response.vary.add("Accept-Encoding")
+    return response

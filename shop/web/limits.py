@@ -1,0 +1,215 @@
+"""What one visitor or merchant may ask of us: request sizes and rates.
+
+Bodies: photo forms may carry ten phone photos (MAX_CONTENT_LENGTH), a checkout a
+full cart (64 KB); every other request gets MAX_FORM_LENGTH. The limit is set before
+anything reads the body, so an oversized post is refused with 413 before the CSRF
+check or a view parses it. JSON nested too deep to parse (64 KB of "[" raises
+RecursionError, not the ValueError views expect) is refused with 400 at that point.
+
+Rates (Flask-Limiter): sign-in attempts per address, checkouts per address and
+shop, photo uploads per merchant, and a generous ceiling on all dashboard posts
+per merchant (and on operators' posts, counted apart). The counts live in Redis
+when RATELIMIT_STORAGE_URI (or REDIS_URL) names it, so every app server shares
+them, and in memory otherwise; if Redis stops answering, counting goes on in memory
+rather than failing requests. Behind a proxy, addresses are the visitors' only with
+TRUST_PROXY_HEADERS.
+
+The limits are applied here, by endpoint, rather than by decorators scattered over
+the views, so this module is the one place that says what is limited. They are read
+from the config on every request (operators and tests can change them), and
+RATELIMIT_ENABLED turns them off; unset, it means on, except in TESTING apps, where
+a suite that checks out a hundred times from one address would test the limiter
+instead of the checkout (tests/security turns it on where it is the subject).
+Flask-Limiter keeps a few settings from the first app it serves (key prefix,
+strategy, headers): they are fixed in DEFAULTS rather than varied per app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask import Blueprint, Flask, current_app, jsonify, make_response, request
+from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from shop.extensions import limiter
+from shop.web.errors import render_error
+
+SIGN_IN = ("auth.login", "auth.callback")
+CHECKOUT = "storefront.checkout"
+CHECKOUT_MAX_BYTES = 64 * 1024  # a full cart (100 lines) with the longest notes is ~15 KB
+# The forms that take photos (an item's, and the logo at set-up and in settings).
+UPLOADS = frozenset(
+    {"dashboard.new_item", "dashboard.edit_item", "dashboard.setup", "dashboard.settings"}
+)
+
+DEFAULTS = {
+    "MAX_FORM_LENGTH": 1024 * 1024,
+    "RATELIMIT_SIGN_IN": "20/minute",
+    "RATELIMIT_CHECKOUT": "10/minute;100/day",
+    # Counted in photos, not posts: a ten-photo item costs ten.
+    "RATELIMIT_UPLOADS": "300/hour",
+    "RATELIMIT_DASHBOARD_POSTS": "120/minute;3000/day",
+    # Smooth across window edges, and cheap: two counters per key.
+    "RATELIMIT_STRATEGY": "sliding-window-counter",
+    "RATELIMIT_KEY_PREFIX": "vitrina",
+    "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on every 429
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    # A Redis that hangs must not hang requests: give up after a second, count in memory.
+    "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    "RATELIMIT_SWALLOW_ERRORS": True,
+}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A limit read from the config at each request. Frozen, so registering it again for
+    another app (the tests make hundreds) finds the same limit instead of adding one."""
+
+    name: str
+
+    def __call__(self) -> str:
+        return current_app.config[self.name]
+
+
+# Every limit below counts posts, but sign-in's, whose GETs start and finish a sign-in.
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def unlimited_read() -> bool:
+    """Whether no limit here can apply to this request: any read but sign-in's."""
+    return request.method in READS and request.endpoint not in SIGN_IN
+
+
+def _skipping_unlimited_reads(check):
+    """Flask-Limiter's before_request hook, run only where a limit may apply: its search
+    for limits that match cost a page view a fifth of Flask's own time, to find none."""
+
+    def check_request_limit():
+        if unlimited_read():
+            return None
+        return check()
+
+    return check_request_limit
+
+
+def init_app(app: Flask, merchant_blueprints: Iterable[Blueprint] = ()) -> None:
+    """Wire the limits; call after the blueprints are registered (it wraps their views).
+
+    Every post to a blueprint in `merchant_blueprints` counts against one ceiling per
+    blueprint and merchant (the dashboard's, and the operators' counted apart).
+    """
+    for name, value in DEFAULTS.items():
+        app.config.setdefault(name, value)
+    enabled = app.config.get("RATELIMIT_ENABLED")
+    app.config["RATELIMIT_ENABLED"] = (not app.testing) if enabled is None else bool(enabled)
+    # First of all hooks: CSRFProtect's (registered earlier) reads the whole form.
+    app.before_request_funcs.setdefault(None, []).insert(0, check_request)
+    app.register_error_handler(RequestEntityTooLarge, too_large)
+    app.register_error_handler(RateLimitExceeded, too_many_requests)
+    limiter.init_app(app)
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:  # the hook init_app registers when enabled
+        position = hooks.index(limiter._check_request_limit)
+        hooks[position] = _skipping_unlimited_reads(hooks[position])
+    if app.config["RATELIMIT_ENABLED"]:
+        _apply_limits(app, merchant_blueprints)
+
+
+def _apply_limits(app: Flask, merchant_blueprints: Iterable[Blueprint]) -> None:
+    by_endpoint = {
+        **{
+            endpoint: limiter.limit(Setting("RATELIMIT_SIGN_IN"), key_func=get_remote_address)
+            for endpoint in SIGN_IN
+        },
+        CHECKOUT: limiter.limit(Setting("RATELIMIT_CHECKOUT"), key_func=visitor_in_shop),
+        **{
+            endpoint: limiter.shared_limit(
+                Setting("RATELIMIT_UPLOADS"),
+                scope="uploads",
+                key_func=merchant,
+                methods=["POST"],
+                exempt_when=no_photos,
+                cost=photos_sent,
+                override_defaults=False,  # the dashboard ceiling still applies
+            )
+            for endpoint in UPLOADS
+        },
+    }
+    for endpoint, limit in by_endpoint.items():
+        app.view_functions[endpoint] = limit(app.view_functions[endpoint])
+    # Operators' posts get the same ceiling as the dashboard's, counted apart (a stolen
+    # operator session should not suspend shops by the thousand). Others get 404 before
+    # any counting.
+    for blueprint in merchant_blueprints:
+        limiter.shared_limit(
+            Setting("RATELIMIT_DASHBOARD_POSTS"),
+            scope=f"{blueprint.name}-posts",
+            key_func=merchant,
+            methods=["POST"],
+        )(blueprint)
+
+
+def visitor_in_shop() -> str:
+    """Checkouts are counted per address and shop: one busy shop does not block another."""
+    slug = (request.view_args or {}).get("slug", "")
+    return f"{get_remote_address()}/{slug}"
+
+
+def merchant() -> str:
+    """The signed-in merchant (their address before sign-in is checked)."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"address:{get_remote_address()}"
+
+
+def photos_sent() -> int:
+    """How many files this post carries (a browser sends an empty part for no file)."""
+    return sum(1 for _name, upload in request.files.items(multi=True) if upload.filename)
+
+
+def no_photos() -> bool:
+    return photos_sent() == 0
+
+
+def check_request():
+    """before_request, first of all: the body's size limit, and JSON that can be parsed."""
+    if request.endpoint == CHECKOUT:
+        request.max_content_length = CHECKOUT_MAX_BYTES
+    elif request.endpoint not in UPLOADS:  # photo forms keep MAX_CONTENT_LENGTH
+        request.max_content_length = current_app.config["MAX_FORM_LENGTH"]
+    if request.is_json:
+        try:
+            request.get_json(silent=True)  # parsed once: the view gets the cached value
+        except RecursionError:  # [[[[... nested past Python's limit: not ValueError
+            return jsonify(error=_("We could not read that request.")), 400
+    return None
+
+
+def _wants_json() -> bool:
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def too_large(error: RequestEntityTooLarge):
+    """413: JSON for the cart script, a page for people."""
+    if _wants_json():
+        return jsonify(error=_("That is more than we can take at once.")), 413
+    if request.endpoint in UPLOADS:
+        return render_error(413)
+    return render_error(
+        413, detail=_("That is more than this form can take. Shorten the text and try again.")
+    )
+
+
+def too_many_requests(error: RateLimitExceeded):
+    """429: JSON for the cart script, the friendly page for people; Retry-After says when."""
+    if _wants_json():
+        response = jsonify(error=_("Too many tries. Please wait a minute and try again."))
+    else:
+        response = make_response(render_error(429)[0])
+    response.status_code = 429
+    return response

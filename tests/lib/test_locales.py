@@ -1,0 +1,24 @@
+"""Which conventions amounts are written in, for a shop and its viewer."""
+
+import pytest
+
+from shop.lib.locales import regional_locale
+
+
+@pytest.mark.parametrize(
+    ("language", "whatsapp", "expected"),
+    [
+        ("es", "+34612345678", "es_ES"),
+        ("es", "+525512345678", "es_MX"),
+        ("es", "+573001234567", "es_CO"),
+        ("es", "+56912345678", "es_CL"),
+        ("en", "+34612345678", "en"),  # English chosen in Spain: English conventions
+        ("en", "+12025550123", "en_US"),
+        ("es", "+12025550123", "es"),  # Spanish is not official in the US: plain Spanish
+        ("es", "not a number", "es"),
+    ],
+)
+def test_shop_amounts_follow_the_region_only_where_its_language_is_spoken(
+    language, whatsapp, expected
+):
+    assert regional_locale(language, whatsapp) == expected
