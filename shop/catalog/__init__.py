@@ -2,7 +2,8 @@
 options and variants, stock edits, the merchant's search, and when an item is sold out.
 
 Functions add and flush, never commit: the request that calls them commits once.
-Every change a shopper could see bumps the shop's catalog_version (touch_catalog).
+Every change a shopper could see moves the shop's catalog_version by itself (database
+triggers, see shop.models.catalog_version).
 A rule that refuses raises CatalogError with a message for the merchant and the
 form field it is about, so views can show it next to that field. May import lib,
 models and media only.
@@ -28,7 +29,6 @@ from shop.catalog.common import (
     CatalogError,
     Direction,
     clean_name,
-    touch_catalog,
 )
 from shop.catalog.items import (
     ItemData,
@@ -82,6 +82,5 @@ __all__ = [
     "search_items",
     "set_availability",
     "too_many_photos_message",
-    "touch_catalog",
     "update_item",
 ]

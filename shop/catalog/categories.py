@@ -11,7 +11,6 @@ from shop.catalog.common import (
     Direction,
     clean_name,
     renumber,
-    touch_catalog,
 )
 from shop.catalog.items import append_to
 from shop.extensions import db
@@ -47,7 +46,6 @@ def create_category(shop: Shop, name: str) -> Category:
     category = Category(shop=shop, name=clean, position=len(categories))
     db.session.add(category)
     db.session.flush()
-    touch_catalog(shop)
     return category
 
 
@@ -55,7 +53,6 @@ def rename_category(category: Category, name: str) -> None:
     clean = _category_name(category.shop, name, exclude_id=category.id)
     if clean != category.name:
         category.name = clean
-        touch_catalog(category.shop)
     db.session.flush()
 
 
@@ -69,7 +66,6 @@ def move_category(category: Category, direction: Direction) -> bool:
         return False
     category.position, categories[other].position = other, index
     db.session.flush()
-    touch_catalog(category.shop)
     return True
 
 
@@ -95,7 +91,6 @@ def delete_category(category: Category, move_items_to: Category | None) -> int:
     db.session.flush()
     renumber(ordered_categories(shop))
     db.session.flush()
-    touch_catalog(shop)
     return len(items)
 
 

@@ -1,4 +1,4 @@
-"""What every catalog rule shares: limits, the error it raises, touch_catalog."""
+"""What every catalog rule shares: limits, the error it raises, names and positions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Literal
 from flask_babel import gettext as _
 
 from shop.lib.text import drop_controls
-from shop.models import Shop
 
 MAX_PHOTOS = 10
 CATEGORY_NAME_MAX = 80
@@ -29,11 +28,6 @@ class CatalogError(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-def touch_catalog(shop: Shop) -> None:
-    """Record that something a shopper can see changed: new ETags, fresh cached pages."""
-    shop.catalog_version = (shop.catalog_version or 0) + 1
 
 
 def clean_name(text: str | None, limit: int, field: str = "name") -> str:

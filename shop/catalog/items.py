@@ -16,7 +16,6 @@ from shop.catalog.common import (
     clean_name,
     drop_controls,
     renumber,
-    touch_catalog,
 )
 from shop.catalog.options import copy_options
 from shop.catalog.stock_edits import set_item_stock
@@ -115,7 +114,6 @@ def create_item(shop: Shop, data: ItemData) -> Item:
     item.position = _next_position(shop.id, category_id)
     db.session.add(item)
     db.session.flush()
-    touch_catalog(shop)
     return item
 
 
@@ -128,7 +126,6 @@ def update_item(item: Item, data: ItemData) -> None:
         setattr(item, name, value)
     move_items([item], data.category)
     db.session.flush()
-    touch_catalog(item.shop)
 
 
 def duplicate_item(item: Item) -> Item:
@@ -162,7 +159,6 @@ def duplicate_item(item: Item) -> Item:
     db.session.add(copy)
     db.session.flush()
     copy_options(item, copy)
-    touch_catalog(item.shop)
     return copy
 
 
@@ -184,7 +180,6 @@ def move_item(item: Item, direction: Direction) -> bool:
         )
     item.position, neighbour.position = neighbour.position, item.position
     db.session.flush()
-    touch_catalog(item.shop)
     return True
 
 
@@ -217,7 +212,6 @@ def set_availability(items: list[Item], value: Availability) -> int:
         item.availability = value
     if changed and shop is not None:
         db.session.flush()
-        touch_catalog(shop)
     return len(changed)
 
 
@@ -236,7 +230,6 @@ def move_items(items: list[Item], category: Category | None) -> int:
     if moving:
         append_to(moving, category, shop)
         db.session.flush()
-        touch_catalog(shop)
     return len(moving)
 
 
@@ -247,5 +240,4 @@ def delete_items(items: list[Item]) -> int:
         db.session.delete(item)
     if shop is not None:
         db.session.flush()
-        touch_catalog(shop)
     return len(items)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from shop.catalog.common import CatalogError, Direction, clean_name, renumber, touch_catalog
+from shop.catalog.common import CatalogError, Direction, clean_name, renumber
 from shop.catalog.stock_edits import StockChanged, set_combination_stock
 from shop.catalog.variants import combination_key
 from shop.extensions import db
@@ -99,7 +99,6 @@ def save_group(item: Item, data: GroupData, group: OptionGroup | None = None) ->
     group.choices = kept
     db.session.flush()
     _drop_stale_stock(item)
-    touch_catalog(item.shop)
     return group
 
 
@@ -110,7 +109,6 @@ def delete_group(item: Item, group: OptionGroup) -> None:
     renumber(item.option_groups)
     db.session.flush()
     _drop_stale_stock(item)
-    touch_catalog(item.shop)
 
 
 def move_group(item: Item, group: OptionGroup, direction: Direction) -> bool:
@@ -123,7 +121,6 @@ def move_group(item: Item, group: OptionGroup, direction: Direction) -> bool:
     renumber(groups)
     db.session.flush()
     db.session.expire(item, ["option_groups"])
-    touch_catalog(item.shop)
     return True
 
 
@@ -173,7 +170,6 @@ def set_variant_stock(
         elif row is not None:
             row.stock = value
     db.session.flush()
-    touch_catalog(item.shop)
     return []
 
 

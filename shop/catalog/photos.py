@@ -6,7 +6,7 @@ from typing import Literal
 
 from flask_babel import gettext as _
 
-from shop.catalog.common import MAX_PHOTOS, CatalogError, renumber, touch_catalog
+from shop.catalog.common import MAX_PHOTOS, CatalogError, renumber
 from shop.extensions import db
 from shop.models import Image, Item, ItemPhoto
 
@@ -31,7 +31,6 @@ def add_photos(item: Item, images: list[Image]) -> list[ItemPhoto]:
     item.photos.extend(added)
     if added:
         db.session.flush()
-        touch_catalog(item.shop)
     return added
 
 
@@ -47,7 +46,6 @@ def move_photo(photo: ItemPhoto, direction: Literal["up", "down", "cover"]) -> b
     renumber(photos)
     db.session.flush()
     db.session.expire(item, ["photos"])  # reload in the new order when next read
-    touch_catalog(item.shop)
     return True
 
 
@@ -57,4 +55,3 @@ def remove_photo(photo: ItemPhoto) -> None:
     item.photos.remove(photo)
     renumber(item.photos)
     db.session.flush()
-    touch_catalog(item.shop)

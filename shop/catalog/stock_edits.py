@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from shop.catalog.common import CatalogError, touch_catalog
+from shop.catalog.common import CatalogError
 from shop.extensions import db
 from shop.models import Item, VariantStock
 
@@ -48,7 +48,6 @@ def set_item_stock(item: Item, loaded: int | None, typed: int | None) -> None:
     if not written:
         raise StockChanged(db.session.scalar(select(Item.stock).where(Item.id == item.id)), "stock")
     set_committed_value(item, "stock", typed)
-    touch_catalog(item.shop)
 
 
 def set_combination_stock(
@@ -70,7 +69,6 @@ def set_combination_stock(
             )
             refused.append(StockChanged(current, key))
     db.session.expire(item, ["variant_stock"])
-    touch_catalog(item.shop)
     return refused
 
 

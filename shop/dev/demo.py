@@ -16,7 +16,6 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from shop.catalog import touch_catalog
 from shop.extensions import db
 from shop.media.pipeline import ingest
 from shop.models import Availability, Category, Item, ItemPhoto, ShippingMethod, Shop, User
@@ -202,8 +201,7 @@ def ensure_demo_shop(owner_issuer: str = "vitrina:demo", owner_subject: str = "d
         shop.owner = owner
     if shop.logo is None:
         shop.logo = _photo(shop, "logo.png")
-    if _add_missing_catalog(shop):
-        touch_catalog(shop)
+    _add_missing_catalog(shop)
     db.session.flush()
     return shop
 

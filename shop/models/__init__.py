@@ -6,6 +6,7 @@ always an integer number of minor units of the shop's currency, in the exponent 
 beside it (see shop.lib.money).
 """
 
+from shop.models import catalog_version  # noqa: F401  (keeps loaded shops' version fresh)
 from shop.models.accounts import AuthSession, FormSubmission, User
 from shop.models.base import utcnow
 from shop.models.catalog import (

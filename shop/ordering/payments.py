@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from shop.catalog import touch_catalog
 from shop.extensions import db
 from shop.lib.text import clean_line, clean_text
 from shop.models import PaymentKind, PaymentMethod, Shop
@@ -56,7 +55,6 @@ def create_method(shop: Shop, *, kind: str, name: str, details: str) -> PaymentM
     method = PaymentMethod(shop=shop, position=(last if last is not None else -1) + 1)
     _apply(method, kind, name, details)
     db.session.add(method)
-    touch_catalog(shop)
     db.session.flush()
     return method
 
@@ -66,14 +64,11 @@ def update_method(
 ) -> None:
     _apply(method, kind, name, details)
     method.active = bool(active)
-    touch_catalog(method.shop)
     db.session.flush()
 
 
 def delete_method(method: PaymentMethod) -> None:
-    shop = method.shop
     db.session.delete(method)
-    touch_catalog(shop)
     db.session.flush()
 
 

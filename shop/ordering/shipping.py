@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from shop.catalog import touch_catalog
 from shop.extensions import db
 from shop.lib.money import MAX_MINOR_UNITS
 from shop.lib.text import clean_line
@@ -60,7 +59,6 @@ def create_method(
         position=(last if last is not None else -1) + 1,
     )
     db.session.add(method)
-    touch_catalog(shop)
     db.session.flush()
     return method
 
@@ -88,7 +86,6 @@ def update_method(
             setattr(method, field, value)
             changed = True
     if changed:
-        touch_catalog(method.shop)
         db.session.flush()
     return changed
 
@@ -97,14 +94,11 @@ def set_active(method: ShippingMethod, active: bool) -> None:
     """Offer the method to shoppers, or stop offering it without losing it."""
     if method.active != active:
         method.active = active
-        touch_catalog(method.shop)
         db.session.flush()
 
 
 def delete_method(method: ShippingMethod) -> None:
-    shop = method.shop
     db.session.delete(method)
-    touch_catalog(shop)
     db.session.flush()
 
 
@@ -124,7 +118,6 @@ def move_method(method: ShippingMethod, step: int) -> bool:
     methods[index], methods[target] = methods[target], methods[index]
     for position, each in enumerate(methods):
         each.position = position
-    touch_catalog(method.shop)
     db.session.flush()
     return True
 

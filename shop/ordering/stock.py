@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from shop.catalog.common import touch_catalog
 from shop.extensions import db
 from shop.models import Item, Order, VariantStock
 
@@ -110,8 +109,6 @@ def take(want: Want, label: str, *, count_item: bool = True) -> dict:
             )
             if current is not None:
                 raise OutOfStock(label, current, want.item.id)
-    if taken["item"] or taken["variant"]:
-        touch_catalog(want.item.shop)  # "sold out" may now show on public pages
     return taken
 
 
@@ -155,10 +152,9 @@ def take_again(order: Order) -> None:
 
 
 def _refresh(order: Order) -> None:
-    """Stock changed under the ORM's feet: reload it where loaded, bump the catalog."""
+    """Stock changed under the ORM's feet: reload it where loaded."""
     for item in {line.item_id for line in order.lines if line.item_id is not None}:
         loaded = db.session.identity_map.get(db.session.identity_key(Item, item))
         if loaded is not None:
             db.session.expire(loaded, ["stock", "variant_stock"])
-    touch_catalog(order.shop)
     db.session.flush()

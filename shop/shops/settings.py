@@ -18,7 +18,6 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
-from shop.catalog import touch_catalog
 from shop.extensions import db
 
 # slug_available and suggest_slug are shop rules too: callers may import them from here.
@@ -192,14 +191,13 @@ def update_rules(
 
 
 def apply_settings(shop: Shop, values: dict[str, object], *, changed: bool = False) -> bool:
-    """Set the shop's fields that differ; True if any did (or `changed` says so), and
-    then the catalog version moves on: public pages show these settings."""
+    """Set the shop's fields that differ; True if any did (or `changed` says so). The
+    catalog version moves by itself when a public one changes."""
     for field, value in values.items():
         if getattr(shop, field) != value:
             setattr(shop, field, value)
             changed = True
     if changed:
-        touch_catalog(shop)
         db.session.flush()
     return changed
 
@@ -233,7 +231,6 @@ def change_slug(shop: Shop, new_slug: str) -> bool:
     if db.session.get(ShopSlugRedirect, shop.slug) is None:
         db.session.add(ShopSlugRedirect(slug=shop.slug, shop_id=shop.id))
     shop.slug = wanted
-    touch_catalog(shop)
     db.session.flush()
     return True
 
@@ -289,7 +286,6 @@ def set_logo(shop: Shop, stream: IO[bytes]) -> Image:
     shop.logo = image
     if previous is not None and previous.id != image.id:
         _drop_if_unused(previous)
-    touch_catalog(shop)
     db.session.flush()
     return image
 
@@ -300,7 +296,6 @@ def remove_logo(shop: Shop) -> bool:
         return False
     shop.logo = None
     _drop_if_unused(previous)
-    touch_catalog(shop)
     db.session.flush()
     return True
 

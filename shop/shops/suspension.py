@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from shop.catalog import page_numbers, touch_catalog
+from shop.catalog import page_numbers
 from shop.extensions import db
 from shop.lib.text import LIKE_ESCAPE, clean_text, escape_like
 from shop.models import Shop, User, utcnow
@@ -94,7 +94,6 @@ def suspend_shop(shop: Shop, operator: User, reason: str | None) -> bool:
     if shop.suspended_at is None:
         shop.suspended_at = utcnow()
         shop.suspended_by = operator.email
-        touch_catalog(shop)
     shop.suspension_reason = text
     db.session.flush()
     return True
@@ -107,6 +106,5 @@ def lift_suspension(shop: Shop) -> bool:
     shop.suspended_at = None
     shop.suspended_by = ""
     shop.suspension_reason = ""
-    touch_catalog(shop)
     db.session.flush()
     return True

@@ -32,7 +32,6 @@ def _sell_out(app, item_id: int, choice_ids: list[int]) -> None:
         item = db.session.get(Item, item_id)
         choices = {c.id: c for g in item.option_groups for c in g.choices}
         factories.set_variant_stock(item, [choices[i] for i in choice_ids], 0)
-        item.shop.catalog_version += 1
         db.session.commit()
 
 

@@ -22,7 +22,6 @@ def _rules(app, shop_id: int, **fields) -> None:
         shop = db.session.get(Shop, shop_id)
         for name, value in fields.items():
             setattr(shop, name, value)
-        shop.catalog_version += 1
         db.session.commit()
 
 

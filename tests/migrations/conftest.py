@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 import pytest
 from flask import Flask
+from flask_migrate import downgrade as migrate_down
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, make_url
@@ -45,9 +46,10 @@ class OldDatabase:
             )
             return result.scalar_one()
 
-    def upgrade(self, revision: str = "head") -> None:
+    def upgrade(self, revision: str = "head", *, downgrade: bool = False) -> None:
+        """Migrate to `revision` (down to it with `downgrade`)."""
         with self.app.app_context():
-            upgrade(revision=revision)
+            (migrate_down if downgrade else upgrade)(revision=revision)
             db.engine.dispose()
 
     def connection(self) -> Connection:

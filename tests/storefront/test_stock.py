@@ -33,7 +33,6 @@ def _set(app, item_id, stock=None, combos=()):
         choices = {c.id: c for g in item.option_groups for c in g.choices}
         for combo, units in combos:
             factories.set_variant_stock(item, [choices[c] for c in combo], units)
-        item.shop.catalog_version += 1
         db.session.commit()
 
 

@@ -1,0 +1,200 @@
+"""The catalog version moves by itself: database triggers bump it on every write a
+shopper could see, whatever wrote it.
+
+Every public page's ETag and page-cache key holds its shop's catalog_version, so the
+version must move with every change shown on the shop's pages, through every write
+path: the ORM, Core update() statements (stock taken at checkout, bulk edits), a
+background import, a hand-written SQL fix. Calling a function after each write (37
+calls in 13 files before) let any new feature forget one, and its read-modify-write
+could lose an increment to a concurrent writer. Triggers (migration 0009, built by
+migrations/catalog_version.py) do it in SQL, ``catalog_version = catalog_version + 1``
+under the shop row's lock, so two writers at once move it twice.
+
+This module says which tables and shop columns count (a test checks that every table
+and every shop column is classified, and that the database's triggers match), writes
+the triggers for SQLite and PostgreSQL, and keeps loaded Shop objects honest: after a
+flush their catalog_version is read again.
+
+Migrations call create_triggers() with the tables and shop columns of their own
+revision, so an old migration always builds what it built then; one that adds a public
+table or shop column drops and creates the triggers again with its own lists. A row
+names its shop by its own shop_id, through its item (item_id), or through its option
+group's item (group_id). On SQLite a trigger per table and event runs one UPDATE of
+the shop; on PostgreSQL one row trigger per table calls a function per way of naming
+the shop, and the shop's own trigger runs BEFORE UPDATE and bumps the row being written.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from shop.models.shops import Shop
+
+# Tables whose rows show on a shop's public pages, and how a row names its shop: by
+# its own shop_id, through its item, or through its option group's item. Inserting,
+# changing or deleting any of their rows moves the shop's version.
+PUBLIC_TABLES = {
+    "category": "shop_id",
+    "item": "shop_id",
+    "shipping_method": "shop_id",
+    "payment_method": "shop_id",
+    "item_photo": "item_id",
+    "option_group": "item_id",
+    "variant_stock": "item_id",
+    "option_choice": "group_id",
+}
+# Shop columns no public page shows: changing only these leaves the version alone (the
+# order counter moves with every checkout; the reason for a suspension is private).
+SHOP_PRIVATE_COLUMNS = frozenset(
+    {
+        "id",
+        "owner_id",
+        "catalog_version",
+        "next_order_number",
+        "created_at",
+        "updated_at",
+        "suspension_reason",
+        "suspended_by",
+    }
+)
+# Tables no public page reads (images show only once an item photo or the shop's logo
+# names them; an old slug redirects, it shows nothing of its own).
+PRIVATE_TABLES = frozenset(
+    {
+        "user_account",
+        "auth_session",
+        "form_submission",
+        "image",
+        "shop_slug_redirect",
+        "shop_tombstone",
+        "shop_order",
+        "order_line",
+        "order_status_change",
+    }
+)
+
+
+def shop_public_columns() -> list[str]:
+    """The shop's columns a public page shows, in table order."""
+    return [c.name for c in Shop.__table__.columns if c.name not in SHOP_PRIVATE_COLUMNS]
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _read_versions_again(session: Session, flush_context) -> None:
+    """The database moved the version under the ORM's feet: a loaded shop reads it
+    again when asked (one small SELECT, only if anyone asks)."""
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Shop):
+            session.expire(obj, ["catalog_version"])
+
+
+EVENTS = ("INSERT", "UPDATE", "DELETE")
+BUMP = "UPDATE shop SET catalog_version = catalog_version + 1 WHERE id = {shop}"
+_SQLITE_SHOP = {
+    "shop_id": "{row}.shop_id",
+    "item_id": "(SELECT shop_id FROM item WHERE id = {row}.item_id)",
+    "group_id": (
+        "(SELECT item.shop_id FROM option_group JOIN item ON item.id = option_group.item_id"
+        " WHERE option_group.id = {row}.group_id)"
+    ),
+}
+_POSTGRESQL_FUNCTIONS = {
+    "shop_id": "target := written.shop_id;",
+    "item_id": "SELECT shop_id INTO target FROM item WHERE id = written.item_id;",
+    "group_id": (
+        "SELECT item.shop_id INTO target FROM option_group"
+        " JOIN item ON item.id = option_group.item_id WHERE option_group.id = written.group_id;"
+    ),
+}
+
+
+def create_triggers(bind, tables: dict[str, str], shop_columns: list[str]) -> None:
+    """Create the triggers (and PostgreSQL's functions) on this connection."""
+    for statement in _statements(bind.dialect.name, tables, shop_columns):
+        bind.exec_driver_sql(statement)
+
+
+def drop_triggers(bind, tables: dict[str, str]) -> None:
+    if bind.dialect.name == "sqlite":
+        for table in tables:
+            for change in EVENTS:
+                bind.exec_driver_sql(f"DROP TRIGGER IF EXISTS {_name(table, change)}")
+        bind.exec_driver_sql("DROP TRIGGER IF EXISTS catalog_version_shop")
+        return
+    for table in tables:
+        bind.exec_driver_sql(f"DROP TRIGGER IF EXISTS catalog_version_{table} ON {table}")
+    bind.exec_driver_sql("DROP TRIGGER IF EXISTS catalog_version_shop ON shop")
+    for how in _POSTGRESQL_FUNCTIONS:
+        bind.exec_driver_sql(f"DROP FUNCTION IF EXISTS catalog_version_by_{how}()")
+    bind.exec_driver_sql("DROP FUNCTION IF EXISTS catalog_version_of_shop()")
+
+
+def _name(table: str, event: str) -> str:
+    return f"catalog_version_{table}_{event.lower()}"
+
+
+def _statements(dialect: str, tables: dict[str, str], shop_columns: list[str]) -> list[str]:
+    if dialect == "sqlite":
+        return _sqlite(tables, shop_columns)
+    if dialect == "postgresql":
+        return _postgresql(tables, shop_columns)
+    raise NotImplementedError(f"no catalog-version triggers for {dialect}")
+
+
+def _sqlite(tables: dict[str, str], shop_columns: list[str]) -> list[str]:
+    statements = []
+    for table, how in tables.items():
+        for change in EVENTS:
+            row = "OLD" if change == "DELETE" else "NEW"
+            shop = _SQLITE_SHOP[how].format(row=row)
+            statements.append(
+                f"CREATE TRIGGER {_name(table, change)} AFTER {change} ON {table} FOR EACH ROW "
+                f"BEGIN {BUMP.format(shop=shop)}; END"
+            )
+    changed = " OR ".join(f"NEW.{column} IS NOT OLD.{column}" for column in shop_columns)
+    # The inner UPDATE sets catalog_version only, which is not in the column list:
+    # it does not fire this trigger again.
+    statements.append(
+        f"CREATE TRIGGER catalog_version_shop AFTER UPDATE OF {', '.join(shop_columns)} "
+        f"ON shop FOR EACH ROW WHEN {changed} BEGIN {BUMP.format(shop='NEW.id')}; END"
+    )
+    return statements
+
+
+def _postgresql(tables: dict[str, str], shop_columns: list[str]) -> list[str]:
+    statements = []
+    for how, find in _POSTGRESQL_FUNCTIONS.items():
+        statements.append(
+            f"CREATE OR REPLACE FUNCTION catalog_version_by_{how}() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$\n"
+            "DECLARE written record; target integer;\n"
+            "BEGIN\n"
+            "  IF TG_OP = 'DELETE' THEN written := OLD; ELSE written := NEW; END IF;\n"
+            f"  {find}\n"
+            f"  {BUMP.format(shop='target')};\n"
+            "  RETURN NULL;\n"
+            "END $$"
+        )
+    for table, how in tables.items():
+        statements.append(
+            f"CREATE TRIGGER catalog_version_{table} AFTER INSERT OR UPDATE OR DELETE "
+            f"ON {table} FOR EACH ROW EXECUTE FUNCTION catalog_version_by_{how}()"
+        )
+    statements.append(
+        "CREATE OR REPLACE FUNCTION catalog_version_of_shop() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$\n"
+        "BEGIN\n"
+        "  NEW.catalog_version := NEW.catalog_version + 1;\n"
+        "  RETURN NEW;\n"
+        "END $$"
+    )
+    # Compared as text: json columns have no equality operator.
+    old = ", ".join(f"OLD.{column}::text" for column in shop_columns)
+    new = ", ".join(f"NEW.{column}::text" for column in shop_columns)
+    statements.append(
+        f"CREATE TRIGGER catalog_version_shop BEFORE UPDATE OF {', '.join(shop_columns)} "
+        f"ON shop FOR EACH ROW WHEN (ROW({old}) IS DISTINCT FROM ROW({new})) "
+        "EXECUTE FUNCTION catalog_version_of_shop()"
+    )
+    return statements
