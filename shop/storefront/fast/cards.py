@@ -30,7 +30,7 @@ from shop.lib.money import format_money
 from shop.media.names import closest_width, rendition_name
 from shop.media.urls import media_url
 from shop.storefront.fast.caching import site_of
-from shop.storefront.fast.rows import CardRow, ImageView, ItemView, Section
+from shop.storefront.fast.rows import CardRow, ImageView, ItemView, Section, shop_sections
 from shop.storefront.hosts import ENVIRON_SHOP_HOST
 
 # The first cards are likely above the fold on a phone: load them at once, and the
@@ -320,6 +320,14 @@ def remembered_cards(
     ).encode()
 
 
+def shop_cards(shop, query: str = "") -> tuple[list[Section], Preload | None]:
+    """The shop page's sections (a search's only, with `query`), each with its cards'
+    HTML written, and the picture to preload: the first card's."""
+    links = Links(shop)
+    sections = card_lists(shop_sections(shop, query), links, card_labels())
+    return sections, first_card_image(sections, links)
+
+
 def card_lists(sections: list[Section], links: Links, labels: Labels) -> list[Section]:
     """The sections, each with the HTML of its cards (the first ones load first)."""
     context = links.context
@@ -348,8 +356,9 @@ class Slide:
 GALLERY_SIZES = "(min-width: 800px) 50vw, 100vw"
 
 
-def product_images(item: ItemView, links: Links) -> list[Slide]:
+def product_images(shop, item: ItemView) -> list[Slide]:
     """The product page's gallery: every photo, every width."""
+    links = Links(shop)
     return [
         Slide(links.image(image, 640), links.srcset(image), image.width, image.height)
         for image in item.images

@@ -227,7 +227,7 @@ def public_shop(slug: str) -> ShopView:
 
     Only the current slug is served here; anything else (an old slug, another
     spelling, no such shop) goes through shop_or_404, which redirects or ends in 404.
-    The fast path (fastpath.py) may have read the shop already: it is not read again.
+    The fast path (middleware.py) may have read the shop already: it is not read again.
     """
     known = request.environ.get(ENVIRON_SHOP)
     shop = known[1] if known is not None and known[0] == slug else read_shop(connection(), slug)
