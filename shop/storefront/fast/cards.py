@@ -282,7 +282,7 @@ class Preload:
 def first_card_image(sections: list[Section], links: Links) -> Preload | None:
     """The first card's picture: on a phone it is above the fold and the largest thing."""
     row = next((item for section in sections for item in section.items), None)
-    first = None if row is None else CardRow._make(row)
+    first = None if row is None else CardRow(*row)
     if first is None or first.image_key is None:
         return None
     key = first.image_key
@@ -303,7 +303,7 @@ def remembered_card(row: tuple, context: CardContext, labels: Labels, position: 
     """A card already written, found by everything it is made of (so never stale):
     after a merchant's edit the page is rendered again, but only the changed cards
     are written. `row` is the items statement's plain tuple, named only if written."""
-    return card_html(CardRow._make(row), context, labels, position)
+    return card_html(CardRow(*row), context, labels, position)
 
 
 @lru_cache(maxsize=512)
@@ -335,7 +335,7 @@ def card_lists(sections: list[Section], links: Links, labels: Labels) -> list[Se
     for section in sections:
         if context is None:  # URLs that are not a prefix and a name: no remembering
             section.cards = "".join(
-                card_html(CardRow._make(row), links, labels, position + number)
+                card_html(CardRow(*row), links, labels, position + number)
                 for number, row in enumerate(section.items)
             ).encode()
         else:
