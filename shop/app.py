@@ -1,6 +1,7 @@
 """The application: its Flask class and create_app(), which only wires things together
-(configuration, extensions, blueprints, error pages, commands, the request pipeline).
-It never touches the network or the database schema.
+(configuration, extensions, blueprints, error pages, commands, and last the request
+pipeline, whose order is set in shop/pipeline.py). It never touches the network or
+the database schema.
 """
 
 from __future__ import annotations
@@ -8,15 +9,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, Response
 from sqlalchemy.engine import make_url
-from werkzeug.middleware.proxy_fix import ProxyFix
 
+from shop import pipeline
 from shop.config import load_config
-from shop.extensions import babel, csrf, db, login_manager, migrate
-from shop.storefront import hosts
+from shop.extensions import babel, db, login_manager, migrate
 from shop.storefront.hosts import host_form, links_to_shop_host
-from shop.web import assets, compression, headers, limits, logs
+from shop.web import assets, headers, limits, logs
 from shop.web.lean import LeanFlask
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 class Vitrina(LeanFlask):
     """The app: Flask (trimmed, see lean.py), with storefront links in the shop's host
-    form under SHOP_DOMAIN."""
+    form under SHOP_DOMAIN and static files under content-hashed names."""
+
+    def send_static_file(self, filename: str) -> Response:
+        """Flask's static route: fingerprinted files, cached for a year (assets.py)."""
+        return assets.serve_static(filename)
 
     def url_for(
         self,
@@ -61,35 +65,32 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     make_instance_folder(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"])
-    if app.config["TRUST_PROXY_HEADERS"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     register_extensions(app)
     register_blueprints(app)
-    hosts.init_app(app)  # after the blueprints: in front of the storefront's fast path
     headers.init_app(app)
-    # After the blueprints: it limits their views.
-    limits.init_app(
-        app, merchant_blueprints=(app.blueprints["dashboard"], app.blueprints["operator"])
-    )
+    limits.init_app(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
     assets.init_app(app)
-    compression.init_app(app)
-    logs.init_app(app)  # last: its middleware wraps every other one
+    logs.init_app(app)
+    # Last: middleware, sessions and request hooks, in the order a request meets them.
+    pipeline.install(app)
     return app
 
 
 def register_extensions(app: Flask) -> None:
+    """The extensions without request hooks; those with hooks (CSRF, sign-in, rate
+    limits) are set up by the pipeline, where their hooks belong."""
+    from shop.auth import oidc
     from shop.auth.sessions import load_user
     from shop.web.locale import select_locale, select_timezone
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
-    csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    login_manager.init_app(app)
+    oidc.init_app(app)  # the app's own provider client
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None

@@ -22,6 +22,7 @@ from flask_login import current_user, login_user, logout_user
 from shop.auth import oidc
 from shop.auth.sessions import end_session, start_session, user_for_identity
 from shop.extensions import db
+from shop.web import limits
 from shop.web.redirects import is_safe_path, safe_path
 
 bp = Blueprint("auth", __name__)
@@ -32,11 +33,6 @@ HOME = "/dashboard"
 KEPT_SESSION_KEYS = ("lang",)
 
 
-@bp.record_once
-def _give_app_its_own_provider_client(state) -> None:
-    oidc.init_app(state.app)
-
-
 @bp.after_request
 def no_store(response):
     # Sign-in responses carry one-time state; no cache may keep them.
@@ -45,6 +41,7 @@ def no_store(response):
 
 
 @bp.get("/login")
+@limits.sign_in
 def login():
     """Start signing in with the provider, remembering a safe page to come back to."""
     target = request.args.get("next")
@@ -60,6 +57,7 @@ def login():
 
 
 @bp.get("/login/callback")
+@limits.sign_in
 def callback():
     """Finish signing in: check the provider's answer, then open a fresh session."""
     if not oidc.is_configured(current_app.config):

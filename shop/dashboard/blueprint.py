@@ -4,9 +4,10 @@ from flask import Blueprint
 from flask_login import login_required
 
 from shop.dashboard.access import current_shop
+from shop.web import limits
 from shop.web.locale import use_shop_timezone
 
-bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+bp = limits.posts_ceiling(Blueprint("dashboard", __name__, url_prefix="/dashboard"))
 
 
 @bp.before_request

@@ -21,6 +21,7 @@ from shop.extensions import db
 from shop.lib.locales import money_locale
 from shop.lib.money import format_amount_input
 from shop.models import Availability, Category, Item
+from shop.web import limits
 from shop.web.redirects import safe_path
 
 
@@ -157,6 +158,7 @@ def render_item_page(item: Item, **options):
 
 
 @bp.route("/items/new", methods=["GET", "POST"])
+@limits.photo_uploads
 @shop_required
 def new_item():
     shop = current_shop()
@@ -181,6 +183,7 @@ def new_item():
 
 
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
+@limits.photo_uploads
 @shop_required
 def edit_item(item_id: int):
     item = owned_or_404(Item, item_id)

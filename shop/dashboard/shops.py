@@ -25,9 +25,11 @@ from shop.shops.settings import (
     update_shop,
 )
 from shop.shops.slugs import SlugError, taken_message
+from shop.web import limits
 
 
 @bp.route("/setup", methods=["GET", "POST"])
+@limits.photo_uploads
 def setup():
     """Create a shop: the first one after signing in, or another one later."""
     owner = current_user._get_current_object()
@@ -65,6 +67,7 @@ def _create(owner, form: SetupForm):
 
 
 @bp.route("/settings", methods=["GET", "POST"])
+@limits.photo_uploads
 @shop_required
 def settings():
     """Change anything set up at the start, pause the shop, change its link."""

@@ -18,11 +18,10 @@ from shop.media.names import content_type, is_valid_name
 from shop.media.storage import LocalStorage, Storage, StorageError, get_storage
 from shop.media.urls import media_base_url, media_url
 from shop.web.errors import render_error
-from shop.web.sessions import detach_session
 
+# Its path gets no session at all (shop.web.sessions): no Set-Cookie and no
+# `Vary: Cookie`, which would stop shared caches.
 bp = Blueprint("media", __name__)
-# No session at all: no Set-Cookie and no `Vary: Cookie`, which would stop shared caches.
-bp.before_request(detach_session)
 # `flask --app shop media import|check`
 bp.cli.add_command(import_command)
 bp.cli.add_command(check_command)

@@ -1,30 +1,31 @@
 """The operator's blueprint: every URL under /operator is for operators only.
 
 Anyone else, signed in or not, gets 404 on every route and method: the pages do not
-exist for them, so there is nothing to probe. The check runs before every other
-hook (the CSRF check would otherwise answer a merchant's POST with 400), and by
-path, so a wrong method is a 404 too rather than a 405 that says the URL exists.
+exist for them, so there is nothing to probe. The check, `require_operator`, runs
+before the CSRF check (which would otherwise answer a merchant's POST with 400; the
+order is set in shop/pipeline.py), and by path, so a wrong method is a 404 too rather
+than a 405 that says the URL exists.
 """
 
 from flask import Blueprint, abort, request
 from flask_login import current_user
 
+from shop.web import limits
+
 PREFIX = "/operator"
-bp = Blueprint("operator", __name__, url_prefix=PREFIX)
+# Operators' posts get the dashboard's ceiling, counted apart; others get 404 before
+# any counting.
+bp = limits.posts_ceiling(Blueprint("operator", __name__, url_prefix=PREFIX))
 
 
 def require_operator() -> None:
-    """An app-wide before_request hook, first of all: 404 unless an operator asks."""
+    """An app-wide before_request hook, before the CSRF check (see shop/pipeline.py):
+    404 unless an operator asks."""
     path = request.path
     if request.blueprint != "operator" and path != PREFIX and not path.startswith(PREFIX + "/"):
         return
     if not (current_user.is_authenticated and current_user.is_operator):
         abort(404)
-
-
-@bp.record_once
-def install_guard(state) -> None:
-    state.app.before_request_funcs.setdefault(None, []).insert(0, require_operator)
 
 
 @bp.after_request

@@ -1,4 +1,8 @@
-"""The shopper's blueprint: public pages, no sign-in, no cookies."""
+"""The shopper's blueprint: public pages, no sign-in, no cookies.
+
+Its paths get no session at all (shop.web.sessions, set up by shop/pipeline.py), and
+the fast path in front of Flask answers its kept pages (shop.storefront.fast).
+"""
 
 from functools import lru_cache
 
@@ -10,19 +14,9 @@ from shop.lib.locales import money_locale
 from shop.lib.money import format_money, shown_digits
 from shop.storefront.loading import to_shop_host
 from shop.web.caching import PRIVATE_CACHE
-from shop.web.sessions import detach_session
 
 bp = Blueprint("storefront", __name__)
-bp.before_request(detach_session)
 bp.before_request(to_shop_host)
-
-
-@bp.record_once
-def install_fast_path(state) -> None:
-    """Kept pages are served before Flask runs (see fastpath.py)."""
-    from shop.storefront.fast.middleware import init_app
-
-    init_app(state.app)
 
 
 @bp.after_request

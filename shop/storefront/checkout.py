@@ -32,6 +32,7 @@ from shop.storefront.blueprint import bp
 from shop.storefront.loading import shop_or_404, visible_item_or_404
 from shop.storefront.ordering_info import checkout_rules
 from shop.storefront.unavailable import unavailable_response
+from shop.web import limits
 from shop.web.caching import private
 from shop.web.errors import render_error
 from shop.web.origins import same_site_request
@@ -53,6 +54,7 @@ class Submission:
 
 @bp.post("/s/<slug>/checkout")
 @csrf.exempt
+@limits.checkout
 def checkout(slug: str):
     """Record the order and send the shopper to WhatsApp (JSON for the cart script).
 

@@ -22,7 +22,7 @@ from shop.sharing.link_cards import shop_image
 from shop.shops.exports import FEED_COLUMNS, feed_rows, write_csv
 from shop.shops.settings import resolve_slug
 from shop.storefront.blueprint import bp
-from shop.storefront.fast.caching import shop_etag
+from shop.storefront.fast import shop_etag
 from shop.storefront.loading import missing_shop
 from shop.storefront.unavailable import abort_if_suspended
 from shop.web.caching import not_modified, public

@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 
 from flask import Flask, has_request_context, request
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shop.shops.slugs import RESERVED_SLUGS
 
@@ -55,7 +54,9 @@ def slug_of_host(host: str | None, domain: str | None) -> str | None:
 
 
 class ShopHosts:
-    """WSGI middleware: a shop host's paths become the path form the app routes."""
+    """WSGI middleware: a shop host's paths become the path form the app routes. It goes
+    behind ProxyFix (so the host is the visitor's) and in front of the fast path
+    (shop/pipeline.py puts it there)."""
 
     def __init__(self, app: Flask, wsgi_app) -> None:
         self.app = app
@@ -106,13 +107,3 @@ def links_to_shop_host(app: Flask, endpoint: str, slug: object) -> bool:
         and _LABEL.fullmatch(slug)
         and slug not in NOT_SHOP_HOSTS
     )
-
-
-def init_app(app: Flask) -> None:
-    """Put ShopHosts in front of everything but ProxyFix (which must run first so the
-    host is the visitor's). Call after the blueprints: the fast path is then in place."""
-    inner = app.wsgi_app
-    if isinstance(inner, ProxyFix):
-        inner.app = ShopHosts(app, inner.app)
-    else:
-        app.wsgi_app = ShopHosts(app, inner)

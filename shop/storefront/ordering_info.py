@@ -16,7 +16,7 @@ from sqlalchemy import select
 from shop.lib import hours
 from shop.lib.locales import money
 from shop.models import PaymentMethod
-from shop.storefront.fast.rows import connection
+from shop.storefront.fast import connection
 
 
 def hours_data(shop) -> dict | None:

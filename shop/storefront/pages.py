@@ -2,10 +2,10 @@
 
 Each view finds the shop with one small query (old links redirect), answers 304 when
 the browser already has this version of the catalog, then serves the kept page or
-renders it once (caching.serve_page). Rendering is lean because a 200-product page
-must render in a few milliseconds: the cards are written by cards.py, with every URL and
-price made once, and the shop page's frame around them is kept by what it is made of
-(frames.py), so after an item edit only the changed cards are written.
+renders it once (serve_page). Rendering is lean because a 200-product page must
+render in a few milliseconds: the cards are written in Python, with every URL and
+price made once, and the shop page's frame around them is kept by what it is made of,
+so after an item edit only the changed cards are written (see shop.storefront.fast).
 """
 
 from __future__ import annotations
@@ -15,20 +15,19 @@ from flask import render_template, request
 from shop.catalog.availability import shows_sold_out
 from shop.sharing.link_cards import product_card, shop_card
 from shop.storefront.blueprint import bp
-from shop.storefront.fast.caching import serve_page, shop_etag
-from shop.storefront.fast.cards import (
+from shop.storefront.fast import (
     GALLERY_SIZES,
-    Links,
     Preload,
-    card_labels,
-    card_lists,
-    first_card_image,
+    cart_catalog,
+    frame_key,
+    in_frame,
+    product,
     product_images,
+    public_shop,
+    serve_page,
+    shop_cards,
+    shop_etag,
 )
-from shop.storefront.fast.cart_rows import cart_catalog
-from shop.storefront.fast.frames import frame_key, in_frame
-from shop.storefront.fast.product_rows import product
-from shop.storefront.fast.rows import public_shop, shop_sections
 from shop.storefront.loading import clean_query
 from shop.storefront.ordering_info import cart_payments, hours_data, minimum_text, week_rows
 
@@ -40,9 +39,7 @@ def shop_page(slug: str):
     query = clean_query(request.args.get("q"))
 
     def render() -> str | bytes:
-        links = Links(shop)
-        sections = card_lists(shop_sections(shop, query), links, card_labels())
-        preload = first_card_image(sections, links)
+        sections, preload = shop_cards(shop, query)
 
         def page() -> str:
             return render_template(
@@ -72,7 +69,7 @@ def product_page(slug: str, item_id: int):
 
     def render() -> str:
         item, ships = product(shop, item_id)
-        images = product_images(item, Links(shop))
+        images = product_images(shop, item)
         return render_template(
             "storefront/product.html",
             shop=shop,

@@ -6,6 +6,10 @@ browsers and CDNs may keep it forever (``immutable``) and a deploy is seen at on
 A plain name, or a hash that is no longer current (a page cached before a deploy),
 is still served, with a short cache. Text files are kept in memory, gzip-compressed
 once, so serving one costs neither a disk read nor compression.
+
+Flask's own static route calls the app's `send_static_file`, which the app
+(shop/app.py) answers with `serve_static`; like every public path, /static/ runs
+without a session (see sessions.py), so CDNs keep one copy for everyone.
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ from flask import Flask, Response, abort, current_app, request, send_file, url_f
 from werkzeug.security import safe_join
 
 from shop.web.compression import accepts_gzip, gzip_smallest, is_compressible
-from shop.web.sessions import detach_session
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300"
@@ -96,11 +99,10 @@ def _load(path: str, stamp: tuple[int, int]) -> Asset:
 
 
 def init_app(app: Flask) -> None:
-    """Serve /static/ through `serve_static` and fingerprint every static URL."""
+    """Know the static folder's files, and fingerprint every static URL."""
     if not app.static_folder:
         return
     app.extensions[EXTENSION] = Assets(app.static_folder)
-    app.view_functions["static"] = serve_static
     app.url_defaults(_fingerprint_static_urls)
     app.jinja_env.globals["asset_url"] = asset_url
 
@@ -120,11 +122,7 @@ def _fingerprint_static_urls(endpoint: str | None, values: dict) -> None:
 
 
 def serve_static(filename: str):
-    """A static file: for a year under its current hash, for minutes under any other name.
-
-    Served without a session, like the storefront: no `Vary: Cookie`, so CDNs keep one
-    copy for everyone."""
-    detach_session()
+    """A static file: for a year under its current hash, for minutes under any other name."""
     found = assets().get(filename)
     immutable = False
     if found is None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import gzip
 from functools import lru_cache
 
-from flask import Flask, Response, request
+from flask import Response, request
 from isal import igzip
 
 MIN_SIZE = 500  # below this, gzip's own header and the work cost more than they save
@@ -37,10 +37,6 @@ COMPRESSIBLE = frozenset(
         "text/javascript",
     }
 )
-
-
-def init_app(app: Flask) -> None:
-    app.after_request(compress_response)
 
 
 def accepts_gzip() -> bool:
@@ -93,7 +89,8 @@ def is_compressible(mimetype: str | None) -> bool:
 
 
 def compress_response(response: Response) -> Response:
-    """An after_request hook: gzip the body when it is text, large enough and wanted."""
+    """An after_request hook, the first to run (shop/pipeline.py): gzip the body when
+    it is text, large enough and wanted."""
     if (
         response.direct_passthrough
         or response.is_streamed

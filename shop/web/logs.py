@@ -151,8 +151,8 @@ def configured_secrets(app: Flask) -> tuple[str, ...]:
 
 
 def init_app(app: Flask) -> None:
-    """Log through one handler on the app's logger ("shop", parent of every module's),
-    and give every request an id. Call last: RequestIds must wrap every middleware."""
+    """Log through one handler on the app's logger ("shop", parent of every module's).
+    Request ids come from RequestIds, the outermost middleware (shop/pipeline.py)."""
     json_lines = app.config.get("LOG_FORMAT") == "json"
     formatter = JsonFormatter if json_lines else ScrubbingFormatter
     handler = StderrHandler()
@@ -165,5 +165,4 @@ def init_app(app: Flask) -> None:
     logger.addHandler(handler)
     if logger.level == logging.NOTSET or logger.level > logging.INFO:
         logger.setLevel(logging.INFO)
-    app.wsgi_app = RequestIds(app, app.wsgi_app)
     app.jinja_env.globals["request_id"] = request_id

@@ -1,16 +1,24 @@
 """Cookies and caching (ASVS V3.3 cookie setup, V7 session management, V14 data protection).
 
-Public pages set no cookie at all (a viral shop page is served from caches), the
+Public pages set no cookie at all and never vary on one (a viral shop page is served
+from caches), whatever their status and whoever asks (shop.web.sessions), the
 merchant's session cookie is HttpOnly, SameSite=Lax, small, and in production
 Secure with the __Host- prefix; dashboard pages are never stored by a cache.
 """
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import pytest
 from werkzeug.http import parse_set_header
 
 from shop import create_app
+from shop.extensions import db
+from shop.models import Shop
+from tests import factories
 from tests.conftest import _test_config
 from tests.security.world import rules, url_for_rule
 
@@ -121,3 +129,144 @@ def test_production_cookie_is_host_prefixed_and_secure(production):
 def test_development_cookie_works_over_plain_http(app):
     assert app.config["SESSION_COOKIE_NAME"] == "session"
     assert app.config["SESSION_COOKIE_SECURE"] is False
+
+
+# -- No cookie on any public response, whatever its status and whoever asks ------------
+
+# Every public endpoint the walk below must reach (a new storefront route fails the
+# coverage check until it is added here).
+PUBLIC_ENDPOINTS = {"static", "media.serve"}
+
+
+@dataclass(frozen=True)
+class Case:
+    label: str
+    endpoint: str
+    status: int
+    send: Callable  # (client) -> response
+
+
+def public_cases(app, world, gone_slug: str, old_slug: str) -> list[Case]:
+    """One request per public route and status: anonymous visitors and merchants alike
+    get these, and none may carry a cookie or vary on one."""
+    shop = f"/s/{world.slug}"
+    product = f"{shop}/p/{world.item}"
+    origin = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
+    with app.test_request_context():
+        from flask import url_for
+
+        css = url_for("static", filename="css/shop.css")  # its fingerprinted name
+    media = f"/media/{world.media_name}"
+    order = f"/o/{world.order_token}"
+
+    def get(path, **kwargs):
+        return lambda client: client.get(path, **kwargs)
+
+    def revalidate(path):
+        def send(client):
+            etag = client.get(path).headers["ETag"]
+            return client.get(path, headers={"If-None-Match": etag})
+
+        return send
+
+    def checkout(slug=world.slug, **body):
+        def send(client):
+            return client.post(f"/s/{slug}/checkout", headers=origin, **body)
+
+        return send
+
+    cart = {
+        "lines": [{"item_id": world.item, "quantity": 1}],
+        "shipping_method_id": world.method,
+        "name": "Ana",
+        "address": "Calle Mayor 1",
+        "idempotency_key": uuid.uuid4().hex,
+    }
+    return [
+        Case("shop page", "storefront.shop_page", 200, get(shop)),
+        Case("shop page, kept (fast path)", "storefront.shop_page", 200, get(shop)),
+        Case("shop page, 304", "storefront.shop_page", 304, revalidate(shop)),
+        Case("search", "storefront.shop_page", 200, get(f"{shop}?q=camiseta")),
+        Case("no such shop", "storefront.shop_page", 404, get("/s/no-such-shop")),
+        Case("old link", "storefront.shop_page", 301, get(f"/s/{old_slug}")),
+        Case("deleted shop", "storefront.shop_page", 410, get(f"/s/{gone_slug}")),
+        Case("product", "storefront.product_page", 200, get(product)),
+        Case("product, 304", "storefront.product_page", 304, revalidate(product)),
+        Case("no such product", "storefront.product_page", 404, get(f"{shop}/p/999999")),
+        Case(
+            "product, old link",
+            "storefront.product_page",
+            301,
+            get(f"/s/{old_slug}/p/{world.rival_item}"),
+        ),
+        Case(
+            "product of a deleted shop", "storefront.product_page", 410, get(f"/s/{gone_slug}/p/1")
+        ),
+        Case("order form", "storefront.product_checkout", 200, get(f"{product}/order")),
+        Case("cart", "storefront.cart_page", 200, get(f"{shop}/cart")),
+        Case("cart, 304", "storefront.cart_page", 304, revalidate(f"{shop}/cart")),
+        Case("feed", "storefront.catalog_feed", 200, get(f"{shop}/catalog.csv")),
+        Case("feed, 304", "storefront.catalog_feed", 304, revalidate(f"{shop}/catalog.csv")),
+        Case("feed, old link", "storefront.catalog_feed", 301, get(f"/s/{old_slug}/catalog.csv")),
+        Case("sitemap", "storefront.sitemap", 200, get("/sitemap.xml")),
+        Case("sitemap, 304", "storefront.sitemap", 304, revalidate("/sitemap.xml")),
+        Case("numbered sitemap", "storefront.sitemap_page", 404, get("/sitemap-1.xml")),
+        Case("order page", "storefront.order_page", 200, get(order)),
+        Case("no such order", "storefront.order_page", 404, get("/o/" + "x" * 43)),
+        Case("checkout", "storefront.checkout", 200, checkout(json=cart)),
+        Case("checkout refused", "storefront.checkout", 422, checkout(json={"lines": []})),
+        Case(
+            "checkout refused, no JavaScript",
+            "storefront.checkout",
+            422,
+            checkout(data={"item_id": str(world.item), "quantity": "1"}),
+        ),
+        Case("checkout, deleted shop", "storefront.checkout", 410, checkout(gone_slug, json=cart)),
+        Case("static file", "static", 200, get(css)),
+        Case("static file, 304", "static", 304, revalidate(css)),
+        Case("no such static file", "static", 404, get("/static/css/nope.css")),
+        Case("photo", "media.serve", 200, get(media)),
+        Case("photo, 304", "media.serve", 304, revalidate(media)),
+        Case("no such photo", "media.serve", 404, get("/media/nope.jpg")),
+    ]
+
+
+@pytest.fixture
+def public_world(app, world):
+    """The world, plus an old link (the rival shop moved) and a deleted shop's link;
+    pages are kept, so the fast path answers repeated requests."""
+    from shop.shops.deletion import delete_shop
+    from shop.shops.settings import change_slug
+    from shop.storefront.fast.page_cache import EXTENSION, LocalPages
+
+    with app.app_context():
+        change_slug(db.session.get(Shop, world.rival_shop), "rival-nuevo")
+        gone = factories.make_shop(factories.make_user("Ida"), slug="cerrada", name="Cerrada")
+        db.session.commit()
+        delete_shop(gone, "Cerrada")
+        db.session.commit()
+    app.extensions[EXTENSION] = LocalPages()
+    return world
+
+
+@pytest.mark.parametrize("visitor", ["anonymous", "signed-in merchant"])
+def test_no_public_response_carries_a_cookie_or_varies_on_one(app, client, public_world, visitor):
+    if visitor == "anonymous":
+        browser = app.test_client()
+    else:
+        browser = client  # signed in, with a language picked: a full session cookie
+        browser.post("/language", data={"lang": "en", "next": "/dashboard"})
+        assert browser.get_cookie(app.config["SESSION_COOKIE_NAME"]) is not None
+    covered = set()
+    for case in public_cases(app, public_world, gone_slug="cerrada", old_slug="rival"):
+        response = case.send(browser)
+        assert response.status_code == case.status, case.label
+        assert "Set-Cookie" not in response.headers, case.label
+        assert "Cookie" not in parse_set_header(response.headers.get("Vary", "")), case.label
+        covered.add(case.endpoint)
+    public = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("storefront.") or rule.endpoint in PUBLIC_ENDPOINTS
+    }
+    assert covered == public, f"public routes this walk misses: {sorted(public - covered)}"

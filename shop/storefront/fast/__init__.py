@@ -1,5 +1,43 @@
 """The storefront's speed layer: kept pages answered before Flask (the fast path), the
 page cache, ETags, the shop page's cards and frame, and the plain-row reads behind them.
 
-Used by the storefront's views only; may import lib, models, catalog, media and web.
+What this package exports is its API; nothing outside it imports its modules (an
+import contract in pyproject.toml holds to that):
+
+- for the request pipeline (shop/pipeline.py): `FastPath`, the WSGI middleware that
+  answers kept pages and their 304s before Flask, and `keep_page`, the last
+  after_request hook, which keeps a page Flask rendered for it;
+- for the storefront's views: the page cache's door (`serve_page`, `shop_etag`), the
+  plain-row reads (`public_shop`, `product`, `cart_catalog`, and `connection` for a
+  view's own statements), the shop page's cards and frame (`shop_cards`,
+  `frame_key`, `in_frame`) and the product's gallery (`product_images`,
+  `GALLERY_SIZES`, `Preload`).
+
+May import lib, models, catalog, media, web and the storefront's loading, hosts and
+unavailable modules; never its views.
 """
+
+from shop.storefront.fast.caching import serve_page, shop_etag
+from shop.storefront.fast.cards import GALLERY_SIZES, Preload, product_images, shop_cards
+from shop.storefront.fast.cart_rows import cart_catalog
+from shop.storefront.fast.frames import frame_key, in_frame
+from shop.storefront.fast.middleware import FastPath, keep_page
+from shop.storefront.fast.product_rows import product
+from shop.storefront.fast.rows import connection, public_shop
+
+__all__ = [
+    "GALLERY_SIZES",
+    "FastPath",
+    "Preload",
+    "cart_catalog",
+    "connection",
+    "frame_key",
+    "in_frame",
+    "keep_page",
+    "product",
+    "product_images",
+    "public_shop",
+    "serve_page",
+    "shop_cards",
+    "shop_etag",
+]

@@ -85,7 +85,7 @@ def page_key(etag: str, environ: dict) -> str:
 def serve_page(etag: str, render: Callable[[], str | bytes], *, keep: bool = True) -> Response:
     """A public HTML page: 304 if the browser has it, else rendered, gzip-compressed
     when the browser takes it, and kept in the page cache (both ways) unless `keep`
-    is false. Kept pages are served by the fast path (fastpath.py) before Flask."""
+    is false. Kept pages are served by the fast path (middleware.py) before Flask."""
     unchanged = not_modified(etag)
     if unchanged is not None:
         return unchanged

@@ -11,13 +11,10 @@ from shop.storefront.fast.rows import ShopView, connection
 _GROUPS = (
     select(
         OptionGroup.item_id,
-        OptionGroup.id,
-        OptionGroup.name,
+        OptionGroup.name.label("group_name"),
         OptionGroup.kind,
-        OptionGroup.min_choices,
-        OptionGroup.max_choices,
-        OptionChoice.id,
-        OptionChoice.name,
+        OptionChoice.id.label("choice_id"),
+        OptionChoice.name.label("choice_name"),
         OptionChoice.price_delta_minor,
     )
     .join(OptionChoice, OptionChoice.group_id == OptionGroup.id)
@@ -35,9 +32,15 @@ def shop_choices(shop_id: int) -> dict[int, dict[int, tuple]]:
     found: dict[int, dict[int, tuple]] = {}
     statement = _GROUPS.join(Item, Item.id == OptionGroup.item_id).where(Item.shop_id == shop_id)
     for row in connection().execute(statement):
-        variant = getattr(row[3], "value", row[3]) in ("size", "color")
-        choices = found.setdefault(row[0], {})
-        choices[row[6]] = (row[2], row[7], row[8], variant, len(choices))
+        variant = getattr(row.kind, "value", row.kind) in ("size", "color")
+        choices = found.setdefault(row.item_id, {})
+        choices[row.choice_id] = (
+            row.group_name,
+            row.choice_name,
+            row.price_delta_minor,
+            variant,
+            len(choices),
+        )
     return found
 
 
@@ -51,8 +54,8 @@ def sold_out_variants(item_ids: list[int] | None = None, shop_id: int | None = N
             Item.shop_id == shop_id
         )
     found: dict[int, set[str]] = {}
-    for item_id, key in connection().execute(statement):
-        found.setdefault(item_id, set()).add(key)
+    for row in connection().execute(statement):
+        found.setdefault(row.item_id, set()).add(row.key)
     return {item_id: frozenset(keys) for item_id, keys in found.items()}
 
 
@@ -73,20 +76,20 @@ def cart_catalog(shop: ShopView) -> tuple[dict, list]:
     choices = shop_choices(shop.id) if items else {}
     sold_out = sold_out_variants(shop_id=shop.id) if choices else {}
     catalog = {}
-    for item_id, name, price, availability, is_service, stock in items:
+    for item in items:
         entry = {
-            "name": name,
-            "price": price,
-            "available": availability == Availability.AVAILABLE and stock != 0,
-            "service": is_service,
+            "name": item.name,
+            "price": item.price_minor,
+            "available": item.availability == Availability.AVAILABLE and item.stock != 0,
+            "service": item.is_service,
         }
-        if item_id in choices:
+        if item.id in choices:
             # Choice id -> [group, name, price change, size/colour, place]: the cart
             # page names and prices each line's options, and spots choices that no
             # longer exist.
-            entry["choices"] = {str(k): list(v) for k, v in choices[item_id].items()}
-            entry["soldOut"] = sorted(sold_out.get(item_id, ()))
-        catalog[str(item_id)] = entry
+            entry["choices"] = {str(k): list(v) for k, v in choices[item.id].items()}
+            entry["soldOut"] = sorted(sold_out.get(item.id, ()))
+        catalog[str(item.id)] = entry
     methods = (
         connection()
         .execute(

@@ -24,7 +24,6 @@ from urllib.parse import parse_qsl
 from flask import Flask, Response, g
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.http import parse_etags
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shop.extensions import db
 from shop.storefront.fast.caching import page_key, shop_etag
@@ -44,13 +43,16 @@ EXTENSION = "vitrina.fast_path"
 
 
 class FastPath:
-    """WSGI middleware: kept public pages and their 304s, in one query."""
+    """WSGI middleware: kept public pages and their 304s, in one query. It goes behind
+    ProxyFix and the shop hosts (so hosts and schemes are the visitors'), and
+    `keep_page` after every other after_request hook: shop/pipeline.py puts both."""
 
     def __init__(self, app: Flask, wsgi_app) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
         self._engine = None
         self._local = threading.local()
+        app.extensions[EXTENSION] = self
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD")
@@ -145,8 +147,9 @@ def _is_search(query_string: str | None) -> bool:
 
 
 def keep_page(response: Response) -> Response:
-    """The last after_request hook: keep the page serve_page rendered, with the
-    headers every hook gave it, when it is public and the same for everyone."""
+    """The last after_request hook (shop/pipeline.py): keep the page serve_page
+    rendered, with the headers every hook gave it, when it is public and the same for
+    everyone."""
     pending = g.pop("keep_page", None)
     if pending is None:
         return response
@@ -167,14 +170,3 @@ def keep_page(response: Response) -> Response:
         entries[key + ":gz"] = Page((*headers, ("Content-Encoding", "gzip")), compressed)
     pages().put(entries)
     return response
-
-
-def init_app(app: Flask) -> None:
-    """Put the fast path in front of Flask (behind ProxyFix, which must run first so
-    that hosts and schemes are the visitors') and keep_page after every other hook."""
-    inner = app.wsgi_app
-    if isinstance(inner, ProxyFix):
-        inner.app = app.extensions[EXTENSION] = FastPath(app, inner.app)
-    else:
-        app.wsgi_app = app.extensions[EXTENSION] = FastPath(app, inner)
-    app.after_request_funcs.setdefault(None, []).insert(0, keep_page)

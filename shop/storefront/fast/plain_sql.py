@@ -10,7 +10,9 @@ page's read. A PlainSelect keeps everything else SQLAlchemy gives:
 - it runs through the connection's own cursor hook, so event listeners (the
   statement counters of the tests and benchmarks, the fault tests' cuts), echo
   logging and error handling (a dropped connection is invalidated, errors arrive as
-  SQLAlchemy's exceptions) work as for any other statement;
+  SQLAlchemy's exceptions) work as for any other statement. That hook, and the
+  compiled statement's parameter names, are below SQLAlchemy's public API: they are
+  used in driver.py only, guarded by its test;
 - columns whose type converts what the driver gives (dates and booleans on SQLite,
   JSON text, enums) are converted the same way; a caller that wants the driver's
   values as they are selects them with `type_coerce` to a type that converts nothing.
@@ -24,6 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Select
+
+from shop.storefront.fast.driver import compile_select, cursor_execute
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +77,7 @@ class PlainSelect:
         )
         cursor = connection.connection.cursor()
         try:
-            # The hook SQLAlchemy itself uses for statements it runs outside a compiled
-            # execution: events, logging and error handling, no result object.
-            connection._cursor_execute(cursor, compiled.sql, parameters)
+            cursor_execute(connection, cursor, compiled.sql, parameters)
         except BaseException:
             cursor.close()
             raise
@@ -91,21 +93,13 @@ class PlainSelect:
 
 
 def _compile(statement: Select, dialect) -> _Compiled:
-    compiled = statement.compile(dialect=dialect)
-    constants = {}
-    for bind, name in compiled.bind_names.items():
-        if bind.required:  # given at each call
-            continue
-        convert = dialect.type_descriptor(bind.type).bind_processor(dialect)
-        value = bind.effective_value
-        constants[name] = convert(value) if convert is not None else value
+    sql, order, constants = compile_select(statement, dialect)
     converters = []
     for index, column in enumerate(statement.selected_columns):
         convert = dialect.type_descriptor(column.type).result_processor(dialect, None)
         if convert is not None:
             converters.append((index, convert))
-    order = tuple(compiled.positiontup) if compiled.positional else None
-    return _Compiled(str(compiled), order, constants, tuple(converters))
+    return _Compiled(sql, order, constants, tuple(converters))
 
 
 def _converted(row: Sequence, converters) -> tuple:

@@ -17,8 +17,9 @@ from shop.models import (
     ShippingMethod,
     VariantStock,
 )
+from shop.storefront.fast.columns import labelled, names, read
 from shop.storefront.fast.rows import (
-    IMAGE_COLUMNS,
+    WIDTHS_TEXT,
     ChoiceView,
     GroupView,
     ItemView,
@@ -27,27 +28,48 @@ from shop.storefront.fast.rows import (
     image_view,
 )
 
+PHOTO, CHOICE, SOLD_OUT = 0, 1, 2  # the union's parts, in the order they come
+ITEM_, GROUP_, CHOICE_ = "item_", "group_", "choice_"  # the views' column prefixes
+# Every part of the union has these columns, in this order; each fills its own and
+# leaves the others NULL. `part` says which part a row is of, s1..s4 sort each part.
+_COLUMNS = (
+    "part",
+    *names(ItemView, ITEM_),
+    "ships",
+    *("image_key", "image_width", "image_height", "image_widths"),
+    *names(GroupView, GROUP_),
+    *names(ChoiceView, CHOICE_),
+    "sold_out_key",
+    *("s1", "s2", "s3", "s4"),
+)
+
+
+def _part(number: int, **given) -> list:
+    """One part's columns: those `given`, NULL for the others, each labelled."""
+    unknown = set(given) - set(_COLUMNS)
+    if unknown:
+        raise ValueError(f"not columns of the product statement: {sorted(unknown)}")
+    given["part"] = literal(number)
+    return [given.get(name, null()).label(name) for name in _COLUMNS]
+
+
 _PHOTOS = (
     select(
-        literal(0).label("part"),
-        Item.id,
-        Item.name,
-        Item.price_minor,
-        Item.compare_at_minor,
-        Item.code,
-        Item.availability,
-        Item.is_service,
-        Item.description,
-        Item.stock,
-        exists()
-        .where(ShippingMethod.shop_id == Item.shop_id, ShippingMethod.active.is_(True))
-        .label("ships"),
-        *IMAGE_COLUMNS,
-        *(null() for _ in range(8)),  # the choice columns
-        ItemPhoto.position.label("s1"),
-        ItemPhoto.id.label("s2"),
-        literal(0).label("s3"),
-        literal(0).label("s4"),
+        *_part(
+            PHOTO,
+            **labelled(ItemView, ITEM_),
+            ships=exists().where(
+                ShippingMethod.shop_id == Item.shop_id, ShippingMethod.active.is_(True)
+            ),
+            image_key=Image.key,
+            image_width=Image.width,
+            image_height=Image.height,
+            image_widths=WIDTHS_TEXT,
+            s1=ItemPhoto.position,
+            s2=ItemPhoto.id,
+            s3=literal(0),
+            s4=literal(0),
+        )
     )
     .outerjoin(ItemPhoto, ItemPhoto.item_id == Item.id)
     .outerjoin(Image, Image.id == ItemPhoto.image_id)
@@ -59,31 +81,22 @@ _PHOTOS = (
 )
 _CHOICES = (
     select(
-        literal(1),
-        *(null() for _ in range(14)),  # the item and photo columns
-        OptionGroup.id,
-        OptionGroup.name,
-        OptionGroup.kind,
-        OptionGroup.min_choices,
-        OptionGroup.max_choices,
-        OptionChoice.id,
-        OptionChoice.name,
-        OptionChoice.price_delta_minor,
-        OptionGroup.position,
-        OptionGroup.id,
-        OptionChoice.position,
-        OptionChoice.id,
+        *_part(
+            CHOICE,
+            **labelled(GroupView, GROUP_),
+            **labelled(ChoiceView, CHOICE_),
+            s1=OptionGroup.position,
+            s2=OptionGroup.id,
+            s3=OptionChoice.position,
+            s4=OptionChoice.id,
+        )
     )
     .join(OptionChoice, OptionChoice.group_id == OptionGroup.id)
     .where(OptionGroup.item_id == bindparam("item_id"))
 )
-_SOLD_OUT_KEYS = select(
-    literal(2),
-    *(null() for _ in range(14)),
-    *(null() for _ in range(6)),
-    VariantStock.key,  # in the choice name's column
-    *(null() for _ in range(5)),
-).where(VariantStock.item_id == bindparam("item_id"), VariantStock.stock <= 0)
+_SOLD_OUT_KEYS = select(*_part(SOLD_OUT, sold_out_key=VariantStock.key)).where(
+    VariantStock.item_id == bindparam("item_id"), VariantStock.stock <= 0
+)
 # Photos first (in order), then choices (in the merchant's order), then sold-out keys.
 _PRODUCT = union_all(_PHOTOS, _CHOICES, _SOLD_OUT_KEYS).order_by(
     literal_column("part"),
@@ -104,28 +117,29 @@ def product(shop: ShopView, item_id: int) -> tuple[ItemView, bool]:
     used: without its photo rows the answer is 404.
     """
     rows = connection().execute(_PRODUCT, {"shop_id": shop.id, "item_id": item_id}).all()
-    if not rows or rows[0][0] != 0:
+    if not rows or rows[0].part != PHOTO:
         abort(404)
     first = rows[0]
-    item = ItemView(*first[1:10])
+    item = read(ItemView, first, ITEM_)
     groups: dict[int, GroupView] = {}
     sold_out: set[str] = set()
     for row in rows:
-        if row[0] == 0:
-            if (image := image_view(*row[11:15])) is not None:
+        if row.part == PHOTO:
+            image = image_view(row.image_key, row.image_width, row.image_height, row.image_widths)
+            if image is not None:
                 item.images.append(image)
-        elif row[0] == 1:
-            group = groups.get(row[15])
+        elif row.part == CHOICE:
+            group = groups.get(row.group_id)
             if group is None:
-                kind = getattr(row[17], "value", row[17])
-                group = groups[row[15]] = GroupView(row[15], row[16], kind, row[18], row[19])
-            group.choices.append(ChoiceView(row[20], row[21], row[22]))
+                group = groups[row.group_id] = read(GroupView, row, GROUP_)
+                group.kind = getattr(group.kind, "value", group.kind)  # an enum, or its text
+            group.choices.append(read(ChoiceView, row, CHOICE_))
         else:
-            sold_out.add(row[21])
+            sold_out.add(row.sold_out_key)
     # A group without choices cannot be answered, so it is not shown (nor required:
     # shop.catalog.options refuses to save one).
     item.groups = list(groups.values())
     if any(group.defines_variant for group in item.groups):
         item.sold_out_variants = frozenset(sold_out)
         item.variants_sold_out = all_combinations_sold_out(item.groups, sold_out)
-    return item, bool(first[10])
+    return item, bool(first.ships)

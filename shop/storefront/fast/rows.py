@@ -5,7 +5,8 @@ statement and every ORM object counts. These readers select only the columns a p
 shows, as plain rows (no identity map, no lazy loads), so a shop or product page costs
 two statements whatever the size of the catalog, and a cached page or a 304 costs one.
 The small classes below have the attribute names of the models they stand for, so the
-templates and helpers (image_url, money, link cards) take either.
+templates and helpers (image_url, money, link cards) take either, and each field
+names the column it is read from (columns.py): the statements are made of them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from datetime import datetime
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
-from typing import NamedTuple
 
 from flask import abort, request
 from markupsafe import Markup
@@ -30,10 +30,20 @@ from sqlalchemy import (
     type_coerce,
 )
 
-from shop.catalog.availability import CARD_ADD, CARD_STATE
+from shop.catalog.availability import CARD_STATE
 from shop.extensions import db
 from shop.lib.text import LIKE_ESCAPE, escape_like
-from shop.models import Availability, Category, Image, Item, ItemPhoto, Shop
+from shop.models import (
+    Availability,
+    Category,
+    Image,
+    Item,
+    ItemPhoto,
+    OptionChoice,
+    OptionGroup,
+    Shop,
+)
+from shop.storefront.fast.columns import column, columns, position
 from shop.storefront.fast.plain_sql import PlainSelect
 from shop.storefront.loading import shop_or_404
 from shop.storefront.unavailable import abort_if_suspended
@@ -48,27 +58,44 @@ class ImageView:
     widths: tuple[int, ...]
 
 
+# The widths as text, parsed once per distinct value (they repeat: "[320, 640, 1280]").
+WIDTHS_TEXT = cast(Image.widths, String)
+
+
 @dataclass(frozen=True, slots=True)
 class ShopView:
-    id: int
-    slug: str
-    name: str
-    description: str
-    whatsapp: str
-    currency: str
-    currency_exponent: int
-    language: str
-    paused: bool | int
-    pause_message: str
-    catalog_version: int
-    created_at: datetime | str  # as the driver gives it (text on SQLite): the ETag's only
-    suspended: bool | int
-    logo: ImageView | None
+    """A shop as its public pages show it. Every column as the driver gives it
+    (type_coerce converts nothing): a 304 needs four of them, and each conversion
+    would cost more than the statement."""
+
+    id: int = column(Shop.id)
+    slug: str = column(Shop.slug)
+    name: str = column(Shop.name)
+    description: str = column(Shop.description)
+    whatsapp: str = column(Shop.whatsapp)
+    currency: str = column(Shop.currency)
+    currency_exponent: int = column(Shop.currency_exponent)
+    language: str = column(Shop.language)
+    paused: bool | int = column(type_coerce(Shop.paused, Integer))
+    pause_message: str = column(Shop.pause_message)
+    catalog_version: int = column(Shop.catalog_version)
+    # As the driver gives it (text on SQLite): the ETag's only.
+    created_at: datetime | str = column(type_coerce(Shop.created_at, String))
+    suspended: bool | int = column(type_coerce(Shop.suspended_at.is_not(None), Integer))
+    logo_key: str | None = column(Image.key)
+    logo_width: int | None = column(Image.width)
+    logo_height: int | None = column(Image.height)
+    logo_widths: str | None = column(WIDTHS_TEXT)
     # The ordering rules a public page shows (shop.ordering.rules, shop.lib.hours).
-    min_order_minor: int = 0
-    time_zone: str = ""
-    opening_hours_json: str | None = None
-    closed_policy: str = "refuse"  # a ClosedPolicy value
+    min_order_minor: int = column(Shop.min_order_minor)
+    time_zone: str = column(Shop.time_zone)
+    opening_hours_json: str | None = column(cast(Shop.opening_hours, String))
+    closed_policy: str = column(type_coerce(Shop.closed_policy, String))  # a ClosedPolicy value
+
+    @property
+    def logo(self) -> ImageView | None:
+        """The logo, made when a page shows it, not for every 304."""
+        return image_view(self.logo_key, self.logo_width, self.logo_height, self.logo_widths)
 
     @property
     def opening_hours(self) -> dict | None:
@@ -76,17 +103,40 @@ class ShopView:
         return _json(self.opening_hours_json)
 
 
+@dataclass(frozen=True, slots=True)
+class ChoiceView:
+    id: int = column(OptionChoice.id)
+    name: str = column(OptionChoice.name)
+    price_delta_minor: int = column(OptionChoice.price_delta_minor)
+
+
+@dataclass(slots=True)
+class GroupView:
+    id: int = column(OptionGroup.id)
+    name: str = column(OptionGroup.name)
+    kind: str = column(OptionGroup.kind)  # an OptionKind value
+    min_choices: int = column(OptionGroup.min_choices)
+    max_choices: int = column(OptionGroup.max_choices)
+    choices: list[ChoiceView] = field(default_factory=list)
+
+    @property
+    def defines_variant(self) -> bool:
+        return self.kind in ("size", "color")
+
+
 @dataclass(slots=True)
 class ItemView:
-    id: int
-    name: str
-    price_minor: int
-    compare_at_minor: int | None
-    code: str
-    availability: Availability
-    is_service: bool
-    description: str = ""
-    stock: int | None = None
+    """An item as its product page shows it (product_rows.py)."""
+
+    id: int = column(Item.id)
+    name: str = column(Item.name)
+    price_minor: int = column(Item.price_minor)
+    compare_at_minor: int | None = column(Item.compare_at_minor)
+    code: str = column(Item.code)
+    availability: Availability = column(Item.availability)
+    is_service: bool = column(Item.is_service)
+    description: str = column(Item.description)
+    stock: int | None = column(Item.stock)
     images: list[ImageView] = field(default_factory=list)
     groups: list[GroupView] = field(default_factory=list)
     sold_out_variants: frozenset[str] = frozenset()  # options.combination_key of each
@@ -97,44 +147,26 @@ class ItemView:
         return self.images[0] if self.images else None
 
 
-@dataclass(frozen=True, slots=True)
-class ChoiceView:
-    id: int
-    name: str
-    price_delta_minor: int
-
-
 @dataclass(slots=True)
-class GroupView:
-    id: int
-    name: str
-    kind: str
-    min_choices: int
-    max_choices: int
-    choices: list[ChoiceView] = field(default_factory=list)
+class CardRow:
+    """An item as its card shows it: a row of the shop page's statement, with the
+    driver's values (is_service is 0/1 on SQLite, a boolean on PostgreSQL; no
+    conversion per value of a thousand rows). Rows stay plain tuples until a card is
+    written (cards.py): most never are, their card being remembered."""
 
-    @property
-    def defines_variant(self) -> bool:
-        return self.kind in ("size", "color")
-
-
-class CardRow(NamedTuple):
-    """An item as its card shows it (the columns of the shop page's statement), with
-    the driver's values: is_service is 0/1 on SQLite, a boolean on PostgreSQL."""
-
-    id: int
-    name: str
-    price_minor: int
-    compare_at_minor: int | None
-    code: str
-    is_service: bool | int
-    category_id: int | None
-    category_name: str | None
-    image_key: str | None  # the cover photo, if any
-    image_width: int | None
-    image_height: int | None
-    image_widths: str | None  # JSON text, e.g. "[320, 640, 1280]"
-    state: int = CARD_ADD  # CARD_ADD, CARD_CHOOSE (options) or CARD_SOLD_OUT (sold_out.py)
+    id: int = column(Item.id)
+    name: str = column(Item.name)
+    price_minor: int = column(Item.price_minor)
+    compare_at_minor: int | None = column(Item.compare_at_minor)
+    code: str = column(Item.code)
+    is_service: bool | int = column(type_coerce(Item.is_service, Integer))
+    category_id: int | None = column(Category.id)
+    category_name: str | None = column(Category.name)
+    image_key: str | None = column(Image.key)  # the cover photo, if any
+    image_width: int | None = column(Image.width)
+    image_height: int | None = column(Image.height)
+    image_widths: str | None = column(WIDTHS_TEXT)  # JSON text, e.g. "[320, 640, 1280]"
+    state: int = column(CARD_STATE)  # CARD_ADD, CARD_CHOOSE (options) or CARD_SOLD_OUT
 
 
 @dataclass(slots=True)
@@ -160,35 +192,18 @@ class Section:
 # connection it read it on.
 ENVIRON_SHOP = "vitrina.shop"
 ENVIRON_CONNECTION = "vitrina.connection"
-# The widths as text, parsed once per distinct value (they repeat: "[320, 640, 1280]").
-IMAGE_COLUMNS = (Image.key, Image.width, Image.height, cast(Image.widths, String))
-# Every column as the driver gives it (type_coerce converts nothing): a 304 needs four
-# of them, and each conversion would cost more than the statement.
-_SHOP = select(
-    Shop.id,
-    Shop.slug,
-    Shop.name,
-    Shop.description,
-    Shop.whatsapp,
-    Shop.currency,
-    Shop.currency_exponent,
-    Shop.language,
-    type_coerce(Shop.paused, Integer),
-    Shop.pause_message,
-    Shop.catalog_version,
-    type_coerce(Shop.created_at, String),
-    type_coerce(Shop.suspended_at.is_not(None), Integer),
-    *IMAGE_COLUMNS,
-    Shop.min_order_minor,
-    Shop.time_zone,
-    cast(Shop.opening_hours, String),
-    type_coerce(Shop.closed_policy, String),
-).outerjoin(Image, Image.id == Shop.logo_id)
 # Statements are built once: building one costs more than running it on a small table.
-_SHOP_BY_SLUG = PlainSelect(_SHOP.where(Shop.slug == bindparam("slug")))
+_SHOP_BY_SLUG = PlainSelect(
+    select(*columns(ShopView))
+    .outerjoin(Image, Image.id == Shop.logo_id)
+    .where(Shop.slug == bindparam("slug"))
+)
 
 
+@lru_cache(maxsize=4096)
 def image_view(key, width, height, widths) -> ImageView | None:
+    """An image from its columns (the widths as JSON text); made once per distinct
+    image and shared, as views are never modified (a logo shows thrice a page)."""
     return None if key is None else ImageView(key, width, height, _widths(widths) or (width,))
 
 
@@ -219,7 +234,7 @@ def connection():
 def read_shop(connection, slug: str) -> ShopView | None:
     """The shop whose current slug is `slug`, in one small indexed statement."""
     row = _SHOP_BY_SLUG.first(connection, slug=slug)
-    return None if row is None else ShopView(*row[:13], image_view(*row[13:17]), *row[17:])
+    return None if row is None else ShopView(*row)  # the statement is ShopView's columns
 
 
 def public_shop(slug: str) -> ShopView:
@@ -227,7 +242,7 @@ def public_shop(slug: str) -> ShopView:
 
     Only the current slug is served here; anything else (an old slug, another
     spelling, no such shop) goes through shop_or_404, which redirects or ends in 404.
-    The fast path (fastpath.py) may have read the shop already: it is not read again.
+    The fast path (middleware.py) may have read the shop already: it is not read again.
     """
     known = request.environ.get(ENVIRON_SHOP)
     shop = known[1] if known is not None and known[0] == slug else read_shop(connection(), slug)
@@ -247,29 +262,16 @@ _COVER = (
     .correlate(Item)
     .scalar_subquery()
 )
-# The cards take the driver's values as they are: no conversion per value of a
-# thousand rows.
 _ITEMS = (
-    select(
-        Item.id,
-        Item.name,
-        Item.price_minor,
-        Item.compare_at_minor,
-        Item.code,
-        type_coerce(Item.is_service, Integer),
-        Category.id,
-        Category.name,
-        *IMAGE_COLUMNS,
-        CARD_STATE,
-    )
+    select(*columns(CardRow))
     .outerjoin(Category, Category.id == Item.category_id)
     .outerjoin(Image, Image.id == _COVER)
     .where(Item.shop_id == bindparam("shop_id"), Item.availability != Availability.HIDDEN)
     .order_by(Category.position.asc().nulls_last(), Category.id, Item.position, Item.id)
 )
 _PLAIN_ITEMS = PlainSelect(_ITEMS)
-_CATEGORY_ID = itemgetter(CardRow._fields.index("category_id"))
-_CATEGORY_NAME = CardRow._fields.index("category_name")
+_CATEGORY_ID = itemgetter(position(CardRow, "category_id"))
+_CATEGORY_NAME = position(CardRow, "category_name")
 
 
 def shop_sections(shop: ShopView, query: str = "") -> list[Section]:
