@@ -6,6 +6,7 @@ the database schema.
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
@@ -67,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     make_instance_folder(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"])
 
     register_extensions(app)
+    register_jobs(app)
     register_blueprints(app)
     headers.init_app(app)
     limits.init_app(app)
@@ -95,6 +97,19 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = None  # the server-side session row is the protection
+
+
+# The rooms that declare background work (shop.jobs.kinds), imported before the queue
+# is built so it knows every kind and schedule; JOB_MODULES adds more (plugins, tests).
+JOB_MODULES = ("shop.jobs.housekeeping", "shop.mail.outbox", "shop.shops.export_job")
+
+
+def register_jobs(app: Flask) -> None:
+    from shop import jobs
+
+    for module in (*JOB_MODULES, *app.config["JOB_MODULES"]):
+        importlib.import_module(module)
+    jobs.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -83,6 +83,33 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
         # enforced on the server. Not refreshing also keeps Set-Cookie off public pages.
         "SESSION_REFRESH_EACH_REQUEST": False,
         "REMEMBER_COOKIE_DURATION": timedelta(0),
+        # Background jobs (shop/jobs): huey's queue on Redis when there is one, else a
+        # SQLite file next to the default database; results (exports) kept in a folder
+        # every app server and worker shares.
+        "JOBS_REDIS_URL": env.get("JOBS_REDIS_URL") or env.get("REDIS_URL"),
+        "JOBS_SQLITE_PATH": env.get("JOBS_SQLITE_PATH") or str(instance / "jobs-queue.sqlite3"),
+        "JOBS_QUEUE_NAME": env.get("JOBS_QUEUE_NAME") or "vitrina",
+        "JOBS_WORKER_THREADS": int(env.get("JOBS_WORKER_THREADS") or 2),
+        "JOBS_HEARTBEAT_SECONDS": float(env.get("JOBS_HEARTBEAT_SECONDS") or 10),
+        "JOBS_RETRY_DELAY": float(env.get("JOBS_RETRY_DELAY") or 10),
+        "JOBS_KEEP_DAYS": int(env.get("JOBS_KEEP_DAYS") or 30),
+        "JOB_FILES_DIR": env.get("JOB_FILES_DIR") or str(instance / "job-files"),
+        # Extra modules that declare kinds of job (plugins, tests), comma-separated.
+        "JOB_MODULES": tuple(
+            m.strip() for m in (env.get("JOB_MODULES") or "").split(",") if m.strip()
+        ),
+        # A shop with at least this many products and photos is exported in the background.
+        "EXPORT_IN_BACKGROUND_FROM": int(env.get("EXPORT_IN_BACKGROUND_FROM") or 300),
+        # E-mail through any SMTP server; no MAIL_SERVER means no e-mail (shop/mail).
+        "MAIL_SERVER": (env.get("MAIL_SERVER") or "").strip() or None,
+        "MAIL_PORT": int(env.get("MAIL_PORT") or 587),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        # STARTTLS (port 587) unless MAIL_USE_TLS=0; MAIL_USE_SSL=1 for TLS from the start (465).
+        "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS", "1")),
+        "MAIL_USE_SSL": _flag(env.get("MAIL_USE_SSL")),
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER") or None,
+        "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT") or 30),
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,  # ten phone photos in one item form
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "en",

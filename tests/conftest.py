@@ -9,6 +9,7 @@ server in a thread, so a rolled-back transaction could not isolate them).
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -57,6 +58,12 @@ def _test_config(database_url: str, media_dir) -> dict:
         "SECRET_KEY": TEST_SECRET,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MEDIA_DIR": str(media_dir),
+        # Each app its own queue and result folder; a failed job retries at once.
+        "JOBS_REDIS_URL": None,
+        "JOBS_SQLITE_PATH": str(Path(media_dir).parent / "jobs-queue.sqlite3"),
+        "JOB_FILES_DIR": str(Path(media_dir).parent / "job-files"),
+        "JOBS_RETRY_DELAY": 0,
+        "MAIL_SERVER": None,
         "SERVER_NAME": None,
         "GOOGLE_CLIENT_ID": "vitrina-test-client",
         "GOOGLE_CLIENT_SECRET": "vitrina-test-secret",

@@ -9,6 +9,7 @@ from shop.dashboard import (  # noqa: F401  (register routes)
     home,
     item_options,
     items,
+    jobs,
     ordering_rules,
     orders,
     payments,

@@ -8,15 +8,18 @@ from datetime import date
 from flask import current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
 from shop.dashboard.access import current_shop, shop_required
 from shop.dashboard.blueprint import bp
+from shop.dashboard.jobs import recent_jobs
 from shop.extensions import db
 from shop.media.storage import StorageError
 from shop.shops.archive import archive_name, write_archive
 from shop.shops.deletion import WrongConfirmation, delete_shop, remove_files
+from shop.shops.export_job import TOKEN_PLACEHOLDER, exports_in_background, start_export
 
 # Spooled in memory up to this size, then on disk: a shop with its photos can be large.
 SPOOL_BYTES = 8 * 1024 * 1024
@@ -31,14 +34,22 @@ class DeleteShopForm(FlaskForm):
 @bp.get("/data")
 @shop_required
 def your_data():
-    return render_template("dashboard/data.html", shop=current_shop(), form=DeleteShopForm())
+    shop = current_shop()
+    return render_template(
+        "dashboard/data.html", shop=shop, form=DeleteShopForm(), jobs=recent_jobs(shop)
+    )
 
 
 @bp.post("/data/export")
 @shop_required
 def export_shop():
-    """The whole shop as one ZIP, spooled to a temporary file and streamed from it."""
+    """The whole shop as one ZIP, spooled to a temporary file and streamed from it; a
+    large shop's is made by a background job, whose page the merchant is sent to."""
     shop = current_shop()
+    if exports_in_background(shop):
+        page_url = url_for(".job_page", token=TOKEN_PLACEHOLDER, _external=True)
+        job = start_export(shop, current_user.id, page_url)
+        return redirect(url_for(".job_page", token=job.token), code=303)
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - send_file closes it
     try:
         write_archive(shop, spool)
@@ -78,4 +89,5 @@ def delete_current_shop():
             remove_files(files)
             flash(_("Your shop %(name)s was deleted, with all its data.", name=name), "success")
             return redirect(url_for(".home"), code=303)
-    return render_template("dashboard/data.html", shop=shop, form=form), 422
+    jobs = recent_jobs(shop)
+    return render_template("dashboard/data.html", shop=shop, form=form, jobs=jobs), 422

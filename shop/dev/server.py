@@ -20,6 +20,7 @@ from flask.cli import with_appcontext
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from shop.auth import oidc
+from shop.dev.worker import start_worker, stop_worker
 from shop.extensions import db
 
 PROVIDER_HOST = "127.0.0.1"
@@ -158,6 +159,7 @@ def banner(app_url: str, provider: LocalProvider) -> str:
             f"    Demo shop:  {app_url}/s/demo",
             f"    Dashboard:  {app_url}/dashboard",
             f"    Sign-in:    local OpenID provider at {provider.issuer}",
+            "    Jobs:       a background worker (flask --app shop jobs worker)",
             "",
             "  To sign in, click 'Sign in with Google': here it opens the local provider's page.",
             "  There:",
@@ -195,8 +197,12 @@ def dev_command(host: str, port: int) -> None:
                 f"Cannot listen on {host}:{port} ({error}). Try --port 5001."
             ) from error
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
+        worker = start_worker(app)
         click.echo(banner(f"http://{shown_host}:{server.server_port}", provider))
-        serve(server)
+        try:
+            serve(server)
+        finally:
+            stop_worker(worker)
         server.server_close()
     finally:
         provider.stop()

@@ -19,6 +19,7 @@ from shop.models.catalog import (
     OptionKind,
     VariantStock,
 )
+from shop.models.jobs import Job, JobState, JobStep, Worker
 from shop.models.media import Image
 from shop.models.ordering import (
     Order,
@@ -40,6 +41,9 @@ __all__ = [
     "Image",
     "Item",
     "ItemPhoto",
+    "Job",
+    "JobState",
+    "JobStep",
     "OptionChoice",
     "OptionGroup",
     "OptionKind",
@@ -55,5 +59,6 @@ __all__ = [
     "ShopTombstone",
     "User",
     "VariantStock",
+    "Worker",
     "utcnow",
 ]

@@ -76,14 +76,17 @@ WRITTEN = frozenset(
 )
 
 
-def write_archive(shop: Shop, target: IO[bytes]) -> None:
+def write_archive(
+    shop: Shop, target: IO[bytes], open_photo: Callable[[str], IO[bytes]] | None = None
+) -> None:
     """Write the ZIP of `shop` into `target` (a binary file open for writing).
 
-    Raises StorageError when media storage cannot be read; photos missing from it
-    are left out and named in README.txt.
+    Photos are read with `open_photo(name)` (media storage by default; the background
+    export reads the copies it made step by step). Raises StorageError when media
+    storage cannot be read; photos missing from it are left out and named in README.txt.
     """
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        photo_names = _image_files(shop)
+        photo_names = image_files(shop)
         _write_json(archive, "shop.json", [_shop_record(shop, photo_names)], single=True)
         for stem, model in (
             ("catalog/categories", Category),
@@ -104,7 +107,7 @@ def write_archive(shop: Shop, target: IO[bytes]) -> None:
             _write_table(
                 archive, f"more/{table.name}", columns_of(table), partial(_rows_where, table, where)
             )
-        missing = _write_photos(archive, photo_names.values())
+        missing = _write_photos(archive, photo_names.values(), open_photo or get_storage().open)
         _write_text(archive, "README.txt", readme(shop, missing))
 
 
@@ -173,7 +176,7 @@ def _shop_record(shop: Shop, photo_names: dict[int, str]) -> Row:
     return values
 
 
-def _image_files(shop: Shop) -> dict[int, str]:
+def image_files(shop: Shop) -> dict[int, str]:
     """Image id -> the file name of its largest rendition (what photos/ holds)."""
     names = {}
     for image_id, key, widths, width in db.session.execute(
@@ -315,14 +318,15 @@ def _cell(value: object):
     return value
 
 
-def _write_photos(archive: zipfile.ZipFile, names: Iterable[str]) -> list[str]:
-    """Copy each photo from storage into photos/ (stored: WebP is compressed already).
+def _write_photos(
+    archive: zipfile.ZipFile, names: Iterable[str], open_photo: Callable[[str], IO[bytes]]
+) -> list[str]:
+    """Copy each photo into photos/ (stored: WebP is compressed already).
     Returns the names missing from storage."""
-    storage = get_storage()
     missing = []
     for name in sorted(set(names)):
         try:
-            source = storage.open(name)
+            source = open_photo(name)
         except FileNotFoundError:
             missing.append(name)
             continue

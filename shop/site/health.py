@@ -3,7 +3,9 @@
 /healthz says the process answers. /readyz says it can do its work: the database
 answers, and so do Redis (when REDIS_URL is set) and the media storage. A load
 balancer takes a server that answers 503 out of rotation; the JSON names what is
-down (the details go to the log, not to whoever asks).
+down (the details go to the log, not to whoever asks). It also says when a job worker
+was last heard from ("worker"); no worker does not take a web server out of rotation,
+since pages are served without one, but a monitor should page someone.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from flask import Blueprint, current_app
 from sqlalchemy import text
 
 from shop.extensions import db
+from shop.models import utcnow
 
 bp = Blueprint("health", __name__)
 REDIS_TIMEOUT = 1.0  # seconds; a probe must answer before the balancer gives up on it
@@ -45,7 +48,18 @@ def readyz():
     down = sorted(name for name, state in results.items() if state == "down")
     if down:
         return {"status": "unavailable", "down": down, **results}, 503
-    return {"status": "ok", **results}
+    return {"status": "ok", **results, "worker": worker_state()}
+
+
+def worker_state() -> dict:
+    """Whether a job worker beat recently, and how many seconds ago the last one did."""
+    from shop.jobs.workers import last_seen, stale_after
+
+    seen = last_seen()
+    if seen is None:
+        return {"seen": False, "seconds_ago": None}
+    ago = (utcnow() - seen).total_seconds()
+    return {"seen": ago <= stale_after().total_seconds(), "seconds_ago": round(ago, 1)}
 
 
 def check_database() -> None:

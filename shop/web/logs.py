@@ -5,7 +5,8 @@ what shoppers typed.
 The request id comes from the proxy's X-Request-ID when it looks like one (letters,
 digits and ``._:-``, 8 to 128 of them; anything else could forge log lines), else it
 is made here; either way it goes back in the response's X-Request-ID header and on
-every line logged while the request runs. An unexpected error's page shows it as a
+every line logged while the request runs, and on every line a background job logs for
+the request that started it (``job_request``). An unexpected error's page shows it as a
 reference, so a merchant's report leads to the line with the traceback.
 
 Scrubbing happens in the formatter, on the finished text (traceback included), so a
@@ -23,6 +24,9 @@ import os
 import re
 import secrets
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import Flask, has_request_context, request
@@ -31,7 +35,7 @@ from flask.logging import default_handler
 ENVIRON_REQUEST_ID = "vitrina.request_id"
 HEADER = "X-Request-ID"
 _SANE_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
-SECRET_SETTINGS = ("SECRET_KEY", "GOOGLE_CLIENT_SECRET")
+SECRET_SETTINGS = ("SECRET_KEY", "GOOGLE_CLIENT_SECRET", "MAIL_PASSWORD")
 SECRET_ENVIRONMENT = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 REDACTED = "[redacted]"
 
@@ -73,11 +77,24 @@ def scrub(text: str, secrets_: tuple[str, ...] = ()) -> str:
     return _PHONE.sub(_mask_phone, text)
 
 
+_job_request_id: ContextVar[str | None] = ContextVar("vitrina_job_request_id", default=None)
+
+
 def request_id() -> str | None:
-    """This request's id (None outside a request)."""
+    """This request's id; in a background job, the id of the request that started it."""
     if not has_request_context():
-        return None
+        return _job_request_id.get()
     return request.environ.get(ENVIRON_REQUEST_ID)
+
+
+@contextmanager
+def job_request(rid: str | None) -> Iterator[None]:
+    """Log what runs inside under `rid`, the request a background job was started by."""
+    token = _job_request_id.set(rid)
+    try:
+        yield
+    finally:
+        _job_request_id.reset(token)
 
 
 class RequestIds:
