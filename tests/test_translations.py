@@ -24,7 +24,11 @@ KEYWORDS = {
 
 
 def _extracted() -> set[str]:
-    methods = [("shop/**.py", "python"), ("templates/**.html", "jinja2")]
+    methods = [
+        ("shop/**.py", "python"),
+        ("templates/**.html", "jinja2"),
+        ("templates/**.txt", "jinja2"),  # e-mails
+    ]
     found = set()
     for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map=methods, keywords=KEYWORDS):
         found.add(message[0] if isinstance(message, tuple) else message)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from shop.dashboard.blueprint import bp
 from shop.extensions import db
 from shop.jobs.files import result_path
+from shop.mail import mail_configured
 from shop.models import Job, JobState, Shop, utcnow
 
 TOKEN_LENGTH = 43
@@ -93,6 +94,8 @@ def job_page(token: str):
         progress=progress(job),
         downloadable=downloadable(job),
         error=error_text(job) if job.state is JobState.FAILED else None,
+        # Only the export tells the merchant by e-mail, and only when this server sends mail.
+        mail_to=current_user.email if job.kind == "shop-export" and mail_configured() else None,
     )
 
 

@@ -69,10 +69,10 @@ def build_message(job: RunningJob) -> EmailMessage:
     message["Subject"] = job.params["subject"]
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = f"<{job.token}@{domain}>"
-    message["Content-Language"] = job.locale
     # RFC 3834: written by a program, so auto-responders do not answer it.
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(job.params["text"])
+    message["Content-Language"] = job.locale  # after set_content, which clears Content-*
     return message
 
 

@@ -44,6 +44,8 @@ from shop.models import (
     Image,
     Item,
     ItemPhoto,
+    Job,
+    JobStep,
     Order,
     OrderLine,
     OrderStatusChange,
@@ -74,6 +76,8 @@ WRITTEN = frozenset(
         ShopSlugRedirect.__table__,  # the shop's old links: part of shop.json
     )
 )
+# The app's own bookkeeping about a shop, not the merchant's data: never exported.
+NOT_THE_MERCHANTS = frozenset(table.name for table in (Job.__table__, JobStep.__table__))
 
 
 def write_archive(
@@ -244,7 +248,7 @@ def _more_tables(shop: Shop) -> Iterator[tuple[Table, object]]:
     for model in (Category, Item, ShippingMethod, Order):
         owned[model.__table__.name] = select(model.id).where(model.shop_id == shop.id)
     for table in db.metadata.sorted_tables:  # parents before the tables pointing at them
-        if table.name in WRITTEN:
+        if table.name in WRITTEN or table.name in NOT_THE_MERCHANTS:
             continue
         for fk in table.foreign_keys:
             parent = owned.get(fk.column.table.name)

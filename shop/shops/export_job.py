@@ -46,7 +46,7 @@ def start_export(shop: Shop, user_id: int, page_url: str) -> Job:
 
 @job_kind(KIND, tries=3, exclusive=True)
 def export_shop(job: RunningJob) -> dict:
-    shop = db.session.get(Shop, job.shop_id)
+    shop = db.session.get(Shop, job.shop_id) if job.shop_id else None
     if shop is None:
         raise JobError(_("This shop no longer exists."), retry=False)
     names = sorted(set(image_files(shop).values()))
