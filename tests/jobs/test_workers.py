@@ -36,9 +36,7 @@ def read(app, job_id: int) -> Job:
         return job
 
 
-def test_progress_written_by_a_worker_is_read_by_another_app_server(
-    app, workers, sign_in_as
-):
+def test_progress_written_by_a_worker_is_read_by_another_app_server(app, workers, sign_in_as):
     job_id, token, user_id = start_counting(app, steps=5, delay=0.3)
     other = create_app({**app.config})  # a second app server on the same database
     other.test_client_class = VitrinaClient

@@ -9,13 +9,19 @@ from tests.production.object_store import moto_server, new_bucket, s3_settings, 
 from tests.production.servers import REDIS_SERVER, free_port, redis_server
 
 
+NO_WORKER = {"seen": False, "seconds_ago": None}
+
+
 def ready(app):
     response = app.test_client().get("/readyz")
     return response.status_code, response.get_json()
 
 
 def test_ready_with_the_database_and_local_media(app):
-    assert ready(app) == (200, {"status": "ok", "database": "up", "storage": "up"})
+    assert ready(app) == (
+        200,
+        {"status": "ok", "database": "up", "storage": "up", "worker": NO_WORKER},
+    )
 
 
 def test_not_ready_when_the_database_is_down(tmp_path):
@@ -36,7 +42,7 @@ def test_redis_up_then_down(app, tmp_path):
         app.config["REDIS_URL"] = url
         assert ready(app) == (
             200,
-            {"status": "ok", "database": "up", "redis": "up", "storage": "up"},
+            {"status": "ok", "database": "up", "redis": "up", "storage": "up", "worker": NO_WORKER},
         )
     status, body = ready(app)  # the same app, its Redis now stopped
     assert status == 503
@@ -80,3 +86,24 @@ def test_object_store_up_then_down(app, monkeypatch, where):
     assert status == 503
     assert body["down"] == ["storage"]
     assert body["database"] == "up"
+
+
+def test_says_when_a_job_worker_was_last_seen(app):
+    from datetime import timedelta
+
+    from shop.extensions import db
+    from shop.jobs.workers import heartbeat
+    from shop.models import Worker, utcnow
+
+    assert ready(app)[1]["worker"] == {"seen": False, "seconds_ago": None}
+    with app.app_context():
+        heartbeat("host:1:abcd")
+    status, body = ready(app)
+    assert status == 200 and body["worker"]["seen"] is True
+    assert 0 <= body["worker"]["seconds_ago"] < 5
+    with app.app_context():
+        db.session.get(Worker, "host:1:abcd").seen_at = utcnow() - timedelta(minutes=2)
+        db.session.commit()
+    status, body = ready(app)
+    assert status == 200  # pages are served without a worker; a monitor reads "seen"
+    assert body["worker"]["seen"] is False and body["worker"]["seconds_ago"] >= 120

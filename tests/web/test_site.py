@@ -39,7 +39,12 @@ def test_browser_language_picks_the_page_language(client):
 
 def test_health_probes(client):
     assert client.get("/healthz").json == {"status": "ok"}
-    assert client.get("/readyz").json == {"status": "ok", "database": "up", "storage": "up"}
+    assert client.get("/readyz").json == {
+        "status": "ok",
+        "database": "up",
+        "storage": "up",
+        "worker": {"seen": False, "seconds_ago": None},
+    }
 
 
 def test_unknown_page_is_a_friendly_404(client):
