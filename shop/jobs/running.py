@@ -61,24 +61,37 @@ class RunningJob:
         db.session.execute(update(Job).where(Job.id == self.id).values(total=total))
         db.session.commit()
 
-    def steps(self, items: Iterable[T], key: Callable[[T], str] = str) -> Iterator[T]:
+    def steps(
+        self, items: Iterable[T], key: Callable[[T], str] = str, *, batch: int = 1
+    ) -> Iterator[T]:
         """Yield each item whose step is not recorded yet; record it once its body ran.
 
         The record and whatever the body wrote to the database commit together, so a
-        worker killed mid-step redoes that step and no other. A body's work outside the
-        database (a file) must be safe to redo: write it whole under a fixed name.
-        Nothing stays open while the body works: each step starts on a fresh transaction.
+        worker killed mid-step redoes that step and no other. With `batch`, steps are
+        recorded (and progress moves) every `batch` steps: a kill then redoes up to that
+        many, so the bodies must be safe to redo, such as a file written whole under a
+        fixed name. Nothing stays open while a body works: each starts on a fresh
+        transaction.
         """
         finished = set(db.session.scalars(select(JobStep.key).where(JobStep.job_id == self.id)))
         db.session.commit()
+        pending: list[str] = []
         for item in items:
             step = key(item)
             if step in finished:
                 continue
             yield item
-            db.session.add(JobStep(job_id=self.id, key=step))
-            db.session.execute(update(Job).where(Job.id == self.id).values(done=Job.done + 1))
-            db.session.commit()
+            pending.append(step)
+            if len(pending) >= batch:
+                self._record(pending)
+                pending = []
+        if pending:
+            self._record(pending)
+
+    def _record(self, steps: list[str]) -> None:
+        db.session.add_all(JobStep(job_id=self.id, key=step) for step in steps)
+        db.session.execute(update(Job).where(Job.id == self.id).values(done=Job.done + len(steps)))
+        db.session.commit()
 
     def keep_until(self, when: datetime) -> None:
         """The job's result (a file) is kept, and downloadable, until `when`."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 import requests
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from shop.dev import server as devserver
 from shop.extensions import db
-from shop.models import Shop, User
+from shop.models import Shop, User, Worker
 from tests.auth.conftest import start_login
 
 
@@ -99,6 +100,7 @@ def test_dev_migrates_seeds_the_demo_and_serves_with_local_sign_in(app, monkeypa
         thread.start()
         try:
             seen.update(_sign_in_over_http(f"http://127.0.0.1:{server.server_port}"))
+            seen["worker"] = _worker_beats(app)
         finally:
             server.shutdown()
             thread.join(timeout=5)
@@ -115,9 +117,23 @@ def test_dev_migrates_seeds_the_demo_and_serves_with_local_sign_in(app, monkeypa
         assert demo is not None
         assert demo.owner.oidc_subject == "demo"
         assert seen["issuer"] == demo.owner.oidc_issuer
+    assert seen["worker"], "the job worker started with the app"
+    with app.app_context():  # ... and stopped with it, saying goodbye
+        assert db.session.scalar(select(Worker)) is None
     # The provider stopped with the command.
     with pytest.raises(requests.ConnectionError):
         requests.get(seen["issuer"], timeout=2)
+
+
+def _worker_beats(app, timeout: float = 20) -> bool:
+    """The worker `flask dev` started has registered its heartbeat in the app's database."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with app.app_context():
+            if db.session.scalar(select(Worker)) is not None:
+                return True
+        time.sleep(0.1)
+    return False
 
 
 def _sign_in_over_http(app_url: str) -> dict:

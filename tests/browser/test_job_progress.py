@@ -74,4 +74,5 @@ def test_a_large_shop_is_downloaded_from_its_job_page(
     saved = tmp_path / waiting.value.suggested_filename
     waiting.value.save_as(saved)
     with zipfile.ZipFile(saved) as archive:
-        assert "shop.json" in archive.namelist() and archive.testzip() is None
+        assert "shop.json" in archive.namelist()
+        assert archive.testzip() is None

@@ -208,6 +208,7 @@ def test_a_photo_missing_from_storage_is_named_in_the_readme(app, client, full):
 
 
 def test_pages_through_a_large_catalog_in_batches(app, client, merchant):
+    app.config["EXPORT_IN_BACKGROUND_FROM"] = 10**6  # the direct download (the job: tests/jobs)
     with app.app_context():
         shop_id = merchant[1]
         db.session.execute(

@@ -31,10 +31,9 @@ def app(app):
 
     importlib.import_module(MODULES)
     jobs.init_app(app)  # again, now that the test kinds are registered
-    with app.app_context():
-        with db.engine.begin() as conn:
-            conn.execute(text(EFFECTS_DDL))
-            conn.execute(text("DELETE FROM test_effect"))
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(text(EFFECTS_DDL))
+        conn.execute(text("DELETE FROM test_effect"))
     return app
 
 

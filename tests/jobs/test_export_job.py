@@ -40,15 +40,18 @@ def test_the_job_makes_the_same_zip_as_the_direct_download(app, client, full):  
 
     page_url = start_in_background(app, client)
     waiting = client.get(page_url, headers=EN).get_data(as_text=True)
-    assert "Waiting to start" in waiting and "<progress" in waiting
+    assert "Waiting to start" in waiting
+    assert "<progress" in waiting
     assert "This server does not send e-mail" in waiting
     with app.app_context():
         jobs.drain()
     page = client.get(page_url, headers=EN).get_data(as_text=True)
-    assert "Your ZIP file is ready" in page and f"{page_url}/download" in page
+    assert "Your ZIP file is ready" in page
+    assert f"{page_url}/download" in page
 
     download = client.get(f"{page_url}/download")
-    assert download.status_code == 200 and download.mimetype == "application/zip"
+    assert download.status_code == 200
+    assert download.mimetype == "application/zip"
     assert download.headers["Content-Disposition"] == direct.headers["Content-Disposition"]
     background, synchronous = contents(download.get_data()), contents(direct.get_data())
     assert background.keys() == synchronous.keys()
@@ -68,7 +71,8 @@ def test_a_second_click_follows_the_running_export(app, client, full):  # noqa: 
 def test_the_data_page_lists_the_shops_recent_exports(app, client, full):  # noqa: F811
     page_url = start_in_background(app, client)
     listed = client.get("/dashboard/data", headers=EN).get_data(as_text=True)
-    assert page_url in listed and "in progress, 0%" in listed
+    assert page_url in listed
+    assert "in progress, 0%" in listed
 
 
 def test_another_merchant_sees_nothing_of_it(app, client, full, sign_in_as):  # noqa: F811
@@ -104,7 +108,8 @@ def test_the_download_expires_after_a_day_and_its_file_is_removed(app, client, f
         start_periodic("jobs-prune")
         assert not result_path(token).exists()
         job = db.session.query(Job).filter_by(token=token).one()
-        assert job.state is JobState.DONE and job.result["name"].endswith(".zip")
+        assert job.state is JobState.DONE
+        assert job.result["name"].endswith(".zip")
 
 
 def test_old_finished_jobs_are_pruned(app, client, full):  # noqa: F811
@@ -131,5 +136,6 @@ def test_a_shop_deleted_meanwhile_fails_readably(app, client, full):  # noqa: F8
         db.session.commit()
         jobs.drain()
         job = db.session.get(Job, job_id)
-        assert job.state is JobState.FAILED and job.tries == 1
+        assert job.state is JobState.FAILED
+        assert job.tries == 1
         assert job.error["message"] == "This shop no longer exists."

@@ -40,7 +40,9 @@ def test_a_job_runs_its_steps_and_reports(app):
     job = job_row(app, job_id)
     assert (job.state, job.done, job.total, job.percent) == (JobState.DONE, 4, 4, 100)
     assert job.result == {"counted": 4}
-    assert job.locale == "es" and job.active_key is None and job.tries == 1
+    assert job.locale == "es"
+    assert job.active_key is None
+    assert job.tries == 1
     assert effects(app, job_id) == ["step-0", "step-1", "step-2", "step-3"]
 
 
@@ -63,7 +65,9 @@ def test_a_retried_job_skips_the_steps_it_recorded(app):
         assert sweep() == [job_id]
         jobs.drain()
     job = job_row(app, job_id)
-    assert job.state is JobState.DONE and job.done == 3 and job.tries == 1
+    assert job.state is JobState.DONE
+    assert job.done == 3
+    assert job.tries == 1
     assert effects(app, job_id) == ["step-1", "step-2"]
 
 
@@ -91,7 +95,8 @@ def test_one_job_of_a_kind_per_shop_at_a_time(app):
         first = jobs.start_job("test-count", shop_id=shop.id, params={"steps": 1})
         again = jobs.start_job("test-count", shop_id=shop.id, params={"steps": 1})
         elsewhere = jobs.start_job("test-count", shop_id=other.id, params={"steps": 1})
-        assert again.id == first.id and elsewhere.id != first.id
+        assert again.id == first.id
+        assert elsewhere.id != first.id
         jobs.drain()
         after = jobs.start_job("test-count", shop_id=shop.id, params={"steps": 1})
         assert after.id != first.id  # once finished, a new one may start
@@ -102,7 +107,9 @@ def test_a_failing_job_retries_then_stops_with_its_error(app):
     with app.app_context():
         assert jobs.drain() == 3  # three tries, the retries queued with no delay in tests
     job = job_row(app, job_id)
-    assert job.state is JobState.FAILED and job.tries == 3 and job.active_key is None
+    assert job.state is JobState.FAILED
+    assert job.tries == 3
+    assert job.active_key is None
     assert job.error == {
         "message": "The spreadsheet has no header row.",
         "reference": job.token[:12],
@@ -141,7 +148,8 @@ def test_a_periodic_task_runs_once_per_period_whoever_asks(app):
         start_periodic("test-tick")
         start_periodic("test-tick")  # a second worker's scheduler, same period
         rows = db.session.scalars(select(Job).where(Job.kind == "test-tick")).all()
-        assert len(rows) == 1 and rows[0].state is JobState.DONE
+        assert len(rows) == 1
+        assert rows[0].state is JobState.DONE
         assert rows[0].once_key == PERIODIC["test-tick"].once_key(utcnow())
         assert effects(app, rows[0].id) == ["tick"]
 
@@ -152,7 +160,8 @@ def test_periods_start_at_multiples_of_their_length():
     hourly = Periodic("x", timedelta(hours=1))
     assert hourly.period_start(datetime(2026, 12, 5, 8, 59, 59)) == datetime(2026, 12, 5, 8)
     assert hourly.once_key(datetime(2026, 12, 5, 9, 0, 1)) == "x@2026-12-05T09:00:00"
-    assert str(hourly.schedule()) and Periodic("y", timedelta(minutes=5)).schedule()
+    assert str(hourly.schedule())
+    assert Periodic("y", timedelta(minutes=5)).schedule()
     with pytest.raises(ValueError, match="whole number of minutes"):
         jobs.periodic("z", every=timedelta(seconds=30))
 
@@ -164,4 +173,21 @@ def test_an_unknown_kind_fails_without_retrying(app):
         db.session.commit()
         run(job_id)
     job = job_row(app, job_id)
-    assert job.state is JobState.FAILED and job.tries == 1
+    assert job.state is JobState.FAILED
+    assert job.tries == 1
+
+
+def test_steps_recorded_in_batches_move_the_progress_per_batch(app):
+    from shop.jobs.running import RunningJob
+
+    job_id = start(app, "test-count", steps=1)
+    with app.app_context():
+        running = RunningJob(db.session.get(Job, job_id))
+        seen = []
+        for item in running.steps(range(7), key=lambda n: f"n{n}", batch=3):
+            seen.append((item, db.session.get(Job, job_id).done))
+            db.session.rollback()
+        assert seen == [(0, 0), (1, 0), (2, 0), (3, 3), (4, 3), (5, 3), (6, 6)]
+        assert db.session.get(Job, job_id).done == 7
+        # Run again (a retry): nothing is left to do.
+        assert list(running.steps(range(7), key=lambda n: f"n{n}", batch=3)) == []

@@ -37,7 +37,7 @@ def read(app, job_id: int) -> Job:
 
 
 def test_progress_written_by_a_worker_is_read_by_another_app_server(app, workers, sign_in_as):
-    job_id, token, user_id = start_counting(app, steps=5, delay=0.3)
+    _job_id, token, user_id = start_counting(app, steps=5, delay=0.3)
     other = create_app({**app.config})  # a second app server on the same database
     other.test_client_class = VitrinaClient
     client = other.test_client()
@@ -73,12 +73,14 @@ def test_a_worker_killed_mid_job_is_replaced_and_every_step_is_done_once(
     first.send_signal(signal.SIGKILL)
     first.wait()
     stopped_at = read(app, job_id)
-    assert stopped_at.state is JobState.RUNNING and stopped_at.done < 8
+    assert stopped_at.state is JobState.RUNNING
+    assert stopped_at.done < 8
 
     workers.start()  # its sweep finds the dead worker's job once three beats are missed
     wait_for(lambda: read(app, job_id).state is JobState.DONE, what="the job to finish")
     job = read(app, job_id)
-    assert job.done == 8 and job.tries == 2
+    assert job.done == 8
+    assert job.tries == 2
     assert effects(app, job_id) == [f"step-{n}" for n in range(8)]  # each once, none lost
 
 

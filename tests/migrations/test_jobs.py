@@ -26,7 +26,9 @@ def test_existing_shops_are_kept_and_can_have_jobs(database_at):
         "job", token="t" * 43, kind="shop-export", shop_id=shop, user_id=owner, state="queued",
         params="{}", done=0, total=0, tries=0, locale="es", created_at=NOW,
     )  # fmt: skip
-    old.execute("INSERT INTO job_step (job_id, key, finished_at) VALUES (:j, 'a', :t)", j=job, t=NOW)
+    old.execute(
+        "INSERT INTO job_step (job_id, key, finished_at) VALUES (:j, 'a', :t)", j=job, t=NOW
+    )
     with old.connection() as conn:
         assert conn.execute(text("SELECT name, catalog_version FROM shop")).one() == ("Sol ☀️", 5)
 
