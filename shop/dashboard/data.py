@@ -47,9 +47,9 @@ def export_shop():
     large shop's is made by a background job, whose page the merchant is sent to."""
     shop = current_shop()
     if exports_in_background(shop):
-        page_url = url_for(".job_page", token=TOKEN_PLACEHOLDER, _external=True)
+        page_url = url_for(".job_page", job_token=TOKEN_PLACEHOLDER, _external=True)
         job = start_export(shop, current_user.id, page_url)
-        return redirect(url_for(".job_page", token=job.token), code=303)
+        return redirect(url_for(".job_page", job_token=job.token), code=303)
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - send_file closes it
     try:
         write_archive(shop, spool)

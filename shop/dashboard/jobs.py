@@ -83,9 +83,9 @@ def progress(job: Job) -> dict:
     }
 
 
-@bp.get("/jobs/<token>")
-def job_page(token: str):
-    job = job_of_my_shops_or_404(token)
+@bp.get("/jobs/<job_token>")
+def job_page(job_token: str):
+    job = job_of_my_shops_or_404(job_token)
     return render_template(
         "dashboard/job.html",
         job=job,
@@ -99,15 +99,15 @@ def job_page(token: str):
     )
 
 
-@bp.get("/jobs/<token>/progress")
-def job_progress(token: str):
-    response = progress(job_of_my_shops_or_404(token))
+@bp.get("/jobs/<job_token>/progress")
+def job_progress(job_token: str):
+    response = progress(job_of_my_shops_or_404(job_token))
     return response, 200, {"Cache-Control": "no-store"}
 
 
-@bp.get("/jobs/<token>/download")
-def job_download(token: str):
-    job = job_of_my_shops_or_404(token)
+@bp.get("/jobs/<job_token>/download")
+def job_download(job_token: str):
+    job = job_of_my_shops_or_404(job_token)
     if not downloadable(job):
         abort(410 if job.state is JobState.DONE else 404)
     return send_file(

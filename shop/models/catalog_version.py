@@ -71,6 +71,10 @@ PRIVATE_TABLES = frozenset(
         "shop_order",
         "order_line",
         "order_status_change",
+        # Background jobs: the dashboard's, never on a public page.
+        "job",
+        "job_step",
+        "job_worker",
     }
 )
 

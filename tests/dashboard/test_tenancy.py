@@ -51,7 +51,7 @@ KINDS = {
     "order_number": "order_number",
     "shop_id": "shop",
     "group_id": "option_group",
-    "token": "job",
+    "job_token": "job",
 }
 
 

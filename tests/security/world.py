@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass
+from datetime import timedelta
 
 from PIL import Image as PillowImage
 
 from shop.extensions import db
+from shop.jobs.files import result_path
+from shop.jobs.running import new_token
 from shop.media.names import rendition_name
 from shop.media.pipeline import ingest
-from shop.models import ItemPhoto, PaymentMethod, Shop
+from shop.models import ItemPhoto, Job, JobState, PaymentMethod, Shop, utcnow
 from tests import factories
 
 
@@ -25,6 +29,7 @@ class World:
     method: int
     order: int
     order_token: str
+    job_token: str
     media_name: str
     rival_shop: int
     rival_slug: str
@@ -58,6 +63,20 @@ def build_world(app, **shop_fields) -> World:
         payment = PaymentMethod(shop=shop, kind="cash", name="Efectivo", details="", active=False)
         db.session.add(payment)
         order = factories.make_order(shop)
+        job = Job(
+            token=new_token(),
+            kind="shop-export",
+            shop_id=shop.id,
+            user_id=user.id,
+            state=JobState.DONE,
+            result={"name": "vitrina-tienda-sol.zip", "size": 22, "photos": 0},
+            expires_at=utcnow() + timedelta(days=1),
+        )
+        db.session.add(job)
+        result = result_path(job.token)
+        result.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(result, "w"):
+            pass  # an empty ZIP: a finished export to download
         rival = factories.make_shop(factories.make_user("Rival"), slug="rival", name="Rival")
         rival_item = factories.make_item(rival, None, name="Ajena", price_minor=100)
         db.session.commit()
@@ -71,6 +90,7 @@ def build_world(app, **shop_fields) -> World:
             method=method.id,
             order=order.id,
             order_token=order.token,
+            job_token=job.token,
             media_name=rendition_name(image.key, min(image.widths)),
             rival_shop=rival.id,
             rival_slug=rival.slug,
@@ -101,6 +121,7 @@ def url_values(world: World) -> dict[str, object]:
         "photo_id": world.photo,
         "group_id": world.group,
         "token": world.order_token,
+        "job_token": world.job_token,
         "name": world.media_name,
         "page": 1,
         "shop_id": world.shop,
