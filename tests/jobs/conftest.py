@@ -24,7 +24,8 @@ REDIS = "redis://127.0.0.1:6379/15"
 
 @pytest.fixture
 def app(app):
-    """The usual test app, knowing the test kinds, with a `test_effect` table."""
+    """The usual test app, knowing the test kinds, with a `test_effect` table (dropped
+    afterwards: the schema test compares the database with the models)."""
     import importlib
 
     from shop import jobs
@@ -34,7 +35,9 @@ def app(app):
     with app.app_context(), db.engine.begin() as conn:
         conn.execute(text(EFFECTS_DDL))
         conn.execute(text("DELETE FROM test_effect"))
-    return app
+    yield app
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS test_effect"))
 
 
 def effects(app, job_id: int) -> list[str]:
