@@ -29,7 +29,8 @@ logger = logging.getLogger("shop.jobs")
     help="Jobs run at once by this process (JOBS_WORKER_THREADS, default 2).",
 )
 def worker_command(threads: int | None) -> None:
-    """Run jobs until stopped (SIGTERM or Ctrl-C lets running jobs finish first)."""
+    """Run jobs until stopped: SIGTERM (systemd's stop) lets running jobs finish first;
+    SIGINT (Ctrl-C) stops at once, and the interrupted jobs resume from their last step."""
     app = current_app._get_current_object()
     _log_to_stderr()
     worker_id = f"{socket.gethostname()[:50]}:{os.getpid()}:{secrets.token_hex(4)}"
@@ -47,6 +48,7 @@ def worker_command(threads: int | None) -> None:
         worker_type="thread",
         periodic=True,
         check_worker_health=True,
+        graceful_signal="TERM",
     )
     logger.info("Worker %s started", worker_id)
     try:
