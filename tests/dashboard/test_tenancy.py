@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -20,6 +21,8 @@ from shop.models import (
     Image,
     Item,
     ItemPhoto,
+    Job,
+    JobState,
     OptionChoice,
     OptionGroup,
     Order,
@@ -30,6 +33,7 @@ from shop.models import (
     ShippingMethod,
     Shop,
     VariantStock,
+    utcnow,
 )
 from tests import factories
 
@@ -47,6 +51,7 @@ KINDS = {
     "order_number": "order_number",
     "shop_id": "shop",
     "group_id": "option_group",
+    "token": "job",
 }
 
 
@@ -128,7 +133,15 @@ def objects_of(shop: Shop, order_number: int) -> dict:
         ],
         status_changes=[OrderStatusChange(status=OrderStatus.NEW)],
     )
-    db.session.add_all([image, order, payment])
+    job = Job(
+        token=f"job-{shop.id}".ljust(43, "x"),
+        kind="shop-export",
+        shop_id=shop.id,
+        state=JobState.DONE,
+        result={"name": "vitrina.zip", "size": 1, "photos": 0},
+        expires_at=utcnow() + timedelta(days=1),
+    )
+    db.session.add_all([image, order, payment, job])
     db.session.flush()
     return {
         "shop": shop.id,
@@ -140,6 +153,7 @@ def objects_of(shop: Shop, order_number: int) -> dict:
         "payment": payment.id,
         "order": order.id,
         "order_number": order.number,
+        "job": job.token,
         "option_group": group.id,
         "variant_keys": tuple(str(choice.id) for choice in group.choices),
     }
@@ -174,6 +188,7 @@ def snapshot(shop_id: int) -> dict:
         "order": rows(Order, Order.shop_id == shop_id),
         "line": rows(OrderLine, OrderLine.order_id.in_(order_ids)),
         "status": rows(OrderStatusChange, OrderStatusChange.order_id.in_(order_ids)),
+        "job": rows(Job, Job.shop_id == shop_id),
     }
 
 
@@ -262,6 +277,7 @@ def test_the_victims_objects_would_be_found_by_their_owner(app, client, sign_in_
     sign_in_as(client, owner_id)
     assert client.get(f"/dashboard/items/{victim['item']}/edit").status_code == 200
     assert client.get(f"/dashboard/categories/{victim['category']}/edit").status_code == 200
+    assert client.get(f"/dashboard/jobs/{victim['job']}").status_code == 200
 
 
 def test_routes_without_ids_act_on_the_merchants_own_shop(app, client, two_merchants):
