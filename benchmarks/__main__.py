@@ -32,7 +32,7 @@ from .workspace import ROOT, Workspace
 
 OUT = Path(__file__).resolve().parent / "out"
 # Cheapest first, so a broken app shows up before the long runs.
-ORDER = ("sql", "cpu", "wire", "upload", "export", "throughput", "viral", "lighthouse")
+ORDER = ("sql", "cpu", "wire", "upload", "export", "throughput", "checkout", "viral", "lighthouse")
 TITLES = {
     "sql": "SQL statements",
     "cpu": "CPU per request",
@@ -40,6 +40,7 @@ TITLES = {
     "upload": "Photo upload",
     "export": "Export job",
     "viral": "Viral post",
+    "checkout": "Checkout",
     "throughput": "Throughput",
     "lighthouse": "Lighthouse",
 }
