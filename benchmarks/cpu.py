@@ -108,6 +108,11 @@ def _per_request(app, count: int, send, before=None) -> dict:
     }
 
 
+# Made once per process whatever the shop (the code's version, hashed from its files):
+# a worker seeing its hundredth shop for the first time does not make it again.
+PER_PROCESS = frozenset({"code_version"})
+
+
 def forget_all() -> None:
     """Empty every in-memory cache of the app's code, as a new worker starts: the
     functools caches of every `shop` module (cards, rows, money formats, ...) and the
@@ -116,9 +121,11 @@ def forget_all() -> None:
     import gc
 
     for thing in gc.get_objects():
-        if isinstance(thing, functools._lru_cache_wrapper) and (
-            getattr(thing, "__module__", "") or ""
-        ).startswith("shop"):
+        if (
+            isinstance(thing, functools._lru_cache_wrapper)
+            and (getattr(thing, "__module__", "") or "").startswith("shop")
+            and thing.__name__ not in PER_PROCESS
+        ):
             thing.cache_clear()
     from flask import current_app
 
