@@ -6,4 +6,14 @@ in the same run, because absolute figures on shared machines drift by 30%.
 docs/benchmarks.md says how to run them and what each one measures.
 """
 
-BENCHMARKS = ("throughput", "sql", "cpu", "wire", "upload", "export", "lighthouse")
+BENCHMARKS = (
+    "throughput",
+    "sql",
+    "cpu",
+    "wire",
+    "upload",
+    "export",
+    "checkout",
+    "viral",
+    "lighthouse",
+)

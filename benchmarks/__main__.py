@@ -32,13 +32,15 @@ from .workspace import ROOT, Workspace
 
 OUT = Path(__file__).resolve().parent / "out"
 # Cheapest first, so a broken app shows up before the long runs.
-ORDER = ("sql", "cpu", "wire", "upload", "export", "throughput", "lighthouse")
+ORDER = ("sql", "cpu", "wire", "upload", "export", "throughput", "checkout", "viral", "lighthouse")
 TITLES = {
     "sql": "SQL statements",
     "cpu": "CPU per request",
     "wire": "Bytes on the wire",
     "upload": "Photo upload",
     "export": "Export job",
+    "viral": "Viral post",
+    "checkout": "Checkout",
     "throughput": "Throughput",
     "lighthouse": "Lighthouse",
 }

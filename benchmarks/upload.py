@@ -23,6 +23,7 @@ from .report import Row, at_most
 from .workspace import ROOT
 
 TIME_RATIO, MEMORY_RATIO = 0.4, 0.6
+WORST_PEAK_MB = 200  # the whole worker, for the largest picture of each format accepted
 PIPELINES = ("real", "naive")
 NAME = "Photo upload"
 
@@ -51,7 +52,32 @@ def run(data: BenchData, quick: bool = False) -> tuple[dict, list[Row]]:
                 for kind in PIPELINES
             },
         }
+    results["worst"] = {
+        kind: _one(data, "real", path, folder / f"worst-{kind}")
+        for kind, path in _worst_pictures(folder).items()
+    }
     return results, rows(results)
+
+
+def _worst_pictures(folder: Path) -> dict[str, Path]:
+    """The largest picture of each format the pipeline accepts: 49 MP PNG and WebP
+    (decoded whole: no reduced decoding for them) and a 48 MP JPEG."""
+    from PIL import Image, ImageDraw
+
+    def picture(size: tuple[int, int], mode: str) -> Image.Image:
+        image = Image.new(mode, size, (240, 200, 120, 255)[: len(mode)])
+        draw = ImageDraw.Draw(image)
+        for n in range(0, size[0], 500):
+            draw.rectangle((n, n // 2, n + 250, n // 2 + 400), fill=(20, 90, 160, 200)[: len(mode)])
+        return image
+
+    files = {"PNG 49 MP": folder / "worst.png", "WebP 49 MP": folder / "worst.webp",
+             "JPEG 48 MP": folder / "worst.jpg"}  # fmt: skip
+    square = picture((7000, 7000), "RGBA")
+    square.save(files["PNG 49 MP"], "PNG", compress_level=1)
+    square.save(files["WebP 49 MP"], "WEBP", lossless=True, method=0)
+    picture((8000, 6000), "RGB").save(files["JPEG 48 MP"], "JPEG", quality=90)
+    return files
 
 
 def _one(data: BenchData, kind: str, photo: Path, out: Path) -> dict:
@@ -72,6 +98,17 @@ def _one(data: BenchData, kind: str, photo: Path, out: Path) -> dict:
 
 def rows(results: dict) -> list[Row]:
     out = []
+    for kind, run in results.get("worst", {}).items():
+        peak_mb = run["peak_kb"] / 1024
+        out.append(
+            Row(
+                NAME,
+                f"worst accepted {kind}: the worker's peak memory",
+                f"{peak_mb:.0f} MB",
+                f"<= {WORST_PEAK_MB} MB",
+                at_most(peak_mb, WORST_PEAK_MB),
+            )
+        )
     for label, result in results.items():
         if not isinstance(result, dict) or "real" not in result:
             continue

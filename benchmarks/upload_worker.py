@@ -77,8 +77,11 @@ def main(argv: list[str]) -> None:
     process = naive if kind == "naive" else real_pipeline()
     warm = io.BytesIO()
     small = Image.open(photo)
-    small.draft("RGB", (small.width // 8, small.height // 8))  # never decode it all here
-    small.convert("RGB").save(warm, "JPEG")
+    if small.format == "JPEG":
+        small.draft("RGB", (small.width // 8, small.height // 8))  # never decode it all here
+        small.convert("RGB").save(warm, "JPEG")
+    else:  # no reduced decoding: warm up on a small picture of our own
+        Image.new("RGB", (640, 480), (200, 120, 40)).save(warm, "JPEG")
     process(warm.getvalue(), out_dir)
     data = Path(photo).read_bytes()
     reset_peak()

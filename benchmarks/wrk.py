@@ -82,8 +82,16 @@ def wrk_path() -> str:
     return path
 
 
-def run(url: str, seconds: float, script_dir: Path, headers: dict | None = None) -> Load:
-    """`wrk -c 32 -t 2 -d <seconds> --latency` against `url` (a 127.0.0.1 address)."""
+def run(
+    url: str,
+    seconds: float,
+    script_dir: Path,
+    headers: dict | None = None,
+    request_lua: str = "",
+) -> Load:
+    """`wrk -c 32 -t 2 -d <seconds> --latency` against `url` (a 127.0.0.1 address).
+
+    `request_lua` may define wrk's `request` function (a different path each time)."""
     if not url.startswith("http://127.0.0.1:"):
         raise ValueError("load goes to 127.0.0.1 only")
     script = script_dir / "wrk-script.lua"
@@ -91,7 +99,7 @@ def run(url: str, seconds: float, script_dir: Path, headers: dict | None = None)
         f"wrk.headers[{_lua(name)}] = {_lua(value)}"
         for name, value in {**PHONE_HEADERS, **(headers or {})}.items()
     ]
-    script.write_text(SCRIPT.format(headers="\n".join(lines), mark=MARK))
+    script.write_text(SCRIPT.format(headers="\n".join(lines), mark=MARK) + request_lua)
     duration = max(1, round(seconds))
     command = [
         wrk_path(), "-c", str(CONNECTIONS), "-t", str(THREADS), "-d", f"{duration}s",

@@ -27,6 +27,8 @@ from babel.numbers import (
 )
 from iso4217 import Currency
 
+from shop.lib.money_format import currency_writer
+
 # Far above any real price, far below what a BIGINT column holds.
 MAX_MINOR_UNITS = 10**13
 # Digits and the separators any locale uses; no exponents, no NaN, no Infinity.
@@ -93,9 +95,8 @@ def shown_digits(minor: int, currency: str, exponent: int) -> int:
 def format_money(minor: int, currency: str, exponent: int, locale: str) -> str:
     """``1.234,50 €`` / ``€1,234.50``: for people, in the locale's conventions."""
     digits = shown_digits(minor, currency, exponent)
-    return _currency_pattern(locale, digits).apply(
-        to_decimal(minor, exponent), locale, currency=currency, currency_digits=False
-    )
+    writer = currency_writer(_currency_pattern(locale, digits), locale, currency, digits)
+    return writer(minor, exponent)
 
 
 @lru_cache(maxsize=512)

@@ -20,6 +20,7 @@ from PIL import UnidentifiedImageError
 from sqlalchemy import select
 
 from shop.extensions import db
+from shop.media.isolated import ChildFailed, ChildPhoto, needs_a_child, prepare_in_child
 from shop.media.renditions import Photo, make_photo
 from shop.media.storage import get_storage
 from shop.models import Image, Shop
@@ -76,7 +77,7 @@ def ingest(shop: Shop, stream: IO[bytes]) -> Image:
     return image
 
 
-def store(photo: Photo) -> None:
+def store(photo: Photo | ChildPhoto) -> None:
     """Write the outputs storage does not have yet (names are content hashes)."""
     storage = get_storage()
     missing = {name for name in photo.names() if not storage.exists(name)}
@@ -102,9 +103,18 @@ def read_upload(stream: IO[bytes], limit: int = MAX_BYTES) -> bytes:
     return data
 
 
-def prepare(data: bytes) -> Photo:
-    """Validate the bytes of an upload and decode them into an upright, stripped Photo."""
+def prepare(data: bytes) -> Photo | ChildPhoto:
+    """Validate the bytes of an upload and decode them into an upright, stripped Photo
+    (in a child process with a memory ceiling when decoding it here would cost too much)."""
     image = open_checked(data)
+    if needs_a_child(image):
+        image.close()
+        try:
+            return prepare_in_child(data)
+        except ChildFailed as failure:
+            raise ImageRejected(
+                _too_many_pixels() if failure.reason == "memory" else _damaged()
+            ) from None
     try:
         return make_photo(image)
     except DECODE_ERRORS:

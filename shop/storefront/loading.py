@@ -24,9 +24,20 @@ from shop.web.locale import use_shop_language
 MAX_QUERY = 100
 # A deleted shop's notice may be kept by browsers and caches: the shop is not coming back.
 GONE_MAX_AGE = 3600
-# A moved shop's old link redirects; browsers may keep the redirect for an hour only,
-# since the merchant may take the old slug back one day.
+# A redirect to the same slug spelled another way (or to its host form) never changes:
+# browsers and caches may keep it for an hour.
 REDIRECT_MAX_AGE = 3600
+# A moved shop's old link redirects too, but the merchant may take the old slug back
+# (or give it to another of their shops): a kept redirect would then send shoppers away,
+# or round in a loop with the new one. Every cache asks the app again each time.
+OLD_SLUG_REDIRECT_CACHE = "no-cache"
+
+
+def redirect_caching(asked: str, current: str) -> str:
+    """Cache-Control for a redirect from the slug `asked` to the shop's `current` one."""
+    if asked.lower() == current:
+        return f"public, max-age={REDIRECT_MAX_AGE}"
+    return OLD_SLUG_REDIRECT_CACHE
 
 
 def shop_or_404(slug: str, *, redirect_old: bool = True, allow_suspended: bool = False) -> Shop:
@@ -47,7 +58,7 @@ def shop_or_404(slug: str, *, redirect_old: bool = True, allow_suspended: bool =
         if request.query_string:
             target += "?" + request.query_string.decode("latin-1")
         response = redirect(target, code=301)
-        response.headers["Cache-Control"] = f"public, max-age={REDIRECT_MAX_AGE}"
+        response.headers["Cache-Control"] = redirect_caching(slug, shop.slug)
         abort(response)
     if not allow_suspended:
         abort_if_suspended(shop)
@@ -73,7 +84,7 @@ def to_shop_host():
     if request.query_string:
         target += "?" + request.query_string.decode("latin-1")
     response = redirect(target, code=301)
-    response.headers["Cache-Control"] = f"public, max-age={REDIRECT_MAX_AGE}"
+    response.headers["Cache-Control"] = redirect_caching(slug, shop.slug)
     return response
 
 

@@ -10,7 +10,7 @@ so after an item edit only the changed cards are written (see shop.storefront.fa
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import redirect, render_template, request, url_for
 
 from shop.catalog.availability import shows_sold_out
 from shop.sharing.link_cards import product_card, shop_card
@@ -28,7 +28,7 @@ from shop.storefront.fast import (
     shop_cards,
     shop_etag,
 )
-from shop.storefront.loading import clean_query
+from shop.storefront.loading import REDIRECT_MAX_AGE, clean_query
 from shop.storefront.ordering_info import cart_payments, hours_data, minimum_text, week_rows
 
 
@@ -109,3 +109,14 @@ def cart_page(slug: str):
         )
 
     return serve_page(shop_etag(shop, "cart"), render)
+
+
+@bp.get("/s/<slug>/")
+def shop_page_with_slash(slug: str):
+    """`/s/<slug>/` (a slash typed or pasted after the link) is the shop, at its one URL."""
+    target = url_for("storefront.shop_page", slug=slug)
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    response = redirect(target, code=301)
+    response.headers["Cache-Control"] = f"public, max-age={REDIRECT_MAX_AGE}"
+    return response

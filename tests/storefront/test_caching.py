@@ -120,7 +120,8 @@ def test_public_pages_cannot_write_the_session(app, ids):
             session["anything"] = 1
 
 
-def test_old_link_redirects_are_cached_for_an_hour_only(app, client, ids):
+def test_old_link_redirects_are_asked_again_each_time(app, client, ids):
+    """The merchant may take the old slug back: no cache may keep sending shoppers away."""
     from shop.shops.settings import change_slug
 
     with app.app_context():
@@ -128,4 +129,26 @@ def test_old_link_redirects_are_cached_for_an_hour_only(app, client, ids):
         db.session.commit()
     response = client.get("/s/tienda-sol")
     assert response.status_code == 301
+    assert response.headers["Location"] == "/s/sol-nuevo"
+    assert response.headers["Cache-Control"] == "no-cache"
+    # Another spelling of the current slug is a redirect that never changes.
+    response = client.get("/s/SOL-NUEVO")
+    assert response.headers["Location"] == "/s/sol-nuevo"
     assert response.headers["Cache-Control"] == "public, max-age=3600"
+    # Taken back: the old link is the shop again, the new one redirects to it.
+    with app.app_context():
+        change_slug(db.session.get(Shop, ids.shop), "tienda-sol")
+        db.session.commit()
+    assert client.get("/s/tienda-sol").status_code == 200
+    response = client.get("/s/sol-nuevo")
+    assert response.headers["Location"] == "/s/tienda-sol"
+    assert response.headers["Cache-Control"] == "no-cache"
+
+
+def test_a_trailing_slash_redirects_to_the_shop(client, ids):
+    response = client.get("/s/tienda-sol/?utm_source=ig")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/s/tienda-sol?utm_source=ig"
+    assert response.headers["Cache-Control"] == "public, max-age=3600"
+    assert client.get(response.headers["Location"]).status_code == 200
+    assert client.get("/s/no-such-shop/", follow_redirects=True).status_code == 404

@@ -347,6 +347,11 @@ def test_the_store_follows_the_settings(app):
     other = create_app({"TESTING": True, "SECRET_KEY": TEST_SECRET, "PAGE_CACHE": "local"})
     with other.app_context():
         assert isinstance(pages(), LocalPages)
+    disk = create_app({"TESTING": True, "SECRET_KEY": TEST_SECRET, "PAGE_CACHE": "disk"})
+    with disk.app_context():
+        from shop.storefront.fast.page_cache import DiskPages
+
+        assert isinstance(pages(), DiskPages)
     bad = create_app({"TESTING": True, "SECRET_KEY": TEST_SECRET, "PAGE_CACHE": "redis"})
     bad.config["REDIS_URL"] = None
     with bad.app_context(), pytest.raises(RuntimeError):
@@ -538,3 +543,45 @@ def test_the_first_pictures_load_first_whatever_section_they_are_in(app, client)
         )
         db.session.commit()
     assert _card_loading(client.get("/s/fotos").text) == [*expected, "lazy"]
+
+
+def test_a_machines_processes_share_pages_through_the_disk(app, ids, tmp_path):
+    """Two processes, like two gunicorn workers: the second one reads the page the first
+    rendered, and after a price change one of them renders it once for both."""
+    import json
+    import subprocess
+    import sys
+
+    settings = {
+        key: app.config[key]
+        for key in ("SQLALCHEMY_DATABASE_URI", "MEDIA_DIR", "SECRET_KEY", "JOBS_SQLITE_PATH")
+    } | {"TESTING": True, "PAGE_CACHE": "disk", "PAGE_CACHE_DIR": str(tmp_path / "pages")}
+
+    def in_a_process() -> int:
+        done = subprocess.run(
+            [sys.executable, "-m", "tests.storefront.page_in_a_process",
+             json.dumps(settings), "/s/tienda-sol"],
+            capture_output=True, text=True, check=True, timeout=60,
+        )  # fmt: skip
+        answer = json.loads(done.stdout.strip().splitlines()[-1])
+        assert answer["status"] == 200
+        return answer["statements"]
+
+    assert in_a_process() >= 2  # the first process renders
+    assert in_a_process() == 1  # a fresh process reads it from the disk
+    set_price(app, ids.shirt, 4321)
+    assert in_a_process() >= 2  # a change: rendered once ...
+    assert in_a_process() == 1  # ... for the whole machine
+
+
+def test_the_disk_store_keeps_pages_in_memory_too_and_survives_a_broken_disk(tmp_path):
+    from shop.storefront.fast.page_cache import DiskPages
+
+    store = DiskPages(str(tmp_path / "pages"), 10_000_000, LocalPages(1_000_000))
+    page = Page((("Content-Type", "text/html"),), "¡Hola! ☕".encode())
+    store.put({"k": page})
+    assert store.get("k") == page
+    other = DiskPages(str(tmp_path / "pages"), 10_000_000, LocalPages(1_000_000))
+    assert other.get("k") == page  # another process's store: from the disk
+    assert other.local.get("k") == page  # and now in its memory
+    assert other.get("missing") is None

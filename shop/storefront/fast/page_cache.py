@@ -10,8 +10,12 @@ Where pages are kept (the PAGE_CACHE setting):
 - ``redis``: in Redis at REDIS_URL, shared by every app server (the default when
   REDIS_URL is set). If Redis stops answering, pages are rendered as if nothing were
   cached, and Redis is tried again a few seconds later.
-- ``local``: in this process, a small LRU bounded in bytes (the default otherwise, and
-  enough for a single server: keys never go stale, so servers cannot disagree).
+- ``disk``: a small LRU in this process in front of a cache on the machine's disk
+  (diskcache, in PAGE_CACHE_DIR), which the machine's gunicorn workers share (the
+  default without REDIS_URL): after a catalog change one worker renders the page and
+  the others read it, instead of each rendering it once.
+- ``local``: in this process only, a small LRU bounded in bytes (keys never go stale,
+  so processes cannot disagree; they only each render once).
 - ``off``: nothing is kept (the default in debug and TESTING apps: templates change
   under a dev server, and tests change rows behind the catalog's back; the page
   cache's own tests turn it on).
@@ -36,6 +40,7 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 DEFAULT_TTL = 24 * 3600  # seconds; a key is never stale, this only frees memory
 REDIS_TIMEOUT = 0.25  # seconds; a slow cache must not slow the page down
 REDIS_RETRY_AFTER = 5.0  # seconds without Redis after it failed
+DISK_BYTES_PER_MEMORY_BYTE = 8  # the shared disk cache holds more than one process's LRU
 
 
 class Page(NamedTuple):
@@ -146,6 +151,42 @@ class RedisPages:
         self._down_until = time.monotonic() + REDIS_RETRY_AFTER
 
 
+class DiskPages:
+    """Pages in a diskcache folder shared by this machine's processes, bounded in bytes
+    (least recently stored go first), with a LocalPages in front so a repeated page
+    never leaves memory."""
+
+    def __init__(self, folder: str, max_bytes: int, local: LocalPages) -> None:
+        import diskcache  # only needed when this store is used
+
+        self.local = local
+        self._errors = (OSError, diskcache.Timeout)
+        self._disk = diskcache.Cache(folder, size_limit=max_bytes, timeout=REDIS_TIMEOUT)
+
+    def get(self, key: str) -> Page | None:
+        page = self.local.get(key)
+        if page is not None:
+            return page
+        try:
+            data = self._disk.get(key)
+        except self._errors as error:  # a full or busy disk: render instead
+            log.warning("Page cache: the disk cache failed (%s); rendering.", error)
+            return None
+        if data is None:
+            return None
+        page = Page.loads(data)
+        self.local.put({key: page})
+        return page
+
+    def put(self, entries: dict[str, Page]) -> None:
+        self.local.put(entries)
+        try:
+            for key, page in entries.items():
+                self._disk.set(key, page.dumps(), expire=DEFAULT_TTL)
+        except self._errors as error:
+            log.warning("Page cache: the disk cache failed (%s); kept in memory only.", error)
+
+
 def setting(app, name: str, default: str | None = None) -> str | None:
     """A setting from the app's config, else from the environment (REDIS_URL, PAGE_CACHE)."""
     value = app.config.get(name)
@@ -157,7 +198,7 @@ def make_store(app) -> PageStore:
     redis_url = setting(app, "REDIS_URL")
     kind = (setting(app, "PAGE_CACHE") or "").strip().lower()
     if not kind:
-        kind = "off" if app.debug or app.testing else ("redis" if redis_url else "local")
+        kind = "off" if app.debug or app.testing else ("redis" if redis_url else "disk")
     if kind == "off":
         return NoPages()
     if kind == "redis":
@@ -168,9 +209,13 @@ def make_store(app) -> PageStore:
             prefix=setting(app, "PAGE_CACHE_PREFIX", "vitrina:") or "",
             ttl=int(setting(app, "PAGE_CACHE_TTL", str(DEFAULT_TTL))),
         )
+    max_bytes = int(setting(app, "PAGE_CACHE_MAX_BYTES", str(DEFAULT_MAX_BYTES)))
     if kind == "local":
-        return LocalPages(int(setting(app, "PAGE_CACHE_MAX_BYTES", str(DEFAULT_MAX_BYTES))))
-    raise RuntimeError("PAGE_CACHE must be one of redis, local or off.")
+        return LocalPages(max_bytes)
+    if kind == "disk":
+        folder = setting(app, "PAGE_CACHE_DIR") or os.path.join(app.instance_path, "page-cache")
+        return DiskPages(folder, DISK_BYTES_PER_MEMORY_BYTE * max_bytes, LocalPages(max_bytes))
+    raise RuntimeError("PAGE_CACHE must be one of redis, disk, local or off.")
 
 
 def pages(app=None) -> PageStore:
