@@ -7,6 +7,8 @@ no cache may keep it, and the token must not leak to other sites as a referrer.
 
 from __future__ import annotations
 
+import secrets
+
 from flask import abort, current_app, redirect, render_template, request, url_for
 
 from shop.lib.locales import regional_locale
@@ -50,6 +52,10 @@ def order_page(token: str):
             status=status_label(order.status),
             whatsapp_url=whatsapp.order_link(order, shop, order_url),
             payment_link=is_link(order.payment_kind, order.payment_details),
+            # Sent again (Back, a second tap): say so, so nobody thinks it was lost.
+            repeated=request.args.get("repeated") == "1",
+            # The explicit "order again" is a new order: a key of its own, fresh per view.
+            again_key=secrets.token_urlsafe(24),
         )
     )
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
