@@ -167,3 +167,22 @@ def test_order_again_refuses_an_unknown_or_another_shops_order(app, client, ids,
     response = _post(client, {"again": token, "idempotency_key": "a" * 32})
     assert response.status_code == 400
     assert orders(app, ids.shop) == []
+
+
+@pytest.mark.parametrize(
+    ("fetch_site", "status"), [("same-origin", 303), ("cross-site", 403), (None, 403)]
+)
+def test_order_again_is_sent_with_a_null_origin_which_only_fetch_site_can_vouch_for(
+    app, client, ids, fetch_site, status
+):
+    """The order page has no referrer policy, so its form posts say "Origin: null"."""
+    _post(client, _form(ids, 1))
+    (first,) = orders(app, ids.shop)
+    headers = {"Origin": "null"} | ({"Sec-Fetch-Site": fetch_site} if fetch_site else {})
+    response = client.post(
+        "/s/tienda-sol/checkout",
+        data={"again": first.token, "idempotency_key": "a" * 32},
+        headers=headers,
+    )
+    assert response.status_code == status
+    assert len(orders(app, ids.shop)) == (2 if status == 303 else 1)

@@ -1,0 +1,65 @@
+"""Back and send again: one order, whether the browser restores the page from its
+back-forward cache or fetches the form again (with a new key)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+from tests.browser.test_shopping import WhatsApp, _shop
+from tests.storefront.shopper import orders
+
+
+@pytest.fixture(params=["bfcache-on", "bfcache-off"])
+def back_context(request):
+    """A phone whose browser has the back-forward cache on, or off."""
+    from playwright.sync_api import sync_playwright
+
+    args = list(CHROMIUM_ARGS)
+    if request.param == "bfcache-off":
+        args.append("--disable-features=BackForwardCache")
+    else:
+        args.append("--enable-features=BackForwardCache")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        context = browser.new_context(locale="en-US", **PHONE)
+        context.set_default_timeout(10_000)
+        yield context
+        context.close()
+        browser.close()
+
+
+def test_back_and_order_again_from_the_one_product_form_records_one_order(
+    app, live_server, back_context
+):
+    shop = _shop(app, slug="sun-shop", name="Sun Shop", language="en", whatsapp="+12025550123")
+    whatsapp = WhatsApp(back_context)
+    page = back_context.new_page()
+    page.goto(f"{live_server}/s/sun-shop/p/{shop['shirt']}")
+    page.get_by_role("button", name="Order just this on WhatsApp").click()
+    page.locator("#name").fill("Ana")
+    page.get_by_text("Pickup").click()
+    page.get_by_role("button", name="Order on WhatsApp").click()
+    page.wait_for_url("https://wa.me/**")
+
+    page.go_back()
+    page.wait_for_url(f"**/s/sun-shop/p/{shop['shirt']}/order?quantity=1")
+    if not page.locator("#name").input_value():  # fetched again: typed again, as people do
+        page.locator("#name").fill("Ana")
+    if not page.locator("input[name=shipping_method_id]:checked").count():
+        page.get_by_text("Pickup").click()
+    page.get_by_role("button", name="Order on WhatsApp").click()
+
+    (order,) = orders(app, shop["id"])
+    page.wait_for_url(f"{live_server}/o/{order.token}?repeated=1")
+    expect(page.locator("[data-repeated]")).to_contain_text(
+        f"Order #{order.number} is already recorded"
+    )
+    expect(page.get_by_role("link", name="Open WhatsApp")).to_be_visible()
+    assert len(whatsapp.urls) == 1
+
+    # Ordering the same again is one explicit tap away, and is one new order.
+    page.get_by_role("button", name="Order again").click()
+    page.wait_for_url("https://wa.me/**")
+    assert [found.number for found in orders(app, shop["id"])] == [1, 2]
