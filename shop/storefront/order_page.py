@@ -15,6 +15,7 @@ from shop.lib.locales import regional_locale
 from shop.lib.money import format_money
 from shop.ordering import order_by_token
 from shop.ordering.payments import is_link
+from shop.ordering.repeats import repeat_of
 from shop.ordering.statuses import status_label
 from shop.storefront.blueprint import bp
 from shop.storefront.hosts import request_shop_host, shop_origin
@@ -56,6 +57,7 @@ def order_page(token: str):
             repeated=request.args.get("repeated") == "1",
             # The explicit "order again" is a new order: a key of its own, fresh per view.
             again_key=secrets.token_urlsafe(24),
+            again=repeat_of(shop, order),  # today's shipping method of the same name
         )
     )
     response.headers["X-Robots-Tag"] = "noindex, nofollow"

@@ -58,9 +58,83 @@
   }
 
   function updateBadge(cart) {
-    const total = count(cart || read());
+    cart = cart || read();
+    const total = count(cart);
     document.querySelectorAll("[data-cart-count]").forEach((badge) => {
       badge.textContent = String(total);
+    });
+    updateBar(cart, total);
+  }
+
+  // The bar at the thumb: shown once the cart has something, it leads straight to ordering.
+  const bar = document.querySelector("[data-cart-bar]");
+  function updateBar(cart, total) {
+    if (!bar) return;
+    bar.hidden = total === 0;
+    if (!total) return;
+    const label = bar.querySelector("[data-bar-count]");
+    label.textContent = total === 1 ? label.dataset.one : label.dataset.many.replace("{count}", String(total));
+    bar.querySelector("[data-bar-total]").textContent = money(cart.lines.reduce((sum, line) => sum + (line.price || 0) * line.qty, 0));
+    prepareSheet();
+  }
+
+  function announce(name, cart) {
+    const region = document.querySelector("[data-cart-announce]");
+    if (region) region.textContent = messages.addedItem.replace("{name}", name || "").replace("{count}", String(count(cart || read())));
+  }
+
+  // The checkout as a sheet over the page: the cart page's form, fetched (it is cacheable)
+  // and its script loaded ahead, so a tap on the bar opens it at once and puts the cursor
+  // in the first empty field (keyboards open only within the tap). Until both are ready,
+  // or without <dialog>, the bar is a plain link to the cart page.
+  let sheet = null;
+  function prepareSheet() {
+    if (sheet || !bar || !window.HTMLDialogElement) return;
+    sheet = {};
+    fetch(bar.href, { credentials: "same-origin" })
+      .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+      .then((html) => {
+        sheet.main = new DOMParser().parseFromString(html, "text/html").querySelector("main");
+      })
+      .catch(() => {}); // the link still works
+    if (!window.VitrinaCheckout) {
+      const script = document.createElement("script");
+      script.src = bar.dataset.script;
+      document.head.append(script);
+    }
+  }
+
+  function openSheet() {
+    let dialog = document.querySelector("dialog.sheet");
+    if (!dialog) {
+      dialog = document.createElement("dialog");
+      dialog.className = "sheet";
+      dialog.setAttribute("aria-labelledby", "sheet-title");
+      const close = document.createElement("div");
+      close.className = "sheet-close";
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "link-button";
+      button.textContent = messages.close;
+      button.addEventListener("click", () => dialog.close());
+      close.append(button);
+      dialog.append(close, ...document.adoptNode(sheet.main).childNodes);
+      const title = dialog.querySelector("h1");
+      if (title) title.id = "sheet-title";
+      root.append(dialog);
+    }
+    window.VitrinaCheckout.start(dialog);
+    dialog.showModal();
+    const empty = Array.from(dialog.querySelectorAll("[data-checkout] input[type=text], [data-checkout] textarea"))
+      .find((field) => !field.value && field.required && field.offsetParent);
+    (empty || dialog.querySelector("[data-order-button]") || dialog).focus();
+  }
+
+  if (bar) {
+    bar.addEventListener("click", (event) => {
+      if (!sheet || !sheet.main || !window.VitrinaCheckout) return; // the cart page, as a link
+      event.preventDefault();
+      openSheet();
     });
   }
 
@@ -155,13 +229,45 @@
     return null;
   }
 
+  // Details saved on this phone, per shop, only when the shopper asked (the order page).
+  const detailsKey = "vitrina:details:" + shopId;
+  function savedDetails() {
+    try {
+      const details = JSON.parse(localStorage.getItem(detailsKey));
+      if (details && typeof details.name === "string") return details;
+    } catch (error) {
+      // Unreadable: as if nothing was saved.
+    }
+    return null;
+  }
+
+  function saveDetails(details) {
+    try {
+      localStorage.setItem(detailsKey, JSON.stringify(details));
+    } catch (error) {
+      return false;
+    }
+    return true;
+  }
+
+  function forgetDetails() {
+    try {
+      localStorage.removeItem(detailsKey);
+    } catch (error) {
+      // Nothing was kept.
+    }
+  }
+
   function clampQuantity(value) {
     const number = Number(value);
     if (!Number.isInteger(number) || number < 1) return 1;
     return Math.min(number, MAX_QUANTITY);
   }
 
-  window.VitrinaCart = { read, write, clear, add, lineKey, money, messages, saveLastOrder, lastOrder, clampQuantity, MAX_QUANTITY };
+  window.VitrinaCart = {
+    read, write, clear, add, lineKey, money, messages, saveLastOrder, lastOrder, clampQuantity, MAX_QUANTITY,
+    savedDetails, forgetDetails,
+  };
 
   // What only works with JavaScript stays hidden without it. The cards' "Add" buttons
   // (hundreds of them) are shown by one class on the root, not one by one.
@@ -179,8 +285,10 @@
   document.addEventListener("click", (event) => {
     const addButton = event.target.closest("[data-add]");
     if (addButton) {
-      const problem = add(describe(addButton), 1);
+      const data = describe(addButton);
+      const problem = add(data, 1);
       flash(addButton, problem || "✓");
+      if (!problem) announce(data.name);
       return;
     }
     const step = event.target.closest("[data-step]");
@@ -198,6 +306,28 @@
       button.replaceChildren(...label);
       button.disabled = false;
     }, 1200);
+  }
+
+  // Order page: "save my details on this phone for next time", off until chosen.
+  const keep = document.querySelector("[data-keep-details]");
+  if (keep) {
+    const button = keep.querySelector("[data-save-details]");
+    const saved = keep.querySelector("[data-details-saved]");
+    const showSaved = (isSaved) => {
+      button.hidden = isSaved;
+      saved.hidden = !isSaved;
+    };
+    showSaved(Boolean(savedDetails()));
+    keep.hidden = false;
+    button.addEventListener("click", () => {
+      const data = button.dataset;
+      const details = { name: data.name, address: data.address || "", shipping: Number(data.shipping) || null };
+      showSaved(saveDetails(details));
+    });
+    keep.querySelector("[data-forget-details]").addEventListener("click", () => {
+      forgetDetails();
+      showSaved(false);
+    });
   }
 
   // Product page: "Add to cart" keeps the shopper here; "Order just this" submits the form.
@@ -223,13 +353,7 @@
       if (!submitter || !submitter.hasAttribute("data-add-to-cart")) return;
       event.preventDefault();
       const problem = add(submitter.dataset, quantity, chosen);
-      status.textContent = problem || messages.added + " ";
-      if (!problem) {
-        const link = document.createElement("a");
-        link.href = document.querySelector("[data-cart-link]").href;
-        link.textContent = messages.viewCart;
-        status.append(link);
-      }
+      status.textContent = problem || messages.added; // a live region already
     });
   }
 })();
