@@ -91,7 +91,8 @@
   function prepareSheet() {
     if (sheet || !bar || !window.HTMLDialogElement) return;
     sheet = {};
-    fetch(bar.href, { credentials: "same-origin" })
+    // Not kept in the HTTP cache: the cart page itself must not show this copy later.
+    fetch(bar.href, { credentials: "same-origin", cache: "no-store" })
       .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
       .then((html) => {
         sheet.main = new DOMParser().parseFromString(html, "text/html").querySelector("main");

@@ -12,22 +12,18 @@ from tests.storefront.shopper import orders
 
 
 @pytest.fixture(params=["bfcache-on", "bfcache-off"])
-def back_context(request):
-    """A phone whose browser has the back-forward cache on, or off."""
-    from playwright.sync_api import sync_playwright
-
-    args = list(CHROMIUM_ARGS)
-    if request.param == "bfcache-off":
-        args.append("--disable-features=BackForwardCache")
-    else:
-        args.append("--enable-features=BackForwardCache")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
-        context = browser.new_context(locale="en-US", **PHONE)
-        context.set_default_timeout(10_000)
-        yield context
-        context.close()
-        browser.close()
+def back_context(request, browser):
+    """A phone whose browser has the back-forward cache on, or off (a browser of its own,
+    launched by the session's Playwright)."""
+    switch = "--disable-features" if request.param == "bfcache-off" else "--enable-features"
+    own = browser.browser_type.launch(
+        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, f"{switch}=BackForwardCache"]
+    )
+    context = own.new_context(locale="en-US", **PHONE)
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+    own.close()
 
 
 def test_back_and_order_again_from_the_one_product_form_records_one_order(

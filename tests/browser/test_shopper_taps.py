@@ -14,8 +14,8 @@ from sqlalchemy import select
 from shop.dev.demo import ensure_demo_shop
 from shop.extensions import db
 from shop.models import Item, Order, ShippingMethod
-from tests.browser.test_shopping import WhatsApp
 from tests.browser.taps import TapCounter
+from tests.browser.test_shopping import WhatsApp
 
 ESPRESSO = "Lámina Espresso (A4)"
 DALIA = "Lámina Dalia naranja (A4)"
