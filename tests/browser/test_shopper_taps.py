@@ -164,3 +164,66 @@ def test_two_products_with_delivery_first_time_then_returning(app, live_server, 
     assert lines[1:3] == ["*Pedido #2*", "1 x Lámina Espresso (A4) - 15,00\xa0€"]
     assert lines[-4:-1] == ["Nombre: Luis", "Dirección: Calle Mayor 1, 3º B", "Valencia"]
     print(f"\ntaps: two products, delivery: first time {first}, returning {taps.count}")
+
+
+def test_reload_keeps_what_was_typed_in_the_cart(live_server, demo, shopper):
+    page, _taps, _whatsapp = shopper
+    page.goto(f"{live_server}/s/demo")
+    _add(page, demo["espresso"])
+    page.goto(f"{live_server}/s/demo/cart")
+    page.locator("#name").fill("Zoë O'Neil")
+    page.locator(f"label:has(input[value='{demo['delivery']}'])").tap()
+    page.locator("#address").fill("Rúa Nova 7\n2º")
+    page.locator("#notes").fill("Llamar al timbre 🔔")
+    page.reload()
+    expect(page.locator("#name")).to_have_value("Zoë O'Neil")
+    expect(page.locator(f"input[value='{demo['delivery']}']")).to_be_checked()
+    expect(page.locator("#address")).to_have_value("Rúa Nova 7\n2º")
+    expect(page.locator("#notes")).to_have_value("Llamar al timbre 🔔")
+
+
+def test_saved_details_stay_on_the_phone_until_an_order_and_can_be_forgotten(
+    app, live_server, demo, shopper
+):
+    page, _taps, whatsapp = shopper
+    page.goto(f"{live_server}/s/demo")
+    _one_with_pickup_first_time(page, demo, whatsapp)
+    page.go_back()
+    expect(page.locator("[data-save-details]")).to_be_visible()  # offered, not done
+    key = f"vitrina:details:{demo['id']}"
+    assert page.evaluate(f"localStorage.getItem('{key}')") is None
+    page.locator("[data-save-details]").tap()
+    expect(page.locator("[data-details-saved]")).to_be_visible()
+
+    sent = []
+    page.on("request", lambda request: sent.append((request.url, request.post_data or "")))
+    page.goto(f"{live_server}/s/demo")
+    _add(page, demo["dalia"])
+    _open_checkout(page)
+    expect(page.locator("#name")).to_have_value("Ana María 🌻")
+    assert not [url for url, body in sent if "Ana" in body or "Ana" in url]  # not sent yet
+    page.locator("dialog.sheet [data-forget]").tap()
+    expect(page.locator("#name")).to_have_value("")
+    expect(page.locator("#name")).to_be_focused()
+    assert page.evaluate(f"localStorage.getItem('{key}')") is None
+    page.reload()
+    page.goto(f"{live_server}/s/demo/cart")
+    expect(page.locator("#name")).to_have_value("")
+    expect(page.locator("button[data-forget]")).to_have_count(0)
+    assert len(_orders(app, demo["id"])) == 1
+
+
+def test_back_after_ordering_from_the_sheet_leads_to_the_order_not_a_second_one(
+    app, live_server, demo, shopper
+):
+    page, _taps, whatsapp = shopper
+    page.goto(f"{live_server}/s/demo")
+    _one_with_pickup_first_time(page, demo, whatsapp)
+    (order,) = _orders(app, demo["id"])
+    page.go_back()
+    page.wait_for_url(f"{live_server}/o/{order.token}")
+    expect(page.get_by_role("link", name="Abrir WhatsApp")).to_be_visible()
+    page.reload()  # a reload is the order page again, not a resubmission
+    page.goto(f"{live_server}/s/demo")
+    expect(page.locator("[data-cart-bar]")).to_be_hidden()  # the cart was emptied
+    assert len(_orders(app, demo["id"])) == 1
