@@ -23,6 +23,7 @@ from shop import ordering
 from shop.catalog.availability import item_sold_out, sold_out_keys
 from shop.extensions import csrf, db
 from shop.lib import clock
+from shop.lib.in_app import in_app_browser
 from shop.lib.text import whole_number
 from shop.models import Availability, Item, Order, Shop
 from shop.ordering import Customer, OrderError, ShopPaused, ShopUnavailable
@@ -82,12 +83,22 @@ def checkout(slug: str):
         return _refuse(shop, submission, error, 422, wants_json)
     order_url = url_for("storefront.order_page", token=order.token, _external=True)
     whatsapp_url = whatsapp.order_link(order, shop, order_url)
+    in_app = in_app_browser(request.headers.get("User-Agent")) is not None
     if wants_json:
-        # A retry gets the same answer as the first try: the script goes on to WhatsApp.
-        return private(jsonify(number=order.number, order_url=order_url, whatsapp_url=whatsapp_url))
+        # A retry gets the same answer as the first try. The script goes on to `next`:
+        # WhatsApp, or in an app's own browser the order page (WhatsApp first, then
+        # ways that work when wa.me does not open there).
+        return private(
+            jsonify(
+                number=order.number,
+                order_url=order_url,
+                whatsapp_url=whatsapp_url,
+                next=order_url if in_app else whatsapp_url,
+            )
+        )
     if not created:  # sent again (Back, reload, a second tap): the order already placed
         return private(redirect(order_url + "?" + REPEATED, code=303))
-    return private(redirect(whatsapp_url, code=303))
+    return private(redirect(order_url if in_app else whatsapp_url, code=303))
 
 
 @bp.get("/s/<slug>/p/<int(max=2147483647):item_id>/order")

@@ -11,8 +11,10 @@ import secrets
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 
+from shop.lib.in_app import in_app_browser
 from shop.lib.locales import regional_locale
 from shop.lib.money import format_money
+from shop.lib.phones import format_whatsapp
 from shop.ordering import order_by_token
 from shop.ordering.payments import is_link
 from shop.ordering.repeats import repeat_of
@@ -58,6 +60,11 @@ def order_page(token: str):
             # The explicit "order again" is a new order: a key of its own, fresh per view.
             again_key=secrets.token_urlsafe(24),
             again=repeat_of(shop, order),  # today's shipping method of the same name
+            # Where wa.me may not reach WhatsApp (an app's own browser), and for anyone:
+            # the exact message to copy and the number to send it to.
+            message=whatsapp.order_message(order, shop, order_url),
+            number=format_whatsapp(shop.whatsapp),
+            in_app=in_app_browser(request.headers.get("User-Agent")),
         )
     )
     response.headers["X-Robots-Tag"] = "noindex, nofollow"

@@ -331,6 +331,34 @@
     });
   }
 
+  // Order page: copy the message or the number, where wa.me may not open WhatsApp.
+  document.querySelectorAll("[data-copy]").forEach((button) => {
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      const status = document.querySelector("[data-copy-status]");
+      copy(button.dataset.copy).then(() => {
+        status.textContent = button.dataset.done;
+      }, () => {
+        status.textContent = "";
+      });
+    });
+  });
+
+  function copy(text) {
+    if (navigator.clipboard && navigator.clipboard.writeText) return navigator.clipboard.writeText(text);
+    // Some apps' browsers have no clipboard API: the old way still works there.
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.append(area);
+    area.select();
+    const done = document.execCommand("copy");
+    area.remove();
+    return done ? Promise.resolve() : Promise.reject(new Error("copy"));
+  }
+
   // Product page: "Add to cart" keeps the shopper here; "Order just this" submits the form.
   const productForm = document.querySelector("[data-product-form]");
   if (productForm) {

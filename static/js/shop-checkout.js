@@ -272,7 +272,7 @@
       } catch (error) {
         // Another origin (a proxy in front): keep this URL, the order page link still works.
       }
-      window.location.assign(result.whatsapp_url);
+      window.location.assign(result.next || result.whatsapp_url);
     }
 
     // What the shopper typed is part of the cart they are filling: it survives a reload.
