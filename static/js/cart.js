@@ -277,19 +277,33 @@
     element.hidden = false;
   });
   updateBadge();
+  showSteppers();
   // Another tab changed the cart: keep this page's badge right.
   window.addEventListener("storage", (event) => {
-    if (event.key === storageKey) updateBadge();
+    if (event.key === storageKey) {
+      updateBadge();
+      showSteppers();
+    }
   });
-  window.addEventListener("pageshow", () => updateBadge());
+  window.addEventListener("pageshow", () => {
+    updateBadge();
+    showSteppers();
+  });
 
   document.addEventListener("click", (event) => {
     const addButton = event.target.closest("[data-add]");
     if (addButton) {
       const data = describe(addButton);
       const problem = add(data, 1);
-      flash(addButton, problem || "✓");
-      if (!problem) announce(data.name);
+      if (problem) flash(addButton, problem);
+      else announce(data.name);
+      showSteppers();
+      if (!problem) addButton.nextElementSibling.querySelector("[data-card-step='1']").focus();
+      return;
+    }
+    const cardStep = event.target.closest("[data-card-step]");
+    if (cardStep) {
+      stepCard(Number(cardStep.closest("[data-card-stepper]").dataset.itemId), Number(cardStep.dataset.cardStep));
       return;
     }
     const step = event.target.closest("[data-step]");
@@ -298,6 +312,44 @@
       input.value = String(clampQuantity(Number(input.value) + Number(step.dataset.step)));
     }
   });
+
+  // A card whose item is in the cart (without options) shows "− 2 +" instead of "Add".
+  function showSteppers() {
+    const cart = read();
+    const quantities = new Map(cart.lines.filter((line) => !line.choices.length).map((line) => [line.id, line.qty]));
+    document.querySelectorAll(".card [data-add]").forEach((button) => {
+      const id = Number(button.dataset.itemId);
+      let stepper = button.nextElementSibling;
+      if (!stepper || !stepper.matches("[data-card-stepper]")) {
+        if (!quantities.has(id)) return;
+        stepper = document.createElement("div");
+        stepper.className = "card-stepper";
+        stepper.dataset.cardStepper = "";
+        stepper.dataset.itemId = String(id);
+        stepper.innerHTML = '<button type="button" class="button secondary step" data-card-step="-1">−</button>' +
+          '<output aria-live="polite"></output><button type="button" class="button secondary step" data-card-step="1">+</button>';
+        stepper.firstChild.setAttribute("aria-label", messages.oneLess);
+        stepper.lastChild.setAttribute("aria-label", messages.oneMore);
+        button.after(stepper);
+      }
+      const quantity = quantities.get(id) || 0;
+      button.hidden = quantity > 0;
+      stepper.hidden = quantity === 0;
+      stepper.querySelector("output").textContent = String(quantity);
+    });
+  }
+
+  function stepCard(id, step) {
+    const cart = read();
+    const index = cart.lines.findIndex((line) => line.id === id && !line.choices.length);
+    if (index < 0) return;
+    const line = cart.lines[index];
+    line.qty = Math.min(line.qty + step, MAX_QUANTITY);
+    if (line.qty < 1) cart.lines.splice(index, 1);
+    write(cart);
+    showSteppers();
+    if (line.qty < 1) document.querySelector(`.card [data-add][data-item-id="${id}"]`).focus();
+  }
 
   function flash(button, text) {
     const label = Array.from(button.childNodes);

@@ -227,3 +227,27 @@ def test_back_after_ordering_from_the_sheet_leads_to_the_order_not_a_second_one(
     page.goto(f"{live_server}/s/demo")
     expect(page.locator("[data-cart-bar]")).to_be_hidden()  # the cart was emptied
     assert len(_orders(app, demo["id"])) == 1
+
+
+def test_an_added_card_becomes_a_stepper_and_the_bar_follows(live_server, demo, shopper):
+    page, _taps, _whatsapp = shopper
+    page.goto(f"{live_server}/s/demo")
+    bar = page.locator("[data-cart-bar]")
+    expect(bar).to_be_hidden()
+    _add(page, demo["espresso"])
+    expect(page.locator("[data-cart-announce]")).to_have_text(
+        "Lámina Espresso (A4) añadido. 1 en tu carrito."
+    )
+    stepper = page.locator(f"[data-card-stepper][data-item-id='{demo['espresso']}']")
+    expect(stepper.locator("output")).to_have_text("1")
+    expect(page.locator(f"[data-add][data-item-id='{demo['espresso']}']")).to_be_hidden()
+    stepper.get_by_role("button", name="Uno más").tap()
+    expect(stepper.locator("output")).to_have_text("2")
+    expect(bar).to_contain_text("2 productos")
+    expect(bar).to_contain_text("30,00\xa0€")
+    page.reload()  # the cart is in the browser: the stepper and the bar come back
+    expect(stepper.locator("output")).to_have_text("2")
+    stepper.get_by_role("button", name="Uno menos").tap()
+    stepper.get_by_role("button", name="Uno menos").tap()
+    expect(page.locator(f"[data-add][data-item-id='{demo['espresso']}']")).to_be_visible()
+    expect(bar).to_be_hidden()
