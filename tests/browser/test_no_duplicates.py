@@ -59,3 +59,17 @@ def test_back_and_order_again_from_the_one_product_form_records_one_order(
     page.get_by_role("button", name="Order again").click()
     page.wait_for_url("https://wa.me/**")
     assert [found.number for found in orders(app, shop["id"])] == [1, 2]
+
+
+def test_the_one_product_form_asks_the_address_only_for_a_delivery(app, live_server, browser):
+    shop = _shop(app, slug="sun-shop", name="Sun Shop", language="en")
+    context = browser.new_context(locale="en-US", java_script_enabled=False, **PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server}/s/sun-shop/p/{shop['shirt']}/order")
+    address = page.locator("#address")
+    expect(address).to_be_hidden()  # no method chosen yet
+    page.get_by_text("Pickup").click()
+    expect(address).to_be_hidden()
+    page.get_by_text("Home delivery").click()
+    expect(address).to_be_visible()
+    context.close()
