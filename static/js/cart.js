@@ -71,6 +71,7 @@
   function updateBar(cart, total) {
     if (!bar) return;
     bar.hidden = total === 0;
+    root.classList.toggle("has-cart", total > 0);
     if (!total) return;
     const label = bar.querySelector("[data-bar-count]");
     label.textContent = total === 1 ? label.dataset.one : label.dataset.many.replace("{count}", String(total));
