@@ -97,13 +97,20 @@
       .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
       .then((html) => {
         sheet.main = new DOMParser().parseFromString(html, "text/html").querySelector("main");
+        markReady();
       })
       .catch(() => {}); // the link still works
     if (!window.VitrinaCheckout) {
       const script = document.createElement("script");
       script.src = bar.dataset.script;
+      script.addEventListener("load", markReady);
       document.head.append(script);
     }
+  }
+
+  // Both halves are here: the bar now opens the sheet (tests wait for this mark too).
+  function markReady() {
+    if (sheet && sheet.main && window.VitrinaCheckout) bar.dataset.sheet = "ready";
   }
 
   function openSheet() {

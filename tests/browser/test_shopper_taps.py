@@ -64,7 +64,7 @@ def _add(page, item_id: int) -> None:
 def _open_checkout(page) -> None:
     bar = page.locator("[data-cart-bar]")
     expect(bar).to_be_visible()
-    page.wait_for_function("() => window.VitrinaCheckout !== undefined")
+    expect(page.locator("[data-cart-bar][data-sheet=ready]")).to_have_count(1)
     bar.tap()
     expect(page.locator("dialog.sheet [data-checkout]")).to_be_visible()
 
