@@ -325,6 +325,8 @@
   function showSteppers() {
     const cart = read();
     const quantities = new Map(cart.lines.filter((line) => !line.choices.length).map((line) => [line.id, line.qty]));
+    // An empty cart on a page of a thousand cards: nothing to look at.
+    if (!quantities.size && !document.querySelector("[data-card-stepper]")) return;
     document.querySelectorAll(".card [data-add]").forEach((button) => {
       const id = Number(button.dataset.itemId);
       let stepper = button.nextElementSibling;
