@@ -36,6 +36,7 @@ from shop.ordering.cart import (
     price_cart,
 )
 from shop.ordering.choices import snapshot
+from shop.ordering.repeats import same_recent_order, submission_fingerprint
 from shop.ordering.rules import check_rules
 
 # crypto.randomUUID() in the page makes 36 characters; allow other sane client keys.
@@ -54,17 +55,32 @@ def checkout(
     idempotency_key: object,
     payment_method_id: object = None,
     now: datetime | None = None,
+    same_as_recent: bool = False,
 ) -> tuple[Order, bool]:
     """Record the order (flushed, not committed); (order, created).
 
     A key that already placed an order in this shop returns that order, whatever the
-    cart says now: a double tap or a retried request must not order twice. `now` is
-    when the order is placed, for the opening hours (tests pass their own).
+    cart says now: a double tap or a retried request must not order twice. With
+    `same_as_recent` (the no-JavaScript form, whose key may be new after Back), so does
+    the same order placed minutes ago (shop.ordering.repeats). `now` is when the order
+    is placed, for the opening hours (tests pass their own).
     """
     if shop.suspended_at is not None:
         raise ShopUnavailable(_("This shop is unavailable."))
     key = check_idempotency_key(idempotency_key)
     existing = find_order(shop, key)
+    if existing is None and same_as_recent:
+        raw_lines = list(raw_lines)
+        fingerprint = submission_fingerprint(
+            shop,
+            raw_lines,
+            shipping_method_id,
+            customer.name,
+            customer.address,
+            customer.notes,
+            payment_method_id,
+        )
+        existing = same_recent_order(shop, fingerprint)
     if existing is not None:
         return existing, False
     if shop.paused:

@@ -23,10 +23,12 @@ from shop import ordering
 from shop.catalog.availability import item_sold_out, sold_out_keys
 from shop.extensions import csrf, db
 from shop.lib import clock
+from shop.lib.in_app import in_app_browser
 from shop.lib.text import whole_number
 from shop.models import Availability, Item, Order, Shop
 from shop.ordering import Customer, OrderError, ShopPaused, ShopUnavailable
 from shop.ordering.payments import active_methods
+from shop.ordering.repeats import repeat_of
 from shop.ordering.rules import ShopClosed
 from shop.storefront.blueprint import bp
 from shop.storefront.loading import shop_or_404, visible_item_or_404
@@ -37,6 +39,8 @@ from shop.web.caching import private
 from shop.web.errors import render_error
 from shop.web.origins import same_site_request
 from shop.whatsapp import message as whatsapp
+
+REPEATED = "repeated=1"  # the order page's "already recorded" notice
 
 
 @dataclass
@@ -50,6 +54,7 @@ class Submission:
     notes: str = ""
     key: object = None
     payment: object = None
+    again: bool = False  # the explicit "order again": the repeat rule does not apply
 
 
 @bp.post("/s/<slug>/checkout")
@@ -63,11 +68,13 @@ def checkout(slug: str):
     wants_json = request.is_json
     if not same_site_request():
         return _refuse(shop, Submission(), _forbidden(), 403, wants_json)
-    submission = _read_json() if wants_json else _read_form()
+    submission = _read_json() if wants_json else _read_form(shop)
     if submission is None:
         return _refuse(shop, Submission(), OrderError(_unreadable()), 400, wants_json)
     try:
-        order = place(shop, submission)
+        # The form's key may be new after Back: the same order minutes ago is this one.
+        repeat_rule = not (wants_json or submission.again)
+        order, created = place(shop, submission, same_as_recent=repeat_rule)
     except ShopPaused as error:
         return _refuse(shop, submission, error, 409, wants_json)
     except ShopUnavailable as error:
@@ -76,9 +83,22 @@ def checkout(slug: str):
         return _refuse(shop, submission, error, 422, wants_json)
     order_url = url_for("storefront.order_page", token=order.token, _external=True)
     whatsapp_url = whatsapp.order_link(order, shop, order_url)
+    in_app = in_app_browser(request.headers.get("User-Agent")) is not None
     if wants_json:
-        return private(jsonify(number=order.number, order_url=order_url, whatsapp_url=whatsapp_url))
-    return private(redirect(whatsapp_url, code=303))
+        # A retry gets the same answer as the first try. The script goes on to `next`:
+        # WhatsApp, or in an app's own browser the order page (WhatsApp first, then
+        # ways that work when wa.me does not open there).
+        return private(
+            jsonify(
+                number=order.number,
+                order_url=order_url,
+                whatsapp_url=whatsapp_url,
+                next=order_url if in_app else whatsapp_url,
+            )
+        )
+    if not created:  # sent again (Back, reload, a second tap): the order already placed
+        return private(redirect(order_url + "?" + REPEATED, code=303))
+    return private(redirect(order_url if in_app else whatsapp_url, code=303))
 
 
 @bp.get("/s/<slug>/p/<int(max=2147483647):item_id>/order")
@@ -93,8 +113,9 @@ def product_checkout(slug: str, item_id: int):
     return private(_product_form(shop, item, submission, None))
 
 
-def place(shop: Shop, submission: Submission) -> Order:
-    """Place the order and commit; a key already used returns its order instead.
+def place(shop: Shop, submission: Submission, same_as_recent: bool = False) -> tuple[Order, bool]:
+    """Place the order and commit; (order, created). A key already used returns its
+    order instead, and so does the same order placed minutes ago with `same_as_recent`.
 
     Two requests with the same key can race past the first look-up; the unique
     (shop, key) constraint then refuses the second insert, and we answer with the
@@ -102,7 +123,7 @@ def place(shop: Shop, submission: Submission) -> Order:
     """
     customer = Customer(name=submission.name, address=submission.address, notes=submission.notes)
     try:
-        order, _created = ordering.checkout(
+        order, created = ordering.checkout(
             shop,
             submission.lines,
             shipping_method_id=submission.shipping,
@@ -110,6 +131,7 @@ def place(shop: Shop, submission: Submission) -> Order:
             idempotency_key=submission.key,
             payment_method_id=submission.payment,
             now=clock.now(),
+            same_as_recent=same_as_recent,
         )
         db.session.commit()
     except OrderError:
@@ -117,6 +139,7 @@ def place(shop: Shop, submission: Submission) -> Order:
         raise
     except IntegrityError as error:
         db.session.rollback()
+        created = False
         order = ordering.find_order(shop, ordering.check_idempotency_key(submission.key))
         if order is None:
             # Not our key: the catalog changed under us (an item deleted this instant).
@@ -124,7 +147,7 @@ def place(shop: Shop, submission: Submission) -> Order:
             raise OrderError(
                 _("The shop changed while you were ordering. Please try again.")
             ) from None
-    return order
+    return order, created
 
 
 def _read_json() -> Submission | None:
@@ -148,8 +171,10 @@ def _read_json() -> Submission | None:
     )
 
 
-def _read_form() -> Submission:
+def _read_form(shop: Shop) -> Submission:
     form = request.form
+    if form.get("again"):
+        return _again(shop, form.get("again"), form.get("idempotency_key"))
     lines = list(zip_longest(form.getlist("item_id"), form.getlist("quantity")))
     if len(lines) == 1:  # the one-product form: its options come as choice fields
         lines = [(*lines[0], _form_choices(form))]
@@ -161,6 +186,24 @@ def _read_form() -> Submission:
         notes=form.get("notes", ""),
         key=form.get("idempotency_key"),
         payment=form.get("payment_method_id"),
+    )
+
+
+def _again(shop: Shop, token: str, key: object) -> Submission | None:
+    """The order page's "order again": that order's lines and details, as a new order."""
+    order = ordering.order_by_token(token)
+    if order is None or order.shop_id != shop.id:
+        return None
+    repeat = repeat_of(shop, order)
+    return Submission(
+        lines=repeat.lines,
+        shipping=repeat.shipping_method_id,
+        name=repeat.name,
+        address=repeat.address,
+        notes=repeat.notes,
+        key=key,
+        payment=repeat.payment_method_id,
+        again=True,
     )
 
 

@@ -7,12 +7,17 @@ no cache may keep it, and the token must not leak to other sites as a referrer.
 
 from __future__ import annotations
 
+import secrets
+
 from flask import abort, current_app, redirect, render_template, request, url_for
 
+from shop.lib.in_app import in_app_browser
 from shop.lib.locales import regional_locale
 from shop.lib.money import format_money
+from shop.lib.phones import format_whatsapp
 from shop.ordering import order_by_token
 from shop.ordering.payments import is_link
+from shop.ordering.repeats import repeat_of
 from shop.ordering.statuses import status_label
 from shop.storefront.blueprint import bp
 from shop.storefront.hosts import request_shop_host, shop_origin
@@ -50,6 +55,16 @@ def order_page(token: str):
             status=status_label(order.status),
             whatsapp_url=whatsapp.order_link(order, shop, order_url),
             payment_link=is_link(order.payment_kind, order.payment_details),
+            # Sent again (Back, a second tap): say so, so nobody thinks it was lost.
+            repeated=request.args.get("repeated") == "1",
+            # The explicit "order again" is a new order: a key of its own, fresh per view.
+            again_key=secrets.token_urlsafe(24),
+            again=repeat_of(shop, order),  # today's shipping method of the same name
+            # Where wa.me may not reach WhatsApp (an app's own browser), and for anyone:
+            # the exact message to copy and the number to send it to.
+            message=whatsapp.order_message(order, shop, order_url),
+            number=format_whatsapp(shop.whatsapp),
+            in_app=in_app_browser(request.headers.get("User-Agent")),
         )
     )
     response.headers["X-Robots-Tag"] = "noindex, nofollow"

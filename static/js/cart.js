@@ -58,9 +58,92 @@
   }
 
   function updateBadge(cart) {
-    const total = count(cart || read());
+    cart = cart || read();
+    const total = count(cart);
     document.querySelectorAll("[data-cart-count]").forEach((badge) => {
       badge.textContent = String(total);
+    });
+    updateBar(cart, total);
+  }
+
+  // The bar at the thumb: shown once the cart has something, it leads straight to ordering.
+  const bar = document.querySelector("[data-cart-bar]");
+  function updateBar(cart, total) {
+    if (!bar) return;
+    bar.hidden = total === 0;
+    root.classList.toggle("has-cart", total > 0);
+    if (!total) return;
+    const label = bar.querySelector("[data-bar-count]");
+    label.textContent = total === 1 ? label.dataset.one : label.dataset.many.replace("{count}", String(total));
+    bar.querySelector("[data-bar-total]").textContent = money(cart.lines.reduce((sum, line) => sum + (line.price || 0) * line.qty, 0));
+    prepareSheet();
+  }
+
+  function announce(name, cart) {
+    const region = document.querySelector("[data-cart-announce]");
+    if (region) region.textContent = messages.addedItem.replace("{name}", name || "").replace("{count}", String(count(cart || read())));
+  }
+
+  // The checkout as a sheet over the page: the cart page's form, fetched (it is cacheable)
+  // and its script loaded ahead, so a tap on the bar opens it at once and puts the cursor
+  // in the first empty field (keyboards open only within the tap). Until both are ready,
+  // or without <dialog>, the bar is a plain link to the cart page.
+  let sheet = null;
+  function prepareSheet() {
+    if (sheet || !bar || !window.HTMLDialogElement) return;
+    sheet = {};
+    // Not kept in the HTTP cache: the cart page itself must not show this copy later.
+    fetch(bar.href, { credentials: "same-origin", cache: "no-store" })
+      .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+      .then((html) => {
+        sheet.main = new DOMParser().parseFromString(html, "text/html").querySelector("main");
+        markReady();
+      })
+      .catch(() => {}); // the link still works
+    if (!window.VitrinaCheckout) {
+      const script = document.createElement("script");
+      script.src = bar.dataset.script;
+      script.addEventListener("load", markReady);
+      document.head.append(script);
+    }
+  }
+
+  // Both halves are here: the bar now opens the sheet (tests wait for this mark too).
+  function markReady() {
+    if (sheet && sheet.main && window.VitrinaCheckout) bar.dataset.sheet = "ready";
+  }
+
+  function openSheet() {
+    let dialog = document.querySelector("dialog.sheet");
+    if (!dialog) {
+      dialog = document.createElement("dialog");
+      dialog.className = "sheet";
+      dialog.setAttribute("aria-labelledby", "sheet-title");
+      const close = document.createElement("div");
+      close.className = "sheet-close";
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "link-button";
+      button.textContent = messages.close;
+      button.addEventListener("click", () => dialog.close());
+      close.append(button);
+      dialog.append(close, ...document.adoptNode(sheet.main).childNodes);
+      const title = dialog.querySelector("h1");
+      if (title) title.id = "sheet-title";
+      root.append(dialog);
+    }
+    window.VitrinaCheckout.start(dialog);
+    dialog.showModal();
+    const empty = Array.from(dialog.querySelectorAll("[data-checkout] input[type=text], [data-checkout] textarea"))
+      .find((field) => !field.value && field.required && field.offsetParent);
+    (empty || dialog.querySelector("[data-order-button]") || dialog).focus();
+  }
+
+  if (bar) {
+    bar.addEventListener("click", (event) => {
+      if (!sheet || !sheet.main || !window.VitrinaCheckout) return; // the cart page, as a link
+      event.preventDefault();
+      openSheet();
     });
   }
 
@@ -155,13 +238,45 @@
     return null;
   }
 
+  // Details saved on this phone, per shop, only when the shopper asked (the order page).
+  const detailsKey = "vitrina:details:" + shopId;
+  function savedDetails() {
+    try {
+      const details = JSON.parse(localStorage.getItem(detailsKey));
+      if (details && typeof details.name === "string") return details;
+    } catch (error) {
+      // Unreadable: as if nothing was saved.
+    }
+    return null;
+  }
+
+  function saveDetails(details) {
+    try {
+      localStorage.setItem(detailsKey, JSON.stringify(details));
+    } catch (error) {
+      return false;
+    }
+    return true;
+  }
+
+  function forgetDetails() {
+    try {
+      localStorage.removeItem(detailsKey);
+    } catch (error) {
+      // Nothing was kept.
+    }
+  }
+
   function clampQuantity(value) {
     const number = Number(value);
     if (!Number.isInteger(number) || number < 1) return 1;
     return Math.min(number, MAX_QUANTITY);
   }
 
-  window.VitrinaCart = { read, write, clear, add, lineKey, money, messages, saveLastOrder, lastOrder, clampQuantity, MAX_QUANTITY };
+  window.VitrinaCart = {
+    read, write, clear, add, lineKey, money, messages, saveLastOrder, lastOrder, clampQuantity, MAX_QUANTITY,
+    savedDetails, forgetDetails,
+  };
 
   // What only works with JavaScript stays hidden without it. The cards' "Add" buttons
   // (hundreds of them) are shown by one class on the root, not one by one.
@@ -170,17 +285,33 @@
     element.hidden = false;
   });
   updateBadge();
+  showSteppers();
   // Another tab changed the cart: keep this page's badge right.
   window.addEventListener("storage", (event) => {
-    if (event.key === storageKey) updateBadge();
+    if (event.key === storageKey) {
+      updateBadge();
+      showSteppers();
+    }
   });
-  window.addEventListener("pageshow", () => updateBadge());
+  window.addEventListener("pageshow", () => {
+    updateBadge();
+    showSteppers();
+  });
 
   document.addEventListener("click", (event) => {
     const addButton = event.target.closest("[data-add]");
     if (addButton) {
-      const problem = add(describe(addButton), 1);
-      flash(addButton, problem || "✓");
+      const data = describe(addButton);
+      const problem = add(data, 1);
+      if (problem) flash(addButton, problem);
+      else announce(data.name);
+      showSteppers();
+      if (!problem) addButton.nextElementSibling.querySelector("[data-card-step='1']").focus();
+      return;
+    }
+    const cardStep = event.target.closest("[data-card-step]");
+    if (cardStep) {
+      stepCard(Number(cardStep.closest("[data-card-stepper]").dataset.itemId), Number(cardStep.dataset.cardStep));
       return;
     }
     const step = event.target.closest("[data-step]");
@@ -190,6 +321,46 @@
     }
   });
 
+  // A card whose item is in the cart (without options) shows "− 2 +" instead of "Add".
+  function showSteppers() {
+    const cart = read();
+    const quantities = new Map(cart.lines.filter((line) => !line.choices.length).map((line) => [line.id, line.qty]));
+    // An empty cart on a page of a thousand cards: nothing to look at.
+    if (!quantities.size && !document.querySelector("[data-card-stepper]")) return;
+    document.querySelectorAll(".card [data-add]").forEach((button) => {
+      const id = Number(button.dataset.itemId);
+      let stepper = button.nextElementSibling;
+      if (!stepper || !stepper.matches("[data-card-stepper]")) {
+        if (!quantities.has(id)) return;
+        stepper = document.createElement("div");
+        stepper.className = "card-stepper";
+        stepper.dataset.cardStepper = "";
+        stepper.dataset.itemId = String(id);
+        stepper.innerHTML = '<button type="button" class="button secondary step" data-card-step="-1">−</button>' +
+          '<output aria-live="polite"></output><button type="button" class="button secondary step" data-card-step="1">+</button>';
+        stepper.firstChild.setAttribute("aria-label", messages.oneLess);
+        stepper.lastChild.setAttribute("aria-label", messages.oneMore);
+        button.after(stepper);
+      }
+      const quantity = quantities.get(id) || 0;
+      button.hidden = quantity > 0;
+      stepper.hidden = quantity === 0;
+      stepper.querySelector("output").textContent = String(quantity);
+    });
+  }
+
+  function stepCard(id, step) {
+    const cart = read();
+    const index = cart.lines.findIndex((line) => line.id === id && !line.choices.length);
+    if (index < 0) return;
+    const line = cart.lines[index];
+    line.qty = Math.min(line.qty + step, MAX_QUANTITY);
+    if (line.qty < 1) cart.lines.splice(index, 1);
+    write(cart);
+    showSteppers();
+    if (line.qty < 1) document.querySelector(`.card [data-add][data-item-id="${id}"]`).focus();
+  }
+
   function flash(button, text) {
     const label = Array.from(button.childNodes);
     button.textContent = text;
@@ -198,6 +369,56 @@
       button.replaceChildren(...label);
       button.disabled = false;
     }, 1200);
+  }
+
+  // Order page: "save my details on this phone for next time", off until chosen.
+  const keep = document.querySelector("[data-keep-details]");
+  if (keep) {
+    const button = keep.querySelector("[data-save-details]");
+    const saved = keep.querySelector("[data-details-saved]");
+    const showSaved = (isSaved) => {
+      button.hidden = isSaved;
+      saved.hidden = !isSaved;
+    };
+    showSaved(Boolean(savedDetails()));
+    keep.hidden = false;
+    button.addEventListener("click", () => {
+      const data = button.dataset;
+      const details = { name: data.name, address: data.address || "", shipping: Number(data.shipping) || null };
+      showSaved(saveDetails(details));
+    });
+    keep.querySelector("[data-forget-details]").addEventListener("click", () => {
+      forgetDetails();
+      showSaved(false);
+    });
+  }
+
+  // Order page: copy the message or the number, where wa.me may not open WhatsApp.
+  document.querySelectorAll("[data-copy]").forEach((button) => {
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      const status = document.querySelector("[data-copy-status]");
+      copy(button.dataset.copy).then(() => {
+        status.textContent = button.dataset.done;
+      }, () => {
+        status.textContent = "";
+      });
+    });
+  });
+
+  function copy(text) {
+    if (navigator.clipboard && navigator.clipboard.writeText) return navigator.clipboard.writeText(text);
+    // Some apps' browsers have no clipboard API: the old way still works there.
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.append(area);
+    area.select();
+    const done = document.execCommand("copy");
+    area.remove();
+    return done ? Promise.resolve() : Promise.reject(new Error("copy"));
   }
 
   // Product page: "Add to cart" keeps the shopper here; "Order just this" submits the form.
@@ -223,13 +444,7 @@
       if (!submitter || !submitter.hasAttribute("data-add-to-cart")) return;
       event.preventDefault();
       const problem = add(submitter.dataset, quantity, chosen);
-      status.textContent = problem || messages.added + " ";
-      if (!problem) {
-        const link = document.createElement("a");
-        link.href = document.querySelector("[data-cart-link]").href;
-        link.textContent = messages.viewCart;
-        status.append(link);
-      }
+      status.textContent = problem || messages.added; // a live region already
     });
   }
 })();

@@ -2,270 +2,353 @@
 // then the checkout form, posted as JSON. The server prices everything again; on
 // success the shopper goes straight to WhatsApp, and the order page replaces this one
 // in the history, so "back" lands there.
+// On the shop and product pages the same form opens as a sheet (cart.js calls start).
 (function () {
   "use strict";
   const cart = window.VitrinaCart;
-  const list = document.querySelector("[data-cart-lines]");
-  if (!cart || !list) return;
-  const messages = cart.messages;
-  const catalog = JSON.parse(document.getElementById("catalog-data").textContent);
-  const template = document.getElementById("cart-line-template");
-  const summary = document.querySelector("[data-cart-summary]");
-  const empty = document.querySelector("[data-cart-empty]");
-  const form = document.querySelector("[data-checkout]");
-  const errorBox = document.querySelector("[data-checkout-error]");
+  let started = null;
+  window.VitrinaCheckout = {
+    start() {
+      if (!started) started = begin();
+      else started();
+    },
+  };
+  if (cart && document.getElementById("catalog-data")) window.VitrinaCheckout.start();
 
-  // The catalog's word on each line: current name and price, or why it cannot be ordered.
-  function refresh(data) {
-    data.lines.forEach((line) => {
-      const current = catalog[String(line.id)];
-      line.problem = "";
-      if (!current) {
-        line.problem = messages.unavailable;
+  // Wires the cart and its form (once); returns what shows them again.
+  function begin() {
+    const list = document.querySelector("[data-cart-lines]");
+    const messages = cart.messages;
+    const catalog = JSON.parse(document.getElementById("catalog-data").textContent);
+    const template = document.getElementById("cart-line-template");
+    const summary = document.querySelector("[data-cart-summary]");
+    const empty = document.querySelector("[data-cart-empty]");
+    const form = document.querySelector("[data-checkout]");
+    const errorBox = document.querySelector("[data-checkout-error]");
+
+    // The catalog's word on each line: current name and price, or why it cannot be ordered.
+    function refresh(data) {
+      data.lines.forEach((line) => {
+        const current = catalog[String(line.id)];
+        line.problem = "";
+        if (!current) {
+          line.problem = messages.unavailable;
+          return;
+        }
+        if (!current.available) line.problem = messages.soldOut;
+        line.name = current.name;
+        line.price = current.price;
+        line.service = current.service;
+        if (line.choices.length || current.choices) priceOptions(line, current);
+      });
+      return data;
+    }
+
+    // A line with options: its price and text from the catalog's choices, and whether
+    // its size/colour combination is sold out. Rules (required groups...) are the server's.
+    function priceOptions(line, current) {
+      const choices = current.choices || {};
+      if (!line.choices.every((id) => choices[String(id)])) {
+        line.problem = line.problem || messages.optionsChanged;
         return;
       }
-      if (!current.available) line.problem = messages.soldOut;
-      line.name = current.name;
-      line.price = current.price;
-      line.service = current.service;
-      if (line.choices.length || current.choices) priceOptions(line, current);
+      const groups = new Map();
+      const variant = [];
+      // In the product page's order, as the server writes them in the message.
+      const ordered = line.choices.slice().sort((a, b) => choices[String(a)][4] - choices[String(b)][4]);
+      ordered.forEach((id) => {
+        const [group, name, delta, isVariant] = choices[String(id)];
+        line.price += delta;
+        if (!groups.has(group)) groups.set(group, []);
+        groups.get(group).push(name);
+        if (isVariant) variant.push(id);
+      });
+      line.price = Math.max(0, line.price);
+      line.options = Array.from(groups, ([group, names]) => group + ": " + names.join(", ")).join(", ");
+      const key = variant.sort((a, b) => a - b).join("-");
+      if (key && (current.soldOut || []).includes(key)) line.problem = line.problem || messages.soldOut;
+    }
+
+    function selectedMethod() {
+      return form ? form.querySelector("input[name=shipping_method_id]:checked") : null;
+    }
+
+    function render() {
+      const data = refresh(cart.read());
+      list.replaceChildren();
+      data.lines.forEach((line) => list.append(renderLine(line)));
+      const hasLines = data.lines.length > 0;
+      summary.hidden = !hasLines;
+      empty.hidden = hasLines;
+      showLastOrder(hasLines);
+      updateTotals(data);
+    }
+
+    function renderLine(line) {
+      const item = template.content.firstElementChild.cloneNode(true);
+      item.dataset.itemId = String(line.id);
+      item.dataset.lineKey = cart.lineKey(line);
+      const name = item.querySelector("[data-line-name]");
+      name.textContent = line.name || "";
+      if (line.options) {
+        const options = item.querySelector("[data-line-options]");
+        options.textContent = line.options;
+        options.hidden = false;
+      }
+      if (line.url) name.href = line.url;
+      if (line.image) {
+        const image = item.querySelector("[data-line-image]");
+        image.src = line.image;
+        image.hidden = false;
+      }
+      item.querySelector("[data-line-unit]").textContent = cart.money(line.price || 0);
+      item.querySelector("[data-line-qty]").value = String(line.qty);
+      item.querySelector("[data-line-total]").textContent = cart.money((line.price || 0) * line.qty);
+      if (line.problem) showProblem(item, line.problem);
+      return item;
+    }
+
+    function showProblem(item, text) {
+      const problem = item.querySelector("[data-line-problem]");
+      problem.textContent = text;
+      problem.hidden = false;
+      item.classList.add("has-problem");
+    }
+
+    function updateTotals(data) {
+      const subtotal = data.lines.reduce((sum, line) => sum + (line.problem ? 0 : line.price * line.qty), 0);
+      document.querySelector("[data-cart-subtotal]").textContent = cart.money(subtotal);
+      showMinimum(subtotal);
+      if (!form) return;
+      // Services only: nothing to ship, so no shipping choice.
+      const shipping = form.querySelector("[data-shipping]");
+      const shipsSomething = data.lines.some((line) => !line.service);
+      if (shipping) {
+        shipping.hidden = !shipsSomething;
+        shipping.querySelectorAll("input").forEach((input) => {
+          input.disabled = !shipsSomething;
+        });
+      }
+      const method = shipsSomething ? selectedMethod() : null;
+      const address = form.querySelector("[data-address-field]");
+      if (shipping) address.hidden = shipsSomething && !(method && method.dataset.needsAddress === "1");
+      // Free once the subtotal reaches the method's amount (the server applies the same rule).
+      const freeAbove = method && method.dataset.freeAbove !== undefined ? Number(method.dataset.freeAbove) : null;
+      const shippingPrice = !method || (freeAbove !== null && subtotal >= freeAbove) ? 0 : Number(method.dataset.price);
+      document.querySelector("[data-cart-total]").textContent = cart.money(subtotal + shippingPrice);
+    }
+
+    // Below the shop's minimum order: say how much is missing (checkout refuses it too).
+    function showMinimum(subtotal) {
+      const box = document.querySelector("[data-min-order]");
+      if (!box) return;
+      const missing = Number(box.dataset.minOrder) - subtotal;
+      box.hidden = missing <= 0;
+      box.textContent = box.dataset.template.replace("{missing}", cart.money(Math.max(missing, 0)));
+    }
+
+    function showLastOrder(hasLines) {
+      const box = document.querySelector("[data-last-order]");
+      const order = cart.lastOrder();
+      box.hidden = hasLines || !order;
+      if (box.hidden) return;
+      const text = box.querySelector("[data-last-text]");
+      text.textContent = text.dataset.template.replace("{number}", String(order.number));
+      box.querySelector("[data-last-whatsapp]").href = order.whatsapp_url;
+      box.querySelector("[data-last-link]").href = order.order_url;
+    }
+
+    function changeLine(key, change) {
+      const data = cart.read();
+      const index = data.lines.findIndex((line) => cart.lineKey(line) === key);
+      if (index < 0) return;
+      if (change === "remove") data.lines.splice(index, 1);
+      else data.lines[index].qty = cart.clampQuantity(change);
+      cart.write(data);
+      render();
+    }
+
+    list.addEventListener("click", (event) => {
+      const line = event.target.closest(".cart-line");
+      if (!line) return;
+      const key = line.dataset.lineKey;
+      if (event.target.closest("[data-line-remove]")) {
+        changeLine(key, "remove");
+        return;
+      }
+      const step = event.target.closest("[data-line-step]");
+      if (step) {
+        const input = line.querySelector("[data-line-qty]");
+        changeLine(key, Number(input.value) + Number(step.dataset.lineStep));
+      }
     });
-    return data;
-  }
-
-  // A line with options: its price and text from the catalog's choices, and whether
-  // its size/colour combination is sold out. Rules (required groups...) are the server's.
-  function priceOptions(line, current) {
-    const choices = current.choices || {};
-    if (!line.choices.every((id) => choices[String(id)])) {
-      line.problem = line.problem || messages.optionsChanged;
-      return;
-    }
-    const groups = new Map();
-    const variant = [];
-    // In the product page's order, as the server writes them in the message.
-    const ordered = line.choices.slice().sort((a, b) => choices[String(a)][4] - choices[String(b)][4]);
-    ordered.forEach((id) => {
-      const [group, name, delta, isVariant] = choices[String(id)];
-      line.price += delta;
-      if (!groups.has(group)) groups.set(group, []);
-      groups.get(group).push(name);
-      if (isVariant) variant.push(id);
+    list.addEventListener("change", (event) => {
+      if (!event.target.matches("[data-line-qty]")) return;
+      changeLine(event.target.closest(".cart-line").dataset.lineKey, event.target.value);
     });
-    line.price = Math.max(0, line.price);
-    line.options = Array.from(groups, ([group, names]) => group + ": " + names.join(", ")).join(", ");
-    const key = variant.sort((a, b) => a - b).join("-");
-    if (key && (current.soldOut || []).includes(key)) line.problem = line.problem || messages.soldOut;
-  }
 
-  function selectedMethod() {
-    return form ? form.querySelector("input[name=shipping_method_id]:checked") : null;
-  }
-
-  function render() {
-    const data = refresh(cart.read());
-    list.replaceChildren();
-    data.lines.forEach((line) => list.append(renderLine(line)));
-    const hasLines = data.lines.length > 0;
-    summary.hidden = !hasLines;
-    empty.hidden = hasLines;
-    showLastOrder(hasLines);
-    updateTotals(data);
-  }
-
-  function renderLine(line) {
-    const item = template.content.firstElementChild.cloneNode(true);
-    item.dataset.itemId = String(line.id);
-    item.dataset.lineKey = cart.lineKey(line);
-    const name = item.querySelector("[data-line-name]");
-    name.textContent = line.name || "";
-    if (line.options) {
-      const options = item.querySelector("[data-line-options]");
-      options.textContent = line.options;
-      options.hidden = false;
-    }
-    if (line.url) name.href = line.url;
-    if (line.image) {
-      const image = item.querySelector("[data-line-image]");
-      image.src = line.image;
-      image.hidden = false;
-    }
-    item.querySelector("[data-line-unit]").textContent = cart.money(line.price || 0);
-    item.querySelector("[data-line-qty]").value = String(line.qty);
-    item.querySelector("[data-line-total]").textContent = cart.money((line.price || 0) * line.qty);
-    if (line.problem) showProblem(item, line.problem);
-    return item;
-  }
-
-  function showProblem(item, text) {
-    const problem = item.querySelector("[data-line-problem]");
-    problem.textContent = text;
-    problem.hidden = false;
-    item.classList.add("has-problem");
-  }
-
-  function updateTotals(data) {
-    const subtotal = data.lines.reduce((sum, line) => sum + (line.problem ? 0 : line.price * line.qty), 0);
-    document.querySelector("[data-cart-subtotal]").textContent = cart.money(subtotal);
-    showMinimum(subtotal);
-    if (!form) return;
-    // Services only: nothing to ship, so no shipping choice.
-    const shipping = form.querySelector("[data-shipping]");
-    const shipsSomething = data.lines.some((line) => !line.service);
-    if (shipping) {
-      shipping.hidden = !shipsSomething;
-      shipping.querySelectorAll("input").forEach((input) => {
-        input.disabled = !shipsSomething;
+    if (form) {
+      form.addEventListener("change", (event) => {
+        if (event.target.name === "shipping_method_id") updateTotals(refresh(cart.read()));
+      });
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        send();
       });
     }
-    const method = shipsSomething ? selectedMethod() : null;
-    const address = form.querySelector("[data-address-field]");
-    if (shipping) address.hidden = shipsSomething && !(method && method.dataset.needsAddress === "1");
-    // Free once the subtotal reaches the method's amount (the server applies the same rule).
-    const freeAbove = method && method.dataset.freeAbove !== undefined ? Number(method.dataset.freeAbove) : null;
-    const shippingPrice = !method || (freeAbove !== null && subtotal >= freeAbove) ? 0 : Number(method.dataset.price);
-    document.querySelector("[data-cart-total]").textContent = cart.money(subtotal + shippingPrice);
-  }
 
-  // Below the shop's minimum order: say how much is missing (checkout refuses it too).
-  function showMinimum(subtotal) {
-    const box = document.querySelector("[data-min-order]");
-    if (!box) return;
-    const missing = Number(box.dataset.minOrder) - subtotal;
-    box.hidden = missing <= 0;
-    box.textContent = box.dataset.template.replace("{missing}", cart.money(Math.max(missing, 0)));
-  }
-
-  function showLastOrder(hasLines) {
-    const box = document.querySelector("[data-last-order]");
-    const order = cart.lastOrder();
-    box.hidden = hasLines || !order;
-    if (box.hidden) return;
-    const text = box.querySelector("[data-last-text]");
-    text.textContent = text.dataset.template.replace("{number}", String(order.number));
-    box.querySelector("[data-last-whatsapp]").href = order.whatsapp_url;
-    box.querySelector("[data-last-link]").href = order.order_url;
-  }
-
-  function changeLine(key, change) {
-    const data = cart.read();
-    const index = data.lines.findIndex((line) => cart.lineKey(line) === key);
-    if (index < 0) return;
-    if (change === "remove") data.lines.splice(index, 1);
-    else data.lines[index].qty = cart.clampQuantity(change);
-    cart.write(data);
-    render();
-  }
-
-  list.addEventListener("click", (event) => {
-    const line = event.target.closest(".cart-line");
-    if (!line) return;
-    const key = line.dataset.lineKey;
-    if (event.target.closest("[data-line-remove]")) {
-      changeLine(key, "remove");
-      return;
+    function clearErrors() {
+      errorBox.hidden = true;
+      errorBox.textContent = "";
+      form.querySelectorAll(".has-error").forEach((field) => field.classList.remove("has-error"));
     }
-    const step = event.target.closest("[data-line-step]");
-    if (step) {
-      const input = line.querySelector("[data-line-qty]");
-      changeLine(key, Number(input.value) + Number(step.dataset.lineStep));
-    }
-  });
-  list.addEventListener("change", (event) => {
-    if (!event.target.matches("[data-line-qty]")) return;
-    changeLine(event.target.closest(".cart-line").dataset.lineKey, event.target.value);
-  });
 
-  if (form) {
-    form.addEventListener("change", (event) => {
-      if (event.target.name === "shipping_method_id") updateTotals(refresh(cart.read()));
-    });
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      send();
-    });
-  }
-
-  function clearErrors() {
-    errorBox.hidden = true;
-    errorBox.textContent = "";
-    form.querySelectorAll(".has-error").forEach((field) => field.classList.remove("has-error"));
-  }
-
-  function showError(result) {
-    errorBox.textContent = result.error || messages.network;
-    errorBox.hidden = false;
-    if (result.field) {
-      const field = form.querySelector(`[data-field="${result.field}"]`);
-      if (field) {
-        field.classList.add("has-error");
-        const input = field.querySelector("input:not([disabled]), textarea");
-        if (input) input.focus();
+    function showError(result) {
+      errorBox.textContent = result.error || messages.network;
+      errorBox.hidden = false;
+      if (result.field) {
+        const field = form.querySelector(`[data-field="${result.field}"]`);
+        if (field) {
+          field.classList.add("has-error");
+          const input = field.querySelector("input:not([disabled]), textarea");
+          if (input) input.focus();
+        }
       }
-    }
-    if (result.item_id) {
-      const lines = Array.from(list.querySelectorAll(".cart-line"));
-      const line = lines.find((candidate) => candidate.dataset.lineKey === result.line_key) ||
-        lines.find((candidate) => candidate.dataset.itemId === String(Number(result.item_id)));
-      if (line) {
-        showProblem(line, result.error);
-        line.scrollIntoView({ block: "center" });
+      if (result.item_id) {
+        const lines = Array.from(list.querySelectorAll(".cart-line"));
+        const line = lines.find((candidate) => candidate.dataset.lineKey === result.line_key) ||
+          lines.find((candidate) => candidate.dataset.itemId === String(Number(result.item_id)));
+        if (line) {
+          showProblem(line, result.error);
+          line.scrollIntoView({ block: "center" });
+        }
       }
+      if (!result.field && !result.item_id) errorBox.scrollIntoView({ block: "center" });
     }
-    if (!result.field && !result.item_id) errorBox.scrollIntoView({ block: "center" });
-  }
 
-  async function send() {
-    const data = cart.read();
-    if (!data.lines.length) return;
-    clearErrors();
-    const button = form.querySelector("[data-order-button]");
-    const label = button.textContent;
-    button.disabled = true;
-    button.textContent = messages.sending;
-    const method = form.querySelector("input[name=shipping_method_id]:checked:not([disabled])");
-    const payment = form.querySelector("input[name=payment_method_id]:checked");
-    const body = {
-      lines: data.lines.map((line) => ({ item_id: line.id, quantity: line.qty, choices: line.choices })),
-      name: form.elements.namedItem("name").value,
-      shipping_method_id: method ? Number(method.value) : null,
-      address: form.elements.namedItem("address").value,
-      notes: form.elements.namedItem("notes").value,
-      payment_method_id: payment ? Number(payment.value) : null,
-      idempotency_key: data.key,
-    };
-    let response;
-    let result;
-    try {
-      response = await fetch(form.action, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify(body),
-        credentials: "same-origin",
+    async function send() {
+      const data = cart.read();
+      if (!data.lines.length) return;
+      clearErrors();
+      const button = form.querySelector("[data-order-button]");
+      const label = button.textContent;
+      button.disabled = true;
+      button.textContent = messages.sending;
+      const method = form.querySelector("input[name=shipping_method_id]:checked:not([disabled])");
+      const payment = form.querySelector("input[name=payment_method_id]:checked");
+      const body = {
+        lines: data.lines.map((line) => ({ item_id: line.id, quantity: line.qty, choices: line.choices })),
+        name: form.elements.namedItem("name").value,
+        shipping_method_id: method ? Number(method.value) : null,
+        address: form.elements.namedItem("address").value,
+        notes: form.elements.namedItem("notes").value,
+        payment_method_id: payment ? Number(payment.value) : null,
+        idempotency_key: data.key,
+      };
+      let response;
+      let result;
+      try {
+        response = await fetch(form.action, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify(body),
+          credentials: "same-origin",
+        });
+        result = await response.json();
+      } catch (error) {
+        result = { error: messages.network };
+      }
+      if (!response || !response.ok) {
+        button.disabled = false;
+        button.textContent = label;
+        showError(result);
+        return;
+      }
+      cart.saveLastOrder(result);
+      cart.clear();
+      render();
+      try {
+        history.replaceState(null, "", result.order_url);
+      } catch (error) {
+        // Another origin (a proxy in front): keep this URL, the order page link still works.
+      }
+      window.location.assign(result.next || result.whatsapp_url);
+    }
+
+    // What the shopper typed is part of the cart they are filling: it survives a reload.
+    // Details saved on this phone after an earlier order (by choice, on the order page)
+    // fill what is still empty; they leave this browser only inside an order.
+    const FIELDS = ["name", "address", "notes"];
+    function fillDetails() {
+      if (!form) return;
+      const typed = cart.read().details || {};
+      const saved = cart.savedDetails();
+      FIELDS.forEach((name) => {
+        const field = form.elements.namedItem(name);
+        const value = typed[name] || (saved && saved[name]) || "";
+        if (field && !field.value && value) field.value = value;
       });
-      result = await response.json();
-    } catch (error) {
-      result = { error: messages.network };
+      const method = typed.shipping || (saved && saved.shipping);
+      const radio = method && form.querySelector(`input[name=shipping_method_id][value="${Number(method)}"]`);
+      if (radio && !selectedMethod()) radio.checked = true;
+      showForget(saved);
     }
-    if (!response || !response.ok) {
-      button.disabled = false;
-      button.textContent = label;
-      showError(result);
-      return;
-    }
-    cart.saveLastOrder(result);
-    cart.clear();
-    render();
-    try {
-      history.replaceState(null, "", result.order_url);
-    } catch (error) {
-      // Another origin (a proxy in front): keep this URL, the order page link still works.
-    }
-    window.location.assign(result.whatsapp_url);
-  }
 
-  render();
-  window.addEventListener("pageshow", (event) => {
-    if (event.persisted) render();
-  });
+    function showForget(saved) {
+      let button = form.querySelector("[data-forget]");
+      if (!saved) {
+        if (button) button.remove();
+        return;
+      }
+      if (button) return;
+      button = document.createElement("button");
+      button.type = "button";
+      button.className = "link-button forget";
+      button.dataset.forget = "";
+      button.textContent = messages.forget;
+      button.addEventListener("click", () => {
+        cart.forgetDetails();
+        const data = cart.read();
+        delete data.details;
+        cart.write(data);
+        FIELDS.forEach((name) => {
+          const field = form.elements.namedItem(name);
+          if (field) field.value = "";
+        });
+        form.querySelectorAll("input[name=shipping_method_id]").forEach((input) => {
+          input.checked = input.defaultChecked;
+        });
+        button.remove();
+        updateTotals(refresh(cart.read()));
+        form.elements.namedItem("name").focus();
+      });
+      form.querySelector("h2").after(button);
+    }
+
+    function keepDetails() {
+      const data = cart.read();
+      const method = selectedMethod();
+      data.details = { shipping: method ? Number(method.value) : null };
+      FIELDS.forEach((name) => {
+        const field = form.elements.namedItem(name);
+        data.details[name] = field ? field.value : "";
+      });
+      cart.write(data);
+    }
+
+    if (form) {
+      form.addEventListener("input", keepDetails);
+      form.addEventListener("change", keepDetails);
+    }
+
+    function show() {
+      fillDetails();
+      render();
+    }
+    show();
+    window.addEventListener("pageshow", (event) => {
+      if (event.persisted) show();
+    });
+    return show;
+  }
 })();

@@ -217,7 +217,12 @@ def _labels_in(_locale: str) -> Labels:
 # A card is written here rather than in a template (see the module's docstring).
 # Every value put in is escaped, or is a number, or is a URL made of escaped parts.
 SIZES = "(min-width: 1100px) 260px, (min-width: 700px) 31vw, 48vw"
-NO_IMAGE = '<span class="card-image card-noimage" aria-hidden="true"></span>'
+NO_IMAGE = '<span class="card-image card-noimage" aria-hidden="true">{}</span>'
+
+
+def initial(name: str) -> str:
+    """The first letter or digit of a name (its placeholder when it has no photo)."""
+    return next((char.upper() for char in name if char.isalnum()), "")
 
 
 @lru_cache(maxsize=256)
@@ -235,7 +240,7 @@ def card_html(item: CardRow, links: CardContext | Links, labels: Labels, positio
     name = escape(item.name)
     key = item.image_key
     if key is None:
-        image = NO_IMAGE
+        image = NO_IMAGE.format(escape(initial(item.name)))
     else:
         src, widths = card_widths(item.image_widths or f"[{item.image_width}]")
         srcset = ", ".join(f"{links.media_url(key, w)} {w}w" for w in widths)
