@@ -189,6 +189,7 @@ def public_cases(app, world, gone_slug: str, old_slug: str) -> list[Case]:
         Case("search", "storefront.shop_page", 200, get(f"{shop}?q=camiseta")),
         Case("no such shop", "storefront.shop_page", 404, get("/s/no-such-shop")),
         Case("old link", "storefront.shop_page", 301, get(f"/s/{old_slug}")),
+        Case("slash after the link", "storefront.shop_page_with_slash", 301, get(f"{shop}/")),
         Case("deleted shop", "storefront.shop_page", 410, get(f"/s/{gone_slug}")),
         Case("product", "storefront.product_page", 200, get(product)),
         Case("product, 304", "storefront.product_page", 304, revalidate(product)),
