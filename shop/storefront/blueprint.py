@@ -8,15 +8,39 @@ from functools import lru_cache
 
 from babel.core import Locale
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from flask import Blueprint
+from flask import Blueprint, g, request, url_for
 
-from shop.lib.locales import money_locale
+from shop.lib.locales import LANGUAGE_NAMES, LANGUAGES, money_locale
 from shop.lib.money import format_money, shown_digits
 from shop.storefront.loading import to_shop_host
 from shop.web.caching import PRIVATE_CACHE
+from shop.web.locale import LANGUAGE_PARAM, shopper_language, spoken_language
 
 bp = Blueprint("storefront", __name__)
 bp.before_request(to_shop_host)
+
+
+# The pages a shopper moves between: they keep the language the shopper picked.
+SHOPPER_PAGES = frozenset(
+    "storefront." + name
+    for name in (
+        "shop_page",
+        "product_page",
+        "cart_page",
+        "product_checkout",
+        "checkout",
+        "order_page",
+    )
+)
+
+
+@bp.url_defaults
+def carry_shopper_language(endpoint: str, values: dict) -> None:
+    """Links between the shopper's pages keep a language picked over the shop's; a link
+    given ``lang=None`` (the shop's own language, the order link in the message) does not."""
+    picked = shopper_language()
+    if picked and endpoint in SHOPPER_PAGES:
+        values.setdefault(LANGUAGE_PARAM, picked)
 
 
 @bp.after_request
@@ -30,7 +54,31 @@ def default_headers(response):
 
 @bp.context_processor
 def storefront_helpers() -> dict:
-    return {"js_locale": js_locale, "money_format": money_format}
+    return {
+        "js_locale": js_locale,
+        "money_format": money_format,
+        "language_links": language_links,
+    }
+
+
+def language_links() -> list[tuple[str, str, str]]:
+    """The shopper's one-tap switch: (code, name, URL of this page in that language)
+    for each other language the app speaks. The shop's own language is the plain URL,
+    so a page has one address per language and caches keep each."""
+    if request.method != "GET" or request.endpoint not in SHOPPER_PAGES:
+        return []
+    spoken = spoken_language()
+    args = {
+        **(request.view_args or {}),
+        **{name: value for name, value in request.args.items() if name != LANGUAGE_PARAM},
+    }
+    links = []
+    for code in LANGUAGES:
+        if code == spoken:
+            continue
+        picked = None if code == g.get("shop_language") else code
+        links.append((code, LANGUAGE_NAMES[code], url_for(request.endpoint, **args, lang=picked)))
+    return links
 
 
 def js_locale(shop) -> str:

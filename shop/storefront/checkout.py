@@ -81,8 +81,11 @@ def checkout(slug: str):
         return _refuse(shop, submission, error, 403, wants_json)
     except OrderError as error:
         return _refuse(shop, submission, error, 422, wants_json)
-    order_url = url_for("storefront.order_page", token=order.token, _external=True)
+    # The message's link is the merchant's, in the shop's language; the shopper's own
+    # way to the order page keeps the language they picked.
+    order_url = url_for("storefront.order_page", token=order.token, lang=None, _external=True)
     whatsapp_url = whatsapp.order_link(order, shop, order_url)
+    shopper_url = url_for("storefront.order_page", token=order.token, _external=True)
     in_app = in_app_browser(request.headers.get("User-Agent")) is not None
     if wants_json:
         # A retry gets the same answer as the first try. The script goes on to `next`:
@@ -91,14 +94,15 @@ def checkout(slug: str):
         return private(
             jsonify(
                 number=order.number,
-                order_url=order_url,
+                order_url=shopper_url,
                 whatsapp_url=whatsapp_url,
-                next=order_url if in_app else whatsapp_url,
+                next=shopper_url if in_app else whatsapp_url,
             )
         )
     if not created:  # sent again (Back, reload, a second tap): the order already placed
-        return private(redirect(order_url + "?" + REPEATED, code=303))
-    return private(redirect(order_url if in_app else whatsapp_url, code=303))
+        separator = "&" if "?" in shopper_url else "?"
+        return private(redirect(shopper_url + separator + REPEATED, code=303))
+    return private(redirect(shopper_url if in_app else whatsapp_url, code=303))
 
 
 @bp.get("/s/<slug>/p/<int(max=2147483647):item_id>/order")

@@ -23,7 +23,7 @@ from shop.storefront.blueprint import bp
 from shop.storefront.hosts import request_shop_host, shop_origin
 from shop.storefront.unavailable import abort_if_suspended
 from shop.web.caching import private
-from shop.web.locale import use_shop_language, use_shop_timezone
+from shop.web.locale import spoken_language, use_shop_language, use_shop_timezone
 from shop.whatsapp import message as whatsapp
 
 
@@ -40,8 +40,10 @@ def order_page(token: str):
     abort_if_suspended(shop)  # its WhatsApp button would lead to the suspended merchant
     use_shop_language(order)  # the language the order was placed in
     use_shop_timezone(shop)
-    order_url = url_for("storefront.order_page", token=order.token, _external=True)
-    locale = regional_locale(order.language, shop.whatsapp)
+    order_url = url_for("storefront.order_page", token=order.token, lang=None, _external=True)
+    # The shopper may read the page in another language; the message stays the order's.
+    spoken = spoken_language()
+    locale = regional_locale(spoken, shop.whatsapp) if spoken == order.language else spoken
 
     def amount(minor: int) -> str:
         return format_money(minor, order.currency, order.currency_exponent, locale)

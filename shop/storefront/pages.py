@@ -30,6 +30,7 @@ from shop.storefront.fast import (
 )
 from shop.storefront.loading import REDIRECT_MAX_AGE, clean_query
 from shop.storefront.ordering_info import cart_payments, hours_data, minimum_text, week_rows
+from shop.web.locale import spoken_language
 
 
 @bp.get("/s/<slug>")
@@ -59,7 +60,8 @@ def shop_page(slug: str):
         return in_frame(frame_key(shop, sections, preload), sections, page)
 
     # Searches are rendered every time: each is rare, and they would crowd the cache.
-    return serve_page(shop_etag(shop, "shop", query), render, keep=not query)
+    etag = shop_etag(shop, "shop", query, language=spoken_language())
+    return serve_page(etag, render, keep=not query)
 
 
 @bp.get("/s/<slug>/p/<int(max=2147483647):item_id>")
@@ -83,7 +85,7 @@ def product_page(slug: str, item_id: int):
             sold_out_variants=sorted(item.sold_out_variants),
         )
 
-    return serve_page(shop_etag(shop, "product", item_id), render)
+    return serve_page(shop_etag(shop, "product", item_id, language=spoken_language()), render)
 
 
 @bp.get("/s/<slug>/cart")
@@ -108,7 +110,7 @@ def cart_page(slug: str):
             min_order=shop.min_order_minor or 0,
         )
 
-    return serve_page(shop_etag(shop, "cart"), render)
+    return serve_page(shop_etag(shop, "cart", language=spoken_language()), render)
 
 
 @bp.get("/s/<slug>/")

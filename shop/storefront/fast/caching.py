@@ -45,8 +45,9 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def shop_etag(shop, *parts: object) -> str:
-    """An ETag that changes when the shop's catalog, language or the code changes.
+def shop_etag(shop, *parts: object, language: str | None = None) -> str:
+    """An ETag that changes when the shop's catalog, language or the code changes, and
+    differs per language the page is written in (`language`, the shop's by default).
 
     The shop's creation time is in it too: a shop deleted and another created under
     the same id (SQLite reuses ids) must not answer with the old one's pages.
@@ -58,7 +59,7 @@ def shop_etag(shop, *parts: object) -> str:
             shop.id,
             shop.created_at,
             shop.catalog_version,
-            shop.language,
+            language or shop.language,
             *parts,
         )
     )

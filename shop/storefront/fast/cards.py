@@ -45,6 +45,7 @@ from shop.media.urls import media_url
 from shop.storefront.fast.caching import site_of
 from shop.storefront.fast.rows import CardRow, ImageView, ItemView, Section, shop_sections
 from shop.storefront.hosts import ENVIRON_SHOP_HOST
+from shop.web.locale import shopper_language
 
 # The first cards are likely above the fold on a phone: load them at once, and the
 # first row first of all (it is usually the page's largest paint).
@@ -123,6 +124,7 @@ def url_patterns(slug: str):
         environ.get(ENVIRON_SHOP_HOST),
         app.config.get("SHOP_DOMAIN"),
         app.config.get("MEDIA_BASE_URL"),
+        shopper_language(),  # product links carry the shopper's language
     )
     kept = app.extensions.setdefault(PATTERNS, {})
     patterns = kept.get(key)

@@ -32,6 +32,7 @@ from shop.storefront.fast.rows import ENVIRON_CONNECTION, ENVIRON_SHOP, read_sho
 from shop.storefront.hosts import ENVIRON_SHOP_HOST
 from shop.web.caching import NOT_MODIFIED_HEADERS, PUBLIC_CACHE
 from shop.web.compression import gzip_accepted
+from shop.web.locale import LANGUAGE_PARAM, page_language
 
 # /s/<slug>, /s/<slug>/p/<item id>, /s/<slug>/cart; anything else goes to Flask.
 ROUTE = re.compile(r"/s/([a-z0-9-]{1,60})(?:/p/([1-9][0-9]{0,17})|/(cart))?")
@@ -81,7 +82,7 @@ class FastPath:
         if shop is None or shop.suspended:
             # An old link, a 404, or the unavailable page: Flask answers.
             return self.wsgi_app(environ, start_response)
-        etag = shop_etag(shop, *parts)
+        etag = shop_etag(shop, *parts, language=_language(environ.get("QUERY_STRING"), shop))
         gzip_wanted = gzip_accepted(environ.get("HTTP_ACCEPT_ENCODING"))
         # The compressed page's ETag is the weak form (see compression.py).
         etag_header = f'W/"{etag}"' if gzip_wanted else f'"{etag}"'
@@ -144,6 +145,14 @@ def _is_search(query_string: str | None) -> bool:
     if not query_string or "q" not in query_string:
         return False
     return any(name == "q" and value.strip() for name, value in parse_qsl(query_string))
+
+
+def _language(query_string: str | None, shop) -> str:
+    """The language the page is asked in (``?lang=en``), as the views decide it."""
+    picked = None
+    if query_string and LANGUAGE_PARAM in query_string:
+        picked = dict(parse_qsl(query_string)).get(LANGUAGE_PARAM)
+    return page_language(picked, shop.language)
 
 
 def keep_page(response: Response) -> Response:

@@ -1,0 +1,35 @@
+"""The storefront's header on a phone: the shop's whole name (on two lines if need be),
+the language switch and the cart, never wider than the screen."""
+
+from __future__ import annotations
+
+import pytest
+
+from shop.extensions import db
+from tests import factories
+
+NAME_FITS = """() => {
+  const name = document.querySelector('.shop-brand span');
+  return name.scrollHeight <= name.clientHeight + 1 && name.scrollWidth <= name.clientWidth + 1;
+}"""
+
+
+@pytest.mark.parametrize(
+    "name", ["Tienda Sol", "Cerámica Luna de Valencia", "Panadería 🥐 La Espiga Dorada"]
+)
+def test_the_whole_name_shows_next_to_the_cart_at_360_px(app, live_server, phone_context, name):
+    with app.app_context():
+        shop = factories.make_shop(factories.make_user(), slug="nombre", name=name)
+        item = factories.make_item(shop, None, name="Pan", price_minor=250)
+        db.session.commit()
+        item_id = item.id
+    page = phone_context.new_page()
+    page.goto(f"{live_server}/s/nombre")
+    page.locator(f"[data-add][data-item-id='{item_id}']").tap()
+    page.locator("[data-cart-link]").wait_for(state="visible")
+    assert page.evaluate(NAME_FITS), page.locator(".shop-brand span").bounding_box()
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    for control in (".shop-language", "[data-cart-link]"):
+        box = page.locator(control).bounding_box()
+        assert box["x"] + box["width"] <= 360, control
+        assert box["height"] >= 44, control
