@@ -25,6 +25,7 @@ SHOPPER_PAGES = frozenset(
     "storefront." + name
     for name in (
         "shop_page",
+        "shop_part",
         "product_page",
         "cart_page",
         "product_checkout",

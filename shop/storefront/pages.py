@@ -10,7 +10,7 @@ so after an item edit only the changed cards are written (see shop.storefront.fa
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 
 from shop.catalog.availability import shows_sold_out
 from shop.sharing.link_cards import product_card, shop_card
@@ -21,6 +21,7 @@ from shop.storefront.fast import (
     cart_catalog,
     frame_key,
     in_frame,
+    part_cards,
     product,
     product_images,
     public_shop,
@@ -40,13 +41,14 @@ def shop_page(slug: str):
     query = clean_query(request.args.get("q"))
 
     def render() -> str | bytes:
-        sections, preload = shop_cards(shop, query)
+        sections, later, preload = shop_cards(shop, query)
 
         def page() -> str:
             return render_template(
                 "storefront/shop.html",
                 shop=shop,
                 sections=sections,
+                later=later,
                 query=query,
                 card=shop_card(shop),
                 preload=preload,
@@ -57,11 +59,31 @@ def shop_page(slug: str):
 
         if query:  # the search box and summary show it: not worth a frame
             return page()
-        return in_frame(frame_key(shop, sections, preload), sections, page)
+        # The frame shows each section's size and the later categories: part of its key.
+        sizes = tuple(section.total for section in sections)
+        later_key = tuple((part.category_id, part.category_name, part.total) for part in later)
+        return in_frame(frame_key(shop, sections, preload, sizes, later_key), sections, page)
 
     # Searches are rendered every time: each is rare, and they would crowd the cache.
     etag = shop_etag(shop, "shop", query, language=spoken_language())
     return serve_page(etag, render, keep=not query)
+
+
+@bp.get("/s/<slug>/c/<section>", defaults={"number": 1})
+@bp.get("/s/<slug>/c/<section>/<int(min=2, max=100000):number>")
+def shop_part(slug: str, section: str, number: int):
+    """Part of a big catalog (fast/parts.py): up to 60 products of one category, with a
+    link to the next part; the shop page's script fetches it as the shopper scrolls."""
+    shop = public_shop(slug)
+
+    def render() -> str:
+        found = part_cards(shop, section, number)
+        if found is None:
+            abort(404)
+        return render_template("storefront/part.html", shop=shop, section=found)
+
+    etag = shop_etag(shop, "part", section, number, language=spoken_language())
+    return serve_page(etag, render)
 
 
 @bp.get("/s/<slug>/p/<int(max=2147483647):item_id>")

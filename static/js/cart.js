@@ -297,6 +297,8 @@
     updateBadge();
     showSteppers();
   });
+  // A big catalog's next part arrived (shop-sections.js): its cards may be in the cart.
+  document.addEventListener("vitrina:cards", () => showSteppers());
 
   document.addEventListener("click", (event) => {
     const addButton = event.target.closest("[data-add]");
@@ -325,9 +327,13 @@
   function showSteppers() {
     const cart = read();
     const quantities = new Map(cart.lines.filter((line) => !line.choices.length).map((line) => [line.id, line.qty]));
-    // An empty cart on a page of a thousand cards: nothing to look at.
-    if (!quantities.size && !document.querySelector("[data-card-stepper]")) return;
-    document.querySelectorAll(".card [data-add]").forEach((button) => {
+    // Only the cards in the cart and those showing a stepper: never every card.
+    const buttons = new Set(Array.from(document.querySelectorAll("[data-card-stepper]"), (stepper) => stepper.previousElementSibling));
+    quantities.forEach((quantity, id) => {
+      const button = document.querySelector(`.card [data-add][data-item-id="${id}"]`);
+      if (button) buttons.add(button);
+    });
+    buttons.forEach((button) => {
       const id = Number(button.dataset.itemId);
       let stepper = button.nextElementSibling;
       if (!stepper || !stepper.matches("[data-card-stepper]")) {

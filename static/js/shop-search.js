@@ -7,7 +7,21 @@
   const noMatch = document.querySelector("[data-no-match]");
   const normalize = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
 
+  // A big catalog's later parts are loaded before the first search (shop-sections.js),
+  // and the search runs again as each one arrives.
+  let everything = false;
   input.addEventListener("input", () => {
+    if (!everything) {
+      everything = true;
+      document.dispatchEvent(new CustomEvent("vitrina:load-all"));
+    }
+    filter();
+  });
+  document.addEventListener("vitrina:cards", () => {
+    if (input.value.trim()) filter();
+  });
+
+  function filter() {
     const words = normalize(input.value).split(/\s+/).filter(Boolean);
     let shown = 0;
     document.querySelectorAll("[data-section]").forEach((section) => {
@@ -26,5 +40,5 @@
       shown += inSection;
     });
     if (noMatch) noMatch.hidden = shown > 0;
-  });
+  }
 })();

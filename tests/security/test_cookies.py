@@ -191,6 +191,8 @@ def public_cases(app, world, gone_slug: str, old_slug: str) -> list[Case]:
         Case("old link", "storefront.shop_page", 301, get(f"/s/{old_slug}")),
         Case("slash after the link", "storefront.shop_page_with_slash", 301, get(f"{shop}/")),
         Case("deleted shop", "storefront.shop_page", 410, get(f"/s/{gone_slug}")),
+        Case("category part", "storefront.shop_part", 200, get(f"{shop}/c/{world.category}")),
+        Case("no such part", "storefront.shop_part", 404, get(f"{shop}/c/{world.category}/9")),
         Case("product", "storefront.product_page", 200, get(product)),
         Case("product, 304", "storefront.product_page", 304, revalidate(product)),
         Case("no such product", "storefront.product_page", 404, get(f"{shop}/p/999999")),

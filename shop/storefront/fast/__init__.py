@@ -10,15 +10,21 @@ import contract in pyproject.toml holds to that):
 - for the storefront's views: the page cache's door (`serve_page`, `shop_etag`), the
   plain-row reads (`public_shop`, `product`, `cart_catalog`, and `connection` for a
   view's own statements), the shop page's cards and frame (`shop_cards`,
-  `frame_key`, `in_frame`) and the product's gallery (`product_images`,
-  `GALLERY_SIZES`, `Preload`).
+  `frame_key`, `in_frame`), a big catalog's later parts (`part_cards`) and the
+  product's gallery (`product_images`, `GALLERY_SIZES`, `Preload`).
 
 May import lib, models, catalog, media, web and the storefront's loading, hosts and
 unavailable modules; never its views.
 """
 
 from shop.storefront.fast.caching import serve_page, shop_etag
-from shop.storefront.fast.cards import GALLERY_SIZES, Preload, product_images, shop_cards
+from shop.storefront.fast.cards import (
+    GALLERY_SIZES,
+    Preload,
+    part_cards,
+    product_images,
+    shop_cards,
+)
 from shop.storefront.fast.cart_rows import cart_catalog
 from shop.storefront.fast.frames import frame_key, in_frame
 from shop.storefront.fast.middleware import FastPath, keep_page
@@ -34,6 +40,7 @@ __all__ = [
     "frame_key",
     "in_frame",
     "keep_page",
+    "part_cards",
     "product",
     "product_images",
     "public_shop",

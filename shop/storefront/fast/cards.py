@@ -43,6 +43,7 @@ from shop.lib.money import format_money
 from shop.media.names import closest_width, rendition_name
 from shop.media.urls import media_url
 from shop.storefront.fast.caching import site_of
+from shop.storefront.fast.parts import first_parts, part
 from shop.storefront.fast.rows import CardRow, ImageView, ItemView, Section, shop_sections
 from shop.storefront.hosts import ENVIRON_SHOP_HOST
 from shop.web.locale import shopper_language
@@ -339,18 +340,35 @@ def remembered_cards(
     ).encode()
 
 
-def shop_cards(shop, query: str = "") -> tuple[list[Section], Preload | None]:
-    """The shop page's sections (a search's only, with `query`), each with its cards'
-    HTML written, and the picture to preload: the first card's."""
+def shop_cards(shop, query: str = "") -> tuple[list[Section], list[Section], Preload | None]:
+    """The shop page's sections (a search's only, with `query`) with their cards' HTML
+    written, the categories left for later in a big catalog (parts.py: no cards, and
+    none written), and the picture to preload: the first card's."""
     links = Links(shop)
-    sections = card_lists(shop_sections(shop, query), links, card_labels())
-    return sections, first_card_image(sections, links)
+    sections, later = shop_sections(shop, query), []
+    if not query:
+        sections, later = first_parts(sections)
+    sections = card_lists(sections, links, card_labels())
+    return sections, later, first_card_image(sections, links)
 
 
-def card_lists(sections: list[Section], links: Links, labels: Labels) -> list[Section]:
-    """The sections, each with the HTML of its cards (the first ones load first)."""
+def part_cards(shop, key: str, number: int) -> Section | None:
+    """Part `number` of a category (parts.py) with its cards' HTML; None if none."""
+    section = part(shop, key, number)
+    if section is None:
+        return None
+    links = Links(shop)
+    card_lists([section], links, card_labels(), start=EAGER_IMAGES)  # below the fold
+    return section
+
+
+def card_lists(
+    sections: list[Section], links: Links, labels: Labels, start: int = 0
+) -> list[Section]:
+    """The sections, each with the HTML of its cards (the first ones load first;
+    `start` is the first card's place on the page)."""
     context = links.context
-    position = 0
+    position = start
     for section in sections:
         if context is None:  # URLs that are not a prefix and a name: no remembering
             section.cards = "".join(

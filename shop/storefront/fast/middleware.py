@@ -34,8 +34,12 @@ from shop.web.caching import NOT_MODIFIED_HEADERS, PUBLIC_CACHE
 from shop.web.compression import gzip_accepted
 from shop.web.locale import LANGUAGE_PARAM, page_language
 
-# /s/<slug>, /s/<slug>/p/<item id>, /s/<slug>/cart; anything else goes to Flask.
-ROUTE = re.compile(r"/s/([a-z0-9-]{1,60})(?:/p/([1-9][0-9]{0,17})|/(cart))?")
+# /s/<slug>, /s/<slug>/p/<item id>, /s/<slug>/cart, /s/<slug>/c/<category>[/<part>];
+# anything else goes to Flask.
+ROUTE = re.compile(
+    r"/s/([a-z0-9-]{1,60})"
+    r"(?:/p/([1-9][0-9]{0,17})|/(cart)|/c/([1-9][0-9]{0,17}|other)(?:/([2-9]|[1-9][0-9]{1,4}))?)?"
+)
 # Never replayed: set per response, or must not outlive the request they came with.
 PER_RESPONSE = frozenset(
     {"content-length", "content-encoding", "date", "etag", "set-cookie", "retry-after"}
@@ -63,11 +67,13 @@ class FastPath:
         if ENVIRON_SHOP_HOST not in environ and self.app.config.get("SHOP_DOMAIN"):
             # The path form under SHOP_DOMAIN: Flask redirects it to the shop's host.
             return self.wsgi_app(environ, start_response)
-        slug, item_id, cart = match.groups()
+        slug, item_id, cart, section, number = match.groups()
         if item_id:
             parts = ("product", int(item_id))
         elif cart:
             parts = ("cart",)
+        elif section:
+            parts = ("part", section, int(number or 1))
         elif _is_search(environ.get("QUERY_STRING")):
             return self.wsgi_app(environ, start_response)
         else:

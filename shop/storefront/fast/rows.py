@@ -177,6 +177,11 @@ class Section:
     category_name: str | None
     items: list[tuple] = field(default_factory=list)  # rows of CardRow's columns
     cards: bytes = b""  # their cards' HTML, UTF-8, once written (cards.card_lists)
+    # A big catalog comes in parts (parts.py): the category's visible items in all,
+    # the part `items` are (0: none of them, only a link), and whether one follows.
+    total: int = 0
+    part: int = 1
+    more: bool = False
 
     @property
     def html(self) -> Markup:
@@ -184,9 +189,16 @@ class Section:
         return Markup(self.cards.decode())  # noqa: S704 - escaped when written (cards.py)
 
     @property
-    def anchor(self) -> str:
-        return f"c-{self.category_id}" if self.category_id is not None else "c-other"
+    def key(self) -> str:
+        """The category in a part's URL: its id, or "other"."""
+        return str(self.category_id) if self.category_id is not None else OTHER
 
+    @property
+    def anchor(self) -> str:
+        return f"c-{self.key}"
+
+
+OTHER = "other"  # the uncategorised items' section, in URLs and anchors
 
 # Where the fast path leaves the shop it read, (slug, ShopView or None), and the
 # connection it read it on.
@@ -270,6 +282,15 @@ _ITEMS = (
     .order_by(Category.position.asc().nulls_last(), Category.id, Item.position, Item.id)
 )
 _PLAIN_ITEMS = PlainSelect(_ITEMS)
+# One category's items from `offset`, at most `limit` of them: a part of a big catalog.
+_CATEGORY_ITEMS = PlainSelect(
+    _ITEMS.where(Item.category_id == bindparam("category_id"))
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+_OTHER_ITEMS = PlainSelect(
+    _ITEMS.where(Item.category_id.is_(None)).limit(bindparam("limit")).offset(bindparam("offset"))
+)
 _CATEGORY_ID = itemgetter(position(CardRow, "category_id"))
 _CATEGORY_NAME = position(CardRow, "category_name")
 
@@ -303,3 +324,18 @@ def shop_sections(shop: ShopView, query: str = "") -> list[Section]:
         items = list(items)
         found.append(Section(category_id, items[0][_CATEGORY_NAME], items))
     return found
+
+
+def category_items(shop: ShopView, key: str, offset: int, limit: int) -> Section | None:
+    """Up to `limit` visible items of one category (`key`: its id, or "other" for the
+    uncategorised ones), in the shop page's order from `offset`, as a section: one
+    statement. None when there is none there (no such category, or not that many)."""
+    if key == OTHER:
+        rows = _OTHER_ITEMS.rows(connection(), shop_id=shop.id, offset=offset, limit=limit)
+    else:
+        rows = _CATEGORY_ITEMS.rows(
+            connection(), shop_id=shop.id, category_id=int(key), offset=offset, limit=limit
+        )
+    if not rows:
+        return None
+    return Section(_CATEGORY_ID(rows[0]), rows[0][_CATEGORY_NAME], rows)
