@@ -30,6 +30,7 @@ CHROME_FLAGS = (
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
 LCP_MAX_MS, CLS_MAX = 2000, 0.05
+WORST_RUN = 90  # no run of the three under this
 RUN_TIMEOUT = 240
 NAME = "Lighthouse"
 
@@ -62,6 +63,7 @@ def lighthouse_bin() -> Path:
 # recording the trace over your page load. Please run Lighthouse again."): a page is
 # audited up to this many times before its rows say why it was not measured.
 ATTEMPTS = 3
+MEDIAN_OF = 3  # shop pages are audited three times; the median run is reported
 
 
 def run(data: BenchData, quick: bool = False) -> tuple[dict, list[Row]]:
@@ -77,13 +79,37 @@ def run(data: BenchData, quick: bool = False) -> tuple[dict, list[Row]]:
     with gunicorn("shop:create_app()", ws.env(), ws.root, "lighthouse") as server:
         for label, path in pages:
             server.get(path)  # as a shopper finds it: not the very first request after start
-            for attempt in range(1, ATTEMPTS + 1):
-                try:
-                    results[label] = audit(binary, server, path, ws.root)
-                    break
-                except (LighthouseUnavailable, subprocess.TimeoutExpired, OSError) as error:
-                    results[label] = {"error": str(error), "attempts": attempt}
+            runs = [
+                _audited(binary, server, path, ws.root)
+                for _ in range(1 if quick or "product page" in label else MEDIAN_OF)
+            ]
+            results[label] = _median(runs)
     return results, rows(results)
+
+
+def _audited(binary: Path, server: Server, path: str, folder: Path) -> dict:
+    """One audit, tried again when Lighthouse fails to record (see ATTEMPTS)."""
+    result: dict = {}
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return audit(binary, server, path, folder)
+        except (LighthouseUnavailable, subprocess.TimeoutExpired, OSError) as error:
+            result = {"error": str(error), "attempts": attempt}
+    return result
+
+
+def _median(runs: list[dict]) -> dict:
+    """The run with the median Performance score, with every run's score beside it (the
+    issue's target: at least 95 as the median of three, no run under 90)."""
+    measured = [run for run in runs if "error" not in run]
+    if not measured:
+        return runs[-1]
+    measured.sort(key=lambda run: run["scores"]["performance"] or 0)
+    median = dict(measured[(len(measured) - 1) // 2])
+    median["performance_runs"] = [
+        run["scores"]["performance"] for run in runs if "error" not in run
+    ]
+    return median
 
 
 def _pages(data: BenchData, quick: bool) -> list[tuple[str, str]]:
@@ -163,6 +189,10 @@ def rows(results: dict) -> list[Row]:
             continue
         scores = result["scores"]
         ok = all(scores[n] is not None and scores[n] >= TARGETS[n] for n in CATEGORIES)
+        runs = result.get("performance_runs", [])
+        if len(runs) > 1:
+            scores_label += f" (median of {len(runs)}: {', '.join(map(str, runs))})"
+            ok = ok and min(runs) >= WORST_RUN
         out.append(Row(NAME, scores_label, " / ".join(str(scores[n]) for n in CATEGORIES),
                        target, ok))  # fmt: skip
         lcp, cls, tbt = result["lcp_ms"], result["cls"], result["tbt_ms"]
