@@ -28,6 +28,7 @@ def _extracted() -> set[str]:
         ("shop/**.py", "python"),
         ("templates/**.html", "jinja2"),
         ("templates/**.txt", "jinja2"),  # e-mails
+        ("templates/**.js", "jinja2"),  # a shop's service worker
     ]
     found = set()
     for _, _, message, _, _ in extract_from_dir(str(ROOT), method_map=methods, keywords=KEYWORDS):

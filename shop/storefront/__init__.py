@@ -3,7 +3,13 @@
 Importing the view modules registers their routes on the blueprint.
 """
 
-from shop.storefront import checkout, feeds, order_page, pages  # noqa: F401  (register routes)
+from shop.storefront import (  # noqa: F401  (register routes)
+    checkout,
+    feeds,
+    home_screen,
+    order_page,
+    pages,
+)
 from shop.storefront.blueprint import bp
 
 __all__ = ["bp"]

@@ -5,6 +5,7 @@ the fast path in front of Flask answers its kept pages (shop.storefront.fast).
 """
 
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from babel.core import Locale
 from babel.numbers import get_decimal_symbol, get_group_symbol
@@ -59,7 +60,14 @@ def storefront_helpers() -> dict:
         "js_locale": js_locale,
         "money_format": money_format,
         "language_links": language_links,
+        "shop_scope": shop_scope,
     }
+
+
+def shop_scope(slug: str) -> str:
+    """The path the shop's pages live under: ``/s/<slug>``, or ``/`` on its own host
+    (a home-screen app and its service worker stay within it)."""
+    return urlsplit(url_for("storefront.shop_page", slug=slug, lang=None)).path or "/"
 
 
 def language_links() -> list[tuple[str, str, str]]:

@@ -453,4 +453,47 @@
       status.textContent = problem || messages.added; // a live region already
     });
   }
+
+  // A shop on the home screen (storefront/home_screen.py). Where service workers run,
+  // the shop's worker keeps what was seen for a weak signal. The browser's own install
+  // banner waits: the shop offers itself from its second visit or after an order, in the
+  // footer, never as a pop-up on arrival.
+  if (root.dataset.worker && "serviceWorker" in navigator) {
+    window.addEventListener("load", () => {
+      const first = !navigator.serviceWorker.controller;
+      navigator.serviceWorker.register(root.dataset.worker, { scope: root.dataset.workerScope })
+        .then(() => navigator.serviceWorker.ready)
+        .then((registration) => {
+          // This page came before the worker: it says what it used, to be kept.
+          if (!first || !registration.active) return;
+          // The cart page and the sheet's script too: ordering needs them.
+          const used = performance.getEntriesByType("resource").map((entry) => entry.name);
+          const cart = document.querySelector("[data-cart-link]");
+          const sheetScript = bar ? bar.dataset.script : "";
+          registration.active.postMessage({ keep: [location.href, cart ? cart.href : "", sheetScript, ...used] });
+        })
+        .catch(() => {});
+    });
+  }
+  const visitsKey = "vitrina:visits:" + shopId;
+  let visits = 0;
+  try {
+    visits = Number(localStorage.getItem(visitsKey)) || 0;
+    if (!sessionStorage.getItem(visitsKey)) {
+      sessionStorage.setItem(visitsKey, "1");
+      localStorage.setItem(visitsKey, String(++visits));
+    }
+  } catch (error) {
+    // No storage: the browser's own menu still installs the shop.
+  }
+  window.addEventListener("beforeinstallprompt", (event) => {
+    event.preventDefault();
+    const offer = document.querySelector("[data-install]");
+    if (!offer || (visits < 2 && localStorage.getItem(lastOrderKey) === null)) return;
+    offer.hidden = false;
+    offer.querySelector("button").addEventListener("click", () => {
+      offer.hidden = true;
+      event.prompt();
+    }, { once: true });
+  });
 })();

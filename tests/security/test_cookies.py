@@ -194,6 +194,9 @@ def public_cases(app, world, gone_slug: str, old_slug: str) -> list[Case]:
         Case("category part", "storefront.shop_part", 200, get(f"{shop}/c/{world.category}")),
         Case("no such part", "storefront.shop_part", 404, get(f"{shop}/c/{world.category}/9")),
         Case("product", "storefront.product_page", 200, get(product)),
+        Case("manifest", "storefront.web_manifest", 200, get(f"{shop}/manifest.webmanifest")),
+        Case("home-screen icon", "storefront.app_icon", 200, get(f"{shop}/icon-192.png")),
+        Case("service worker", "storefront.service_worker", 200, get(f"{shop}/sw.js")),
         Case("product, 304", "storefront.product_page", 304, revalidate(product)),
         Case("no such product", "storefront.product_page", 404, get(f"{shop}/p/999999")),
         Case(

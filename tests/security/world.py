@@ -124,6 +124,7 @@ def url_values(world: World) -> dict[str, object]:
         "job_token": world.job_token,
         "name": world.media_name,
         "page": 1,
+        "size": 192,  # a home-screen icon
         "section": str(world.category),  # a big catalog's part (its first: number 1)
         "number": 1,
         "shop_id": world.shop,

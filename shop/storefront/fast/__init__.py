@@ -7,9 +7,9 @@ import contract in pyproject.toml holds to that):
 - for the request pipeline (shop/pipeline.py): `FastPath`, the WSGI middleware that
   answers kept pages and their 304s before Flask, and `keep_page`, the last
   after_request hook, which keeps a page Flask rendered for it;
-- for the storefront's views: the page cache's door (`serve_page`, `shop_etag`), the
-  plain-row reads (`public_shop`, `product`, `cart_catalog`, and `connection` for a
-  view's own statements), the shop page's cards and frame (`shop_cards`,
+- for the storefront's views: the page cache's door (`serve_page`, `shop_etag`,
+  `code_version`), the plain-row reads (`public_shop`, `product`, `cart_catalog`,
+  and `connection` for a view's own statements), the shop page's cards and frame (`shop_cards`,
   `frame_key`, `in_frame`), a big catalog's later parts (`part_cards`) and the
   product's gallery (`product_images`, `GALLERY_SIZES`, `Preload`).
 
@@ -17,7 +17,7 @@ May import lib, models, catalog, media, web and the storefront's loading, hosts 
 unavailable modules; never its views.
 """
 
-from shop.storefront.fast.caching import serve_page, shop_etag
+from shop.storefront.fast.caching import code_version, serve_page, shop_etag
 from shop.storefront.fast.cards import (
     GALLERY_SIZES,
     Preload,
@@ -36,6 +36,7 @@ __all__ = [
     "FastPath",
     "Preload",
     "cart_catalog",
+    "code_version",
     "connection",
     "frame_key",
     "in_frame",
