@@ -110,7 +110,7 @@ def test_offline_the_seen_pages_open_and_an_order_waits_for_the_shoppers_tap(
     page.goto(f"{live_server}/s/demo/p/{demo['espresso']}")
     expect(page.locator("h1")).to_have_text(ESPRESSO)
     page.goto(f"{live_server}/s/demo/p/{demo['dalia']}")
-    expect(page.locator("[data-offline]")).to_contain_text("needs a connection")
+    expect(page.locator("[data-offline]")).to_contain_text("necesita conexión")  # Spanish shop
 
     page.goto(f"{live_server}/s/demo")
     page.locator(f"[data-add][data-item-id='{demo['espresso']}']").tap()
