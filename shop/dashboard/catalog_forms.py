@@ -27,7 +27,7 @@ from shop.catalog import (
     CatalogError,
     ItemData,
 )
-from shop.lib.locales import money_locale
+from shop.lib.locales import shop_locale
 from shop.lib.money import AmountError, format_amount_input, parse_amount
 from shop.models import Availability, Category, Shop
 
@@ -156,7 +156,7 @@ class ItemForm(FlaskForm):
     @classmethod
     def for_item(cls, item, categories: list[Category]) -> ItemForm:
         """The form filled with an item's values, amounts written the merchant's way."""
-        locale = money_locale(item.shop)
+        locale = shop_locale(item.shop)
         return cls(
             item.shop,
             categories,
@@ -181,7 +181,7 @@ class ItemForm(FlaskForm):
     def _amount(self, text: str) -> int:
         try:
             return parse_amount(
-                text, self.shop.currency, self.shop.currency_exponent, money_locale(self.shop)
+                text, self.shop.currency, self.shop.currency_exponent, shop_locale(self.shop)
             )
         except AmountError as error:
             raise ValidationError(str(error)) from None

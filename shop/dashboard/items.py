@@ -18,7 +18,7 @@ from shop.dashboard.catalog_forms import BulkForm, ItemForm, add_error
 from shop.dashboard.item_option_forms import GroupForm
 from shop.dashboard.photos import ingest_uploads  # also registers the photo routes
 from shop.extensions import db
-from shop.lib.locales import money_locale
+from shop.lib.locales import shop_locale
 from shop.lib.money import format_amount_input
 from shop.models import Availability, Category, Item
 from shop.web import limits
@@ -114,7 +114,7 @@ def _render_form(form: ItemForm, item: Item | None, **options):
         # Browsers cannot refill a file input: say so rather than lose the photos silently.
         form.photos.errors = [_("Nothing was saved: choose your photos again.")]
     shop = current_shop()
-    example = format_amount_input(123450, shop.currency, shop.currency_exponent, money_locale(shop))
+    example = format_amount_input(123450, shop.currency, shop.currency_exponent, shop_locale(shop))
     refused = form.errors or options.get("refused")
     return render_template(
         "dashboard/items/form.html",
