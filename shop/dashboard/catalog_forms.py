@@ -31,7 +31,9 @@ from shop.lib.locales import shop_locale
 from shop.lib.money import AmountError, format_amount_input, parse_amount
 from shop.models import Availability, Category, Shop
 
-PHOTO_TYPES = "image/jpeg,image/png,image/webp"
+# Any image: a phone then offers its camera beside the gallery; the pipeline takes
+# JPEG, PNG and WebP by their content and says so for anything else.
+PHOTO_TYPES = "image/*"
 
 
 def _strip(value):

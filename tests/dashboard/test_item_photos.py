@@ -174,12 +174,14 @@ def test_a_rejected_photo_on_the_edit_page_changes_nothing(app, client, merchant
     assert len(photo_images(app, item_id)) == 1
 
 
-def test_other_errors_ask_for_the_photos_again(client, merchant):
+def test_other_errors_keep_the_photos_held_for_the_form(app, client, merchant):
+    """Issue 16: no more "choose your photos again" (tests/dashboard/test_pending_uploads.py)."""
     response = post_multipart(
         client, "/dashboard/items/new", form(price="abc", photos=[upload(picture())])
     )
     assert response.status_code == 422
-    assert "choose your photos again" in response.text
+    assert "choose your photos again" not in response.text
+    assert response.text.count('name="uploads"') == 1
 
 
 def test_make_cover_changes_the_cover_in_the_list(app, client, merchant):
