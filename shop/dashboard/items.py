@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -96,10 +98,13 @@ def _save(form: ItemForm, item: Item | None) -> Item | None:
     files = form.chosen_files()
     held = pending.claim(shop, _held_tokens(), catalog.MAX_PHOTOS)
     try:
+        data = form.item_data()
+        if form.wants_new_category():
+            data = replace(data, category=_new_category(shop, form.new_category.data or ""))
         if item is None:
-            item = catalog.create_item(shop, form.item_data())
+            item = catalog.create_item(shop, data)
         else:
-            catalog.update_item(item, form.item_data())
+            catalog.update_item(item, data)
         if len(files) + len(held) > catalog.photo_room(item):
             raise catalog.CatalogError(catalog.too_many_photos_message(), "photos")
         catalog.add_photos(item, ingest_held(shop, held) + ingest_uploads(shop, files))
@@ -111,6 +116,14 @@ def _save(form: ItemForm, item: Item | None) -> Item | None:
             form.stock_changed_meanwhile(error.current)
         return None
     return item
+
+
+def _new_category(shop, name: str) -> Category:
+    """The category typed in the product form, made in the same commit as the product."""
+    try:
+        return catalog.create_category(shop, name)
+    except catalog.CatalogError as error:
+        raise catalog.CatalogError(error.message, "new_category") from None
 
 
 def _held_tokens() -> list[str]:

@@ -123,6 +123,21 @@
     }, true);
   }
 
+  // The new category's name field only matters when "New category…" is chosen.
+  document.querySelectorAll("[data-new-category]").forEach((box) => {
+    const select = document.getElementById(box.dataset.newCategory);
+    const name = box.querySelector("[data-new-category-name]");
+    if (!select || !name) return;
+    const sync = () => {
+      const making = select.value === "new";
+      const hadFocus = name.contains(document.activeElement);
+      name.hidden = !making;
+      if (making && !hadFocus && document.activeElement === select) name.querySelector("input").focus();
+    };
+    select.addEventListener("change", sync);
+    name.hidden = select.value !== "new" && !name.querySelector("input").value;
+  });
+
   // A second tap on Save while photos upload would create the product twice.
   document.querySelectorAll("form[data-submit-once]").forEach((form) => {
     form.addEventListener("submit", (event) => {

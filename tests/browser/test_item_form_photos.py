@@ -90,3 +90,30 @@ def test_save_tapped_while_a_photo_uploads_waits_for_it(
         item = db.session.scalar(select(Item))
         assert (item.price_minor, len(item.photos)) == (123456, 1)
     context.close()
+
+
+def test_quick_add_with_a_new_category_on_a_phone(app, live_server, browser, browser_sign_in):
+    """Name, price and a category typed in place; the rest stays folded under More."""
+    with app.app_context():
+        user = factories.make_user()
+        factories.make_shop(user, slug="ceramica-mar", name="Cerámica Mar")
+        db.session.commit()
+        user_id = user.id
+    context = browser.new_context(locale="en-US", **PHONE)
+    context.set_default_timeout(10_000)
+    browser_sign_in(context, user_id)
+    page = context.new_page()
+    page.goto(f"{live_server}/dashboard/items/new")
+    assert page.locator("#description").is_hidden()
+    assert page.locator("#new_category").is_hidden()
+    page.fill("#name", "Cuenco")
+    page.fill("#price", "12,50")
+    page.select_option("#category", "new")
+    page.locator("#new_category").wait_for()
+    page.fill("#new_category", "Cuencos")
+    page.locator("form.item-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/dashboard/items\?"))
+    with app.app_context():
+        item = db.session.scalar(select(Item))
+        assert (item.name, item.price_minor, item.category.name) == ("Cuenco", 1250, "Cuencos")
+    context.close()

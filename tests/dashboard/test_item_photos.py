@@ -151,7 +151,7 @@ def test_a_rejected_photo_shows_why_next_to_the_field_and_saves_nothing(
     assert response.status_code == 422
     html = response.text
     error_at = html.index(f"{name}: ")
-    assert html.rindex('for="photos"', 0, error_at) > html.rindex('for="code"', 0, error_at)
+    assert html.rindex('for="photos"', 0, error_at) > html.rindex('for="price"', 0, error_at)
     assert 'value="Pastel 🎂"' in html
     assert 'value="12.50"' in html
     assert 'value="P-9"' in html
