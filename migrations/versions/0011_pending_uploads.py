@@ -1,4 +1,5 @@
-"""pending uploads: photos checked and held for an item form until it is saved
+"""pending uploads: photos checked and held for an item form until it is saved, and
+draft products of "Add from photos"
 
 New table only: nothing a shop had changes.
 
@@ -26,6 +27,8 @@ def upgrade():
     sa.Column('digest', sa.String(length=64), nullable=False),
     sa.Column('data', sa.LargeBinary(), nullable=False),
     sa.Column('preview', sa.LargeBinary(), nullable=False),
+    sa.Column('draft', sa.Boolean(), nullable=False),
+    sa.Column('draft_name', sa.String(length=150), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['shop_id'], ['shop.id'], name=op.f('fk_pending_upload_shop_id_shop'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pending_upload')),

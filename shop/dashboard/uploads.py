@@ -28,13 +28,13 @@ def described(upload: PendingUpload) -> dict:
     }
 
 
-def hold_files(shop, files: list) -> tuple[list[PendingUpload], list[str]]:
+def hold_files(shop, files: list, draft: bool = False) -> tuple[list[PendingUpload], list[str]]:
     """Hold each file the pipeline takes; the reasons for the ones it refuses."""
     held, refused = [], []
-    for upload in files[: catalog.MAX_PHOTOS]:
+    for upload in files[: 3 * catalog.MAX_PHOTOS]:
         upload.stream.seek(0)
         try:
-            held.append(pending.hold(shop, upload.stream, upload.filename or ""))
+            held.append(pending.hold(shop, upload.stream, upload.filename or "", draft=draft))
         except ImageRejected as error:
             refused.append(_("%(file)s: %(reason)s", file=upload.filename, reason=str(error)))
     return held, refused

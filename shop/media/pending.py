@@ -14,7 +14,7 @@ import secrets
 from datetime import timedelta
 from typing import IO
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 
 from shop.extensions import db
 from shop.jobs.kinds import periodic
@@ -23,10 +23,12 @@ from shop.media.pipeline import prepare, read_upload
 from shop.models import PendingUpload, Shop, utcnow
 
 KEEP_FOR = timedelta(days=1)
+# Drafts of "Add from photos" wait longer for their prices.
+DRAFTS_KEEP_FOR = timedelta(days=30)
 FILENAME_MAX = 255
 
 
-def hold(shop: Shop, stream: IO[bytes], filename: str = "") -> PendingUpload:
+def hold(shop: Shop, stream: IO[bytes], filename: str = "", draft: bool = False) -> PendingUpload:
     """Check an upload like the pipeline does and keep it for `shop` (flushes).
 
     Raises pipeline.ImageRejected with the merchant's message, as ingest does.
@@ -35,7 +37,11 @@ def hold(shop: Shop, stream: IO[bytes], filename: str = "") -> PendingUpload:
     digest = hashlib.sha256(data).hexdigest()
     same = db.session.scalar(
         select(PendingUpload)
-        .where(PendingUpload.shop_id == shop.id, PendingUpload.digest == digest)
+        .where(
+            PendingUpload.shop_id == shop.id,
+            PendingUpload.digest == digest,
+            PendingUpload.draft.is_(draft),
+        )
         .order_by(PendingUpload.id)
         .limit(1)
     )
@@ -49,6 +55,7 @@ def hold(shop: Shop, stream: IO[bytes], filename: str = "") -> PendingUpload:
         shop_id=shop.id,
         filename=(filename or "")[:FILENAME_MAX],
         digest=digest,
+        draft=draft,
         data=data,
         preview=preview or b"",
     )
@@ -89,17 +96,40 @@ def release(uploads: list[PendingUpload]) -> None:
         db.session.delete(pending)
 
 
-def delete_unclaimed(older_than: timedelta = KEEP_FOR) -> int:
-    """Delete what was held longer than `older_than`; how many rows went."""
+def delete_unclaimed(
+    older_than: timedelta = KEEP_FOR, drafts_older_than: timedelta = DRAFTS_KEEP_FOR
+) -> int:
+    """Delete what was held longer than `older_than` (drafts: `drafts_older_than`);
+    how many rows went."""
+    now = utcnow()
     result = db.session.execute(
-        delete(PendingUpload).where(PendingUpload.created_at < utcnow() - older_than)
+        delete(PendingUpload).where(
+            or_(
+                and_(PendingUpload.draft.is_(False), PendingUpload.created_at < now - older_than),
+                and_(
+                    PendingUpload.draft.is_(True),
+                    PendingUpload.created_at < now - drafts_older_than,
+                ),
+            )
+        )
     )
     return result.rowcount or 0
 
 
+def drafts(shop: Shop) -> list[PendingUpload]:
+    """The shop's draft products of "Add from photos", oldest first."""
+    return list(
+        db.session.scalars(
+            select(PendingUpload)
+            .where(PendingUpload.shop_id == shop.id, PendingUpload.draft.is_(True))
+            .order_by(PendingUpload.id)
+        )
+    )
+
+
 @periodic("pending-uploads-prune", every=timedelta(hours=1))
 def prune(job) -> dict:
-    """Photos picked for a form that was never saved: gone after a day."""
+    """Photos picked for a form that was never saved: gone after a day (drafts: 30)."""
     deleted = delete_unclaimed()
     db.session.commit()
     return {"deleted": deleted}

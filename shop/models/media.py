@@ -46,4 +46,8 @@ class PendingUpload(db.Model):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     # The smallest WebP rendition, for the form's own thumbnail (served to its shop only).
     preview: Mapped[bytes] = mapped_column(LargeBinary)
+    # A draft product of "Add from photos": kept (with the name typed so far) until it
+    # is priced and saved as an item, or for DRAFT_DAYS. Never an item before that.
+    draft: Mapped[bool] = mapped_column(default=False)
+    draft_name: Mapped[str] = mapped_column(String(150), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

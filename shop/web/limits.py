@@ -55,6 +55,7 @@ UPLOADS = frozenset(
         "dashboard.new_item",
         "dashboard.edit_item",
         "dashboard.upload_photos",
+        "dashboard.items_from_photos",
         "dashboard.setup",
         "dashboard.settings",
     }

@@ -24,7 +24,7 @@ def test_existing_shops_are_kept_and_can_hold_uploads(database_at):
     old.upgrade("0011_pending_uploads")
     old.insert(
         "pending_upload", token="t" * 43, shop_id=shop, filename="taza.jpg", digest="d" * 64,
-        data=b"\xff\xd8" * 10, preview=b"RIFF", created_at=NOW,
+        data=b"\xff\xd8" * 10, preview=b"RIFF", created_at=NOW, draft=True, draft_name="Taza",
     )  # fmt: skip
     with old.connection() as conn:
         assert conn.execute(text("SELECT name, catalog_version FROM shop")).one() == ("Sol ☀️", 5)
