@@ -1,4 +1,5 @@
-"""Issue 16 on a phone: photos upload as soon as they are picked and survive an error;
+"""Issue 16 on a phone: photos upload as soon as they are picked and survive an error,
+quick add and add from photos work at 360 px without sideways scrolling;
 a Spanish shop's price typed the Spanish way is taken from an English browser."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ import re
 
 import pytest
 from PIL import Image as PILImage
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from shop.extensions import db
@@ -57,6 +59,7 @@ def test_picked_photos_are_kept_through_a_refused_save_on_a_phone(
     assert page.locator('input[name="uploads"]:checked').count() == 2
     previews = page.locator(".held-photos img")
     assert previews.nth(1).evaluate("img => img.complete && img.naturalWidth > 0")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scroll
 
     page.fill("#price", "18,50")
     page.locator("form.item-form button[type=submit]").click()
@@ -116,4 +119,34 @@ def test_quick_add_with_a_new_category_on_a_phone(app, live_server, browser, bro
     with app.app_context():
         item = db.session.scalar(select(Item))
         assert (item.name, item.price_minor, item.category.name) == ("Cuenco", 1250, "Cuencos")
+    context.close()
+
+
+def test_add_from_photos_on_a_phone(app, live_server, browser, browser_sign_in, photos):
+    """Two photos picked at once make two drafts in one list; one priced, saved."""
+    with app.app_context():
+        user = factories.make_user()
+        factories.make_shop(user, slug="ceramica-rio", name="Cerámica Río")
+        db.session.commit()
+        user_id = user.id
+    context = browser.new_context(locale="es-ES", **PHONE)
+    context.set_default_timeout(10_000)
+    browser_sign_in(context, user_id)
+    page = context.new_page()
+    page.goto(f"{live_server}/dashboard/items/from-photos")
+    assert page.locator("#draft-photos").get_attribute("accept") == "image/*"
+    page.set_input_files("#draft-photos", photos)
+    page.locator("button[name=action][value=upload]").click()
+    page.wait_for_load_state()
+    names = page.locator("input[name^=name-]")
+    expect(names).to_have_count(2)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scroll
+    names.nth(0).fill("Taza roja")
+    page.locator("input[name^=price-]").nth(0).fill("12,50")
+    page.locator("button[name=action][value=save]").click()
+    page.wait_for_load_state()
+    expect(page.locator("input[name^=name-]")).to_have_count(1)  # the unpriced one waits
+    with app.app_context():
+        item = db.session.scalar(select(Item))
+        assert (item.name, item.price_minor, len(item.photos)) == ("Taza roja", 1250, 1)
     context.close()
