@@ -138,6 +138,15 @@
     name.hidden = select.value !== "new" && !name.querySelector("input").value;
   });
 
+  // Back from saving an option (…/edit#options): open the "More" it is folded under,
+  // for browsers that do not reveal a fragment inside a closed <details> by themselves.
+  const target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+  const fold = target && target.closest("details");
+  if (fold && !fold.open) {
+    fold.open = true;
+    target.scrollIntoView();
+  }
+
   // A second tap on Save while photos upload would create the product twice.
   document.querySelectorAll("form[data-submit-once]").forEach((form) => {
     form.addEventListener("submit", (event) => {
