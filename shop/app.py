@@ -101,7 +101,12 @@ def register_extensions(app: Flask) -> None:
 
 # The rooms that declare background work (shop.jobs.kinds), imported before the queue
 # is built so it knows every kind and schedule; JOB_MODULES adds more (plugins, tests).
-JOB_MODULES = ("shop.jobs.housekeeping", "shop.mail.outbox", "shop.shops.export_job")
+JOB_MODULES = (
+    "shop.jobs.housekeeping",
+    "shop.mail.outbox",
+    "shop.shops.export_job",
+    "shop.media.pending",
+)
 
 
 def register_jobs(app: Flask) -> None:

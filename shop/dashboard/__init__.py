@@ -6,6 +6,7 @@ Importing the view modules registers their routes on the blueprint.
 from shop.dashboard import (  # noqa: F401  (register routes)
     categories,
     data,
+    drafts,
     home,
     item_options,
     items,
@@ -16,6 +17,7 @@ from shop.dashboard import (  # noqa: F401  (register routes)
     share,
     shipping,
     shops,
+    uploads,
 )
 from shop.dashboard.blueprint import bp
 

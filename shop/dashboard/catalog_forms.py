@@ -27,11 +27,15 @@ from shop.catalog import (
     CatalogError,
     ItemData,
 )
-from shop.lib.locales import money_locale
+from shop.lib.locales import shop_locale
 from shop.lib.money import AmountError, format_amount_input, parse_amount
 from shop.models import Availability, Category, Shop
 
-PHOTO_TYPES = "image/jpeg,image/png,image/webp"
+# Any image: a phone then offers its camera beside the gallery; the pipeline takes
+# JPEG, PNG and WebP by their content and says so for anything else.
+PHOTO_TYPES = "image/*"
+# The category choice that makes a new one from the name typed beside it.
+NEW_CATEGORY = "new"
 
 
 def _strip(value):
@@ -128,7 +132,13 @@ class ItemForm(FlaskForm):
         validators=[Length(max=CODE_MAX, message=_l("Use at most %(max)d characters."))],
         render_kw={"maxlength": CODE_MAX, "autocomplete": "off"},
     )
-    category = SelectField(_l("Category"), choices=[])
+    category = SelectField(_l("Category"), choices=[], default="")  # absent: none
+    new_category = StringField(
+        _l("Name of the new category"),
+        filters=[_strip],
+        validators=[Length(max=CATEGORY_NAME_MAX, message=_l("Use at most %(max)d characters."))],
+        render_kw={"maxlength": CATEGORY_NAME_MAX, "autocomplete": "off"},
+    )
     stock = StringField(
         _l("Units in stock (optional)"),
         filters=[_strip],
@@ -146,7 +156,10 @@ class ItemForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.shop = shop
         self.categories = {str(c.id): c for c in categories}
-        self.category.choices = category_choices(categories, _l("No category"))
+        self.category.choices = [
+            *category_choices(categories, _l("No category")),
+            (NEW_CATEGORY, _l("New category…")),
+        ]
         self.availability.choices = availability_choices()
         self.price_minor: int | None = None
         self.compare_at_minor: int | None = None
@@ -156,7 +169,7 @@ class ItemForm(FlaskForm):
     @classmethod
     def for_item(cls, item, categories: list[Category]) -> ItemForm:
         """The form filled with an item's values, amounts written the merchant's way."""
-        locale = money_locale(item.shop)
+        locale = shop_locale(item.shop)
         return cls(
             item.shop,
             categories,
@@ -181,7 +194,7 @@ class ItemForm(FlaskForm):
     def _amount(self, text: str) -> int:
         try:
             return parse_amount(
-                text, self.shop.currency, self.shop.currency_exponent, money_locale(self.shop)
+                text, self.shop.currency, self.shop.currency_exponent, shop_locale(self.shop)
             )
         except AmountError as error:
             raise ValidationError(str(error)) from None
@@ -191,6 +204,22 @@ class ItemForm(FlaskForm):
 
     def validate_compare_at(self, field) -> None:
         self.compare_at_minor = self._amount(field.data) if field.data else None
+
+    def wants_new_category(self) -> bool:
+        """A new category is asked for by its choice, or (without a script to show the
+        field only then) by a name typed while the choice is left at "No category"."""
+        chosen = self.category.data or ""
+        return chosen == NEW_CATEGORY or (chosen == "" and bool(self.new_category.data))
+
+    def validate_new_category(self, field) -> None:
+        if self.category.data == NEW_CATEGORY and not field.data:
+            raise ValidationError(_l("Enter a name for the new category."))
+
+    # Fields under "More" on the item form: it opens by itself when one of them is wrong.
+    MORE = ("description", "compare_at", "code", "stock", "availability", "is_service")
+
+    def more_has_errors(self) -> bool:
+        return any(self[name].errors for name in self.MORE)
 
     def validate_stock(self, field) -> None:
         self.stock_units = whole_units(field.data)

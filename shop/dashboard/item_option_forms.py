@@ -16,7 +16,7 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from shop.catalog.options import GROUP_NAME_MAX, MAX_CHOICES, GroupData
-from shop.lib.locales import money_locale
+from shop.lib.locales import shop_locale
 from shop.lib.money import AmountError, format_amount_input, parse_amount
 from shop.models import OptionGroup, OptionKind, Shop
 
@@ -33,7 +33,7 @@ def kind_choices() -> list[tuple[str, str]]:
 
 def parse_choices(text: str, shop: Shop) -> list[tuple[str, int]]:
     """(name, price change) per non-empty line; ValidationError naming the bad line."""
-    locale = money_locale(shop)
+    locale = shop_locale(shop)
     found = []
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
     if len(lines) > MAX_CHOICES:
@@ -58,7 +58,7 @@ def parse_choices(text: str, shop: Shop) -> list[tuple[str, int]]:
 
 def format_choices(group: OptionGroup, shop: Shop) -> str:
     """The choices written back the way parse_choices reads them."""
-    locale = money_locale(shop)
+    locale = shop_locale(shop)
     lines = []
     for choice in group.choices:
         delta = choice.price_delta_minor

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -16,10 +18,12 @@ from shop.dashboard.access import current_shop, owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
 from shop.dashboard.catalog_forms import BulkForm, ItemForm, add_error
 from shop.dashboard.item_option_forms import GroupForm
-from shop.dashboard.photos import ingest_uploads  # also registers the photo routes
+from shop.dashboard.photos import ingest_held, ingest_uploads  # also registers the photo routes
+from shop.dashboard.uploads import described, hold_files
 from shop.extensions import db
-from shop.lib.locales import money_locale
+from shop.lib.locales import shop_locale
 from shop.lib.money import format_amount_input
+from shop.media import pending
 from shop.models import Availability, Category, Item
 from shop.web import limits
 from shop.web.redirects import safe_path
@@ -92,14 +96,19 @@ def _save(form: ItemForm, item: Item | None) -> Item | None:
     """
     shop = current_shop()
     files = form.chosen_files()
+    held = pending.claim(shop, _held_tokens(), catalog.MAX_PHOTOS)
     try:
+        data = form.item_data()
+        if form.wants_new_category():
+            data = replace(data, category=_new_category(shop, form.new_category.data or ""))
         if item is None:
-            item = catalog.create_item(shop, form.item_data())
+            item = catalog.create_item(shop, data)
         else:
-            catalog.update_item(item, form.item_data())
-        if len(files) > catalog.photo_room(item):
+            catalog.update_item(item, data)
+        if len(files) + len(held) > catalog.photo_room(item):
             raise catalog.CatalogError(catalog.too_many_photos_message(), "photos")
-        catalog.add_photos(item, ingest_uploads(shop, files))
+        catalog.add_photos(item, ingest_held(shop, held) + ingest_uploads(shop, files))
+        pending.release(held)
     except catalog.CatalogError as error:
         db.session.rollback()
         add_error(form, error)
@@ -109,12 +118,37 @@ def _save(form: ItemForm, item: Item | None) -> Item | None:
     return item
 
 
+def _new_category(shop, name: str) -> Category:
+    """The category typed in the product form, made in the same commit as the product."""
+    try:
+        return catalog.create_category(shop, name)
+    except catalog.CatalogError as error:
+        raise catalog.CatalogError(error.message, "new_category") from None
+
+
+def _held_tokens() -> list[str]:
+    """The held uploads the form carries (ticked), in the order it shows them."""
+    return request.form.getlist("uploads") if request.method == "POST" else []
+
+
+def _hold_carried(form: ItemForm) -> list[str]:
+    """A refused form's photos, held so the page keeps them (a browser cannot refill a
+    file input); the tokens of the ones the pipeline took."""
+    files = form.chosen_files()
+    if not files:
+        return []
+    held, refused = hold_files(current_shop(), files)
+    db.session.commit()
+    known = set(form.photos.errors)
+    form.photos.errors = [*form.photos.errors, *(r for r in refused if r not in known)]
+    return [upload.token for upload in held]
+
+
 def _render_form(form: ItemForm, item: Item | None, **options):
-    if form.errors and form.chosen_files() and not form.photos.errors:
-        # Browsers cannot refill a file input: say so rather than lose the photos silently.
-        form.photos.errors = [_("Nothing was saved: choose your photos again.")]
     shop = current_shop()
-    example = format_amount_input(123450, shop.currency, shop.currency_exponent, money_locale(shop))
+    tokens = _held_tokens() + (_hold_carried(form) if form.errors else [])
+    held = pending.claim(shop, tokens, catalog.MAX_PHOTOS)
+    example = format_amount_input(123450, shop.currency, shop.currency_exponent, shop_locale(shop))
     refused = form.errors or options.get("refused")
     return render_template(
         "dashboard/items/form.html",
@@ -122,6 +156,7 @@ def _render_form(form: ItemForm, item: Item | None, **options):
         item=item,
         max_photos=catalog.MAX_PHOTOS,
         example_amount=example,
+        held_uploads=[described(upload) for upload in held],
         **(_option_forms(item, **options) if item is not None else {}),
     ), (422 if refused else 200)
 

@@ -10,7 +10,7 @@ from shop.dashboard.blueprint import bp
 from shop.dashboard.ordering_rules_forms import DAYS, RulesForm
 from shop.extensions import db
 from shop.lib import hours
-from shop.lib.locales import money_locale
+from shop.lib.locales import shop_locale
 from shop.lib.money import format_amount_input
 from shop.shops.settings import update_rules
 from shop.whatsapp.preview import preview_message
@@ -27,7 +27,7 @@ def ordering_rules():
     if request.method == "GET":
         data = {
             "min_order": format_amount_input(
-                shop.min_order_minor, shop.currency, shop.currency_exponent, money_locale(shop)
+                shop.min_order_minor, shop.currency, shop.currency_exponent, shop_locale(shop)
             )
             if shop.min_order_minor
             else "",

@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from shop.lib import hours
-from shop.lib.locales import money_locale
+from shop.lib.locales import shop_locale
 from shop.lib.money import AmountError, parse_amount
 from shop.models import ClosedPolicy, PaymentKind, Shop
 from shop.ordering.payments import KIND_LABELS, MAX_DETAILS, MAX_NAME
@@ -76,7 +76,7 @@ class RulesForm(FlaskForm):
             return
         try:
             self.min_order_minor = parse_amount(
-                field.data, self.shop.currency, self.shop.currency_exponent, money_locale(self.shop)
+                field.data, self.shop.currency, self.shop.currency_exponent, shop_locale(self.shop)
             )
         except AmountError as error:
             raise ValidationError(str(error)) from None

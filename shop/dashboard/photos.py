@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -11,7 +13,7 @@ from shop.dashboard.access import owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
 from shop.extensions import db
 from shop.media.pipeline import ImageRejected, ingest
-from shop.models import Image, Item, ItemPhoto, Shop
+from shop.models import Image, Item, ItemPhoto, PendingUpload, Shop
 
 
 def ingest_uploads(shop: Shop, files: list) -> list[Image]:
@@ -20,6 +22,19 @@ def ingest_uploads(shop: Shop, files: list) -> list[Image]:
     for upload in files:
         try:
             images.append(ingest(shop, upload.stream))
+        except ImageRejected as error:
+            raise catalog.CatalogError(
+                _("%(file)s: %(reason)s", file=upload.filename, reason=str(error)), "photos"
+            ) from None
+    return images
+
+
+def ingest_held(shop: Shop, held: list[PendingUpload]) -> list[Image]:
+    """Put held uploads through the pipeline now that their item is being saved."""
+    images = []
+    for upload in held:
+        try:
+            images.append(ingest(shop, io.BytesIO(upload.data)))
         except ImageRejected as error:
             raise catalog.CatalogError(
                 _("%(file)s: %(reason)s", file=upload.filename, reason=str(error)), "photos"

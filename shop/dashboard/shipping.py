@@ -9,7 +9,7 @@ from shop.dashboard.access import current_shop, owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
 from shop.dashboard.shop_forms import ShippingForm
 from shop.extensions import db
-from shop.lib.locales import money_locale
+from shop.lib.locales import shop_locale
 from shop.lib.money import format_amount_input
 from shop.models import ShippingMethod
 from shop.ordering import shipping
@@ -59,14 +59,14 @@ def edit_shipping_method(method_id: int):
         data = {
             "name": method.name,
             "price": format_amount_input(
-                method.price_minor, shop.currency, shop.currency_exponent, money_locale(shop)
+                method.price_minor, shop.currency, shop.currency_exponent, shop_locale(shop)
             ),
             "kind": "delivery" if method.needs_address else "pickup",
             "active": method.active,
             "free_above": ""
             if method.free_above_minor is None
             else format_amount_input(
-                method.free_above_minor, shop.currency, shop.currency_exponent, money_locale(shop)
+                method.free_above_minor, shop.currency, shop.currency_exponent, shop_locale(shop)
             ),
         }
     form = ShippingForm(shop=shop, data=data)
@@ -130,7 +130,7 @@ def toggle_shipping_method(method_id: int):
 
 def _form_page(form: ShippingForm, method: ShippingMethod | None, status: int):
     shop = current_shop()
-    example = format_amount_input(1250, shop.currency, shop.currency_exponent, money_locale(shop))
+    example = format_amount_input(1250, shop.currency, shop.currency_exponent, shop_locale(shop))
     return (
         render_template(
             "dashboard/shipping/form.html", form=form, method=method, price_example=example

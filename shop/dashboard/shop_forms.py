@@ -18,7 +18,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from shop.lib.locales import LANGUAGE_NAMES, LANGUAGES, money_locale
+from shop.lib.locales import LANGUAGE_NAMES, LANGUAGES, shop_locale
 from shop.lib.money import AmountError, parse_amount
 from shop.lib.phones import PhoneError, country_choices, parse_whatsapp, sort_key
 from shop.models import Shop, User
@@ -238,7 +238,7 @@ class ShippingForm(FlaskForm):
             return
         try:
             self.free_above_minor = parse_amount(
-                field.data, self.shop.currency, self.shop.currency_exponent, money_locale(self.shop)
+                field.data, self.shop.currency, self.shop.currency_exponent, shop_locale(self.shop)
             )
         except AmountError as error:
             raise ValidationError(str(error)) from None
@@ -249,7 +249,7 @@ class ShippingForm(FlaskForm):
                 field.data or "",
                 self.shop.currency,
                 self.shop.currency_exponent,
-                money_locale(self.shop),
+                shop_locale(self.shop),
             )
         except AmountError as error:
             raise ValidationError(str(error)) from None

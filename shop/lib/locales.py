@@ -45,6 +45,12 @@ def regional_locale(language: str, whatsapp: str) -> str:
     return candidate
 
 
+def shop_locale(shop) -> str:
+    """The shop's own number format (``es_ES``, ``es_MX``, ``en``): the one its amount
+    fields hint at and write back, whatever language the merchant's browser speaks."""
+    return regional_locale(shop.language, shop.whatsapp)
+
+
 def money_locale(shop) -> str:
     """The locale to read and write the shop's amounts in, for the current viewer."""
     viewer = str(get_locale() or shop.language).split("_")[0]

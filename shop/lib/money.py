@@ -15,15 +15,15 @@ from __future__ import annotations
 import copy
 import re
 from contextlib import suppress
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 from babel.core import Locale, UnknownLocaleError
 from babel.numbers import (
-    NumberFormatError,
     NumberPattern,
     format_decimal,
-    parse_decimal,
+    get_currency_symbol,
+    get_decimal_symbol,
 )
 from iso4217 import Currency
 
@@ -31,8 +31,14 @@ from shop.lib.money_format import currency_writer
 
 # Far above any real price, far below what a BIGINT column holds.
 MAX_MINOR_UNITS = 10**13
-# Digits and the separators any locale uses; no exponents, no NaN, no Infinity.
-_AMOUNT_CHARS = re.compile(r"[0-9.,'\u2019]+")
+# Digits and the separators common formats use; no exponents, no NaN, no Infinity.
+_NUMBER_CHARS = re.compile(r"[0-9][0-9., '\u2019]*|[.,][0-9]+")
+# What may come before a thousands separator: one to three digits, not a leading zero.
+_GROUP_HEAD = re.compile(r"[1-9][0-9]{0,2}")
+# Thousands separators other than a dot or a comma: a space, an apostrophe (Swiss).
+_SPACE_GROUPS = (" ", "'", "\u2019")
+# No-break, narrow no-break, thin and figure spaces are written as plain ones.
+_SPACES = str.maketrans(dict.fromkeys("\u00a0\u202f\u2009\u2007", " "))
 # The ISO 4217 minor units of every currency that has them (funds and metals have none).
 _ISO_EXPONENTS = {c.code: c.exponent for c in Currency if c.exponent is not None}
 # Currencies whose prices people write with fewer decimals than ISO 4217 gives them
@@ -122,44 +128,42 @@ def format_plain(minor: int, currency: str, exponent: int) -> str:
 
 
 def parse_amount(text: str, currency: str, exponent: int, locale: str) -> int:
-    """Read a price the way the merchant typed it in their language.
+    """Read a price however the merchant wrote it, in the shop's format or any common one.
 
-    ``"1.234,50"`` in Spanish and ``"1,234.50"`` in English are both 123450 cents of
-    EUR; a currency symbol or spaces around the number are tolerated.
+    ``18,50``, ``18.50``, ``1.234,56``, ``1,234.56``, ``1 234,56`` and ``1'234.56`` are
+    all read, with or without the currency's sign or code: the separator that comes last
+    and appears once is the decimal one, the others group thousands. `locale` is the
+    shop's own (``shop.lib.locales.shop_locale``): it words the messages and settles the
+    one case only a format can, see ``read_number``. Text that two common formats read
+    as two different amounts raises AmbiguousAmount, naming both; no text is ever read
+    as a number its writer could not have meant.
     """
     from flask_babel import gettext as _
 
     cleaned = _strip_currency(text or "", currency, locale)
+    example = format_amount_input(123450, "EUR", 2, locale)
     if not cleaned:
         raise AmountError(_("Enter an amount."))
-    if cleaned.startswith("-"):
+    if "-" in cleaned or "\u2212" in cleaned:
         raise AmountError(_("The amount cannot be negative."))
     if len(cleaned) > 30:
         raise AmountError(_("That amount is too large."))
-    example = format_amount_input(123450, "EUR", 2, locale)
-    if not _AMOUNT_CHARS.fullmatch(cleaned):
+    reading = read_number(cleaned, min(usual_digits(currency), exponent), exponent, locale)
+    if reading is None:
         raise AmountError(_("Write the amount like %(example)s.", example=example))
+    if isinstance(reading, tuple):
+        grouped, decimal = reading
+        raise AmbiguousAmount(
+            _(
+                "Is “%(typed)s” %(first)s or %(second)s? Write the decimals too, like %(first)s.",
+                typed=text.strip(),
+                first=_input_text(grouped, max(exponent, 1), locale),
+                second=_input_text(decimal, 3, locale),
+            ),
+            readings=reading,
+        )
     try:
-        amount = parse_decimal(cleaned, locale=locale, strict=True)
-    except NumberFormatError as error:
-        suggestions = getattr(error, "suggestions", None)
-        if suggestions:
-            raise AmountError(
-                _(
-                    "Write the amount like %(example)s (did you mean %(suggestion)s?)",
-                    example=example,
-                    suggestion=suggestions[-1],
-                )
-            ) from None
-        raise AmountError(_("Write the amount like %(example)s.", example=example)) from None
-    except InvalidOperation:
-        raise AmountError(_("Enter an amount.")) from None
-    if not amount.is_finite():
-        raise AmountError(_("Enter an amount."))
-    if amount < 0:
-        raise AmountError(_("The amount cannot be negative."))
-    try:
-        minor = to_minor(amount, exponent)
+        minor = to_minor(reading, exponent)
     except AmountError:
         if exponent == 0:
             raise AmountError(
@@ -177,11 +181,96 @@ def parse_amount(text: str, currency: str, exponent: int, locale: str) -> int:
     return minor
 
 
+class AmbiguousAmount(AmountError):
+    """Two common formats read the text as two different amounts; `readings` has both."""
+
+    def __init__(self, message: str, readings: tuple[Decimal, Decimal]) -> None:
+        super().__init__(message)
+        self.readings = readings
+
+
+def read_number(
+    text: str, usual: int, exponent: int, locale: str
+) -> Decimal | tuple[Decimal, Decimal] | None:
+    """The number in `text` (digits, ``.``, ``,``, spaces and apostrophes only), or None
+    when no common format writes it so, or (grouped, decimal) when two formats read it
+    differently.
+
+    Only one shape has two readings: a single ``.`` or ``,`` with three digits after it
+    and one to three before (``1.234``). Where both readings are amounts (three decimals:
+    KWD, IQD) it is read in the shop's format when the mark is the shop's decimal
+    separator, as the form writes ``1,234`` back there, and asks otherwise. Where only
+    thousands fit, it groups them in a currency written without decimals (CLP, COP,
+    JPY) and asks in one written with cents (EUR): the writer may have meant thousands
+    or slipped a digit into the cents.
+    """
+    if not _NUMBER_CHARS.fullmatch(text):
+        return None
+    spaced = [c for c in _SPACE_GROUPS if c in text]
+    marks = [m for m in ".," if m in text]
+    decimal_mark = None
+    if len(marks) == 2:
+        decimal_mark = max(marks, key=text.rfind)
+    elif len(marks) == 1 and (text.count(marks[0]) == 1):
+        head, tail = text.split(marks[0])
+        if not spaced and len(tail) == 3 and _GROUP_HEAD.fullmatch(head):
+            grouped, decimal = Decimal(head + tail), Decimal(f"{head}.{tail}")
+            if exponent >= 3:
+                return decimal if marks[0] == get_decimal_symbol(locale) else (grouped, decimal)
+            return grouped if usual == 0 else (grouped, decimal)
+        decimal_mark = marks[0]
+    whole, fraction = text, ""
+    if decimal_mark is not None:
+        whole, _mark, fraction = text.partition(decimal_mark)
+        if not fraction.isdigit() or not fraction.isascii():
+            return None
+    groups = [c for c in (*_SPACE_GROUPS, ".", ",") if c in whole]
+    if len(groups) > 1:
+        return None
+    if groups:
+        head, *rest = whole.split(groups[0])
+        if not (1 <= len(head) <= 3 and head.isdigit()) or any(
+            len(part) != 3 or not part.isdigit() for part in rest
+        ):
+            return None
+        whole = head + "".join(rest)
+    if not whole and not fraction:
+        return None
+    return Decimal(f"{whole or 0}.{fraction or 0}")
+
+
+def _input_text(amount: Decimal, digits: int, locale: str) -> str:
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(amount, format=pattern, locale=locale)
+
+
 def _strip_currency(text: str, currency: str, locale: str) -> str:
-    cleaned = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
-    symbols = {currency, currency.lower(), "$", "€", "£", "¥"}
-    with suppress(UnknownLocaleError, ValueError):
-        symbols.add(Locale.parse(locale).currency_symbols.get(currency, currency))
-    for symbol in sorted(symbols, key=len, reverse=True):
-        cleaned = cleaned.replace(symbol, "")
-    return cleaned.strip().replace(" ", "")
+    """The text without the currency's sign or code before or after it, spaces of
+    every kind made plain ones (``1\u202f234,50\xa0€`` -> ``1 234,50``)."""
+    cleaned = text.translate(_SPACES).strip()
+    symbols = _currency_symbols(currency, locale)
+    changed = True
+    while changed and cleaned:
+        changed = False
+        folded = cleaned.casefold()
+        for symbol in symbols:
+            if folded.startswith(symbol):
+                cleaned, changed = cleaned[len(symbol) :].strip(), True
+                break
+            if folded.endswith(symbol):
+                cleaned, changed = cleaned[: -len(symbol)].strip(), True
+                break
+    return cleaned
+
+
+@lru_cache(maxsize=256)
+def _currency_symbols(currency: str, locale: str) -> tuple[str, ...]:
+    """Every sign the currency is written with in the app's languages, longest first."""
+    symbols = {currency.casefold()}
+    for name in {locale, "en", "es"}:
+        with suppress(UnknownLocaleError, ValueError):
+            symbol = get_currency_symbol(currency, name).translate(_SPACES).casefold()
+            symbols.add(symbol)
+            if symbol.endswith("$"):
+                symbols.add("$")
+    return tuple(sorted(symbols, key=len, reverse=True))

@@ -20,7 +20,7 @@ from shop.models.catalog import (
     VariantStock,
 )
 from shop.models.jobs import Job, JobState, JobStep, Worker
-from shop.models.media import Image
+from shop.models.media import Image, PendingUpload
 from shop.models.ordering import (
     Order,
     OrderLine,
@@ -53,6 +53,7 @@ __all__ = [
     "OrderStatusChange",
     "PaymentKind",
     "PaymentMethod",
+    "PendingUpload",
     "ShippingMethod",
     "Shop",
     "ShopSlugRedirect",

@@ -51,7 +51,14 @@ CHECKOUT = "storefront.checkout"
 CHECKOUT_MAX_BYTES = 64 * 1024  # a full cart (100 lines) with the longest notes is ~15 KB
 # The forms that take photos (an item's, and the logo at set-up and in settings).
 UPLOADS = frozenset(
-    {"dashboard.new_item", "dashboard.edit_item", "dashboard.setup", "dashboard.settings"}
+    {
+        "dashboard.new_item",
+        "dashboard.edit_item",
+        "dashboard.upload_photos",
+        "dashboard.items_from_photos",
+        "dashboard.setup",
+        "dashboard.settings",
+    }
 )
 
 DEFAULTS = {

@@ -28,6 +28,125 @@
     sync();
   }
 
+  // Photos upload as soon as they are picked (with a progress bar) and stay in the form
+  // as ticked tokens, through any error and a reload. If an upload fails, the photos
+  // stay in the file input and go with the form as they would without a script.
+  const picker = document.getElementById("photo-picker");
+  const input = picker && picker.querySelector("input[type=file]");
+  if (input && window.FormData && window.XMLHttpRequest) {
+    const form = input.form;
+    const list = picker.querySelector("[data-held]");
+    const hint = picker.querySelector("[data-held-hint]");
+    const bar = picker.querySelector("[data-progress]");
+    const errors = picker.querySelector("[data-upload-errors]");
+    const csrf = form.querySelector("input[name=csrf_token]").value;
+    let busy = 0;
+    let saveWhenDone = false;
+    const showErrors = (messages) => {
+      errors.replaceChildren(...messages.map((text) => {
+        const p = document.createElement("p");
+        p.className = "error";
+        p.textContent = text;
+        return p;
+      }));
+    };
+    const add = (upload) => {
+      const item = document.createElement("li");
+      const label = document.createElement("label");
+      label.className = "check";
+      const box = document.createElement("input");
+      Object.assign(box, { type: "checkbox", name: "uploads", value: upload.token, checked: true });
+      box.setAttribute("aria-label", `${picker.dataset.remove}: ${upload.name}`);
+      const img = document.createElement("img");
+      Object.assign(img, { className: "thumb", src: upload.preview, alt: "", width: 64, height: 64 });
+      const name = document.createElement("span");
+      name.textContent = upload.name;
+      label.append(box, " ", img, " ", name);
+      item.append(label);
+      list.append(item);
+      hint.hidden = false;
+    };
+    input.addEventListener("change", () => {
+      const files = Array.from(input.files || []);
+      if (!files.length) return;
+      const data = new FormData();
+      files.forEach((file) => data.append("photos", file));
+      const request = new XMLHttpRequest();
+      request.open("POST", picker.dataset.uploadUrl);
+      request.setRequestHeader("X-CSRFToken", csrf);
+      request.setRequestHeader("Accept", "application/json");
+      busy += 1;
+      bar.hidden = false;
+      bar.value = 0;
+      picker.setAttribute("aria-busy", "true");
+      request.upload.addEventListener("progress", (event) => {
+        if (event.lengthComputable) bar.value = Math.round((100 * event.loaded) / event.total);
+      });
+      const done = () => {
+        busy -= 1;
+        if (!busy) {
+          bar.hidden = true;
+          picker.removeAttribute("aria-busy");
+          if (saveWhenDone) {
+            saveWhenDone = false;
+            setTimeout(() => form.requestSubmit(), 0); // after the new tokens are in
+          }
+        }
+      };
+      request.addEventListener("load", () => {
+        done();
+        let body = null;
+        try {
+          body = JSON.parse(request.responseText);
+        } catch (error) {
+          body = null;
+        }
+        if (!body || !Array.isArray(body.uploads)) {
+          showErrors([picker.dataset.failed]);
+          return;
+        }
+        body.uploads.forEach(add);
+        showErrors(body.errors || []);
+        input.value = ""; // held now: the form sends their tokens, not the files again
+      });
+      request.addEventListener("error", () => {
+        done();
+        showErrors([picker.dataset.failed]);
+      });
+      request.send(data);
+    });
+    // Saving while a photo is still on its way would leave it out: save once it is in.
+    form.addEventListener("submit", (event) => {
+      if (!busy) return;
+      event.preventDefault();
+      saveWhenDone = true;
+    }, true);
+  }
+
+  // The new category's name field only matters when "New category…" is chosen.
+  document.querySelectorAll("[data-new-category]").forEach((box) => {
+    const select = document.getElementById(box.dataset.newCategory);
+    const name = box.querySelector("[data-new-category-name]");
+    if (!select || !name) return;
+    const sync = () => {
+      const making = select.value === "new";
+      const hadFocus = name.contains(document.activeElement);
+      name.hidden = !making;
+      if (making && !hadFocus && document.activeElement === select) name.querySelector("input").focus();
+    };
+    select.addEventListener("change", sync);
+    name.hidden = select.value !== "new" && !name.querySelector("input").value;
+  });
+
+  // Back from saving an option (…/edit#options): open the "More" it is folded under,
+  // for browsers that do not reveal a fragment inside a closed <details> by themselves.
+  const target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+  const fold = target && target.closest("details");
+  if (fold && !fold.open) {
+    fold.open = true;
+    target.scrollIntoView();
+  }
+
   // A second tap on Save while photos upload would create the product twice.
   document.querySelectorAll("form[data-submit-once]").forEach((form) => {
     form.addEventListener("submit", (event) => {

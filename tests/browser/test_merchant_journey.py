@@ -80,9 +80,11 @@ def test_newcomer_builds_a_catalog_with_a_photo(
     page.goto(f"{live_server}/dashboard/items/new")
     page.fill("#name", "Camiseta azul")
     page.fill("#price", "1.234,50" if lang == "es" else "1,234.50")
+    page.locator("details.more > summary").click()  # the rest is one tap away (issue 16)
     page.fill("#description", "Algodón orgánico.\nTallas S a XL.")
     page.select_option("#category", label="Verano")
     page.set_input_files("#photos", str(photo))
+    page.locator('input[name="uploads"]').wait_for()  # uploaded as soon as picked
     page.locator("form.item-form button[type=submit]").first.click()
     page.wait_for_url(f"{live_server}/dashboard/items**")
 

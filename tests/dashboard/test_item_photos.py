@@ -151,7 +151,7 @@ def test_a_rejected_photo_shows_why_next_to_the_field_and_saves_nothing(
     assert response.status_code == 422
     html = response.text
     error_at = html.index(f"{name}: ")
-    assert html.rindex('for="photos"', 0, error_at) > html.rindex('for="code"', 0, error_at)
+    assert html.rindex('for="photos"', 0, error_at) > html.rindex('for="price"', 0, error_at)
     assert 'value="Pastel 🎂"' in html
     assert 'value="12.50"' in html
     assert 'value="P-9"' in html
@@ -174,12 +174,14 @@ def test_a_rejected_photo_on_the_edit_page_changes_nothing(app, client, merchant
     assert len(photo_images(app, item_id)) == 1
 
 
-def test_other_errors_ask_for_the_photos_again(client, merchant):
+def test_other_errors_keep_the_photos_held_for_the_form(app, client, merchant):
+    """Issue 16: no more "choose your photos again" (tests/dashboard/test_pending_uploads.py)."""
     response = post_multipart(
         client, "/dashboard/items/new", form(price="abc", photos=[upload(picture())])
     )
     assert response.status_code == 422
-    assert "choose your photos again" in response.text
+    assert "choose your photos again" not in response.text
+    assert response.text.count('name="uploads"') == 1
 
 
 def test_make_cover_changes_the_cover_in_the_list(app, client, merchant):

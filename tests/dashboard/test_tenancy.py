@@ -30,6 +30,7 @@ from shop.models import (
     OrderStatus,
     OrderStatusChange,
     PaymentMethod,
+    PendingUpload,
     ShippingMethod,
     Shop,
     VariantStock,
@@ -52,6 +53,7 @@ KINDS = {
     "shop_id": "shop",
     "group_id": "option_group",
     "job_token": "job",
+    "upload_token": "upload",  # a photo held for a form (issue 16)
 }
 
 
@@ -76,6 +78,7 @@ def attack_form(victim: dict) -> dict:
         "needs_address": "y",
         "active": "",
         "next": "/dashboard",
+        "uploads": victim["upload"],
         # Options and stock (issue 7A), for the victim's group and the "new" form.
         **{
             f"{prefix}-{field}": value
@@ -141,7 +144,15 @@ def objects_of(shop: Shop, order_number: int) -> dict:
         result={"name": "vitrina.zip", "size": 1, "photos": 0},
         expires_at=utcnow() + timedelta(days=1),
     )
-    db.session.add_all([image, order, payment, job])
+    upload = PendingUpload(
+        token=f"upload-{shop.id}".ljust(43, "x"),
+        shop_id=shop.id,
+        filename="foto.jpg",
+        digest="d" * 64,
+        data=b"held",
+        preview=b"RIFF",
+    )
+    db.session.add_all([image, order, payment, job, upload])
     db.session.flush()
     return {
         "shop": shop.id,
@@ -154,6 +165,7 @@ def objects_of(shop: Shop, order_number: int) -> dict:
         "order": order.id,
         "order_number": order.number,
         "job": job.token,
+        "upload": upload.token,
         "option_group": group.id,
         "variant_keys": tuple(str(choice.id) for choice in group.choices),
     }
@@ -184,6 +196,7 @@ def snapshot(shop_id: int) -> dict:
         "variant_stock": rows(VariantStock, VariantStock.item_id.in_(item_ids)),
         "payment": rows(PaymentMethod, PaymentMethod.shop_id == shop_id),
         "image": rows(Image, Image.shop_id == shop_id),
+        "pending_upload": rows(PendingUpload, PendingUpload.shop_id == shop_id),
         "shipping": rows(ShippingMethod, ShippingMethod.shop_id == shop_id),
         "order": rows(Order, Order.shop_id == shop_id),
         "line": rows(OrderLine, OrderLine.order_id.in_(order_ids)),

@@ -6,6 +6,7 @@ from babel.numbers import get_currency_precision
 
 from shop.lib.money import (
     USUAL_DIGITS,
+    AmbiguousAmount,
     AmountError,
     format_amount_input,
     format_money,
@@ -45,6 +46,31 @@ def _request(app):
         ("0,99", "EUR", 2, "es", 99),
         # A shop whose amounts were stored without decimals keeps reading them so.
         ("1.234", "RSD", 0, "es", 1234),
+        # Any common format, whatever the shop's (issue 16): the last separator that
+        # appears once is the decimal one.
+        ("18,50", "EUR", 2, "en", 1850),
+        ("18.50", "EUR", 2, "es", 1850),
+        ("1,234.56", "EUR", 2, "es", 123456),
+        ("1.234,56", "USD", 2, "en", 123456),
+        ("1 234,56", "EUR", 2, "es", 123456),
+        ("1\u202f234,56\xa0€", "EUR", 2, "es", 123456),
+        ("1\xa0234.56", "EUR", 2, "es", 123456),
+        ("1'234.56", "CHF", 2, "en", 123456),
+        ("EUR 18,50", "EUR", 2, "en", 1850),
+        ("18.50 eur", "EUR", 2, "es", 1850),
+        ("US$ 18.50", "USD", 2, "es", 1850),
+        ("MX$1,234.50", "MXN", 2, "en", 123450),
+        (",5", "EUR", 2, "es", 50),
+        ("0.500", "KWD", 3, "en", 500),
+        ("1234.567", "KWD", 3, "es", 1234567),
+        # Currencies without cents: three digits after one separator group thousands.
+        ("15,990", "CLP", 0, "es_CL", 15990),
+        ("10,001", "COP", 2, "es_CO", 1000100),
+        ("1.234", "JPY", 0, "en", 1234),
+        # Three decimals: the shop's own decimal separator is read as one (the form
+        # writes 1.234 KWD back as "1,234" in Spanish).
+        ("1,234", "KWD", 3, "es", 1234),
+        ("1.234", "KWD", 3, "en", 1234),
     ],
 )
 def test_parses_amounts_as_merchants_write_them(text, currency, exponent, locale, minor):
@@ -56,13 +82,21 @@ def test_parses_amounts_as_merchants_write_them(text, currency, exponent, locale
     [
         ("", "EUR", 2, "es", "Enter an amount"),
         ("abc", "EUR", 2, "es", "Write the amount like"),
-        ("1,234.50", "EUR", 2, "es", "did you mean"),
-        ("1.234,50", "USD", 2, "en", "did you mean"),
         ("-5", "EUR", 2, "es", "cannot be negative"),
         ("12,5", "CLP", 0, "es", "no decimals"),
         ("1,2345", "KWD", 3, "es", "at most 3 decimals"),
-        ("10,001", "EUR", 2, "es", "at most 2 decimals"),
-        ("10,001", "COP", 2, "es_CO", "at most 2 decimals"),
+        ("10,0001", "EUR", 2, "es", "at most 2 decimals"),
+        ("1.234,567", "EUR", 2, "es", "at most 2 decimals"),
+        ("10,0001", "COP", 2, "es_CO", "at most 2 decimals"),
+        ("18,", "EUR", 2, "es", "Write the amount like"),
+        ("1.23.4", "EUR", 2, "es", "Write the amount like"),
+        ("1,234,56", "EUR", 2, "es", "Write the amount like"),
+        ("1.234,56,7", "EUR", 2, "es", "Write the amount like"),
+        ("1 234.567,8", "EUR", 2, "es", "Write the amount like"),
+        ("12 34", "EUR", 2, "es", "Write the amount like"),
+        ("٣", "EUR", 2, "es", "Write the amount like"),
+        ("18,50 USD", "EUR", 2, "es", "Write the amount like"),
+        ("€ -5", "EUR", 2, "es", "cannot be negative"),
         ("9" * 40, "EUR", 2, "es", "too large"),
         ("99999999999999", "USD", 2, "en", "too large"),
         ("NaN", "EUR", 2, "en", "Write the amount like"),
@@ -111,6 +145,28 @@ def test_the_stored_exponent_decides_what_an_amount_means_not_the_currency():
     assert format_money(123400, "RSD", 2, "en") == "RSD1,234.00"
     assert format_plain(1234, "RSD", 0) == "1234 RSD"
     assert format_plain(123400, "RSD", 2) == "1234.00 RSD"
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "exponent", "locale", "grouped", "decimal"),
+    [
+        ("1.234", "EUR", 2, "es", "1.234,00", "1,234"),
+        ("1,234", "EUR", 2, "es", "1.234,00", "1,234"),
+        ("1,234", "EUR", 2, "en", "1,234.00", "1.234"),
+        ("10,001", "EUR", 2, "es", "10.001,00", "10,001"),
+        ("€18,505", "EUR", 2, "es", "18.505,00", "18,505"),
+        ("1.234", "KWD", 3, "es", "1.234,000", "1,234"),
+        ("1,234", "KWD", 3, "en", "1,234.000", "1.234"),
+    ],
+)
+def test_an_ambiguous_amount_asks_showing_both_readings(
+    text, currency, exponent, locale, grouped, decimal
+):
+    with pytest.raises(AmbiguousAmount) as raised:
+        parse_amount(text, currency, exponent, locale)
+    assert grouped in str(raised.value)
+    assert decimal in str(raised.value)
+    assert len(raised.value.readings) == 2
 
 
 def test_usual_digits_never_exceed_the_stored_ones():

@@ -211,6 +211,23 @@ def test_limits_photo_uploads_per_merchant_counting_photos(app, client, world, s
     assert post_item(other, item_form("Suyo", photos=1)).status_code == 302
 
 
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "RATELIMIT_UPLOADS": "3/hour"}])
+def test_photos_held_as_soon_as_picked_count_against_the_same_limit(app, client, world):
+    """Issue 16: the item form's early uploads are counted like the form's own photos,
+    and saving the held ones later is not another upload."""
+
+    def early(*names):
+        files = [(io.BytesIO(jpeg()), name) for name in names]
+        return client.post("/dashboard/uploads", data={"photos": files})
+
+    first = early("a.jpg", "b.jpg")
+    assert first.status_code == 200
+    assert post_item(client, item_form("Uno", photos=1)).status_code == 302
+    assert early("c.jpg").status_code == 429
+    tokens = [upload["token"] for upload in first.get_json()["uploads"]]
+    assert post_item(client, item_form("Dos") | {"uploads": tokens}).status_code == 302
+
+
 def _second_merchant(app) -> int:
     from tests import factories
 

@@ -99,6 +99,7 @@ def test_every_route_that_changes_data_refuses_get(app):
                 "dashboard.delete_item",
                 "dashboard.edit_item",
                 "dashboard.new_item",
+                "dashboard.items_from_photos",
                 "dashboard.settings",
                 "dashboard.setup",
                 "dashboard.edit_shipping_method",

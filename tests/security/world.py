@@ -12,6 +12,7 @@ from PIL import Image as PillowImage
 from shop.extensions import db
 from shop.jobs.files import result_path
 from shop.jobs.running import new_token
+from shop.media import pending
 from shop.media.names import rendition_name
 from shop.media.pipeline import ingest
 from shop.models import ItemPhoto, Job, JobState, PaymentMethod, Shop, utcnow
@@ -38,6 +39,7 @@ class World:
     payment: int = 0
     cap: int = 0  # the second item, the one with options
     choices: tuple[int, ...] = ()  # the group's choices (S, M)
+    upload_token: str = ""  # a photo held for the item form (issue 16)
 
 
 def jpeg(size=(640, 480), color=(200, 30, 60)) -> bytes:
@@ -77,6 +79,7 @@ def build_world(app, **shop_fields) -> World:
         result.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(result, "w"):
             pass  # an empty ZIP: a finished export to download
+        held = pending.hold(shop, io.BytesIO(jpeg(color=(10, 200, 10))), "held.jpg")
         rival = factories.make_shop(factories.make_user("Rival"), slug="rival", name="Rival")
         rival_item = factories.make_item(rival, None, name="Ajena", price_minor=100)
         db.session.commit()
@@ -99,6 +102,7 @@ def build_world(app, **shop_fields) -> World:
             payment=payment.id,
             cap=cap.id,
             choices=tuple(choice.id for choice in group.choices),
+            upload_token=held.token,
         )
 
 
@@ -122,6 +126,7 @@ def url_values(world: World) -> dict[str, object]:
         "group_id": world.group,
         "token": world.order_token,
         "job_token": world.job_token,
+        "upload_token": world.upload_token,
         "name": world.media_name,
         "page": 1,
         "size": 192,  # a home-screen icon
