@@ -15,6 +15,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from shop.dashboard.access import current_shop, shop_required
 from shop.dashboard.blueprint import bp
+from shop.dashboard.checklist import mark_link_shared
 from shop.dashboard.orders import csv_response
 from shop.extensions import db
 from shop.lib.locales import money_locale
@@ -57,6 +58,8 @@ def link_card(shop: Shop) -> LinkCard:
 @shop_required
 def share():
     shop = current_shop()
+    if mark_link_shared(shop):  # the checklist's last step: the merchant is sharing
+        db.session.commit()
     link = shop_link(shop)
     card = link_card(shop)
     return render_template(
@@ -68,6 +71,15 @@ def share():
         domain=urlsplit(card.url).netloc,
         feed_url=url_for("storefront.catalog_feed", slug=shop.slug, _external=True),
     )
+
+
+@bp.post("/share/copied")
+@shop_required
+def link_copied():
+    """The copy button beside the shop link says it was copied (the checklist's last step)."""
+    if mark_link_shared(current_shop()):
+        db.session.commit()
+    return "", 204
 
 
 def _qr(shop: Shop) -> tuple[segno.QRCode, int]:
