@@ -58,8 +58,6 @@ def link_card(shop: Shop) -> LinkCard:
 @shop_required
 def share():
     shop = current_shop()
-    if mark_link_shared(shop):  # the checklist's last step: the merchant is sharing
-        db.session.commit()
     link = shop_link(shop)
     card = link_card(shop)
     return render_template(
@@ -73,10 +71,13 @@ def share():
     )
 
 
-@bp.post("/share/copied")
+@bp.post("/share/shared")
 @shop_required
-def link_copied():
-    """The copy button beside the shop link says it was copied (the checklist's last step)."""
+def link_shared():
+    """The share page was opened, or the shop link copied: the checklist's last step.
+
+    A POST from the page's script, since a GET never changes anything (a prefetch, a
+    crawler or a reload would tick it)."""
     if mark_link_shared(current_shop()):
         db.session.commit()
     return "", 204

@@ -97,3 +97,24 @@ def test_a_logo_over_the_limit_is_refused_before_upload(
     assert page.get_by_text("larger than 10 MB").is_visible()
     assert page.locator("#logo").evaluate("input => input.files.length") == 0
     assert page.locator("#name").input_value() == "Tienda Sol"
+
+
+def test_opening_the_share_page_ticks_the_last_step(app, live_server, page, browser_sign_in):
+    with app.app_context():
+        user = factories.make_user()
+        shop = factories.make_shop(user)
+        factories.make_item(shop, None)
+        factories.make_shipping(shop, name="Recogida")
+        db.session.commit()
+        user_id, shop_id = user.id, shop.id
+    browser_sign_in(page.context, user_id)
+    page.goto(f"{live_server}/dashboard")
+    step = page.locator(".checklist li.next")
+    assert step.get_attribute("data-step") == "share"
+    with page.expect_response("**/dashboard/share/shared") as answer:
+        step.locator("a").click()
+    assert answer.value.status == 204
+    with app.app_context():
+        assert db.session.get(Shop, shop_id).link_shared_at is not None
+    page.goto(f"{live_server}/dashboard")
+    assert page.locator(".checklist").count() == 0  # all done: the list is gone

@@ -48,19 +48,22 @@ def test_the_steps_tick_from_what_the_shop_has_then_the_list_goes(app, client, m
     assert "2 of 3 done" in html
     assert 'data-step="share"' in _next_step(html)
 
-    assert client.get("/dashboard/share", headers=EN).status_code == 200  # opening it shares
+    share = client.get("/dashboard/share", headers=EN).text
+    assert 'data-report-open="/dashboard/share/shared"' in share  # the page's script posts it
+    assert "2 of 3 done" in _home(client)  # the GET itself changes nothing
+    assert client.post("/dashboard/share/shared", data={}).status_code == 204
     html = _home(client)
     assert "Get your shop ready" not in html
     assert "of 3 done" not in html
 
 
-def test_copying_the_link_counts_as_sharing_it(app, client, merchant):
+def test_copying_or_opening_the_share_page_counts_as_sharing(app, client, merchant):
     _user, shop_id = merchant
-    assert client.post("/dashboard/share/copied", data={}).status_code == 204
+    assert client.post("/dashboard/share/shared", data={}).status_code == 204
     with app.app_context():
         first = db.session.get(Shop, shop_id).link_shared_at
     assert first is not None
-    assert client.post("/dashboard/share/copied", data={}).status_code == 204  # twice: kept
+    assert client.post("/dashboard/share/shared", data={}).status_code == 204  # twice: kept
     with app.app_context():
         assert db.session.get(Shop, shop_id).link_shared_at == first
     html = _home(client)
@@ -70,11 +73,11 @@ def test_copying_the_link_counts_as_sharing_it(app, client, merchant):
 
 def test_copied_needs_the_form_token_and_a_signed_in_merchant(app, client, merchant):
     _user, shop_id = merchant
-    assert client.post("/dashboard/share/copied", data={}, csrf=False).status_code == 400
+    assert client.post("/dashboard/share/shared", data={}, csrf=False).status_code == 400
     with app.app_context():
         assert db.session.get(Shop, shop_id).link_shared_at is None
     stranger = app.test_client()
-    response = stranger.post("/dashboard/share/copied", data={})
+    response = stranger.post("/dashboard/share/shared", data={})
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
 
@@ -85,7 +88,7 @@ def test_one_shop_sharing_does_not_tick_another(app, client, merchant):
         other = factories.make_shop(db.session.get(factories.User, user_id), slug="otra")
         db.session.commit()
         other_id = other.id
-    client.get("/dashboard/share")
+    client.post("/dashboard/share/shared", data={})
     with app.app_context():
         assert db.session.get(Shop, shop_id).link_shared_at is not None
         assert db.session.get(Shop, other_id).link_shared_at is None
