@@ -2,11 +2,14 @@
 # sign-in) and `make test` (the whole suite). Both install what they need first.
 VENV ?= .venv
 BIN := $(VENV)/bin
+# `make run PORT=5001 SIGNIN_PORT=9401` when 5000 or 9400 are taken.
+PORT ?= 5000
+SIGNIN_PORT ?= 9400
 
 .PHONY: run test install browser lint bench messages translations
 
 run: install
-	$(BIN)/flask --app shop dev
+	$(BIN)/flask --app shop dev --port $(PORT) --signin-port $(SIGNIN_PORT)
 
 test: install browser
 	$(BIN)/pytest

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from shop.dashboard.access import current_shop
 from shop.dashboard.blueprint import bp
+from shop.dashboard.checklist import next_step, setup_steps
 from shop.extensions import db
 from shop.models import Item, Order, OrderStatus
 
@@ -22,6 +23,12 @@ def home():
         .select_from(Order)
         .where(Order.shop_id == shop.id, Order.status == OrderStatus.NEW)
     )
+    steps = setup_steps(shop)
     return render_template(
-        "dashboard/home.html", shop=shop, item_count=item_count, new_orders=new_orders
+        "dashboard/home.html",
+        shop=shop,
+        item_count=item_count,
+        new_orders=new_orders,
+        steps=steps,
+        next_step=next_step(steps),
     )

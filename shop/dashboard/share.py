@@ -15,6 +15,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from shop.dashboard.access import current_shop, shop_required
 from shop.dashboard.blueprint import bp
+from shop.dashboard.checklist import mark_link_shared
 from shop.dashboard.orders import csv_response
 from shop.extensions import db
 from shop.lib.locales import money_locale
@@ -68,6 +69,18 @@ def share():
         domain=urlsplit(card.url).netloc,
         feed_url=url_for("storefront.catalog_feed", slug=shop.slug, _external=True),
     )
+
+
+@bp.post("/share/shared")
+@shop_required
+def link_shared():
+    """The share page was opened, or the shop link copied: the checklist's last step.
+
+    A POST from the page's script, since a GET never changes anything (a prefetch, a
+    crawler or a reload would tick it)."""
+    if mark_link_shared(current_shop()):
+        db.session.commit()
+    return "", 204
 
 
 def _qr(shop: Shop) -> tuple[segno.QRCode, int]:

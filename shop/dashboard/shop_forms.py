@@ -104,6 +104,7 @@ class ShopForm(FlaskForm):
             self.logo.label.text = _("Replace the logo")
         self.whatsapp: str | None = None  # E.164, once the phone field is valid
         self.twin: Shop | None = None  # set when this is a double-submitted set-up
+        self.slug_varied_from: str | None = None  # the name's link, taken: a variant was used
 
     def validate_phone(self, field) -> None:
         try:
@@ -113,21 +114,28 @@ class ShopForm(FlaskForm):
 
     def validate_slug(self, field) -> None:
         name = self.name.data or ""
-        if not field.data:
-            derived = slug_from_text(name)
-            if not derived:
-                raise ValidationError(
-                    _("Your shop's name has no letters a link can use. Type a link, e.g. my-shop.")
-                )
-            field.data = derived
-            try:
-                self._check_new_slug(derived, name)
-            except ValidationError:
-                # The merchant typed nothing: offer the free variant ready to send again.
-                field.data = suggest_slug(name, self.shop) or derived
-                raise
+        derived = slug_from_text(name)
+        # At set-up the link field is filled from the name as the merchant types it, so a
+        # link equal to the name's is not one they chose; in settings only an empty one.
+        chosen = field.data and (self.shop is not None or field.data != derived)
+        if chosen:
+            self._check_new_slug(field.data, name)
             return
-        self._check_new_slug(field.data, name)
+        if not derived:
+            raise ValidationError(
+                _("Your shop's name has no letters a link can use. Type a link, e.g. my-shop.")
+            )
+        field.data = derived
+        try:
+            self._check_new_slug(derived, name)
+        except ValidationError:
+            # A link the merchant did not type is never refused: take the free variant
+            # (ceramica-luna-2), shown afterwards and editable in settings.
+            free = suggest_slug(name, self.shop)
+            if not free:
+                raise
+            field.data = free
+            self.slug_varied_from = derived
 
     def _check_new_slug(self, slug: str, name: str) -> None:
         shop = self.shop

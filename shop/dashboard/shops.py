@@ -12,7 +12,7 @@ from shop.dashboard.access import current_shop, owned_shop_or_404, select_shop, 
 from shop.dashboard.blueprint import bp
 from shop.dashboard.shop_forms import SettingsForm, SetupForm, ShopForm
 from shop.extensions import db
-from shop.lib.locales import LANGUAGES
+from shop.lib.locales import LANGUAGES, region_language
 from shop.lib.phones import default_currency, guess_region, split_whatsapp
 from shop.media.pipeline import ImageRejected
 from shop.shops.settings import (
@@ -41,7 +41,9 @@ def setup():
         region = guess_region(request.accept_languages.values())
         form.country.data = region
         form.currency.data = default_currency(region)
-        language = str(get_locale() or "")[:2]
+        # The shop speaks its country's language (a Spanish shop whose merchant reads
+        # English still sells in Spanish); elsewhere the merchant's browser decides.
+        language = region_language(region) or str(get_locale() or "")[:2]
         form.language.data = language if language in LANGUAGES else "es"
     if form.validate_on_submit():
         if form.twin is not None:  # the same form sent twice: the shop already exists
@@ -54,6 +56,16 @@ def setup():
                 _("Your shop %(name)s is ready. Add your first products.", name=shop.name),
                 "success",
             )
+            if form.slug_varied_from:
+                flash(
+                    _(
+                        "%(taken)s was taken, so your shop link is %(slug)s. "
+                        "You can change it in Settings.",
+                        taken=form.slug_varied_from,
+                        slug=shop.slug,
+                    ),
+                    "success",
+                )
             return redirect(url_for(".home"))
     status = 422 if form.errors else 200
     return render_template("dashboard/shops/setup.html", form=form, first=not owner.shops), status

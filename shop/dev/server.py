@@ -9,14 +9,17 @@ differs. It refuses to run with a production configuration.
 from __future__ import annotations
 
 import contextlib
+import io
 import threading
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
 import click
 from flask import Flask, current_app, request
 from flask.cli import with_appcontext
+from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from shop.auth import oidc
@@ -26,6 +29,52 @@ from shop.extensions import db
 PROVIDER_HOST = "127.0.0.1"
 PROVIDER_PORT = 9400
 DEMO_SUBJECT = "demo"
+SIGNIN_TEMPLATES = Path(__file__).with_name("signin_templates")
+
+# The local sign-in page's words. The provider is another Flask app, without the app's
+# Babel catalog, so its two languages live here; it follows the browser's language.
+SIGNIN_TEXTS = {
+    "en": {
+        "badge": "Local test sign-in",
+        "title": "Sign in to Vitrina",
+        "intro": "This page stands in for Google while Vitrina runs on your computer. "
+        "Nothing is checked: no password, and no e-mail is sent.",
+        "demo_heading": "Manage the demo shop",
+        "demo_hint": "Its owner already has a shop with products, photos and orders.",
+        "demo_button": "Sign in as the demo owner",
+        "new_heading": "Be a new merchant",
+        "name_label": "Any name",
+        "name_placeholder": "e.g. ana",
+        "name_hint": "Type any word, e.g. ana. The same word signs you in again later; "
+        "a new one is a new merchant, who sets up a shop. Your e-mail will be "
+        "<name>@example.com.",
+        "missing": "Type a name first.",
+        "sign_in": "Sign in",
+        "previous_heading": "Sign in again as",
+        "deny": "Cancel",
+        "redirect": "Afterwards you go back to",
+    },
+    "es": {
+        "badge": "Acceso local de prueba",
+        "title": "Entra en Vitrina",
+        "intro": "Esta página hace de Google mientras Vitrina funciona en tu ordenador. "
+        "No se comprueba nada: ni contraseña ni correo.",
+        "demo_heading": "Gestiona la tienda de demostración",
+        "demo_hint": "Su dueña ya tiene una tienda con productos, fotos y pedidos.",
+        "demo_button": "Entrar como dueña de la demo",
+        "new_heading": "Sé un comerciante nuevo",
+        "name_label": "Un nombre cualquiera",
+        "name_placeholder": "p. ej. ana",
+        "name_hint": "Escribe cualquier palabra, p. ej. ana. La misma palabra te vuelve a "
+        "entrar más tarde; una nueva es un comerciante nuevo, que crea su tienda. Tu "
+        "correo será <nombre>@example.com.",
+        "missing": "Escribe primero un nombre.",
+        "sign_in": "Entrar",
+        "previous_heading": "Entrar de nuevo como",
+        "deny": "Cancelar",
+        "redirect": "Después vuelves a",
+    },
+}
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -88,6 +137,7 @@ def start_local_provider(port: int = PROVIDER_PORT) -> LocalProvider:
     # Same host as the app: a cookie of the same name would overwrite the app's session.
     mock.config["SESSION_COOKIE_NAME"] = "local_oidc_provider"
     _verify_typed_subjects(mock, known={DEMO_SUBJECT})
+    use_own_sign_in_page(mock)
     try:
         server = make_server(
             PROVIDER_HOST, port, mock, threaded=True, request_handler=_QuietHandler
@@ -98,6 +148,19 @@ def start_local_provider(port: int = PROVIDER_PORT) -> LocalProvider:
     thread = threading.Thread(target=server.serve_forever, name="local-oidc", daemon=True)
     thread.start()
     return LocalProvider(server=server, thread=thread)
+
+
+def use_own_sign_in_page(mock: Flask) -> None:
+    """The provider's form in Vitrina's look and languages, with nothing from a CDN.
+
+    Its templates of the same names are looked up here first; the form keeps the fields
+    the provider reads (``sub``, ``action=deny``)."""
+    mock.jinja_loader = ChoiceLoader([FileSystemLoader(SIGNIN_TEMPLATES), mock.jinja_loader])
+
+    @mock.context_processor
+    def sign_in_texts():
+        lang = request.accept_languages.best_match(tuple(SIGNIN_TEXTS)) or "en"
+        return {"lang": lang, "texts": SIGNIN_TEXTS[lang]}
 
 
 def _verify_typed_subjects(mock: Flask, known: set[str]) -> None:
@@ -130,7 +193,7 @@ def use_local_provider(app: Flask, issuer: str) -> None:
     oidc.init_app(app)  # forget any client built from the previous settings
 
 
-def prepare(app: Flask) -> LocalProvider:
+def prepare(app: Flask, provider_port: int = PROVIDER_PORT) -> LocalProvider:
     """Everything before serving: migrations, provider, demo shop. Returns the provider."""
     from flask_migrate import upgrade
 
@@ -138,7 +201,7 @@ def prepare(app: Flask) -> LocalProvider:
 
     refuse_production(app)
     upgrade()
-    provider = start_local_provider()
+    provider = start_local_provider(provider_port)
     try:
         use_local_provider(app, provider.issuer)
         ensure_demo_shop(owner_issuer=provider.issuer, owner_subject=DEMO_SUBJECT)
@@ -180,22 +243,52 @@ def serve(server: BaseWSGIServer) -> None:
         server.serve_forever()
 
 
+def listen(host: str, port: int, app: Flask) -> BaseWSGIServer:
+    """Take the app's port first, so a busy one is one clear line before any work is done.
+
+    Werkzeug reports a taken port by printing several lines and exiting: both are caught.
+    """
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            return make_server(host, port, app, threaded=True)
+    except (OSError, SystemExit):
+        other = port + 1 if 0 < port < 65535 else 5001
+        raise click.ClickException(
+            f"Port {port} on {host} is busy (another program, or Vitrina already running): "
+            f"stop it, or run `make run PORT={other}` (flask --app shop dev --port {other})."
+        ) from None
+
+
 @click.command("dev")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--port",
+    default=5000,
+    show_default=True,
+    type=int,
+    envvar="PORT",
+    help="Port to listen on (or PORT=...).",
+)
+@click.option(
+    "--signin-port",
+    default=PROVIDER_PORT,
+    show_default=True,
+    type=int,
+    envvar="SIGNIN_PORT",
+    help="Port of the local sign-in provider (or SIGNIN_PORT=...); any free one if taken.",
+)
 @with_appcontext
-def dev_command(host: str, port: int) -> None:
+def dev_command(host: str, port: int, signin_port: int) -> None:
     """Migrate, seed the demo shop, start a local sign-in provider and serve the app."""
     app = current_app._get_current_object()
     refuse_production(app)
-    provider = prepare(app)
+    server = listen(host, port, app)
     try:
-        try:
-            server = make_server(host, port, app, threaded=True)
-        except OSError as error:
-            raise click.ClickException(
-                f"Cannot listen on {host}:{port} ({error}). Try --port 5001."
-            ) from error
+        provider = prepare(app, signin_port)
+    except BaseException:
+        server.server_close()
+        raise
+    try:
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
         worker = start_worker(app)
         click.echo(banner(f"http://{shown_host}:{server.server_port}", provider))

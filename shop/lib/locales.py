@@ -20,6 +20,15 @@ LANGUAGES = ("en", "es")
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 
+def region_language(region: str) -> str | None:
+    """The app's language people in `region` most likely read (``MX`` -> ``es``), or None
+    where neither is spoken officially (then the merchant's browser decides)."""
+    for language in get_official_languages(region, de_facto=True) if region else ():
+        if language in LANGUAGES:
+            return language
+    return None
+
+
 @lru_cache(maxsize=512)
 def regional_locale(language: str, whatsapp: str) -> str:
     """``es`` + a Mexican number -> ``es_MX``, when the language is spoken there officially.

@@ -18,6 +18,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
 
+from shop.lib.locales import region_language
 from shop.lib.money import is_known_currency
 
 DEFAULT_REGION = "ES"
@@ -170,10 +171,11 @@ def country_name(region: str, locale: str | None = None) -> str:
 
 
 def country_choices(locale: str | None = None) -> list[tuple[str, str, dict]]:
-    """``("ES", "España (+34)", {"data-currency": "EUR"})`` for every region, by name.
+    """``("ES", "España (+34)", {"data-currency": "EUR", "data-language": "es"})`` for
+    every region, by name.
 
     The third item becomes attributes of the ``<option>`` (WTForms 3), so a little
-    JavaScript can propose the country's currency.
+    JavaScript can propose the country's currency and language.
     """
     return list(_country_choices(locale or _current_locale()))
 
@@ -185,7 +187,11 @@ def _country_choices(locale: str) -> tuple[tuple[str, str, dict], ...]:
     for region in REGIONS:
         code = phonenumbers.country_code_for_region(region)
         label = f"{names.get(region, region)} (+{code})"
-        rows.append((region, label, {"data-currency": default_currency(region)}))
+        attrs = {"data-currency": default_currency(region)}
+        language = region_language(region)
+        if language:
+            attrs["data-language"] = language
+        rows.append((region, label, attrs))
     rows.sort(key=lambda row: sort_key(row[1]))
     return tuple(rows)
 

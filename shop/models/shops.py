@@ -78,6 +78,9 @@ class Shop(db.Model):
     suspension_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The operator's e-mail address then: a record that outlives the operator's account.
     suspended_by: Mapped[str] = mapped_column(String(320), default="", server_default="")
+    # When the merchant first opened the share page or copied the shop's link: the last
+    # step of the set-up checklist on the dashboard home.
+    link_shared_at: Mapped[datetime | None]
 
     owner: Mapped[User] = relationship(back_populates="shops")
     logo: Mapped[Image | None] = relationship(foreign_keys=[logo_id])

@@ -16,6 +16,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 
 from shop.extensions import csrf
 from shop.lib.locales import LANGUAGES
+from shop.web.assets import serve_static
 from shop.web.origins import same_site_request
 from shop.web.redirects import safe_path
 
@@ -28,6 +29,12 @@ def index():
     if current_user.is_authenticated:
         return redirect("/dashboard")
     return render_template("site/index.html")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on their own, whatever the page links."""
+    return serve_static("favicon.ico")
 
 
 @bp.post("/language")

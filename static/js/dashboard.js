@@ -12,4 +12,14 @@ document.addEventListener("click", (event) => {
   navigator.clipboard.writeText(target.value || target.textContent).then(() => {
     button.textContent = button.dataset.copied || "✓";
   });
+  // Copying the shop link ticks "share your link" on the set-up checklist.
+  if (button.dataset.report) report(button.dataset.report, button.dataset.csrf);
 });
+
+// "Share your link" on the set-up checklist: opening the share page counts (a POST, as
+// a GET never changes anything).
+function report(url, token) {
+  fetch(url, { method: "POST", headers: { "X-CSRFToken": token } });
+}
+const opened = document.querySelector("[data-report-open]");
+if (opened) report(opened.dataset.reportOpen, opened.dataset.csrf);

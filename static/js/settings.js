@@ -40,6 +40,22 @@
     });
   }
 
+  // So does the shop's language, where the country speaks one of ours.
+  const language = document.querySelector("[data-language-target]");
+  if (country && language) {
+    let picked = false;
+    language.addEventListener("change", () => {
+      picked = true;
+    });
+    country.addEventListener("change", () => {
+      const option = country.options[country.selectedIndex];
+      const code = option && option.dataset.language;
+      if (!picked && code && [...language.options].some((o) => o.value === code)) {
+        language.value = code;
+      }
+    });
+  }
+
   // A file over the limit is refused here, before the upload loses the other fields.
   for (const input of document.querySelectorAll("input[type=file][data-max-bytes]")) {
     input.addEventListener("change", () => {

@@ -173,3 +173,70 @@ def test_the_local_provider_moves_to_a_free_port_when_9400_is_taken():
             provider.stop()
     finally:
         blocker.close()
+
+
+def _taken_port():
+    import socket
+
+    blocker = socket.socket()
+    blocker.bind(("127.0.0.1", 0))
+    blocker.listen()
+    return blocker
+
+
+def test_a_busy_port_is_one_clear_line_before_any_work(app, monkeypatch):
+    """Seen item 7: the migrations had run, and the hint never showed, when 5000 was busy."""
+    work = []
+    monkeypatch.setattr(devserver, "prepare", lambda *a, **k: work.append("prepare"))
+    blocker = _taken_port()
+    port = blocker.getsockname()[1]
+    try:
+        result = app.test_cli_runner().invoke(args=["dev", "--port", str(port)])
+    finally:
+        blocker.close()
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert f"Port {port} on 127.0.0.1 is busy" in lines[0]
+    assert f"make run PORT={port + 1}" in lines[0]
+    assert work == [], "nothing was migrated or started"
+
+
+def test_the_ports_come_from_options_or_the_environment(app, monkeypatch):
+    seen = {}
+
+    def prepare(_app, provider_port):
+        seen["signin"] = provider_port
+        raise SystemExit(0)  # stop before serving: the ports are what is under test
+
+    def listen(host, port, _app):
+        seen["app"] = port
+        return _taken_port()  # anything with server_close()
+
+    monkeypatch.setattr(devserver, "prepare", prepare)
+    monkeypatch.setattr(devserver, "listen", listen)
+    runner = app.test_cli_runner()
+    runner.invoke(args=["dev", "--port", "5001", "--signin-port", "9401"])
+    assert seen == {"app": 5001, "signin": 9401}
+    runner.invoke(args=["dev"], env={"PORT": "5002", "SIGNIN_PORT": "9402"})
+    assert seen == {"app": 5002, "signin": 9402}
+    runner.invoke(args=["dev"], env={"PORT": None, "SIGNIN_PORT": None})
+    assert seen == {"app": 5000, "signin": 9400}
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [([], "--port 5000 --signin-port 9400"), (["PORT=5001"], "--port 5001 --signin-port 9400")],
+)
+def test_make_run_passes_the_ports_on(args, expected):
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if not shutil.which("make"):
+        pytest.skip("make is not installed")
+    root = Path(__file__).resolve().parents[2]
+    dry = subprocess.run(
+        ["make", "-n", "-C", str(root), "run", *args], capture_output=True, text=True, check=True
+    )
+    assert f"flask --app shop dev {expected}" in dry.stdout

@@ -77,8 +77,8 @@ def test_new_merchant_signs_in_with_the_local_dev_provider(app, live_server, pag
         devserver.use_local_provider(app, provider.issuer)
         page.goto(f"{live_server}/login")
         page.wait_for_url(f"{provider.issuer}/oauth2/authorize**")
-        page.get_by_placeholder("sub").fill("newbie")
-        page.get_by_role("button", name="Authorize").click()
+        page.get_by_label("Any name").fill("newbie")  # the app's own page, not the mock's
+        page.get_by_role("button", name="Sign in", exact=True).click()
 
         # No shop yet: the dashboard sends a new merchant to the set-up.
         page.wait_for_url(f"{live_server}/dashboard/setup")

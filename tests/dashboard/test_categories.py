@@ -56,7 +56,7 @@ def test_lists_categories_in_order_with_their_item_counts(app, client, shop_id):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert html.index("Camisetas") < html.index("Gorras")
-    assert "<td>3</td>" in html
+    assert '<td data-label="Products">3</td>' in html
     assert "1 product has no category." in html
 
 

@@ -267,7 +267,7 @@ def test_a_new_shop_cannot_take_a_held_slug_through_the_forms(app, client, full,
     setup = client.post(
         "/dashboard/setup",
         data={
-            "name": "Tienda Sol",
+            "name": "Sol Nueva",  # a link the merchant typed, not the name's
             "slug": "tienda-sol",
             "country": "ES",
             "phone": "612345678",

@@ -67,7 +67,10 @@ def test_sends_a_merchant_without_a_shop_to_set_up(client, newcomer):
 
 def test_proposes_country_currency_and_language_from_the_browser(client, newcomer):
     page = client.get("/dashboard/setup", headers={"Accept-Language": "es-MX,es;q=0.9"})
-    assert '<option data-currency="MXN" selected value="MX">México (+52)</option>' in page.text
+    assert (
+        '<option data-currency="MXN" data-language="es" selected value="MX">México (+52)</option>'
+        in page.text
+    )
     assert 'selected value="MXN"' in page.text
     assert '<option selected value="es">' in page.text
 
@@ -76,7 +79,24 @@ def test_defaults_to_spain_and_euros(client, newcomer):
     page = client.get("/dashboard/setup", headers={"Accept-Language": "en"})
     assert 'selected value="ES">Spain (+34)</option>' in page.text
     assert 'selected value="EUR"' in page.text
-    assert '<option selected value="en">' in page.text
+    # A shop in Spain sells in Spanish, even when its merchant's browser reads English.
+    assert '<option selected value="es">' in page.text
+
+
+@pytest.mark.parametrize(
+    ("accept", "language"),
+    [
+        ("en-US", "en"),
+        ("es-US", "en"),
+        ("en-MX", "es"),
+        ("fr-FR,en;q=0.5", "en"),
+        ("fr-FR", "en"),
+        ("es-FR", "es"),
+    ],
+)
+def test_the_shop_language_follows_the_country_else_the_browser(client, newcomer, accept, language):
+    page = client.get("/dashboard/setup", headers={"Accept-Language": accept})
+    assert f'<option selected value="{language}">' in page.text
 
 
 def test_creates_the_shop_selects_it_and_lands_on_the_dashboard(app, client, newcomer):
@@ -133,27 +153,38 @@ def test_a_bad_logo_keeps_what_was_typed_and_saves_nothing(app, client, newcomer
     assert count(app, Shop) == 1
 
 
-def test_refuses_a_taken_slug_suggesting_a_free_one(app, client, newcomer):
+def test_refuses_a_taken_slug_the_merchant_typed_suggesting_a_free_one(app, client, newcomer):
     with app.app_context():
-        factories.make_shop(factories.make_user(), slug="cafe-nino")
+        factories.make_shop(factories.make_user(), slug="pan-sol")
         db.session.commit()
-    response = client.post("/dashboard/setup", data=form(slug="cafe-nino"))
+    response = client.post("/dashboard/setup", data=form(slug="pan-sol"))
     assert response.status_code == 422
-    assert "cafe-nino-2" in response.text
-    assert 'value="cafe-nino"' in response.text  # what they typed stays
+    assert "How about pan-sol-2?" in response.text
+    assert 'value="pan-sol"' in response.text  # what they typed stays
+    assert 'class="more-fields" open' in response.text  # the error is not folded away
     assert count(app, Shop) == 1
 
 
-def test_fills_in_a_free_variant_when_the_names_slug_is_taken(app, client, newcomer):
+@pytest.mark.parametrize("sent", ["", "cafe-nino"])  # empty, or filled from the name by the page
+def test_a_taken_link_the_merchant_did_not_type_gets_a_free_variant(app, client, newcomer, sent):
+    """Seen item 5: the merchant never typed a link, so they are never refused for one."""
     with app.app_context():
         factories.make_shop(factories.make_user(), slug="cafe-nino")
+        factories.make_shop(factories.make_user(), slug="cafe-nino-2")
         db.session.commit()
-    response = client.post("/dashboard/setup", data=form(slug=""))
-    assert response.status_code == 422
-    assert "How about cafe-nino-2?" in response.text
-    assert 'value="cafe-nino-2"' in response.text
-    again = client.post("/dashboard/setup", data=form(slug="cafe-nino-2"))
-    assert again.status_code == 302
+    response = client.post("/dashboard/setup", data=form(slug=sent))
+    assert response.status_code == 302
+    assert shops(app)[-1][1] == "cafe-nino-3"
+    home = client.get(response.headers["Location"])
+    assert "cafe-nino was taken, so your shop link is cafe-nino-3" in home.text
+    assert "/s/cafe-nino-3" in home.text
+    assert 'href="/dashboard/settings#slug"' in home.text  # shown, and one tap from editing
+
+
+def test_a_reserved_name_gets_a_free_variant_too(app, client, newcomer):
+    response = client.post("/dashboard/setup", data=form(name="Tienda", slug="tienda"))
+    assert response.status_code == 302
+    assert shops(app)[-1][1] == "tienda-2"
 
 
 def test_refuses_an_old_slug_of_another_shop(app, client, newcomer):
@@ -163,7 +194,7 @@ def test_refuses_an_old_slug_of_another_shop(app, client, newcomer):
         other = factories.make_shop(factories.make_user(), slug="cafe-nino")
         change_slug(other, "cafe-nino-nuevo")
         db.session.commit()
-    response = client.post("/dashboard/setup", data=form(slug="cafe-nino"))
+    response = client.post("/dashboard/setup", data=form(name="Pan Sol", slug="cafe-nino"))
     assert response.status_code == 422
     assert "is taken" in response.text
 

@@ -117,8 +117,11 @@ def test_proposes_the_country_currency(region, currency):
 def test_country_choices_are_localized_with_calling_codes_and_sorted():
     spanish = country_choices("es")
     english = country_choices("en")
-    assert ("ES", "España (+34)", {"data-currency": "EUR"}) in spanish
-    assert ("ES", "Spain (+34)", {"data-currency": "EUR"}) in english
+    assert ("ES", "España (+34)", {"data-currency": "EUR", "data-language": "es"}) in spanish
+    assert ("ES", "Spain (+34)", {"data-currency": "EUR", "data-language": "es"}) in english
+    # Where neither of our languages is spoken, the merchant's browser decides.
+    assert ("FR", "France (+33)", {"data-currency": "EUR"}) in english
+    assert ("US", "United States (+1)", {"data-currency": "USD", "data-language": "en"}) in english
     labels = [label for _code, label, _attrs in spanish]
     assert labels == sorted(labels, key=sort_key)
     assert labels.index("Irán (+98)") < labels.index("Irlanda (+353)")
