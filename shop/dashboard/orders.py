@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
@@ -23,8 +24,8 @@ from shop.ordering.statuses import (
     action_label,
     allowed_transitions,
     change_status,
-    status_history,
-    status_label,
+    order_label,
+    status_changes,
 )
 from shop.shops.exports import order_header, order_rows, write_csv
 
@@ -80,6 +81,7 @@ def orders():
         total=sum(counts.values()),
         statuses=list(OrderStatus),
         status_labels=STATUS_LABELS,
+        order_label=order_label,
         order_money=order_money,
     )
 
@@ -92,9 +94,11 @@ def order_detail(order_id: int):
         "dashboard/orders/detail.html",
         shop=current_shop(),
         order=order,
-        history=status_history(order),
-        actions=[(target, action_label(target)) for target in allowed_transitions(order.status)],
-        status_label=status_label,
+        history=status_changes(order),
+        actions=[
+            (target, action_label(target, order)) for target in allowed_transitions(order.status)
+        ],
+        order_label=order_label,
         order_money=order_money,
     )
 
@@ -105,7 +109,12 @@ def change_order_status(order_id: int):
     """Move the order along; a repeated or stale click changes nothing and says so."""
     order = owned_or_404(Order, order_id)
     try:
-        change_status(order, request.form.get("status", ""))
+        change_status(
+            order,
+            request.form.get("status", ""),
+            by=current_user,
+            note=request.form.get("note", "").strip(),
+        )
     except AlreadyInStatus as error:
         flash(str(error), "info")
     except StatusChangeError as error:
@@ -117,7 +126,7 @@ def change_order_status(order_id: int):
             _(
                 "Order #%(number)s is now %(status)s.",
                 number=order.number,
-                status=status_label(order.status).lower(),
+                status=order_label(order).lower(),
             ),
             "success",
         )

@@ -30,7 +30,7 @@ from shop.models.ordering import (
     PaymentMethod,
     ShippingMethod,
 )
-from shop.models.shops import ClosedPolicy, Shop, ShopSlugRedirect, ShopTombstone
+from shop.models.shops import ClosedPolicy, PhonePolicy, Shop, ShopSlugRedirect, ShopTombstone
 
 __all__ = [
     "AuthSession",
@@ -53,6 +53,7 @@ __all__ = [
     "OrderStatusChange",
     "PaymentKind",
     "PaymentMethod",
+    "PhonePolicy",
     "ShippingMethod",
     "Shop",
     "ShopSlugRedirect",

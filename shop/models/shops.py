@@ -32,6 +32,14 @@ def _iso_exponent_of_currency(context) -> int:
     return iso_exponent(context.get_current_parameters()["currency"])
 
 
+class PhonePolicy(enum.StrEnum):
+    """Whether checkout asks the shopper for their WhatsApp number."""
+
+    OFF = "off"
+    OPTIONAL = "optional"
+    REQUIRED = "required"
+
+
 class Shop(db.Model):
     __table_args__ = (
         CheckConstraint("length(currency) = 3", name="currency_code"),
@@ -78,6 +86,12 @@ class Shop(db.Model):
     suspension_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The operator's e-mail address then: a record that outlives the operator's account.
     suspended_by: Mapped[str] = mapped_column(String(320), default="", server_default="")
+    # Whether checkout asks for the shopper's WhatsApp number (shown on the shop's pages).
+    ask_phone: Mapped[PhonePolicy] = mapped_column(
+        text_enum(PhonePolicy, "ask_phone"),
+        default=PhonePolicy.OPTIONAL,
+        server_default=PhonePolicy.OPTIONAL.value,
+    )
 
     owner: Mapped[User] = relationship(back_populates="shops")
     logo: Mapped[Image | None] = relationship(foreign_keys=[logo_id])

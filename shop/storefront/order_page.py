@@ -18,7 +18,7 @@ from shop.lib.phones import format_whatsapp
 from shop.ordering import order_by_token
 from shop.ordering.payments import is_link
 from shop.ordering.repeats import repeat_of
-from shop.ordering.statuses import status_label
+from shop.ordering.statuses import order_label
 from shop.storefront.blueprint import bp
 from shop.storefront.hosts import request_shop_host, shop_origin
 from shop.storefront.unavailable import abort_if_suspended
@@ -52,7 +52,7 @@ def order_page(token: str):
             shop=shop,
             order=order,
             amount=amount,
-            status=status_label(order.status),
+            status=order_label(order),
             whatsapp_url=whatsapp.order_link(order, shop, order_url),
             payment_link=is_link(order.payment_kind, order.payment_details),
             # Sent again (Back, a second tap): say so, so nobody thinks it was lost.
