@@ -22,12 +22,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.extensions import db
+from shop.lib.text import clean_line
 from shop.models import Order, OrderStatus, OrderStatusChange, User, utcnow
 from shop.ordering import stock
 
@@ -77,6 +79,15 @@ _DOOR_ACTIONS = {OrderStatus.READY: _l("Send it on its way")}
 
 NOTE_MAX = 300  # a reason for a cancellation: a sentence, not a letter
 
+# Reasons the merchant picks for a cancellation (or types their own); the text is kept
+# in the order's language, since it goes into the message to the shopper.
+CANCEL_REASONS = {
+    "stock": _l("We ran out of a product in your order."),
+    "asked": _l("You asked us to cancel it."),
+    "area": _l("We cannot deliver to your address."),
+    "unpaid": _l("We did not receive the payment."),
+}
+
 
 class StatusChangeError(ValueError):
     """The order cannot move to that status; the message is for the merchant."""
@@ -119,6 +130,27 @@ def action_label(target: OrderStatus, order: Order | None = None) -> str:
     if target == OrderStatus.READY:
         return str(_PICKUP_ACTIONS[target])
     return str(_ACTION_LABELS[target])
+
+
+def cancel_reason(order: Order, picked: str, typed: str) -> str:
+    """The reason to record: what the merchant typed, else the picked one in the order's
+    language, else none."""
+    typed = " ".join(clean_line(typed if isinstance(typed, str) else "").split())[:NOTE_MAX]
+    if typed:
+        return typed
+    if picked in CANCEL_REASONS:
+        with force_locale(order.language):
+            return str(CANCEL_REASONS[picked])
+    return ""
+
+
+def next_step(order: Order) -> OrderStatus | None:
+    """The move the merchant most likely makes next (the list's one button); None when the
+    order is done or cancelled."""
+    moves = [m for m in TRANSITIONS[OrderStatus(order.status)] if m != OrderStatus.CANCELLED]
+    if order.status == OrderStatus.CANCELLED or not moves:
+        return None
+    return moves[0]
 
 
 def is_final(order: Order) -> bool:
@@ -169,7 +201,7 @@ def change_status(
         status=target,
         changed_at=now or utcnow(),
         changed_by_id=by.id if by is not None else None,
-        note=note[:NOTE_MAX],
+        note=clean_line(note)[:NOTE_MAX],
     )
     db.session.add(change)
     db.session.flush()

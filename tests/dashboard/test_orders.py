@@ -195,7 +195,8 @@ def test_moves_an_order_along_and_records_it(app, client, shop_id, start, target
     response = client.post(f"/dashboard/orders/{order_id}/status", data={"status": target})
 
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/dashboard/orders/{order_id}")
+    # No number to open WhatsApp to: the message to copy, on the order page.
+    assert response.headers["Location"].endswith(f"/dashboard/orders/{order_id}#tell")
     assert _status(app, order_id) == OrderStatus(target)
     assert _history(app, order_id) == [*before, OrderStatus(target)]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -367,7 +368,7 @@ def test_ready_reads_by_how_the_order_reaches_the_shopper(
         order_id = order.id
     client.post(f"/dashboard/orders/{order_id}/status", data={"status": "confirmed"})
     page = client.get(f"/dashboard/orders/{order_id}").get_data(as_text=True)
-    assert re.search(rf'value="ready"[^>]*>{ready_button}</button>', page)
+    assert re.search(rf'value="ready">\s*<button[^>]*>{ready_button}</button>', page)
     client.post(f"/dashboard/orders/{order_id}/status", data={"status": "ready"})
     page = client.get(f"/dashboard/orders/{order_id}").get_data(as_text=True)
     assert f'class="badge status-ready">{ready_badge}</span></h1>' in page

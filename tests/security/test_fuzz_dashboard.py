@@ -389,7 +389,14 @@ FORMS: dict[str, FormSpec] = {
     ),
     "order_status": FormSpec(
         lambda w, _: f"/dashboard/orders/{w.order}/status",
-        lambda w: {"status": one_of_or_hostile("new", "confirmed", "delivered", "cancelled")},
+        lambda w: {
+            "status": one_of_or_hostile(
+                "new", "confirmed", "preparing", "ready", "delivered", "cancelled"
+            ),
+            "reason": one_of_or_hostile("stock", "asked", "area", "unpaid", "other"),
+            "note": hostile_text,
+            "back": one_of_or_hostile("list", "detail", "https://evil.example/"),
+        },
     ),
     "switch_shop": FormSpec(
         lambda w, _: "/dashboard/switch",
