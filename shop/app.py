@@ -147,9 +147,11 @@ def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from shop.lib.locales import LANGUAGE_NAMES, LANGUAGES, money
+    from shop.lib.phones import format_whatsapp
     from shop.media.urls import image_srcset, image_url, preview_url
 
     app.add_template_filter(money, "money")
+    app.add_template_filter(format_whatsapp, "phone")
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES,
         LANGUAGE_NAMES=LANGUAGE_NAMES,

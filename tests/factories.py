@@ -93,6 +93,7 @@ def make_order(
         "currency": shop.currency,
         "currency_exponent": shop.currency_exponent,
         "language": shop.language,
+        "shipping_needs_address": bool(shipping),
     } | fields
     order = Order(
         shop=shop,
@@ -102,7 +103,6 @@ def make_order(
         status=OrderStatus(status),
         shipping_name=shipping_name,
         shipping_price_minor=shipping_price,
-        shipping_needs_address=bool(shipping),
         subtotal_minor=subtotal,
         total_minor=subtotal + shipping_price,
         created_at=created_at,

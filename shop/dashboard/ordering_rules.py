@@ -23,7 +23,8 @@ SAMPLE_ORDER_URL = "https://vitrina.example/o/…"
 @shop_required
 def ordering_rules():
     shop = current_shop()
-    data = None
+    # A form from before the setting existed leaves it as it is.
+    data = {"ask_phone": shop.ask_phone.value}
     if request.method == "GET":
         data = {
             "min_order": format_amount_input(
@@ -35,6 +36,7 @@ def ordering_rules():
             "closed_policy": shop.closed_policy.value,
             "greeting": shop.greeting_text,
             "closing": shop.closing_text,
+            "ask_phone": shop.ask_phone.value,
         } | {f"day_{day}": hours.day_text(shop.opening_hours, day) for day in DAYS}
     form = RulesForm(shop=shop, data=data)
     if form.validate_on_submit():

@@ -16,7 +16,7 @@ from wtforms.validators import ValidationError
 from shop.lib import hours
 from shop.lib.locales import shop_locale
 from shop.lib.money import AmountError, parse_amount
-from shop.models import ClosedPolicy, PaymentKind, Shop
+from shop.models import ClosedPolicy, PaymentKind, PhonePolicy, Shop
 from shop.ordering.payments import KIND_LABELS, MAX_DETAILS, MAX_NAME
 from shop.whatsapp.texts import MAX_TEXT, MessageTextError, check_text
 
@@ -46,6 +46,15 @@ class RulesForm(FlaskForm):
             ),
         ],
         default=ClosedPolicy.REFUSE.value,
+    )
+    ask_phone = RadioField(
+        _l("The shopper's WhatsApp number at checkout"),
+        choices=[
+            SelectChoice(PhonePolicy.OFF.value, _l("Do not ask for it")),
+            SelectChoice(PhonePolicy.OPTIONAL.value, _l("Ask for it, optional")),
+            SelectChoice(PhonePolicy.REQUIRED.value, _l("Ask for it, required")),
+        ],
+        default=PhonePolicy.OPTIONAL.value,
     )
     greeting = StringField(
         _l("First line of the message"),
@@ -114,6 +123,7 @@ class RulesForm(FlaskForm):
             "closed_policy": self.closed_policy.data,
             "greeting_text": self.greeting.data or "",
             "closing_text": self.closing.data or "",
+            "ask_phone": self.ask_phone.data,
         }
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
@@ -17,16 +18,20 @@ from shop.lib.locales import money_locale
 from shop.lib.money import format_money
 from shop.models import Order, OrderStatus, Shop
 from shop.ordering.statuses import (
+    CANCEL_REASONS,
     STATUS_LABELS,
     AlreadyInStatus,
     StatusChangeError,
     action_label,
     allowed_transitions,
+    cancel_reason,
     change_status,
-    status_history,
-    status_label,
+    next_step,
+    order_label,
+    status_changes,
 )
 from shop.shops.exports import order_header, order_rows, write_csv
+from shop.whatsapp.updates import update_link, update_message
 
 PER_PAGE = 50
 MAX_PAGE = 100_000  # a typed ?page=10**30 must not reach the database as an OFFSET
@@ -80,48 +85,84 @@ def orders():
         total=sum(counts.values()),
         statuses=list(OrderStatus),
         status_labels=STATUS_LABELS,
+        order_label=order_label,
         order_money=order_money,
+        next_step=next_step,
+        action_label=action_label,
     )
+
+
+def _order_url(order: Order) -> str:
+    return url_for("storefront.order_page", token=order.token, _external=True)
+
+
+def _last_note(order: Order) -> str:
+    changes = order.status_changes
+    return changes[-1].note if changes and changes[-1].status == order.status else ""
 
 
 @bp.get("/orders/<int:order_id>")
 @shop_required
 def order_detail(order_id: int):
     order = owned_or_404(Order, order_id)
+    url, note, tell = _order_url(order), _last_note(order), order.status != OrderStatus.NEW
     return render_template(
         "dashboard/orders/detail.html",
         shop=current_shop(),
         order=order,
-        history=status_history(order),
-        actions=[(target, action_label(target)) for target in allowed_transitions(order.status)],
-        status_label=status_label,
+        history=status_changes(order),
+        actions=[
+            (target, action_label(target, order)) for target in allowed_transitions(order.status)
+        ],
+        order_label=order_label,
         order_money=order_money,
+        cancel_reasons=CANCEL_REASONS,
+        # What to tell the shopper about where the order is now (none for a new order).
+        tell_text=update_message(order, order.shop, order.status, url, note) if tell else "",
+        tell_link=update_link(order, order.shop, order.status, url, note) if tell else "",
     )
 
 
 @bp.post("/orders/<int:order_id>/status")
 @shop_required
 def change_order_status(order_id: int):
-    """Move the order along; a repeated or stale click changes nothing and says so."""
+    """Move the order along, then open WhatsApp to the shopper with the news typed in
+    (the order page shows the text to copy when the shopper left no number).
+
+    A repeated or stale click changes nothing, says so, and opens nothing.
+    """
     order = owned_or_404(Order, order_id)
+    target = request.form.get("status", "")
+    note = ""
+    if target == OrderStatus.CANCELLED:
+        note = cancel_reason(order, request.form.get("reason", ""), request.form.get("note", ""))
+    back = (
+        url_for("dashboard.orders")
+        if request.form.get("back") == "list"
+        else url_for("dashboard.order_detail", order_id=order_id)
+    )
     try:
-        change_status(order, request.form.get("status", ""))
+        change_status(order, target, by=current_user, note=note)
     except AlreadyInStatus as error:
         flash(str(error), "info")
+        return redirect(back, code=303)
     except StatusChangeError as error:
         db.session.rollback()
         flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(
-            _(
-                "Order #%(number)s is now %(status)s.",
-                number=order.number,
-                status=status_label(order.status).lower(),
-            ),
-            "success",
-        )
-    return redirect(url_for("dashboard.order_detail", order_id=order_id), code=303)
+        return redirect(back, code=303)
+    db.session.commit()
+    flash(
+        _(
+            "Order #%(number)s is now %(status)s.",
+            number=order.number,
+            status=order_label(order).lower(),
+        ),
+        "success",
+    )
+    link = update_link(order, order.shop, order.status, _order_url(order), note)
+    if link:
+        return redirect(link, code=303)
+    return redirect(url_for("dashboard.order_detail", order_id=order_id, _anchor="tell"), code=303)
 
 
 @bp.get("/orders.csv")

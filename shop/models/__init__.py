@@ -30,7 +30,7 @@ from shop.models.ordering import (
     PaymentMethod,
     ShippingMethod,
 )
-from shop.models.shops import ClosedPolicy, Shop, ShopSlugRedirect, ShopTombstone
+from shop.models.shops import ClosedPolicy, PhonePolicy, Shop, ShopSlugRedirect, ShopTombstone
 
 __all__ = [
     "AuthSession",
@@ -54,6 +54,7 @@ __all__ = [
     "PaymentKind",
     "PaymentMethod",
     "PendingUpload",
+    "PhonePolicy",
     "ShippingMethod",
     "Shop",
     "ShopSlugRedirect",

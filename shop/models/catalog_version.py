@@ -56,6 +56,7 @@ SHOP_PRIVATE_COLUMNS = frozenset(
         "updated_at",
         "suspension_reason",
         "suspended_by",
+        "link_shared_at",  # the dashboard's set-up checklist
     }
 )
 # Tables no public page reads (images show only once an item photo or the shop's logo
@@ -75,6 +76,8 @@ PRIVATE_TABLES = frozenset(
         "job",
         "job_step",
         "job_worker",
+        # Photos picked in a form and not yet part of an item: the merchant's only.
+        "pending_upload",
     }
 )
 

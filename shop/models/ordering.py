@@ -13,6 +13,7 @@ from shop.extensions import db
 from shop.models.base import text_enum, utcnow
 
 if TYPE_CHECKING:  # relationships name each other across modules
+    from shop.models.accounts import User
     from shop.models.shops import Shop
 
 
@@ -24,8 +25,13 @@ class PaymentKind(enum.StrEnum):
 
 
 class OrderStatus(enum.StrEnum):
+    """Where an order is; READY and DELIVERED read "ready for pickup" / "on the way" and
+    "picked up" / "delivered" by the order's shipping method (shop.ordering.statuses)."""
+
     NEW = "new"
     CONFIRMED = "confirmed"
+    PREPARING = "preparing"
+    READY = "ready"
     DELIVERED = "delivered"
     CANCELLED = "cancelled"
 
@@ -90,6 +96,8 @@ class Order(db.Model):
     customer_name: Mapped[str] = mapped_column(String(120))
     customer_address: Mapped[str] = mapped_column(Text, default="")
     customer_notes: Mapped[str] = mapped_column(Text, default="")
+    # The shopper's WhatsApp number in E.164 as they typed it (never verified); "" = none.
+    customer_phone: Mapped[str] = mapped_column(String(16), default="", server_default="")
     shipping_name: Mapped[str] = mapped_column(String(80), default="")
     shipping_price_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     shipping_needs_address: Mapped[bool] = mapped_column(default=False)
@@ -150,5 +158,13 @@ class OrderStatusChange(db.Model):
     )
     status: Mapped[OrderStatus] = mapped_column(text_enum(OrderStatus, "order_status_change"))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The merchant who made the move; None for the shopper's own order and moves made
+    # before this was kept (or by an account deleted since).
+    changed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    # Why, when the merchant says so (the reason given for a cancellation).
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     order: Mapped[Order] = relationship(back_populates="status_changes")
+    changed_by: Mapped[User | None] = relationship()

@@ -32,6 +32,14 @@ def _iso_exponent_of_currency(context) -> int:
     return iso_exponent(context.get_current_parameters()["currency"])
 
 
+class PhonePolicy(enum.StrEnum):
+    """Whether checkout asks the shopper for their WhatsApp number."""
+
+    OFF = "off"
+    OPTIONAL = "optional"
+    REQUIRED = "required"
+
+
 class Shop(db.Model):
     __table_args__ = (
         CheckConstraint("length(currency) = 3", name="currency_code"),
@@ -81,6 +89,12 @@ class Shop(db.Model):
     # When the merchant first opened the share page or copied the shop's link: the last
     # step of the set-up checklist on the dashboard home.
     link_shared_at: Mapped[datetime | None]
+    # Whether checkout asks for the shopper's WhatsApp number (shown on the shop's pages).
+    ask_phone: Mapped[PhonePolicy] = mapped_column(
+        text_enum(PhonePolicy, "ask_phone"),
+        default=PhonePolicy.OPTIONAL,
+        server_default=PhonePolicy.OPTIONAL.value,
+    )
 
     owner: Mapped[User] = relationship(back_populates="shops")
     logo: Mapped[Image | None] = relationship(foreign_keys=[logo_id])

@@ -126,6 +126,7 @@ class Customer:
     name: str
     address: str = ""
     notes: str = ""
+    phone: str = ""  # as typed; checkout keeps it in E.164 (shop.ordering.shopper_phone)
 
 
 def price_cart(
@@ -231,7 +232,7 @@ def check_customer(cart: PricedCart, customer: Customer) -> Customer:
         )
     if cart.shipping is not None and not cart.shipping.needs_address:
         address = ""  # a pickup order: an address typed anyway would only confuse the merchant
-    return Customer(name=name, address=address, notes=notes)
+    return Customer(name=name, address=address, notes=notes, phone=customer.phone)
 
 
 def _unavailable() -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
@@ -38,6 +39,7 @@ from shop.ordering.cart import (
 from shop.ordering.choices import snapshot
 from shop.ordering.repeats import same_recent_order, submission_fingerprint
 from shop.ordering.rules import check_rules
+from shop.ordering.shopper_phone import check_phone
 
 # crypto.randomUUID() in the page makes 36 characters; allow other sane client keys.
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -79,6 +81,7 @@ def checkout(
             customer.address,
             customer.notes,
             payment_method_id,
+            customer.phone,
         )
         existing = same_recent_order(shop, fingerprint)
     if existing is not None:
@@ -90,6 +93,7 @@ def checkout(
     cart = price_cart(shop, raw_lines, shipping_method_id)
     accepted = check_rules(shop, cart, payment_method_id, now or datetime.now(UTC))
     customer = check_customer(cart, customer)
+    customer = replace(customer, phone=check_phone(shop, customer.phone))
     return place_order(shop, cart, customer, key, accepted), True
 
 
@@ -126,6 +130,7 @@ def place_order(
         customer_name=customer.name,
         customer_address=customer.address,
         customer_notes=customer.notes,
+        customer_phone=customer.phone,
         shipping_name=shipping.name if shipping is not None else "",
         shipping_price_minor=cart.shipping_minor,
         shipping_needs_address=bool(shipping is not None and shipping.needs_address),

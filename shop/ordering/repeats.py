@@ -9,10 +9,10 @@ name (case and spaces aside) and the same shipping method as an order placed in 
 shop within REPEAT_WINDOW is that order. The shopper is shown it ("Order #12 is
 recorded"), with an explicit "order again" button that skips this rule.
 
-The address, notes and payment must match too: otherwise another shopper of the same
-name ordering the same thing minutes later would be handed the first one's order page
-(its address included). With every field the same, that page tells them nothing they
-did not type. No HTTP here.
+The address, notes, payment and WhatsApp number must match too: otherwise another
+shopper of the same name ordering the same thing minutes later would be handed the
+first one's order page (its address included). With every field the same, that page
+tells them nothing they did not type. No HTTP here.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from sqlalchemy.orm import selectinload
 from shop.extensions import db
 from shop.lib.text import whole_number
 from shop.models import Order, Shop, utcnow
+from shop.ordering.cart import OrderError
 from shop.ordering.choices import parse_choice_ids
+from shop.ordering.shopper_phone import check_phone
 
 REPEAT_WINDOW = timedelta(minutes=10)
 _LOOK_AT = 50  # recent orders compared at most: a busy shop's ten minutes, and a bound
@@ -47,6 +49,7 @@ def submission_fingerprint(
     address: object,
     notes: object,
     payment_method_id: object = None,
+    phone: object = "",
 ) -> Fingerprint | None:
     """What makes a submission the same order; None when it is malformed (no rule then)."""
     lines = []
@@ -66,7 +69,16 @@ def submission_fingerprint(
         "" if pickup else _plain(address),
         _plain(notes),
         payment.name if payment is not None else "",
+        _phone(shop, phone),
     )
+
+
+def _phone(shop: Shop, typed: object) -> str:
+    """The number as the order would keep it; one that checkout would refuse matches none."""
+    try:
+        return check_phone(shop, typed if isinstance(typed, str) else "")
+    except OrderError:
+        return "refused"
 
 
 def _find(methods, raw_id: object):
@@ -90,6 +102,7 @@ def order_fingerprint(order: Order) -> Fingerprint:
         _plain(order.customer_address),
         _plain(order.customer_notes),
         order.payment_name,
+        order.customer_phone,
     )
 
 
@@ -121,6 +134,7 @@ class Repeat:
     name: str
     address: str
     notes: str
+    phone: str = ""
 
 
 def repeat_of(shop: Shop, order: Order) -> Repeat:
@@ -138,6 +152,7 @@ def repeat_of(shop: Shop, order: Order) -> Repeat:
         name=order.customer_name,
         address=order.customer_address,
         notes=order.customer_notes,
+        phone=order.customer_phone,
     )
 
 

@@ -1,4 +1,10 @@
-"""How a merchant moves an order along: new -> confirmed -> delivered, or cancelled.
+"""How a merchant moves an order along: new -> confirmed -> preparing -> ready ->
+delivered, or cancelled.
+
+Confirmed is the merchant's yes; preparing and ready may be skipped (a shop that hands
+over at once goes from confirmed to delivered). Ready and delivered read "ready for
+pickup" and "picked up" for an order the shopper collects (a shipping method with no
+address, or none), "on the way" and "delivered" for one the shop takes to the door.
 
 A cancelled order can be reopened (back to new), because a merchant who cancels by
 mistake, or whose shopper changes their mind again, should not have to ask the shopper
@@ -16,35 +22,70 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.extensions import db
-from shop.models import Order, OrderStatus, OrderStatusChange, utcnow
+from shop.lib.text import clean_line
+from shop.models import Order, OrderStatus, OrderStatusChange, User, utcnow
 from shop.ordering import stock
 
+# The next step first: the first move is the one button the merchant usually taps.
 TRANSITIONS: dict[OrderStatus, tuple[OrderStatus, ...]] = {
     OrderStatus.NEW: (OrderStatus.CONFIRMED, OrderStatus.CANCELLED),
-    OrderStatus.CONFIRMED: (OrderStatus.DELIVERED, OrderStatus.CANCELLED),
+    OrderStatus.CONFIRMED: (
+        OrderStatus.PREPARING,
+        OrderStatus.READY,
+        OrderStatus.DELIVERED,
+        OrderStatus.CANCELLED,
+    ),
+    OrderStatus.PREPARING: (OrderStatus.READY, OrderStatus.DELIVERED, OrderStatus.CANCELLED),
+    OrderStatus.READY: (OrderStatus.DELIVERED, OrderStatus.CANCELLED),
     OrderStatus.DELIVERED: (),
     OrderStatus.CANCELLED: (OrderStatus.NEW,),
 }
+FINAL = frozenset({OrderStatus.DELIVERED, OrderStatus.CANCELLED})
 
+# Labels of a status in general (filters, CSV); an order's own page uses order_label(),
+# which names ready and delivered by how the order reaches the shopper.
 STATUS_LABELS = {
     OrderStatus.NEW: _l("New"),
     OrderStatus.CONFIRMED: _l("Confirmed"),
-    OrderStatus.DELIVERED: _l("Delivered"),
+    OrderStatus.PREPARING: _l("Being prepared"),
+    OrderStatus.READY: _l("Ready / on the way"),
+    OrderStatus.DELIVERED: _l("Delivered / picked up"),
     OrderStatus.CANCELLED: _l("Cancelled"),
 }
+_PICKUP_LABELS = {OrderStatus.READY: _l("Ready for pickup"), OrderStatus.DELIVERED: _l("Picked up")}
+_DOOR_LABELS = {OrderStatus.READY: _l("On the way"), OrderStatus.DELIVERED: _l("Delivered")}
 
 # What the button that moves an order *to* a status says, from a given status.
 _ACTION_LABELS = {
     OrderStatus.CONFIRMED: _l("Confirm"),
+    OrderStatus.PREPARING: _l("Start preparing"),
     OrderStatus.DELIVERED: _l("Mark as delivered"),
     OrderStatus.CANCELLED: _l("Cancel order"),
     OrderStatus.NEW: _l("Reopen"),
+}
+_PICKUP_ACTIONS = {
+    OrderStatus.READY: _l("Ready for pickup"),
+    OrderStatus.DELIVERED: _l("Mark as picked up"),
+}
+_DOOR_ACTIONS = {OrderStatus.READY: _l("Send it on its way")}
+
+
+NOTE_MAX = 300  # a reason for a cancellation: a sentence, not a letter
+
+# Reasons the merchant picks for a cancellation (or types their own); the text is kept
+# in the order's language, since it goes into the message to the shopper.
+CANCEL_REASONS = {
+    "stock": _l("We ran out of a product in your order."),
+    "asked": _l("You asked us to cancel it."),
+    "area": _l("We cannot deliver to your address."),
+    "unpaid": _l("We did not receive the payment."),
 }
 
 
@@ -68,8 +109,53 @@ def status_label(status: OrderStatus | str) -> str:
     return str(STATUS_LABELS[OrderStatus(status)])
 
 
-def action_label(target: OrderStatus) -> str:
+def is_pickup(order: Order) -> bool:
+    """The shopper collects it: no address was asked for (a pickup method, or none)."""
+    return not order.shipping_needs_address
+
+
+def order_label(order: Order, status: OrderStatus | str | None = None) -> str:
+    """A status of this order as its pages say it: "ready for pickup" or "on the way"."""
+    status = OrderStatus(status or order.status)
+    by_method = _PICKUP_LABELS if is_pickup(order) else _DOOR_LABELS
+    return str(by_method.get(status) or STATUS_LABELS[status])
+
+
+def action_label(target: OrderStatus, order: Order | None = None) -> str:
+    target = OrderStatus(target)
+    if order is not None:
+        by_method = _PICKUP_ACTIONS if is_pickup(order) else _DOOR_ACTIONS
+        if target in by_method:
+            return str(by_method[target])
+    if target == OrderStatus.READY:
+        return str(_PICKUP_ACTIONS[target])
     return str(_ACTION_LABELS[target])
+
+
+def cancel_reason(order: Order, picked: str, typed: str) -> str:
+    """The reason to record: what the merchant typed, else the picked one in the order's
+    language, else none."""
+    typed = " ".join(clean_line(typed if isinstance(typed, str) else "").split())[:NOTE_MAX]
+    if typed:
+        return typed
+    if picked in CANCEL_REASONS:
+        with force_locale(order.language):
+            return str(CANCEL_REASONS[picked])
+    return ""
+
+
+def next_step(order: Order) -> OrderStatus | None:
+    """The move the merchant most likely makes next (the list's one button); None when the
+    order is done or cancelled."""
+    moves = [m for m in TRANSITIONS[OrderStatus(order.status)] if m != OrderStatus.CANCELLED]
+    if order.status == OrderStatus.CANCELLED or not moves:
+        return None
+    return moves[0]
+
+
+def is_final(order: Order) -> bool:
+    """Delivered or cancelled: nothing more will happen unless the merchant reopens it."""
+    return order.status in FINAL
 
 
 def allowed_transitions(status: OrderStatus) -> tuple[OrderStatus, ...]:
@@ -78,9 +164,15 @@ def allowed_transitions(status: OrderStatus) -> tuple[OrderStatus, ...]:
 
 
 def change_status(
-    order: Order, new_status: OrderStatus | str, *, now: datetime | None = None
+    order: Order,
+    new_status: OrderStatus | str,
+    *,
+    by: User | None = None,
+    note: str = "",
+    now: datetime | None = None,
 ) -> OrderStatusChange:
-    """Move `order` to `new_status` and record when; refuse moves the rules do not allow.
+    """Move `order` to `new_status` and record when, by whom and why (`note`, e.g. the
+    reason for a cancellation); refuse moves the rules do not allow.
 
     Raises AlreadyInStatus when the order already is in that status (a double click),
     InvalidTransition otherwise. Either way nothing is written.
@@ -104,7 +196,13 @@ def change_status(
         raise InvalidTransition(_("This order changed meanwhile. Reload and try again."))
     set_committed_value(order, "status", target)
     _follow_stock(order, current, target)
-    change = OrderStatusChange(order=order, status=target, changed_at=now or utcnow())
+    change = OrderStatusChange(
+        order=order,
+        status=target,
+        changed_at=now or utcnow(),
+        changed_by_id=by.id if by is not None else None,
+        note=clean_line(note)[:NOTE_MAX],
+    )
     db.session.add(change)
     db.session.flush()
     return change
@@ -146,7 +244,13 @@ def _check(current: OrderStatus, target: OrderStatus) -> None:
 
 def status_history(order: Order) -> list[tuple[OrderStatus, datetime]]:
     """Every status the order had, with when, oldest first; starts with its arrival."""
-    history = [(change.status, change.changed_at) for change in order.status_changes]
-    if not history or history[0][0] != OrderStatus.NEW:
-        history.insert(0, (OrderStatus.NEW, order.created_at))
-    return history
+    return [(change.status, change.changed_at) for change in status_changes(order)]
+
+
+def status_changes(order: Order) -> list[OrderStatusChange]:
+    """The order's recorded changes, oldest first, starting with its arrival (an order of
+    round one may lack that row: one is made up, unsaved, from its creation time)."""
+    changes = list(order.status_changes)
+    if not changes or changes[0].status != OrderStatus.NEW:
+        changes.insert(0, OrderStatusChange(status=OrderStatus.NEW, changed_at=order.created_at))
+    return changes

@@ -25,7 +25,7 @@ from shop.catalog.availability import item_sold_out
 from shop.catalog.options import combinations
 from shop.lib.money import format_amount_input, format_plain, to_decimal
 from shop.models import Availability, Image, Item, OptionKind, Order, Shop
-from shop.ordering.statuses import status_label
+from shop.ordering.statuses import order_label
 
 BOM = "\ufeff"  # Excel needs it to read UTF-8 (accents, emoji) as UTF-8
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -68,6 +68,7 @@ def order_header() -> list[str]:
         _("Date (UTC)"),
         _("Status"),
         _("Customer"),
+        _("Customer's WhatsApp (not verified)"),
         _("Address"),
         _("Notes"),
         _("Shipping"),
@@ -93,8 +94,9 @@ def order_rows(orders: Iterable[Order]) -> Iterator[list[Cell]]:
         head: list[Cell] = [
             order.number,
             order.created_at.strftime("%Y-%m-%d %H:%M:%S"),
-            status_label(order.status),
+            order_label(order),
             order.customer_name,
+            order.customer_phone,
             order.customer_address,
             order.customer_notes,
             order.shipping_name,

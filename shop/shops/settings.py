@@ -33,6 +33,7 @@ from shop.models import (
     ItemPhoto,
     OptionChoice,
     OptionGroup,
+    PhonePolicy,
     ShippingMethod,
     Shop,
     ShopSlugRedirect,
@@ -173,8 +174,10 @@ def update_rules(
     closed_policy: str,
     greeting_text: str,
     closing_text: str,
+    ask_phone: str | None = None,
 ) -> bool:
     """Save the shop's ordering rules (already checked by the form); True if any changed.
+    `ask_phone` (a PhonePolicy value) is left as it is when None.
 
     The shop and cart pages show the minimum and the hours: a change bumps
     catalog_version so cached pages and ETags renew.
@@ -187,6 +190,8 @@ def update_rules(
         "greeting_text": greeting_text,
         "closing_text": closing_text,
     }
+    if ask_phone is not None:
+        values["ask_phone"] = PhonePolicy(ask_phone)
     return apply_settings(shop, values)
 
 

@@ -52,6 +52,7 @@ class Submission:
     name: str = ""
     address: str = ""
     notes: str = ""
+    phone: str = ""
     key: object = None
     payment: object = None
     again: bool = False  # the explicit "order again": the repeat rule does not apply
@@ -125,7 +126,12 @@ def place(shop: Shop, submission: Submission, same_as_recent: bool = False) -> t
     (shop, key) constraint then refuses the second insert, and we answer with the
     order that won.
     """
-    customer = Customer(name=submission.name, address=submission.address, notes=submission.notes)
+    customer = Customer(
+        name=submission.name,
+        address=submission.address,
+        notes=submission.notes,
+        phone=submission.phone,
+    )
     try:
         order, created = ordering.checkout(
             shop,
@@ -170,6 +176,7 @@ def _read_json() -> Submission | None:
         name=_text(data.get("name")),
         address=_text(data.get("address")),
         notes=_text(data.get("notes")),
+        phone=_text(data.get("phone")),
         key=data.get("idempotency_key"),
         payment=data.get("payment_method_id"),
     )
@@ -188,6 +195,7 @@ def _read_form(shop: Shop) -> Submission:
         name=form.get("name", ""),
         address=form.get("address", ""),
         notes=form.get("notes", ""),
+        phone=form.get("phone", ""),
         key=form.get("idempotency_key"),
         payment=form.get("payment_method_id"),
     )
@@ -205,6 +213,7 @@ def _again(shop: Shop, token: str, key: object) -> Submission | None:
         name=repeat.name,
         address=repeat.address,
         notes=repeat.notes,
+        phone=repeat.phone,
         key=key,
         payment=repeat.payment_method_id,
         again=True,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 
 from shop.lib.in_app import in_app_browser
 from shop.lib.locales import regional_locale
@@ -18,7 +18,7 @@ from shop.lib.phones import format_whatsapp
 from shop.ordering import order_by_token
 from shop.ordering.payments import is_link
 from shop.ordering.repeats import repeat_of
-from shop.ordering.statuses import status_label
+from shop.ordering.statuses import is_final, order_label, status_changes
 from shop.storefront.blueprint import bp
 from shop.storefront.hosts import request_shop_host, shop_origin
 from shop.storefront.unavailable import abort_if_suspended
@@ -38,6 +38,15 @@ def order_page(token: str):
         # Another shop's host (or this shop's old one): the order lives on its own.
         return redirect(shop_origin(current_app, shop.slug) + request.full_path.rstrip("?"))
     abort_if_suspended(shop)  # its WhatsApp button would lead to the suspended merchant
+    changes = status_changes(order)
+    etag = follow_etag(order, changes)
+    if request.if_none_match.contains_weak(etag):
+        # The page's own check for news (order-follow.js): nothing moved, nothing to send.
+        unchanged = private(Response(status=304))
+        unchanged.set_etag(etag, weak=True)
+        unchanged.headers["X-Robots-Tag"] = "noindex, nofollow"
+        unchanged.headers["Referrer-Policy"] = "no-referrer"
+        return unchanged
     use_shop_language(order)  # the language the order was placed in
     use_shop_timezone(shop)
     order_url = url_for("storefront.order_page", token=order.token, lang=None, _external=True)
@@ -54,7 +63,7 @@ def order_page(token: str):
             shop=shop,
             order=order,
             amount=amount,
-            status=status_label(order.status),
+            status=order_label(order),
             whatsapp_url=whatsapp.order_link(order, shop, order_url),
             payment_link=is_link(order.payment_kind, order.payment_details),
             # Sent again (Back, a second tap): say so, so nobody thinks it was lost.
@@ -67,8 +76,18 @@ def order_page(token: str):
             message=whatsapp.order_message(order, shop, order_url),
             number=format_whatsapp(shop.whatsapp),
             in_app=in_app_browser(request.headers.get("User-Agent")),
+            changes=changes,
+            label=lambda status: order_label(order, status),
+            etag=f'W/"{etag}"',  # as the page sends it back in If-None-Match
+            final=is_final(order),
         )
     )
+    response.set_etag(etag, weak=True)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def follow_etag(order, changes) -> str:
+    """What the timeline shows: the status and how many moves it took to get there."""
+    return f"o{order.id}-{order.status.value}-{len(changes)}"

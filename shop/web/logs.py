@@ -57,8 +57,10 @@ _PATTERNS = [
     ),
     (re.compile(r"\b([a-z][a-z0-9+.-]*://[^:/\s@]*:)[^@\s/]+@"), r"\1" + REDACTED + "@"),
 ]  # fmt: skip
-# +34612345678, +34 612 34 56 78, 612 345 678, 612345678: at least 9 digits, or 7 after +.
-_PHONE = re.compile(r"(?<![\w.])(\+\d(?:[ ]?\d){6,16}|\d(?:[ ]?\d){8,16})(?![\w.])")
+# +34612345678, +34 612 34 56 78, 612 345 678, 612345678: at least 9 digits, or 7 after +;
+# after + hyphens too, as phonenumbers writes some countries' (+1 201-555-0123, +54 9 11
+# 1234-5678). Not without +: dates and times would look like numbers.
+_PHONE = re.compile(r"(?<![\w.])(\+\d(?:[ -]?\d){6,16}|\d(?:[ ]?\d){8,16})(?![\w.])")
 
 
 def _mask_phone(match: re.Match) -> str:

@@ -122,28 +122,28 @@ def _fit(parts: dict, lines: list[str], budget: int, line_count: int) -> str:
         return [piece for piece in pieces if piece]
 
     shown = len(lines)
-    while shown > 0 and _encoded(assemble(lines[:shown], line_count - shown, parts)) > budget:
+    while shown > 0 and encoded_length(assemble(lines[:shown], line_count - shown, parts)) > budget:
         shown -= 1
     pieces = assemble(lines[:shown], line_count - shown, parts)
     # Even with no item lines it is too long: shorten the free text, least useful first.
     keys = ("closing", "notes", "address", "closed_note", "payment", "shipping", "greeting", "name")
     for key in keys:
-        excess = _encoded(pieces) - budget
+        excess = encoded_length(pieces) - budget
         if excess <= 0:
             break
-        parts = {**parts, key: _shorten(parts[key], _encoded([parts[key]]) - excess)}
+        parts = {**parts, key: shorten(parts[key], encoded_length([parts[key]]) - excess)}
         pieces = assemble(lines[:shown], line_count - shown, parts)
     return "\n".join(pieces)
 
 
-def _encoded(pieces: list[str]) -> int:
+def encoded_length(pieces: list[str]) -> int:
     """Length of the pieces joined by new lines, once URL-encoded (a new line is %0A)."""
     return sum(len(quote(piece, safe="")) for piece in pieces) + 3 * (len(pieces) - 1)
 
 
-def _shorten(text: str, budget: int) -> str:
+def shorten(text: str, budget: int) -> str:
     """The longest start of `text`, plus an ellipsis, whose encoded length fits `budget`."""
-    if _encoded([text]) <= budget:
+    if encoded_length([text]) <= budget:
         return text
     room = budget - len(quote(ELLIPSIS, safe=""))
     used = 0

@@ -134,7 +134,7 @@
     }
     window.VitrinaCheckout.start(dialog);
     dialog.showModal();
-    const empty = Array.from(dialog.querySelectorAll("[data-checkout] input[type=text], [data-checkout] textarea"))
+    const empty = Array.from(dialog.querySelectorAll("[data-checkout] input[type=text], [data-checkout] input[type=tel], [data-checkout] textarea"))
       .find((field) => !field.value && field.required && field.offsetParent);
     (empty || dialog.querySelector("[data-order-button]") || dialog).focus();
   }

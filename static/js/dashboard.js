@@ -23,3 +23,12 @@ function report(url, token) {
 }
 const opened = document.querySelector("[data-report-open]");
 if (opened) report(opened.dataset.reportOpen, opened.dataset.csrf);
+// A status button that opened WhatsApp in a new tab: this page shows the new status
+// when the merchant comes back to it.
+let movedElsewhere = false;
+document.addEventListener("submit", (event) => {
+  if (!event.defaultPrevented && event.target.matches("form[data-tell]")) movedElsewhere = true;
+});
+document.addEventListener("visibilitychange", () => {
+  if (movedElsewhere && document.visibilityState === "visible") window.location.reload();
+});

@@ -242,6 +242,7 @@
         shipping_method_id: method ? Number(method.value) : null,
         address: form.elements.namedItem("address").value,
         notes: form.elements.namedItem("notes").value,
+        phone: form.elements.namedItem("phone") ? form.elements.namedItem("phone").value : "",
         payment_method_id: payment ? Number(payment.value) : null,
         idempotency_key: data.key,
       };
@@ -278,7 +279,7 @@
     // What the shopper typed is part of the cart they are filling: it survives a reload.
     // Details saved on this phone after an earlier order (by choice, on the order page)
     // fill what is still empty; they leave this browser only inside an order.
-    const FIELDS = ["name", "address", "notes"];
+    const FIELDS = ["name", "phone", "address", "notes"];
     function fillDetails() {
       if (!form) return;
       const typed = cart.read().details || {};

@@ -251,3 +251,27 @@ def test_an_added_card_becomes_a_stepper_and_the_bar_follows(live_server, demo, 
     stepper.get_by_role("button", name="Uno menos").tap()
     expect(page.locator(f"[data-add][data-item-id='{demo['espresso']}']")).to_be_visible()
     expect(bar).to_be_hidden()
+
+
+def test_a_required_whatsapp_number_costs_one_tap_more(app, live_server, demo, shopper):
+    """Issue 17: a shop that requires the shopper's number; an optional one costs nothing
+    (the cases above run with the default, optional, and keep their counts)."""
+    from shop.models import PhonePolicy, Shop
+
+    with app.app_context():
+        db.session.get(Shop, demo["id"]).ask_phone = PhonePolicy.REQUIRED
+        db.session.commit()
+    page, taps, whatsapp = shopper
+    page.goto(f"{live_server}/s/demo")
+    _add(page, demo["espresso"])
+    _open_checkout(page)
+    expect(page.locator("#name")).to_be_focused()
+    page.keyboard.type("Ana")
+    page.locator("#phone").tap()
+    page.keyboard.type("612 34 56 78")
+    page.locator(f"label:has(input[value='{demo['pickup']}'])").tap()
+    _order(page, whatsapp)
+    assert taps.count <= 5, taps.log
+    (order,) = _orders(app, demo["id"])
+    assert order.customer_phone == "+34612345678"
+    print(f"\ntaps: one product, pickup, number required: first time {taps.count}")

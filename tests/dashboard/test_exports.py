@@ -19,6 +19,7 @@ ORDER_HEADER = [
     "Date (UTC)",
     "Status",
     "Customer",
+    "Customer's WhatsApp (not verified)",
     "Address",
     "Notes",
     "Shipping",
@@ -78,6 +79,7 @@ def test_order_history_has_one_row_per_line(app, client, shop_id):
             customer_name="Ana Pérez",
             customer_address="Calle Mayor 1\nMadrid",
             customer_notes="Sin prisa 🙂",
+            customer_phone="+34612345678",
             created_at=datetime(2030, 3, 1, 9, 30, 5),
         )
         factories.make_order(shop, [("Taza", 1000, 1)], shipping=None, customer_name="Luis")
@@ -100,6 +102,8 @@ def test_order_history_has_one_row_per_line(app, client, shop_id):
         "Date (UTC)": "2030-03-01 09:30:05",
         "Status": "New",
         "Customer": "Ana Pérez",
+        # Starts with +: neutralised like any cell a spreadsheet could read as a formula.
+        "Customer's WhatsApp (not verified)": "'+34612345678",
         "Address": "Calle Mayor 1\nMadrid",
         "Notes": "Sin prisa 🙂",
         "Shipping": "Entrega a domicilio",
@@ -119,6 +123,7 @@ def test_order_history_has_one_row_per_line(app, client, shop_id):
     assert rows[1]["Item"] == "Gorra"
     assert rows[1]["Order number"] == str(number)
     assert rows[2]["Customer"] == "Luis"
+    assert rows[2]["Customer's WhatsApp (not verified)"] == ""
     assert rows[2]["Shipping"] == ""
     assert rows[2]["Shipping price"] == ""
     assert rows[2]["Order total"] == "10.00"

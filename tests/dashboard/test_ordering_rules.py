@@ -1,5 +1,7 @@
 """The merchant sets ordering rules, payment methods and free shipping in the dashboard."""
 
+import re
+
 import pytest
 
 from shop.extensions import db
@@ -183,3 +185,28 @@ def test_shipping_free_from_amount(app, client, merchant):
         assert db.session.get(ShippingMethod, method_id).free_above_minor is None
     bad = client.post(f"/dashboard/shipping/{method_id}/edit", data=form | {"free_above": "-3"})
     assert bad.status_code == 422
+
+
+@pytest.mark.parametrize("policy", ["off", "optional", "required"])
+def test_saves_whether_checkout_asks_for_the_shoppers_number(app, client, merchant, policy):
+    _user, shop_id = merchant
+    before = shop_of(app, shop_id).catalog_version
+    response = client.post("/dashboard/rules", data=rules_form(ask_phone=policy))
+    assert response.status_code == 302
+    shop = shop_of(app, shop_id)
+    assert shop.ask_phone.value == policy
+    # The cart page shows the question or not: its cached copies must renew.
+    assert shop.catalog_version > before or policy == "optional"
+    page = client.get("/dashboard/rules").get_data(as_text=True)
+    radio = re.search(rf'<input[^>]*name="ask_phone"[^>]*value="{policy}"[^>]*>', page)[0]
+    assert "checked" in radio
+
+
+def test_a_rules_form_without_the_setting_keeps_it(app, client, merchant):
+    _user, shop_id = merchant
+    client.post("/dashboard/rules", data=rules_form(ask_phone="required"))
+    assert client.post("/dashboard/rules", data=rules_form()).status_code == 302
+    assert shop_of(app, shop_id).ask_phone.value == "required"
+    bad = client.post("/dashboard/rules", data=rules_form(ask_phone="always"))
+    assert bad.status_code == 422
+    assert shop_of(app, shop_id).ask_phone.value == "required"

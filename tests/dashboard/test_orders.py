@@ -178,8 +178,13 @@ def test_detail_lists_the_history_with_times(app, client, shop_id):
     [
         ("new", "confirmed"),
         ("new", "cancelled"),
+        ("confirmed", "preparing"),
+        ("confirmed", "ready"),
         ("confirmed", "delivered"),
         ("confirmed", "cancelled"),
+        ("preparing", "ready"),
+        ("ready", "delivered"),
+        ("ready", "cancelled"),
         ("cancelled", "new"),
     ],
 )
@@ -190,7 +195,8 @@ def test_moves_an_order_along_and_records_it(app, client, shop_id, start, target
     response = client.post(f"/dashboard/orders/{order_id}/status", data={"status": target})
 
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/dashboard/orders/{order_id}")
+    # No number to open WhatsApp to: the message to copy, on the order page.
+    assert response.headers["Location"].endswith(f"/dashboard/orders/{order_id}#tell")
     assert _status(app, order_id) == OrderStatus(target)
     assert _history(app, order_id) == [*before, OrderStatus(target)]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -208,6 +214,9 @@ def test_moves_an_order_along_and_records_it(app, client, shop_id, start, target
         ("delivered", "confirmed"),
         ("cancelled", "confirmed"),
         ("cancelled", "delivered"),
+        ("new", "preparing"),
+        ("ready", "preparing"),
+        ("delivered", "ready"),
         ("new", "shipped"),
         ("new", ""),
     ],
@@ -324,3 +333,42 @@ def test_dates_are_written_in_the_shops_time_zone(app, client, shop_id, zone, da
     assert re.search(rf"Nov {day}, 2030, {time}:00\W+[AP]M", detail)
     shopper = app.test_client().get(f"/o/{token}").get_data(as_text=True)
     assert f"{day} nov 2030, {time_24h}:00" in shopper  # the shop speaks Spanish
+
+
+def test_history_says_who_moved_the_order_and_why(app, client, shop_id):
+    order_id = _make_orders(app, shop_id, ("new", "Ana"))[0]
+    client.post(
+        f"/dashboard/orders/{order_id}/status",
+        data={"status": "cancelled", "note": "  Nos quedamos sin pan 🍞  "},
+    )
+    with app.app_context():
+        change = db.session.get(Order, order_id).status_changes[-1]
+        owner = db.session.get(Shop, shop_id).owner
+        assert (change.changed_by_id, change.note) == (owner.id, "Nos quedamos sin pan 🍞")
+        name = owner.name
+    page = client.get(f"/dashboard/orders/{order_id}").get_data(as_text=True)
+    history = page[page.index("History") :]
+    assert f"by {name}" in history
+    assert "Nos quedamos sin pan 🍞" in history
+
+
+@pytest.mark.parametrize(
+    ("shipping", "ready_button", "ready_badge"),
+    [
+        (None, "Ready for pickup", "Ready for pickup"),
+        (("Moto", 300), "Send it on its way", "On the way"),
+    ],
+)
+def test_ready_reads_by_how_the_order_reaches_the_shopper(
+    app, client, shop_id, shipping, ready_button, ready_badge
+):
+    with app.app_context():
+        order = factories.make_order(db.session.get(Shop, shop_id), shipping=shipping)
+        db.session.commit()
+        order_id = order.id
+    client.post(f"/dashboard/orders/{order_id}/status", data={"status": "confirmed"})
+    page = client.get(f"/dashboard/orders/{order_id}").get_data(as_text=True)
+    assert re.search(rf'value="ready">\s*<button[^>]*>{ready_button}</button>', page)
+    client.post(f"/dashboard/orders/{order_id}/status", data={"status": "ready"})
+    page = client.get(f"/dashboard/orders/{order_id}").get_data(as_text=True)
+    assert f'class="badge status-ready">{ready_badge}</span></h1>' in page

@@ -11,12 +11,15 @@ from sqlalchemy.orm.attributes import set_committed_value
 from shop.extensions import db
 from shop.models import Order, OrderStatus, OrderStatusChange
 from shop.ordering.statuses import (
+    NOTE_MAX,
     TRANSITIONS,
     AlreadyInStatus,
     InvalidTransition,
     StatusChangeError,
     allowed_transitions,
     change_status,
+    is_final,
+    order_label,
     status_history,
 )
 from tests import factories
@@ -24,8 +27,15 @@ from tests import factories
 ALLOWED = {
     ("new", "confirmed"),
     ("new", "cancelled"),
-    ("confirmed", "delivered"),
+    ("confirmed", "preparing"),
+    ("confirmed", "ready"),  # preparing may be skipped
+    ("confirmed", "delivered"),  # and so may ready: handed over at once
     ("confirmed", "cancelled"),
+    ("preparing", "ready"),
+    ("preparing", "delivered"),
+    ("preparing", "cancelled"),
+    ("ready", "delivered"),
+    ("ready", "cancelled"),
     ("cancelled", "new"),  # reopening a cancelled order
 }
 ALL_PAIRS = [(a.value, b.value) for a in OrderStatus for b in OrderStatus]
@@ -96,7 +106,7 @@ def test_refused_move_changes_nothing(shop, start, target):
     assert _changes(order) == before
 
 
-@pytest.mark.parametrize("bogus", ["shipped", "", "NEW", "new; drop table"])
+@pytest.mark.parametrize("bogus", ["shipped", "", "NEW", "new; drop table", "on_the_way"])
 def test_refuses_unknown_status(shop, bogus):
     order = factories.make_order(shop)
     db.session.commit()
@@ -163,3 +173,46 @@ def test_history_does_not_repeat_a_recorded_new(shop):
     order = factories.make_order(shop)
     db.session.flush()
     assert [status for status, _when in status_history(order)] == [OrderStatus.NEW]
+
+
+def test_a_move_records_who_made_it_and_why(shop):
+    order = factories.make_order(shop)
+    db.session.commit()
+    change_status(order, "cancelled", by=shop.owner, note="Sin stock de pan 🍞 " + "x" * 500)
+    db.session.commit()
+    db.session.expire_all()
+    change = db.session.get(Order, order.id).status_changes[-1]
+    assert change.changed_by == shop.owner
+    assert change.note.startswith("Sin stock de pan 🍞")
+    assert len(change.note) == NOTE_MAX
+
+
+def test_the_shoppers_own_order_has_no_mover(shop):
+    order = factories.make_order(shop)
+    db.session.commit()
+    assert [change.changed_by_id for change in order.status_changes] == [None]
+
+
+@pytest.mark.parametrize(
+    ("needs_address", "ready", "delivered"),
+    [(False, "Ready for pickup", "Picked up"), (True, "On the way", "Delivered")],
+)
+def test_ready_and_delivered_read_by_how_the_order_reaches_the_shopper(
+    shop, needs_address, ready, delivered
+):
+    order = factories.make_order(shop, shipping_needs_address=needs_address)
+    assert order_label(order, "ready") == ready
+    assert order_label(order, "delivered") == delivered
+    assert order_label(order, "preparing") == "Being prepared"
+
+
+def test_the_whole_way_to_the_door_with_stock_back_on_cancel(shop):
+    order = factories.make_order(shop)
+    db.session.commit()
+    for target in ("confirmed", "preparing", "ready", "delivered"):
+        change_status(order, target, by=shop.owner)
+        db.session.commit()
+    assert [s.value for s, _when in status_history(order)] == [
+        "new", "confirmed", "preparing", "ready", "delivered"
+    ]  # fmt: skip
+    assert is_final(order)

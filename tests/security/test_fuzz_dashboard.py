@@ -215,6 +215,7 @@ def _rules_fields(world: World) -> dict:
         "min_order": amount_text,
         "time_zone": one_of_or_hostile("Europe/Madrid", "UTC", "America/Mexico_City", "Mars/Base"),
         "closed_policy": one_of_or_hostile("refuse", "note", "ignore"),
+        "ask_phone": one_of_or_hostile("off", "optional", "required", "always"),
         "greeting": _message_text(),
         "closing": _message_text(),
     } | {f"day_{day}": _hours() for day in range(7)}
@@ -306,6 +307,7 @@ RULES = {
     "min_order": "10",
     "time_zone": "Europe/Madrid",
     "closed_policy": "note",
+    "ask_phone": "required",
     "greeting": "Hola {shop}, pedido {number}",
     "closing": "Gracias, {name}",
 } | {f"day_{day}": "09:00-14:00" for day in range(7)}
@@ -387,7 +389,14 @@ FORMS: dict[str, FormSpec] = {
     ),
     "order_status": FormSpec(
         lambda w, _: f"/dashboard/orders/{w.order}/status",
-        lambda w: {"status": one_of_or_hostile("new", "confirmed", "delivered", "cancelled")},
+        lambda w: {
+            "status": one_of_or_hostile(
+                "new", "confirmed", "preparing", "ready", "delivered", "cancelled"
+            ),
+            "reason": one_of_or_hostile("stock", "asked", "area", "unpaid", "other"),
+            "note": hostile_text,
+            "back": one_of_or_hostile("list", "detail", "https://evil.example/"),
+        },
     ),
     "switch_shop": FormSpec(
         lambda w, _: "/dashboard/switch",

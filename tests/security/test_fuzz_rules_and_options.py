@@ -35,6 +35,7 @@ BAD_RULES = {
     "min_order": "-5",
     "time_zone": "Mars/Base",
     "closed_policy": "ignore",
+    "ask_phone": "always",
     "greeting": "{shop.__class__}",
     "closing": "x" * 301,
     "day_3": "25:00-26:00",

@@ -79,6 +79,7 @@ def hostile(app, client, sign_in_as):
         "shipping_method_id": method_id,
         "idempotency_key": str(uuid.uuid4()),
         **CUSTOMER,
+        "phone": "612 34 56 78",  # kept in E.164: it has no text of its own to escape
     }
     placed = app.test_client().post("/s/hostil/checkout", json=body)
     assert placed.status_code == 200, placed.text
@@ -123,6 +124,21 @@ def test_every_page_shows_hostile_text_as_text(app, client, hostile):
         assert executable_bits(html) == [], url
         for raw in RAW:
             assert raw not in html, f"{url}: {raw!r} unescaped"
+
+
+def test_a_hostile_reason_for_a_cancellation_is_shown_as_text(app, client, hostile):
+    with app.app_context():
+        order_id = db.session.scalar(db.select(db.func.max(Order.id)))
+    reason = f"{SCRIPT} {IMG} {TEMPLATE} </li></ol><p onclick=alert(1)>"
+    moved = client.post(
+        f"/dashboard/orders/{order_id}/status", data={"status": "cancelled", "note": reason}
+    )
+    assert moved.status_code == 303
+    html = client.get(f"/dashboard/orders/{order_id}").text
+    assert executable_bits(html) == []
+    for raw in RAW:
+        assert raw not in html
+    assert str(escape(SCRIPT)) in html
 
 
 def test_the_shop_and_product_pages_still_show_the_names(client, hostile):

@@ -172,7 +172,7 @@ def test_order_rows_one_per_line_with_plain_decimal_amounts(shop):
     rows = list(order_rows([order]))
     assert len(rows) == 2
     assert rows[0][0] == order.number
-    assert rows[0][8:] == [
+    assert rows[0][9:] == [
         "Camiseta",
         "",
         "C-1",
@@ -185,4 +185,4 @@ def test_order_rows_one_per_line_with_plain_decimal_amounts(shop):
         "",
         "",
     ]
-    assert rows[1][8:12] == ["Gorra", "", "C-2", 1]
+    assert rows[1][9:13] == ["Gorra", "", "C-2", 1]

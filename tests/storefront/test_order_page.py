@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from datetime import datetime
 
 import pytest
 
@@ -90,3 +91,36 @@ def test_speaks_the_language_the_order_was_placed_in(app, client, ids):
         db.session.commit()
     response = client.get(f"/o/{order.token}", headers={"Accept-Language": "es"})
     assert '<html lang="en">' in response.get_data(as_text=True)
+
+
+def test_the_page_answers_its_own_check_with_304_until_the_order_moves(app, client):
+    """Issue 17: the order page's poll costs a 304 while nothing moved, and stays private."""
+    from shop.models import Order
+    from shop.ordering.statuses import change_status
+
+    with app.test_request_context():
+        shop = factories.make_shop(
+            factories.make_user(), language="en", time_zone="America/Mexico_City"
+        )
+        order = factories.make_order(shop, created_at=datetime(2030, 1, 1, 3, 30))
+        db.session.commit()
+        order_id, token = order.id, order.token
+    first = client.get(f"/o/{token}")
+    tag = first.headers["ETag"]
+    assert tag.startswith('W/"')
+    assert html_lib.unescape(re.search(r'data-etag="([^"]*)"', first.text)[1]) == tag
+    # 03:30 UTC on 1 January is 21:30 on 31 December in Mexico City.
+    assert "12/31/29, 9:30" in first.text
+    again = client.get(f"/o/{token}", headers={"If-None-Match": tag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert "no-store" in again.headers["Cache-Control"]
+    assert again.headers["X-Robots-Tag"] == "noindex, nofollow"
+    assert client.get("/o/" + "x" * 43, headers={"If-None-Match": tag}).status_code == 404
+    with app.test_request_context():
+        change_status(db.session.get(Order, order_id), "confirmed")
+        db.session.commit()
+    moved = client.get(f"/o/{token}", headers={"If-None-Match": tag})
+    assert moved.status_code == 200
+    assert moved.headers["ETag"] != tag
+    assert "Confirmed" in moved.text[moved.text.index("data-follow") :]

@@ -170,6 +170,11 @@ def test_plain_text_lines_carry_the_request_id(app, capsys):
         ("Ana, +34612345678", "4612345"),
         ("call 612 345 678 please", "345"),
         ("wa.me/34612345678?text=hola", "4612345"),
+        # A shopper's number as an order keeps it (E.164) and as pages show it (issue 17).
+        ("customer_phone='+525512345678'", "5512345"),
+        ("WhatsApp +52 55 1234 5678", "1234"),
+        ("WhatsApp +1 201-555-0123", "555-01"),
+        ("WhatsApp +54 9 11 1234-5678", "1234"),
     ],
 )
 def test_scrub(raw, must_not_remain):

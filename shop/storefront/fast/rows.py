@@ -91,6 +91,7 @@ class ShopView:
     time_zone: str = column(Shop.time_zone)
     opening_hours_json: str | None = column(cast(Shop.opening_hours, String))
     closed_policy: str = column(type_coerce(Shop.closed_policy, String))  # a ClosedPolicy value
+    ask_phone: str = column(type_coerce(Shop.ask_phone, String))  # a PhonePolicy value
 
     @property
     def logo(self) -> ImageView | None:

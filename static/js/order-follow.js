@@ -1,0 +1,39 @@
+// The order page follows the order. While it is open and the order is not delivered or
+// cancelled, it asks about every 30 seconds whether anything changed, with the ETag of
+// what it shows (If-None-Match: an unchanged order costs a 304 and no page), and swaps in
+// the new timeline. A hidden tab does not ask; it asks at once when shown again.
+(() => {
+  const PERIOD = 30000;
+  let follow = document.querySelector("[data-follow]");
+  if (!follow || follow.hasAttribute("data-final")) return;
+  let busy = false;
+
+  async function check() {
+    if (busy || document.hidden || follow.hasAttribute("data-final")) return;
+    busy = true;
+    try {
+      const response = await fetch(window.location.href, {
+        headers: { "If-None-Match": follow.dataset.etag },
+        cache: "no-store",
+        credentials: "same-origin",
+      });
+      if (response.status !== 200) return;
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      const fresh = page.querySelector("[data-follow]");
+      if (!fresh) return;
+      follow.replaceWith(fresh);
+      follow = fresh;
+      const status = page.querySelector("[data-order-status]");
+      const shown = document.querySelector("[data-order-status]");
+      if (status && shown) shown.textContent = status.textContent;
+      if (follow.hasAttribute("data-final")) window.clearInterval(timer);
+    } catch (error) {
+      // Offline for a moment: the next check tries again.
+    } finally {
+      busy = false;
+    }
+  }
+
+  const timer = window.setInterval(check, PERIOD);
+  document.addEventListener("visibilitychange", check);
+})();
