@@ -12,7 +12,7 @@ run: install
 	$(BIN)/flask --app shop dev --port $(PORT) --signin-port $(SIGNIN_PORT)
 
 test: install browser
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 

@@ -27,6 +27,7 @@ NOT_PAGES = {
     "dashboard.share_qr_svg",
     "dashboard.job_progress",
     "dashboard.job_download",
+    "dashboard.upload_preview",  # a held photo's thumbnail
 }
 MENU_HEIGHT = 64  # px: one slim bar, whatever the language
 
