@@ -102,7 +102,7 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
         # on unless switched off, keeps at most this many pages and megabytes per shop.
         "SERVICE_WORKER": _flag(env.get("SERVICE_WORKER", "on")),
         "SERVICE_WORKER_PAGES": int(env.get("SERVICE_WORKER_PAGES") or 40),
-        "SERVICE_WORKER_MEGABYTES": int(env.get("SERVICE_WORKER_MEGABYTES") or 20),
+        "SERVICE_WORKER_MEGABYTES": float(env.get("SERVICE_WORKER_MEGABYTES") or 20),
         # A shop with at least this many products and photos is exported in the background.
         "EXPORT_IN_BACKGROUND_FROM": int(env.get("EXPORT_IN_BACKGROUND_FROM") or 300),
         # E-mail through any SMTP server; no MAIL_SERVER means no e-mail (shop/mail).

@@ -11,7 +11,9 @@ the script then removes any worker a browser installed before.
 
 from __future__ import annotations
 
-from flask import abort, current_app, jsonify, render_template, url_for
+import hashlib
+
+from flask import abort, current_app, jsonify, render_template, request, url_for
 
 from shop.media.names import closest_width, rendition_name
 from shop.media.storage import get_storage
@@ -71,13 +73,17 @@ def service_worker(slug: str):
     script = render_template(
         "storefront/sw.js",
         enabled=config["SERVICE_WORKER"],
-        version=f"{code_version()}-{shop.id}-{config['SERVICE_WORKER_PAGES']}",
+        # A new release, or new limits, make a new worker: it drops what the old one kept.
+        version=f"{code_version()}-{shop.id}-{config['SERVICE_WORKER_PAGES']}"
+        f"-{config['SERVICE_WORKER_MEGABYTES']}",
         shop=shop,
         scope=scope,
         max_pages=config["SERVICE_WORKER_PAGES"],
-        max_bytes=config["SERVICE_WORKER_MEGABYTES"] * 1_000_000,
+        max_bytes=round(config["SERVICE_WORKER_MEGABYTES"] * 1_000_000),
     )
     response = current_app.response_class(script, mimetype="text/javascript")
+    response.set_etag(hashlib.sha256(script.encode()).hexdigest()[:32])
+    response.make_conditional(request)  # the check made on every visit: a 304 mostly
     response.headers["Cache-Control"] = SCRIPT_CACHE
     # Its scope, /s/<slug>, is above the script's own folder: allowed by this header.
     response.headers["Service-Worker-Allowed"] = scope

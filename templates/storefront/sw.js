@@ -2,7 +2,7 @@
 // from the network when it answers within 2 s, else from what this worker kept; photos,
 // styles and scripts (their names change with their content) from what it kept first.
 // It keeps only what it may (GET, 200, never no-store or private), only this shop's
-// pages, at most {{ max_pages }} pages and {{ max_bytes // 1000000 }} MB, and never sends anything by itself.
+// pages, at most {{ max_pages }} pages and {{ "%g"|format(max_bytes / 1000000) }} MB, and never sends anything by itself.
 "use strict";
 const VERSION = {{ version|tojson }};
 const SCOPE = {{ scope|tojson }};

@@ -68,7 +68,8 @@ def _visit_once(page, base) -> None:
     """A first visit: the shop's page, then one product; the worker takes over."""
     page.goto(f"{base}/s/demo")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    page.wait_for_function(
+    _until(
+        page,
         """async () => {
           const names = await caches.keys();
           const pages = names.find((name) => name.includes('-pages-'));
@@ -76,8 +77,16 @@ def _visit_once(page, base) -> None:
           if (!pages || !files) return false;
           return (await (await caches.open(pages)).keys()).length > 0
             && (await (await caches.open(files)).keys()).length > 2;
-        }"""
+        }""",
     )
+
+
+def _until(page, predicate: str, seconds: float = 30) -> None:
+    """Wait for an async predicate (page.evaluate awaits it; wait_for_function does not)."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(predicate):
+        assert time.monotonic() < deadline, predicate
+        page.wait_for_timeout(100)
 
 
 def _kept_urls(page) -> list[str]:
@@ -173,3 +182,60 @@ def test_the_worker_keeps_at_most_its_pages(app, live_server, demo, phone_contex
     kept = [url for url in _kept_urls(page) if "/s/demo" in url]
     assert len(kept) == 3, kept
     assert kept[-1].endswith(f"/p/{ids[-1]}")  # the oldest went first
+
+
+KEPT_BYTES = """async () => {
+  let total = 0;
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      total += Number((await cache.match(request)).headers.get("X-Kept-Bytes") || 0);
+    }
+  }
+  return total;
+}"""
+
+
+def test_the_worker_keeps_at_most_its_megabytes(app, live_server, demo, phone_context):
+    app.config["SERVICE_WORKER_MEGABYTES"] = 0.15
+    page = phone_context.new_page()
+    page.goto(f"{live_server}/s/demo")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    with app.app_context():
+        ids = [item.id for item in db.session.scalars(select(Item).limit(5))]
+    for item_id in ids:  # each product page brings its large photos
+        page.goto(f"{live_server}/s/demo/p/{item_id}")
+    page.wait_for_timeout(1000)
+    kept = page.evaluate(KEPT_BYTES)
+    assert 0 < kept <= 150_000, kept
+    assert any(url.endswith(f"/p/{ids[-1]}") for url in _kept_urls(page))  # the newest stays
+
+
+def test_a_new_release_replaces_what_the_old_worker_kept(
+    app, live_server, demo, phone_context, monkeypatch
+):
+    page = phone_context.new_page()
+    _visit_once(page, live_server)
+    old = page.evaluate("async () => await caches.keys()")
+    assert old
+    monkeypatch.setattr("shop.storefront.home_screen.code_version", lambda: "next-release")
+    page.reload()  # each visit asks for the worker's script: the new one takes over
+    _until(page, f"async () => !(await caches.keys()).some((name) => {old!r}.includes(name))")
+    page.reload()
+    expect(page.locator(f"[data-add][data-item-id='{demo['espresso']}']")).to_be_visible()
+    _until(
+        page,
+        """async () => (await caches.keys()).some((name) => name.includes('next-release'))""",
+    )
+
+
+def test_a_no_store_page_is_never_kept(app, live_server, demo, phone_context):
+    page = phone_context.new_page()
+    _visit_once(page, live_server)
+    response = page.goto(f"{live_server}/s/demo/p/{demo['espresso']}/order")
+    assert "no-store" in response.headers["cache-control"]  # the one-product order form
+    page.goto(f"{live_server}/s/demo/p/{demo['espresso']}")
+    page.wait_for_timeout(500)
+    kept = _kept_urls(page)
+    assert any(url.endswith(f"/p/{demo['espresso']}") for url in kept)
+    assert not any("/order" in url for url in kept)
