@@ -239,3 +239,16 @@ def test_a_no_store_page_is_never_kept(app, live_server, demo, phone_context):
     kept = _kept_urls(page)
     assert any(url.endswith(f"/p/{demo['espresso']}") for url in kept)
     assert not any("/order" in url for url in kept)
+
+
+def test_chromium_finds_the_shop_installable(live_server, demo, phone_context):
+    """What Chromium checks before it offers "Install app" / "Add to home screen"."""
+    page = phone_context.new_page()
+    _visit_once(page, live_server)
+    cdp = phone_context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["url"].endswith("/s/demo/manifest.webmanifest")
+    assert manifest.get("errors", []) == []
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # Playwright's contexts are incognito, where Chromium never installs: nothing else.
+    assert [error["errorId"] for error in errors if error["errorId"] != "in-incognito"] == []
