@@ -252,3 +252,31 @@ def test_chromium_finds_the_shop_installable(live_server, demo, phone_context):
     errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
     # Playwright's contexts are incognito, where Chromium never installs: nothing else.
     assert [error["errorId"] for error in errors if error["errorId"] != "in-incognito"] == []
+
+
+OFFER = """() => {
+  // Chromium's own event never fires in Playwright's incognito contexts: the same event,
+  // made here, with the prompt() the shop calls.
+  const event = new Event("beforeinstallprompt", { cancelable: true });
+  event.prompt = () => { window.promptedToInstall = true; };
+  window.dispatchEvent(event);
+  return event.defaultPrevented;  // the browser's own banner waits
+}"""
+
+
+def test_installing_is_offered_from_the_second_visit_never_on_arrival(
+    live_server, demo, phone_context
+):
+    page = phone_context.new_page()
+    page.goto(f"{live_server}/s/demo")
+    assert page.evaluate(OFFER) is True
+    expect(page.locator("[data-install]")).to_be_hidden()  # a first visit: nothing
+
+    second = phone_context.new_page()  # another day: a new tab, a new session
+    second.goto(f"{live_server}/s/demo")
+    second.evaluate(OFFER)
+    offer = second.locator("[data-install] button")
+    expect(offer).to_be_visible()
+    offer.tap()
+    assert second.evaluate("() => window.promptedToInstall") is True
+    expect(second.locator("[data-install]")).to_be_hidden()
