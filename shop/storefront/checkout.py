@@ -40,8 +40,6 @@ from shop.web.errors import render_error
 from shop.web.origins import same_site_request
 from shop.whatsapp import message as whatsapp
 
-REPEATED = "repeated=1"  # the order page's "already recorded" notice
-
 
 @dataclass
 class Submission:
@@ -101,8 +99,8 @@ def checkout(slug: str):
             )
         )
     if not created:  # sent again (Back, reload, a second tap): the order already placed
-        separator = "&" if "?" in shopper_url else "?"
-        return private(redirect(shopper_url + separator + REPEATED, code=303))
+        repeated = url_for("storefront.order_page", token=order.token, repeated=1, _external=True)
+        return private(redirect(repeated, code=303))
     return private(redirect(shopper_url if in_app else whatsapp_url, code=303))
 
 

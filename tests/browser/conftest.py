@@ -104,6 +104,17 @@ def browser_sign_in(app, live_server):
     return sign_in
 
 
+@pytest.fixture
+def provider_sign_in(app, oidc_server):
+    """The app signs in against the local OpenID Connect provider, as `make run` does:
+    the real Authlib code, the provider's own login form."""
+    from shop.auth import oidc
+
+    app.config["OIDC_DISCOVERY_URL"] = f"{oidc_server}/.well-known/openid-configuration"
+    oidc.init_app(app)
+    return oidc_server
+
+
 @pytest.fixture(scope="module")
 def oidc_server():
     """A real OpenID Connect provider on localhost, with its login form (oidc-provider-mock)."""

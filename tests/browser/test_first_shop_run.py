@@ -22,7 +22,6 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 from sqlalchemy import select
 
-from shop.auth import oidc
 from shop.extensions import db
 from shop.models import Item, ShippingMethod, Shop
 from tests.browser.conftest import PHONE
@@ -34,11 +33,7 @@ MAX_TYPED = 13
 MAX_TAPS = 41  # 40, and one for picking Spain in an English (US) browser
 
 
-@pytest.fixture
-def app(app, oidc_server):
-    app.config["OIDC_DISCOVERY_URL"] = f"{oidc_server}/.well-known/openid-configuration"
-    oidc.init_app(app)
-    return app
+pytestmark = pytest.mark.usefixtures("provider_sign_in")
 
 
 @pytest.fixture

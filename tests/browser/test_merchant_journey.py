@@ -13,7 +13,6 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 from sqlalchemy import select
 
-from shop.auth import oidc
 from shop.extensions import db
 from shop.models import Item, Shop
 
@@ -26,11 +25,7 @@ def translated(app, lang: str, text: str) -> str:
     return result
 
 
-@pytest.fixture
-def app(app, oidc_server):
-    app.config["OIDC_DISCOVERY_URL"] = f"{oidc_server}/.well-known/openid-configuration"
-    oidc.init_app(app)
-    return app
+pytestmark = pytest.mark.usefixtures("provider_sign_in")
 
 
 @pytest.fixture

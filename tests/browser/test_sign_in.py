@@ -9,19 +9,12 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from shop.auth import oidc
 from shop.dev import server as devserver
 from shop.extensions import db
 from shop.models import AuthSession, User
 from tests import factories
 
-
-@pytest.fixture
-def app(app, oidc_server):
-    """The usual test app, signing in against the local provider."""
-    app.config["OIDC_DISCOVERY_URL"] = f"{oidc_server}/.well-known/openid-configuration"
-    oidc.init_app(app)
-    return app
+pytestmark = pytest.mark.usefixtures("provider_sign_in")
 
 
 def _count_sessions(app) -> int:
