@@ -50,27 +50,49 @@
         return p;
       }));
     };
-    const add = (upload) => {
+    // A photo shows in the list the moment it is picked, at its final size, so that
+    // nothing moves under a thumb already on its way to Save when the upload ends.
+    const row = (name, preview) => {
       const item = document.createElement("li");
       const label = document.createElement("label");
       label.className = "check";
       const box = document.createElement("input");
-      Object.assign(box, { type: "checkbox", name: "uploads", value: upload.token, checked: true });
-      box.setAttribute("aria-label", `${picker.dataset.remove}: ${upload.name}`);
+      Object.assign(box, { type: "checkbox", checked: true, disabled: true });
+      box.setAttribute("aria-label", `${picker.dataset.remove}: ${name}`);
       const img = document.createElement("img");
-      Object.assign(img, { className: "thumb", src: upload.preview, alt: "", width: 64, height: 64 });
-      const name = document.createElement("span");
-      name.textContent = upload.name;
-      label.append(box, " ", img, " ", name);
+      Object.assign(img, { className: "thumb", src: preview, alt: "", width: 64, height: 64 });
+      const text = document.createElement("span");
+      text.textContent = name;
+      label.append(box, " ", img, " ", text);
       item.append(label);
       list.append(item);
       hint.hidden = false;
+      return { item, box, img, name };
+    };
+    const hold = (entry, upload) => {
+      Object.assign(entry.box, { name: "uploads", value: upload.token, disabled: false });
+      entry.item.removeAttribute("aria-busy");
+      const local = entry.img.src;
+      entry.img.addEventListener("load", () => URL.revokeObjectURL(local), { once: true });
+      entry.img.src = upload.preview;
     };
     input.addEventListener("change", () => {
       const files = Array.from(input.files || []);
       if (!files.length) return;
       const data = new FormData();
       files.forEach((file) => data.append("photos", file));
+      const waiting = files.map((file) => {
+        const entry = row(file.name, URL.createObjectURL(file));
+        entry.item.setAttribute("aria-busy", "true");
+        return entry;
+      });
+      const drop = (entries) => {
+        entries.forEach((entry) => {
+          URL.revokeObjectURL(entry.img.src);
+          entry.item.remove();
+        });
+        hint.hidden = !list.querySelector("input[name=uploads]");
+      };
       const request = new XMLHttpRequest();
       request.open("POST", picker.dataset.uploadUrl);
       request.setRequestHeader("X-CSRFToken", csrf);
@@ -94,7 +116,6 @@
         }
       };
       request.addEventListener("load", () => {
-        done();
         let body = null;
         try {
           body = JSON.parse(request.responseText);
@@ -102,16 +123,27 @@
           body = null;
         }
         if (!body || !Array.isArray(body.uploads)) {
+          drop(waiting);
           showErrors([picker.dataset.failed]);
+          done();
           return;
         }
-        body.uploads.forEach(add);
+        const left = waiting.slice();
+        body.uploads.forEach((upload) => {
+          const named = left.findIndex((entry) => entry.name === upload.name);
+          const at = named >= 0 ? named : 0; // in the order picked, less the refused
+          if (left.length) hold(left.splice(at, 1)[0], upload);
+          else hold(row(upload.name, upload.preview), upload);
+        });
+        drop(left); // refused: the reason is shown below
         showErrors(body.errors || []);
         input.value = ""; // held now: the form sends their tokens, not the files again
+        done();
       });
       request.addEventListener("error", () => {
-        done();
+        drop(waiting);
         showErrors([picker.dataset.failed]);
+        done();
       });
       request.send(data);
     });

@@ -23,7 +23,7 @@ CONTROLS = (
 _SCRIPT = """
 (() => {
   const controls = %s;
-  addEventListener("pointerdown", (event) => {
+  document.addEventListener("pointerdown", (event) => {
     const target = event.target instanceof Element ? event.target.closest(controls) : null;
     if (!target) return;
     const name = target.getAttribute("aria-label") || target.getAttribute("name") ||

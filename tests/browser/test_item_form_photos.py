@@ -150,3 +150,37 @@ def test_add_from_photos_on_a_phone(app, live_server, browser, browser_sign_in, 
         item = db.session.scalar(select(Item))
         assert (item.name, item.price_minor, len(item.photos)) == ("Taza roja", 1250, 1)
     context.close()
+
+
+def test_save_stays_put_while_a_picked_photo_uploads(
+    app, live_server, browser, browser_sign_in, photos
+):
+    """The photo shows at its final size the moment it is picked: a thumb on its way to
+    Save when the upload ends still lands on Save."""
+    with app.app_context():
+        user = factories.make_user()
+        factories.make_shop(user, slug="ceramica-sal", name="Cerámica Sal")
+        db.session.commit()
+        user_id = user.id
+    context = browser.new_context(locale="es-ES", **PHONE)
+    context.set_default_timeout(10_000)
+    browser_sign_in(context, user_id)
+    page = context.new_page()
+    held_back = []
+    page.route("**/dashboard/uploads", lambda route: held_back.append(route))
+    page.goto(f"{live_server}/dashboard/items/new")
+    save = page.locator("form.item-form button[type=submit]").first
+    before = save.bounding_box()["y"]
+
+    page.set_input_files("#photos", photos[:1])
+    page.locator(".held-photos li[aria-busy=true]").wait_for()
+    waiting = save.bounding_box()["y"]
+    expect(page.locator(".held-photos li")).to_have_count(1)
+    while not held_back:
+        page.wait_for_timeout(20)
+    held_back[0].continue_()
+    page.locator('input[name="uploads"]').wait_for()
+    expect(page.locator(".held-photos li[aria-busy]")).to_have_count(0)
+    assert save.bounding_box()["y"] == waiting > before
+    assert page.locator('input[name="uploads"]').is_checked()
+    context.close()
