@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.catalog.variants import combination_key, variant_key
 from shop.extensions import db
@@ -32,6 +33,7 @@ from shop.ordering.choices import (
     parse_choice_ids,
     unit_price,
 )
+from shop.ordering.offers import offers
 from shop.ordering.shipping import shipping_price
 
 MAX_QUANTITY = 999
@@ -159,17 +161,7 @@ def price_cart(
             raise OrderError(_unavailable(), item_id=item_id)
         key = (item_id, combination_key(choice_ids))
         wanted.setdefault(key, (choice_ids, []))[1].append(raw_quantity)
-    items = {
-        item.id: item
-        for item in db.session.scalars(
-            select(Item)
-            .where(Item.shop_id == shop.id, Item.id.in_({key[0] for key in wanted}))
-            .options(
-                selectinload(Item.option_groups).selectinload(OptionGroup.choices),
-                selectinload(Item.variant_stock),
-            )
-        )
-    }
+    items = _items(shop, {key[0] for key in wanted})
     lines = []
     for (item_id, _combination), (choice_ids, quantities) in wanted.items():
         item = items.get(item_id)
@@ -205,6 +197,33 @@ def price_cart(
         lines.append(line)
     shipping = _shipping(shop, lines, shipping_method_id)
     return PricedCart(lines=lines, shipping=shipping)
+
+
+def _items(shop: Shop, ids: set[int]) -> dict[int, Item]:
+    """The shop's items among `ids`, with their options and combinations' stock.
+
+    One statement for a cart of plain products: whether an item has options is asked in
+    the same statement, and only the items that have some load them (two more).
+    """
+    has_options = select(OptionGroup.id).where(OptionGroup.item_id == Item.id).exists()
+    rows = db.session.execute(
+        select(Item, has_options).where(Item.shop_id == shop.id, Item.id.in_(ids))
+    ).all()
+    with_options = [item.id for item, has in rows if has]
+    for item, has in rows:
+        if not has:  # nothing to load: no lazy load later either
+            set_committed_value(item, "option_groups", [])
+            set_committed_value(item, "variant_stock", [])
+    if with_options:
+        db.session.scalars(
+            select(Item)
+            .where(Item.id.in_(with_options))
+            .options(
+                selectinload(Item.option_groups).selectinload(OptionGroup.choices),
+                selectinload(Item.variant_stock),
+            )
+        ).all()
+    return {item.id: item for item, _has in rows}
 
 
 def check_customer(cart: PricedCart, customer: Customer) -> Customer:
@@ -252,7 +271,7 @@ def _total_quantity(raw_quantities: list[object]) -> int | None:
 
 def _shipping(shop: Shop, lines: list[PricedLine], method_id: object):
     """The chosen active method; required when the shop has some and a product ships."""
-    methods = [method for method in shop.shipping_methods if method.active]
+    methods = offers(shop).shipping
     if not methods or all(line.item.is_service for line in lines):
         return None
     return choose_offered(

@@ -12,8 +12,10 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import insert, inspect, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -62,7 +64,10 @@ def checkout(
     """Record the order (flushed, not committed); (order, created).
 
     A key that already placed an order in this shop returns that order, whatever the
-    cart says now: a double tap or a retried request must not order twice. With
+    cart says now: a double tap or a retried request must not order twice. The key is
+    checked by the database's unique (shop, key) when the order is inserted, so a new
+    order costs no look-up; a retry has this attempt rolled back before the order is
+    returned (the only case where this function rolls back). With
     `same_as_recent` (the no-JavaScript form, whose key may be new after Back), so does
     the same order placed minutes ago (shop.ordering.repeats). `now` is when the order
     is placed, for the opening hours (tests pass their own).
@@ -70,31 +75,57 @@ def checkout(
     if shop.suspended_at is not None:
         raise ShopUnavailable(_("This shop is unavailable."))
     key = check_idempotency_key(idempotency_key)
-    existing = find_order(shop, key)
-    if existing is None and same_as_recent:
+    shop_id = shop.id  # the shop may not be readable after a refused insert
+    if same_as_recent:
         raw_lines = list(raw_lines)
-        fingerprint = submission_fingerprint(
+        existing = find_order(shop, key) or same_recent_order(
             shop,
-            raw_lines,
-            shipping_method_id,
-            customer.name,
-            customer.address,
-            customer.notes,
-            payment_method_id,
-            customer.phone,
+            submission_fingerprint(
+                shop,
+                raw_lines,
+                shipping_method_id,
+                customer.name,
+                customer.address,
+                customer.notes,
+                payment_method_id,
+                customer.phone,
+            ),
         )
-        existing = same_recent_order(shop, fingerprint)
-    if existing is not None:
-        return existing, False
-    if shop.paused:
-        raise ShopPaused(
-            shop.pause_message.strip() or _("This shop is not taking orders right now.")
-        )
-    cart = price_cart(shop, raw_lines, shipping_method_id)
-    accepted = check_rules(shop, cart, payment_method_id, now or datetime.now(UTC))
-    customer = check_customer(cart, customer)
-    customer = replace(customer, phone=check_phone(shop, customer.phone))
-    return place_order(shop, cart, customer, key, accepted), True
+        if existing is not None:
+            return existing, False
+    # A key already used is found by the unique (shop, key) constraint when the order is
+    # inserted (the caller answers with that order), not by a look-up before every order;
+    # a cart refused now may still be the retry of an order placed before it changed.
+    try:
+        if shop.paused:
+            raise ShopPaused(
+                shop.pause_message.strip() or _("This shop is not taking orders right now.")
+            )
+        cart = price_cart(shop, raw_lines, shipping_method_id)
+        accepted = check_rules(shop, cart, payment_method_id, now or datetime.now(UTC))
+        customer = check_customer(cart, customer)
+        customer = replace(customer, phone=check_phone(shop, customer.phone))
+        return place_order(shop, cart, customer, key, accepted), True
+    except OrderError:
+        if find_order(shop, key) is None:
+            raise
+        return _placed_before(shop_id, key), False
+    except IntegrityError:  # the key's order, inserted before or by a request racing us
+        return _placed_before(shop_id, key), False
+
+
+def _placed_before(shop_id: int, key: str) -> Order:
+    """The order a key already placed, after undoing this attempt's writes (the number
+    and stock it took). None found: the catalog changed under the insert (an item
+    deleted this instant), which the shopper can only retry."""
+    db.session.rollback()
+    order = db.session.scalar(
+        select(Order).where(Order.shop_id == shop_id, Order.idempotency_key == key)
+    )
+    if order is None:
+        current_app.logger.warning("Checkout refused by the database (shop %s)", shop_id)
+        raise OrderError(_("The shop changed while you were ordering. Please try again."))
+    return order
 
 
 def check_idempotency_key(value: object) -> str:
@@ -141,7 +172,7 @@ def place_order(
         payment_details=payment.details if payment is not None else "",
         closed_note=accepted.closed_note if accepted is not None else "",
     )
-    order.lines = [
+    lines = [
         OrderLine(
             item_id=line.item.id,
             position=position,
@@ -159,7 +190,21 @@ def place_order(
     order.status_changes = [OrderStatusChange(status=OrderStatus.NEW)]
     db.session.add(order)
     db.session.flush()
+    _insert_lines(order, lines)
     return order
+
+
+def _insert_lines(order: Order, lines: list[OrderLine]) -> None:
+    """The lines in one statement (the ORM inserts them one by one to learn their ids,
+    which nothing needs here); the order holds them as if loaded."""
+    columns = [
+        attribute.key for attribute in inspect(OrderLine).column_attrs if attribute.key != "id"
+    ]
+    rows = [{key: getattr(line, key) for key in columns} | {"order_id": order.id} for line in lines]
+    db.session.execute(insert(OrderLine.__table__), rows)
+    for line in lines:
+        line.order_id = order.id
+    set_committed_value(order, "lines", lines)
 
 
 def _take_stock(line: PricedLine) -> dict | None:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 
 from flask_babel import gettext as _
 
 from shop.lib import hours
 from shop.lib.locales import money
-from shop.models import ClosedPolicy, PaymentMethod, Shop
+from shop.models import ClosedPolicy, Shop
 from shop.ordering.cart import OrderError, PricedCart, choose_offered
-from shop.ordering.payments import active_methods
+from shop.ordering.offers import offers
 
 
 class ShopClosed(OrderError):
@@ -27,7 +28,7 @@ class ShopClosed(OrderError):
 class Accepted:
     """What the rules add to an order: the chosen payment and the closed-shop note."""
 
-    payment: PaymentMethod | None = None
+    payment: SimpleNamespace | None = None  # a copy of the PaymentMethod row (offers)
     closed_note: str = ""
 
 
@@ -60,9 +61,9 @@ def check_hours(shop: Shop, now: datetime) -> str:
     raise ShopClosed(hours.closed_refusal(state))
 
 
-def choose_payment(shop: Shop, method_id: object) -> PaymentMethod | None:
+def choose_payment(shop: Shop, method_id: object) -> SimpleNamespace | None:
     """The chosen active method; required when the shop offers any."""
-    methods = active_methods(shop)
+    methods = offers(shop).payment
     if not methods:
         return None
     return choose_offered(

@@ -72,7 +72,8 @@ def take(want: Want, label: str, *, count_item: bool = True) -> dict:
     took only from its combination).
     """
     taken: dict = {"item": False, "variant": None}
-    if count_item:
+    # An item whose stock is not counted (as read with the cart) has nothing to take.
+    if count_item and want.item.stock is not None:
         table = Item.__table__
         left = db.session.execute(
             update(table)

@@ -141,7 +141,7 @@ def place(shop: Shop, submission: Submission, same_as_recent: bool = False) -> t
             now=clock.now(),
             same_as_recent=same_as_recent,
         )
-        db.session.commit()
+        _commit_keeping_loaded()
     except OrderError:
         db.session.rollback()  # stock taken for earlier lines, the order number: all back
         raise
@@ -156,6 +156,17 @@ def place(shop: Shop, submission: Submission, same_as_recent: bool = False) -> t
                 _("The shop changed while you were ordering. Please try again.")
             ) from None
     return order, created
+
+
+def _commit_keeping_loaded() -> None:
+    """Commit, keeping what was just written loaded: the answer (number, link, the
+    WhatsApp message) is built from it, not read back in three more statements."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def _read_json() -> Submission | None:
