@@ -20,6 +20,9 @@ def select_locale() -> str:
     forced = g.get("page_language")
     if forced in LANGUAGES:
         return forced
+    picked = request.args.get(LANGUAGE_PARAM)  # a shopper's link to a page with no shop:
+    if picked in LANGUAGES:  # an old link's "not found" speaks the language it asked for
+        return picked
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen

@@ -133,3 +133,21 @@ def test_a_form_sent_again_in_english_leads_to_the_english_order_page(app, clien
     assert parse_qs(location.query) == {"lang": ["en"], "repeated": ["1"]}
     page = client.get(again.headers["Location"]).get_data(as_text=True)
     assert f"Order #{order.number}" in page
+
+
+@pytest.mark.parametrize(
+    ("path", "browser", "picked", "title"),
+    [
+        ("/s/no-such-shop?lang=es", "en", "es", "Página no encontrada"),
+        ("/s/tienda-sol/p/999999?lang=en", "es", "en", "Page not found"),
+        ("/o/not-a-real-token?lang=es", "en", "es", "Página no encontrada"),
+    ],
+)
+def test_a_missing_page_speaks_the_language_its_link_asked_for(
+    client, ids, path, browser, picked, title
+):
+    response = client.get(path, headers={"Accept-Language": browser})
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert title in page
+    assert f'lang="{picked}"' in page
