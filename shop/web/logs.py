@@ -163,6 +163,9 @@ class StderrHandler(logging.StreamHandler):
         pass
 
 
+PACKAGE_LOGGER = "shop"
+
+
 def configured_secrets(app: Flask) -> tuple[str, ...]:
     values = [app.config.get(name) for name in SECRET_SETTINGS]
     values += [os.environ.get(name) for name in SECRET_ENVIRONMENT]
@@ -170,18 +173,24 @@ def configured_secrets(app: Flask) -> tuple[str, ...]:
 
 
 def init_app(app: Flask) -> None:
-    """Log through one handler on the app's logger ("shop", parent of every module's).
-    Request ids come from RequestIds, the outermost middleware (shop/pipeline.py)."""
+    """Log through one handler on the package's logger ("shop"), the parent of the app's
+    ("shop.app") and of every module's (``logging.getLogger(__name__)``), so each line is
+    scrubbed whoever wrote it. Request ids come from RequestIds, the outermost
+    middleware (shop/pipeline.py)."""
     json_lines = app.config.get("LOG_FORMAT") == "json"
     formatter = JsonFormatter if json_lines else ScrubbingFormatter
     handler = StderrHandler()
     handler.setFormatter(formatter(configured_secrets(app)))
     handler.vitrina = True
-    logger = app.logger
-    for old in list(logger.handlers):
-        if old is default_handler or getattr(old, "vitrina", False):
-            logger.removeHandler(old)
+    if default_handler in app.logger.handlers:
+        app.logger.removeHandler(default_handler)
+    logger = logging.getLogger(PACKAGE_LOGGER)
+    for old in [app.logger, logger]:
+        for stale in list(old.handlers):
+            if getattr(stale, "vitrina", False):
+                old.removeHandler(stale)
     logger.addHandler(handler)
-    if logger.level == logging.NOTSET or logger.level > logging.INFO:
-        logger.setLevel(logging.INFO)
+    for each in (logger, app.logger):
+        if each.level == logging.NOTSET or each.level > logging.INFO:
+            each.setLevel(logging.INFO)
     app.jinja_env.globals["request_id"] = request_id

@@ -247,3 +247,21 @@ def test_gunicorn_access_lines_are_scrubbed_json():
     assert entry["request_id"] == "abc123abc123"
     assert entry["path"] == "/o/[redacted]"
     assert token not in line
+
+
+def test_a_modules_own_logger_is_scrubbed_and_carries_the_request_id(app, capsys):
+    """Modules log with logging.getLogger(__name__) ("shop.shops.deletion", say): their
+    lines go through the same scrubbing handler as the app's."""
+    import logging
+
+    @app.get("/_test/module-log")
+    def module_log():
+        logging.getLogger("shop.shops.deletion").warning("could not remove %s", PHONE)
+        return "ok"
+
+    capsys.readouterr()
+    response = app.test_client().get("/_test/module-log")
+    err = capsys.readouterr().err
+    assert f"[{response.headers['X-Request-ID']}] could not remove" in err
+    assert "612345678" not in err
+    assert err.count("could not remove") == 1
