@@ -41,7 +41,7 @@
     const errors = picker.querySelector("[data-upload-errors]");
     const csrf = form.querySelector("input[name=csrf_token]").value;
     let busy = 0;
-    let saveWhenDone = false;
+    let saveWhenDone = null; // the button tapped while photos were still on their way
     const showErrors = (messages) => {
       errors.replaceChildren(...messages.map((text) => {
         const p = document.createElement("p");
@@ -110,8 +110,10 @@
           bar.hidden = true;
           picker.removeAttribute("aria-busy");
           if (saveWhenDone) {
-            saveWhenDone = false;
-            setTimeout(() => form.requestSubmit(), 0); // after the new tokens are in
+            const button = saveWhenDone;
+            saveWhenDone = null;
+            // After the new tokens are in; with the same button ("Save and add another").
+            setTimeout(() => form.requestSubmit(button instanceof HTMLButtonElement ? button : null), 0);
           }
         }
       };
@@ -151,7 +153,7 @@
     form.addEventListener("submit", (event) => {
       if (!busy) return;
       event.preventDefault();
-      saveWhenDone = true;
+      saveWhenDone = event.submitter || true;
     }, true);
   }
 
