@@ -43,6 +43,7 @@ from shop.catalog.items import (
 from shop.catalog.photos import (
     add_photos,
     move_photo,
+    order_photos,
     photo_room,
     remove_photo,
     too_many_photos_message,
@@ -74,6 +75,7 @@ __all__ = [
     "move_item",
     "move_items",
     "move_photo",
+    "order_photos",
     "ordered_categories",
     "page_numbers",
     "photo_room",

@@ -49,6 +49,23 @@ def move_photo(photo: ItemPhoto, direction: Literal["up", "down", "cover"]) -> b
     return True
 
 
+def order_photos(item: Item, photo_ids: list[int]) -> bool:
+    """Put the item's photos in the order of `photo_ids` (a drag on the product form);
+    True if it changed. The ids must be exactly the item's photos, each once, so a stale
+    page (a photo added or removed meanwhile) is refused rather than half applied."""
+    photos = list(item.photos)
+    by_id = {photo.id: photo for photo in photos}
+    if len(photo_ids) != len(photos) or set(photo_ids) != set(by_id):
+        raise CatalogError(_("The photos changed meanwhile. Reload the page and try again."))
+    ordered = [by_id[photo_id] for photo_id in photo_ids]
+    if ordered == photos:
+        return False
+    renumber(ordered)
+    db.session.flush()
+    db.session.expire(item, ["photos"])
+    return True
+
+
 def remove_photo(photo: ItemPhoto) -> None:
     """Take a photo off an item; the image stays, other items may share it."""
     item = photo.item

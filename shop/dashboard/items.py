@@ -17,6 +17,7 @@ from shop.dashboard import submissions
 from shop.dashboard.access import current_shop, owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
 from shop.dashboard.catalog_forms import BulkForm, ItemForm, add_error
+from shop.dashboard.checklist import next_step, setup_steps
 from shop.dashboard.item_option_forms import GroupForm
 from shop.dashboard.photos import ingest_held, ingest_uploads  # also registers the photo routes
 from shop.dashboard.uploads import described, hold_files
@@ -80,6 +81,7 @@ def items():
         can_reorder=isinstance(filters["category"], Category | str)
         and not filters["query"]
         and filters["availability"] is None,
+        next_step=next_step(setup_steps(shop)),
     )
 
 
@@ -209,12 +211,23 @@ def new_item():
             return redirect(earlier.result or url_for(".items"))
         item = _save(form, None)
         if item is not None:
-            target = url_for(".items", category=item.category_id or catalog.UNCATEGORISED)
+            target = _after_new(item)
             submissions.remember(current_user.id, form.form_key.data, target)
             db.session.commit()
-            flash(_("Product saved."), "success")
+            if request.form.get("then") == "another":
+                flash(_("%(name)s saved. Add the next one.", name=item.name), "success")
+            else:
+                flash(_("Product saved."), "success")
             return redirect(target)
     return _render_form(form, None)
+
+
+def _after_new(item: Item) -> str:
+    """Where a saved new product leads: its category's list, or with "Save and add
+    another" a fresh form in the same category, so a run of products is one page each."""
+    if request.form.get("then") == "another":
+        return url_for(".new_item", category=item.category_id)
+    return url_for(".items", category=item.category_id or catalog.UNCATEGORISED)
 
 
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])

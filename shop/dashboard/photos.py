@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -65,6 +65,28 @@ def move_photo(item_id: int, photo_id: int):
         db.session.commit()
         flash(_("Photos rearranged."), "success")
     return redirect(url_for(".edit_item", item_id=item_id) + "#photos")
+
+
+@bp.post("/items/<int:item_id>/photos/order")
+@shop_required
+def order_photos(item_id: int):
+    """The order a drag left the photos in (a script's POST; the arrow buttons do the same
+    without one). Answers with the list as it now stands, for the page to show."""
+    item = owned_or_404(Item, item_id)
+    raw = request.form.getlist("photo_ids")
+    if len(raw) > catalog.MAX_PHOTOS or not all(_is_id(value) for value in raw):
+        abort(400)
+    try:
+        changed = catalog.order_photos(item, [int(value) for value in raw])
+    except catalog.CatalogError as error:
+        return {"error": error.message}, 409
+    if changed:
+        db.session.commit()
+    return render_template("dashboard/items/_photo_list.html", item=item)
+
+
+def _is_id(value: str) -> bool:
+    return len(value) <= 10 and value.isascii() and value.isdigit() and 0 < int(value) < 2**31
 
 
 @bp.post("/items/<int:item_id>/photos/<int:photo_id>/remove")

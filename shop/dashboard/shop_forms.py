@@ -18,8 +18,8 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from shop.lib.locales import LANGUAGE_NAMES, LANGUAGES, shop_locale
-from shop.lib.money import AmountError, parse_amount
+from shop.lib.locales import LANGUAGE_NAMES, LANGUAGES, regional_locale, shop_locale
+from shop.lib.money import AmountError, is_known_currency, iso_exponent, parse_amount
 from shop.lib.phones import PhoneError, country_choices, parse_whatsapp, sort_key
 from shop.models import Shop, User
 from shop.ordering.shipping import MAX_NAME as MAX_METHOD_NAME
@@ -168,7 +168,38 @@ class ShopForm(FlaskForm):
 
 
 class SetupForm(ShopForm):
-    """Set-up: the first shop after the first sign-in, or another one later."""
+    """Set-up: the first shop after the first sign-in, or another one later.
+
+    It also takes the first ways to deliver (a home delivery price, free pickup), so a
+    new shop can take an order without a visit to the shipping page.
+    """
+
+    delivery_price = StringField(
+        _l("Home delivery price (optional)"),
+        render_kw={"inputmode": "decimal", "maxlength": 30, "autocomplete": "off"},
+    )
+    pickup = BooleanField(_l("Shoppers can also pick up their order, free"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.delivery_minor: int | None = None  # the price read, once the field is valid
+
+    def validate_delivery_price(self, field) -> None:
+        text = (field.data or "").strip()
+        if not text:
+            return
+        currency = self.currency.data or ""
+        if not is_known_currency(currency):
+            return  # the currency field says why
+        locale = regional_locale(self.language.data or "en", self.whatsapp or "")
+        try:
+            self.delivery_minor = parse_amount(text, currency, iso_exponent(currency), locale)
+        except AmountError as error:
+            raise ValidationError(str(error)) from None
+
+    def delivery_values(self) -> dict:
+        """What shop.shops.first_delivery.add_first_delivery takes."""
+        return {"delivery_minor": self.delivery_minor, "pickup": bool(self.pickup.data)}
 
 
 class SettingsForm(ShopForm):

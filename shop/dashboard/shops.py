@@ -15,6 +15,7 @@ from shop.extensions import db
 from shop.lib.locales import LANGUAGES, region_language
 from shop.lib.phones import default_currency, guess_region, split_whatsapp
 from shop.media.pipeline import ImageRejected
+from shop.shops.first_delivery import add_first_delivery
 from shop.shops.settings import (
     MAX_SHOPS_PER_OWNER,
     ShopError,
@@ -73,6 +74,7 @@ def setup():
 
 def _create(owner, form: SetupForm):
     shop = create_shop(owner, slug=form.slug.data, **form.shop_values())
+    add_first_delivery(shop, **form.delivery_values())
     if form.logo.data:
         set_logo(shop, form.logo.data.stream)
     return shop

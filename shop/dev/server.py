@@ -13,10 +13,12 @@ import io
 import threading
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
 import click
+from babel import support
 from flask import Flask, current_app, request
 from flask.cli import with_appcontext
 from jinja2 import ChoiceLoader, FileSystemLoader
@@ -25,56 +27,58 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from shop.auth import oidc
 from shop.dev.worker import start_worker, stop_worker
 from shop.extensions import db
+from shop.lib.locales import LANGUAGES
 
 PROVIDER_HOST = "127.0.0.1"
 PROVIDER_PORT = 9400
 DEMO_SUBJECT = "demo"
 SIGNIN_TEMPLATES = Path(__file__).with_name("signin_templates")
+TRANSLATIONS = Path(__file__).parent.parent / "translations"
 
-# The local sign-in page's words. The provider is another Flask app, without the app's
-# Babel catalog, so its two languages live here; it follows the browser's language.
+
+# The local sign-in page's words. The provider is another Flask app, without Flask-Babel,
+# so they are marked here for the app's catalog and translated with it per request, in
+# the browser's language (shop/translations, the same .po file as every other string).
+def _(text: str) -> str:
+    """Marks a string for `make messages`; signin_texts translates it."""
+    return text
+
+
 SIGNIN_TEXTS = {
-    "en": {
-        "badge": "Local test sign-in",
-        "title": "Sign in to Vitrina",
-        "intro": "This page stands in for Google while Vitrina runs on your computer. "
-        "Nothing is checked: no password, and no e-mail is sent.",
-        "demo_heading": "Manage the demo shop",
-        "demo_hint": "Its owner already has a shop with products, photos and orders.",
-        "demo_button": "Sign in as the demo owner",
-        "new_heading": "Be a new merchant",
-        "name_label": "Any name",
-        "name_placeholder": "e.g. ana",
-        "name_hint": "Type any word, e.g. ana. The same word signs you in again later; "
+    "badge": _("Local test sign-in"),
+    "title": _("Sign in to Vitrina"),
+    "intro": _(
+        "This page stands in for Google while Vitrina runs on your computer. "
+        "Nothing is checked: no password, and no e-mail is sent."
+    ),
+    "demo_heading": _("Manage the demo shop"),
+    "demo_hint": _("Its owner already has a shop with products, photos and orders."),
+    "demo_button": _("Sign in as the demo owner"),
+    "new_heading": _("Be a new merchant"),
+    "name_label": _("Any name"),
+    "name_placeholder": _("e.g. ana"),
+    "name_hint": _(
+        "Type any word, e.g. ana. The same word signs you in again later; "
         "a new one is a new merchant, who sets up a shop. Your e-mail will be "
-        "<name>@example.com.",
-        "missing": "Type a name first.",
-        "sign_in": "Sign in",
-        "previous_heading": "Sign in again as",
-        "deny": "Cancel",
-        "redirect": "Afterwards you go back to",
-    },
-    "es": {
-        "badge": "Acceso local de prueba",
-        "title": "Entra en Vitrina",
-        "intro": "Esta página hace de Google mientras Vitrina funciona en tu ordenador. "
-        "No se comprueba nada: ni contraseña ni correo.",
-        "demo_heading": "Gestiona la tienda de demostración",
-        "demo_hint": "Su dueña ya tiene una tienda con productos, fotos y pedidos.",
-        "demo_button": "Entrar como dueña de la demo",
-        "new_heading": "Sé un comerciante nuevo",
-        "name_label": "Un nombre cualquiera",
-        "name_placeholder": "p. ej. ana",
-        "name_hint": "Escribe cualquier palabra, p. ej. ana. La misma palabra te vuelve a "
-        "entrar más tarde; una nueva es un comerciante nuevo, que crea su tienda. Tu "
-        "correo será <nombre>@example.com.",
-        "missing": "Escribe primero un nombre.",
-        "sign_in": "Entrar",
-        "previous_heading": "Entrar de nuevo como",
-        "deny": "Cancelar",
-        "redirect": "Después vuelves a",
-    },
+        "<name>@example.com."
+    ),
+    "missing": _("Type a name first."),
+    "sign_in": _("Sign in"),
+    "previous_heading": _("Sign in again as"),
+    "deny": _("Cancel"),
+    "redirect": _("Afterwards you go back to"),
 }
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _catalog(lang: str) -> support.Translations:
+    return support.Translations.load(str(TRANSLATIONS), [lang])
+
+
+def signin_texts(lang: str) -> dict[str, str]:
+    """The sign-in page's words in `lang` (English where the catalog has none)."""
+    catalog = _catalog(lang)
+    return {key: catalog.gettext(text) for key, text in SIGNIN_TEXTS.items()}
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -159,8 +163,8 @@ def use_own_sign_in_page(mock: Flask) -> None:
 
     @mock.context_processor
     def sign_in_texts():
-        lang = request.accept_languages.best_match(tuple(SIGNIN_TEXTS)) or "en"
-        return {"lang": lang, "texts": SIGNIN_TEXTS[lang]}
+        lang = request.accept_languages.best_match(LANGUAGES) or "en"
+        return {"lang": lang, "texts": signin_texts(lang)}
 
 
 def _verify_typed_subjects(mock: Flask, known: set[str]) -> None:

@@ -41,7 +41,7 @@
     const errors = picker.querySelector("[data-upload-errors]");
     const csrf = form.querySelector("input[name=csrf_token]").value;
     let busy = 0;
-    let saveWhenDone = false;
+    let saveWhenDone = null; // the button tapped while photos were still on their way
     const showErrors = (messages) => {
       errors.replaceChildren(...messages.map((text) => {
         const p = document.createElement("p");
@@ -61,9 +61,12 @@
       box.setAttribute("aria-label", `${picker.dataset.remove}: ${name}`);
       const img = document.createElement("img");
       Object.assign(img, { className: "thumb", src: preview, alt: "", width: 64, height: 64 });
+      const handle = document.createElement("span");
+      handle.className = "drag-handle";
+      handle.append(img);
       const text = document.createElement("span");
       text.textContent = name;
-      label.append(box, " ", img, " ", text);
+      label.append(box, " ", handle, " ", text);
       item.append(label);
       list.append(item);
       hint.hidden = false;
@@ -110,8 +113,10 @@
           bar.hidden = true;
           picker.removeAttribute("aria-busy");
           if (saveWhenDone) {
-            saveWhenDone = false;
-            setTimeout(() => form.requestSubmit(), 0); // after the new tokens are in
+            const button = saveWhenDone;
+            saveWhenDone = null;
+            // After the new tokens are in; with the same button ("Save and add another").
+            setTimeout(() => form.requestSubmit(button instanceof HTMLButtonElement ? button : null), 0);
           }
         }
       };
@@ -151,9 +156,82 @@
     form.addEventListener("submit", (event) => {
       if (!busy) return;
       event.preventDefault();
-      saveWhenDone = true;
+      saveWhenDone = event.submitter || true;
     }, true);
   }
+
+  // Photos are put in order by dragging their thumbnail, with a finger or a mouse. A list
+  // with data-order-url (an item's saved photos) posts the new order and shows the list
+  // as the server answers; held photos just move, and the form sends them in that order.
+  // The arrow buttons beside saved photos stay the keyboard's (and no script's) way.
+  let drag = null;
+  document.addEventListener("pointerdown", (event) => {
+    const handle = event.target.closest && event.target.closest("[data-sortable] .drag-handle");
+    if (!handle || event.button > 0) return;
+    const list = handle.closest("[data-sortable]");
+    const item = handle.closest("li");
+    if (!item || item.parentElement !== list || list.children.length < 2) return;
+    drag = { list, item, pointer: event.pointerId, was: Array.from(list.children) };
+    handle.setPointerCapture(event.pointerId);
+    item.classList.add("dragging");
+    event.preventDefault(); // no text selection or image drag under the pointer
+  });
+  document.addEventListener("pointermove", (event) => {
+    if (!drag || event.pointerId !== drag.pointer) return;
+    const under = document.elementFromPoint(event.clientX, event.clientY);
+    const target = under && under.closest("li");
+    if (!target || target === drag.item || target.parentElement !== drag.list) return;
+    const items = Array.from(drag.list.children);
+    if (items.indexOf(target) > items.indexOf(drag.item)) target.after(drag.item);
+    else target.before(drag.item);
+  });
+  const saveOrder = (list, was) => {
+    const error = list.nextElementSibling && list.nextElementSibling.matches("[data-sort-error]")
+      ? list.nextElementSibling : null;
+    const data = new FormData();
+    list.querySelectorAll("li[data-id]").forEach((li) => data.append("photo_ids", li.dataset.id));
+    const csrf = document.querySelector("input[name=csrf_token]");
+    list.setAttribute("aria-busy", "true");
+    fetch(list.dataset.orderUrl, {
+      method: "POST",
+      body: data,
+      headers: { "X-CSRFToken": csrf ? csrf.value : "" },
+    }).then((response) => {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.text();
+    }).then((html) => {
+      if (error) error.remove();
+      list.outerHTML = html; // the server's list: cover badge, buttons and labels in order
+    }).catch(() => {
+      list.append(...was);
+      list.removeAttribute("aria-busy");
+      if (error) {
+        error.textContent = list.dataset.failed;
+        error.hidden = false;
+      }
+    });
+  };
+  const endDrag = (event) => {
+    if (!drag || event.pointerId !== drag.pointer) return;
+    const { list, item, was } = drag;
+    drag = null;
+    item.classList.remove("dragging");
+    const moved = Array.from(list.children).some((li, index) => li !== was[index]);
+    if (!moved || event.type === "pointercancel") {
+      if (moved) list.append(...was);
+      return;
+    }
+    // A mouse's click follows at once, on the label the drag began in: it must not untick
+    // the photo. Only a click on the dragged photo: a tap on Save goes through.
+    const swallow = (click) => {
+      if (item.contains(click.target)) click.preventDefault();
+    };
+    document.addEventListener("click", swallow, true);
+    setTimeout(() => document.removeEventListener("click", swallow, true), 100);
+    if (list.dataset.orderUrl) saveOrder(list, was);
+  };
+  document.addEventListener("pointerup", endDrag);
+  document.addEventListener("pointercancel", endDrag);
 
   // The new category's name field only matters when "New category…" is chosen.
   document.querySelectorAll("[data-new-category]").forEach((box) => {

@@ -237,3 +237,20 @@ def test_make_run_passes_the_ports_on(args, expected):
         ["make", "-n", "-C", str(root), "run", *args], capture_output=True, text=True, check=True
     )
     assert f"flask --app shop dev {expected}" in dry.stdout
+
+
+def test_the_local_sign_in_words_come_from_the_apps_catalog():
+    """They are ordinary msgids of shop/translations, so `make messages` and the Spanish
+    check cover them like every other string."""
+    from babel.messages.pofile import read_po
+
+    with (devserver.TRANSLATIONS / "es/LC_MESSAGES/messages.po").open("rb") as handle:
+        spanish = read_po(handle, locale="es")
+    english = devserver.signin_texts("en")
+    assert english == dict(devserver.SIGNIN_TEXTS)
+    texts = devserver.signin_texts("es")
+    assert texts.keys() == english.keys()
+    for key, msgid in devserver.SIGNIN_TEXTS.items():
+        assert texts[key] == spanish[msgid].string != msgid, key
+    assert texts["sign_in"] == "Entrar"
+    assert devserver.signin_texts("fr") == english  # no catalog: English

@@ -53,7 +53,7 @@ def test_picked_photos_are_kept_through_a_refused_save_on_a_phone(
 
     # A price the shop's format does not allow in a 2-decimal currency: refused, photos kept.
     page.fill("#price", "18,505")
-    page.locator("form.item-form button[type=submit]").click()
+    page.locator("form.item-form button[type=submit]").first.click()
     page.wait_for_load_state()
     assert "18.505,00" in page.content()
     assert page.locator('input[name="uploads"]:checked').count() == 2
@@ -62,7 +62,7 @@ def test_picked_photos_are_kept_through_a_refused_save_on_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scroll
 
     page.fill("#price", "18,50")
-    page.locator("form.item-form button[type=submit]").click()
+    page.locator("form.item-form button[type=submit]").first.click()
     page.wait_for_url(f"{live_server}/dashboard/items**")
     with app.app_context():
         item = db.session.scalar(select(Item))
@@ -87,7 +87,7 @@ def test_save_tapped_while_a_photo_uploads_waits_for_it(
     page.fill("#name", "Plato hondo")
     page.fill("#price", "1.234,56")
     page.set_input_files("#photos", photos[:1])
-    page.locator("form.item-form button[type=submit]").click()
+    page.locator("form.item-form button[type=submit]").first.click()
     page.wait_for_url(re.compile(r"/dashboard/items\?"))
     with app.app_context():
         item = db.session.scalar(select(Item))
@@ -114,7 +114,7 @@ def test_quick_add_with_a_new_category_on_a_phone(app, live_server, browser, bro
     page.select_option("#category", "new")
     page.locator("#new_category").wait_for()
     page.fill("#new_category", "Cuencos")
-    page.locator("form.item-form button[type=submit]").click()
+    page.locator("form.item-form button[type=submit]").first.click()
     page.wait_for_url(re.compile(r"/dashboard/items\?"))
     with app.app_context():
         item = db.session.scalar(select(Item))

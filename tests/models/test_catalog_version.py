@@ -110,6 +110,9 @@ RULES = {
     "move to a category": lambda s: catalog.move_items([_shirt(s)], s.categories[1]),
     "delete an item": lambda s: catalog.delete_items([item(s, "Pegatina")]),
     "move a photo": lambda s: catalog.move_photo(_shirt(s).photos[1], "cover"),
+    "drag photos into order": lambda s: catalog.order_photos(
+        _shirt(s), [p.id for p in reversed(_shirt(s).photos)]
+    ),
     "remove a photo": lambda s: catalog.remove_photo(_shirt(s).photos[0]),
     "add an option group": lambda s: catalog_options.save_group(
         _shirt(s), GroupData(name="Extras", min_choices=0, choices=[("Bolsa", 150)])

@@ -314,7 +314,11 @@ RULES = {
 PAYMENT = {"kind": "other", "name": "Bizum", "details": "Al 612 345 678", "active": "y"}
 
 FORMS: dict[str, FormSpec] = {
-    "setup": FormSpec(lambda w, _: "/dashboard/setup", _shop_fields, valid=SHOP),
+    "setup": FormSpec(
+        lambda w, _: "/dashboard/setup",
+        lambda w: _shop_fields(w) | {"delivery_price": amount_text, "pickup": flag()},
+        valid=SHOP | {"delivery_price": "4,90", "pickup": "y"},
+    ),
     "settings": FormSpec(
         lambda w, _: "/dashboard/settings",
         lambda w: (
@@ -367,6 +371,17 @@ FORMS: dict[str, FormSpec] = {
     "move_photo": FormSpec(
         lambda w, fresh: f"/dashboard/items/{w.item}/photos/{fresh}/move",
         lambda w: {"direction": directions("up", "down", "cover")},
+        fresh=_fresh_photo,
+    ),
+    "order_photos": FormSpec(
+        lambda w, _: f"/dashboard/items/{w.item}/photos/order",
+        lambda w: {
+            "photo_ids": st.lists(
+                st.sampled_from(["1", "2", "3", "-1", "0", "2147483648", "9" * 5000])
+                | hostile_text,
+                max_size=12,
+            )
+        },
         fresh=_fresh_photo,
     ),
     "remove_photo": FormSpec(
