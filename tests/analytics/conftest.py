@@ -20,7 +20,8 @@ def app(migrated, tmp_path, app_config):
     app.test_client_class = VitrinaClient
     yield app
     with app.app_context():
-        limiter.reset()
+        if app.config["RATELIMIT_ENABLED"]:
+            limiter.reset()
         _empty_all_tables()
         db.session.remove()
         db.engine.dispose()
