@@ -27,5 +27,11 @@ def add_to(model, key: dict, amounts: dict) -> None:
 
 def insert_ignore(model, values: dict, key: list[str]) -> bool:
     """Insert the row unless its key is taken; True when this call made it."""
-    statement = _insert(model).values(**values).on_conflict_do_nothing(index_elements=key)
-    return db.session.execute(statement).rowcount == 1
+    statement = (
+        _insert(model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=key)
+        .returning(model.__table__.c[key[0]])
+    )
+    # RETURNING names the row made (rowcount is not reliable on every driver).
+    return db.session.execute(statement).first() is not None
