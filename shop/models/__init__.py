@@ -8,6 +8,7 @@ beside it (see shop.lib.money).
 
 from shop.models import catalog_version  # noqa: F401  (keeps loaded shops' version fresh)
 from shop.models.accounts import AuthSession, FormSubmission, User
+from shop.models.analytics import DailyCount, DailySalt, DailySource, DailyVisitor
 from shop.models.base import utcnow
 from shop.models.catalog import (
     Availability,
@@ -37,6 +38,10 @@ __all__ = [
     "Availability",
     "Category",
     "ClosedPolicy",
+    "DailyCount",
+    "DailySalt",
+    "DailySource",
+    "DailyVisitor",
     "FormSubmission",
     "Image",
     "Item",

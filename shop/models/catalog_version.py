@@ -78,6 +78,11 @@ PRIVATE_TABLES = frozenset(
         "job_worker",
         # Photos picked in a form and not yet part of an item: the merchant's only.
         "pending_upload",
+        # Shop analytics: counters and the day's visitor hashes, for the merchant only.
+        "analytics_day",
+        "analytics_source",
+        "analytics_visitor",
+        "analytics_salt",
     }
 )
 

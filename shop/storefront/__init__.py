@@ -4,6 +4,7 @@ Importing the view modules registers their routes on the blueprint.
 """
 
 from shop.storefront import (  # noqa: F401  (register routes)
+    beacon,
     checkout,
     feeds,
     home_screen,

@@ -7,12 +7,12 @@ check or a view parses it. JSON nested too deep to parse (64 KB of "[" raises
 RecursionError, not the ValueError views expect) is refused with 400 at that point.
 
 Rates (Flask-Limiter, through its public API only): sign-in attempts per address,
-checkouts per address and shop, photo uploads per merchant, and a generous ceiling on
-all dashboard posts per merchant (and on operators' posts, counted apart). The counts
-live in Redis when RATELIMIT_STORAGE_URI (or REDIS_URL) names it, so every app server
-shares them, and in memory otherwise; if Redis stops answering, counting goes on in
-memory rather than failing requests. Behind a proxy, addresses are the visitors' only
-with TRUST_PROXY_HEADERS.
+checkouts per address and shop, analytics events per hashed address, photo uploads per
+merchant, and a generous ceiling on all dashboard posts per merchant (and on operators'
+posts, counted apart). The counts live in Redis when RATELIMIT_STORAGE_URI (or
+REDIS_URL) names it, so every app server shares them, and in memory otherwise; if Redis
+stops answering, counting goes on in memory rather than failing requests. Behind a
+proxy, addresses are the visitors' only with TRUST_PROXY_HEADERS.
 
 Every limit is defined here, once, and put where its views are declared: the
 decorators `sign_in`, `checkout` and `photo_uploads` on those views, and
@@ -34,6 +34,7 @@ public way to, and 19 µs is under 2% of a rendered shop page.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from flask import Blueprint, Flask, current_app, jsonify, make_response, request
@@ -49,6 +50,8 @@ from shop.web.errors import render_error
 SIGN_IN = ("auth.login", "auth.callback")
 CHECKOUT = "storefront.checkout"
 CHECKOUT_MAX_BYTES = 64 * 1024  # a full cart (100 lines) with the longest notes is ~15 KB
+BEACON = "storefront.beacon"
+BEACON_MAX_BYTES = 2 * 1024  # an analytics event is ~150 bytes
 # The forms that take photos (an item's, and the logo at set-up and in settings).
 UPLOADS = frozenset(
     {
@@ -65,6 +68,8 @@ DEFAULTS = {
     "MAX_FORM_LENGTH": 1024 * 1024,
     "RATELIMIT_SIGN_IN": "20/minute",
     "RATELIMIT_CHECKOUT": "10/minute;100/day",
+    # A shopper browsing fast sends a few events a page; a flood is cut short.
+    "RATELIMIT_BEACON": "60/minute;1000/day",
     # Counted in photos, not posts: a ten-photo item costs ten.
     "RATELIMIT_UPLOADS": "300/hour",
     "RATELIMIT_DASHBOARD_POSTS": "120/minute;3000/day",
@@ -122,6 +127,15 @@ def visitor_in_shop() -> str:
     return f"{get_remote_address()}/{slug}"
 
 
+def hashed_address() -> str:
+    """The analytics beacon is counted per address, by a keyed hash of it: the limiter's
+    storage (Redis, shared) never holds a shopper's address."""
+    key = current_app.secret_key
+    key = key.encode() if isinstance(key, str) else key
+    digest = hashlib.blake2b(get_remote_address().encode(), key=key[:64], digest_size=16)
+    return "beacon:" + digest.hexdigest()
+
+
 def merchant() -> str:
     """The signed-in merchant (their address before sign-in is checked)."""
     if current_user.is_authenticated:
@@ -141,6 +155,7 @@ def no_photos() -> bool:
 # The limits, as decorators for the views they limit.
 sign_in = limiter.limit(Setting("RATELIMIT_SIGN_IN"), key_func=get_remote_address)
 checkout = limiter.limit(Setting("RATELIMIT_CHECKOUT"), key_func=visitor_in_shop)
+beacon = limiter.limit(Setting("RATELIMIT_BEACON"), key_func=hashed_address)
 # Counted in photos, across every form that takes them; the dashboard's ceiling on
 # posts still applies (override_defaults=False).
 photo_uploads = limiter.shared_limit(
@@ -171,6 +186,8 @@ def check_request():
     limit, and JSON that can be parsed."""
     if request.endpoint == CHECKOUT:
         request.max_content_length = CHECKOUT_MAX_BYTES
+    elif request.endpoint == BEACON:
+        request.max_content_length = BEACON_MAX_BYTES
     elif request.endpoint not in UPLOADS:  # photo forms keep MAX_CONTENT_LENGTH
         request.max_content_length = current_app.config["MAX_FORM_LENGTH"]
     if request.is_json:

@@ -197,6 +197,7 @@
     }
     line.qty += quantity;
     write(cart);
+    document.dispatchEvent(new CustomEvent("vitrina:added", { detail: id }));
     return "";
   }
 
@@ -221,6 +222,7 @@
   }
 
   function saveLastOrder(order) {
+    document.dispatchEvent(new CustomEvent("vitrina:ordered", { detail: order.order_url }));
     try {
       localStorage.setItem(lastOrderKey, JSON.stringify({ ...order, at: Date.now() }));
     } catch (error) {

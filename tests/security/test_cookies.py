@@ -175,6 +175,15 @@ def public_cases(app, world, gone_slug: str, old_slug: str) -> list[Case]:
 
         return send
 
+    def beacon(body):
+        def send(client):
+            ua = {"User-Agent": "Mozilla/5.0 (Linux; Android 14) Mobile Safari/537.36"}
+            return client.post(
+                f"/s/{world.slug}/e", data=body, content_type="text/plain", headers=origin | ua
+            )
+
+        return send
+
     cart = {
         "lines": [{"item_id": world.item, "quantity": 1}],
         "shipping_method_id": world.method,
@@ -228,6 +237,8 @@ def public_cases(app, world, gone_slug: str, old_slug: str) -> list[Case]:
             checkout(data={"item_id": str(world.item), "quantity": "1"}),
         ),
         Case("checkout, deleted shop", "storefront.checkout", 410, checkout(gone_slug, json=cart)),
+        Case("analytics event", "storefront.beacon", 204, beacon('{"k": "shop_view"}')),
+        Case("analytics event, malformed", "storefront.beacon", 204, beacon("{")),
         Case("static file", "static", 200, get(css)),
         Case("static file, 304", "static", 304, revalidate(css)),
         Case("no such static file", "static", 404, get("/static/css/nope.css")),

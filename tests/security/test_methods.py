@@ -14,7 +14,9 @@ from tests.security.world import rules, url_for_rule
 
 # The one POST without a token (see shop/storefront/checkout.py): shoppers have no
 # session to tie a token to; cross-site posts are refused by Origin/Sec-Fetch-Site.
-CSRF_EXEMPT = {"storefront.checkout"}
+# Posts with no session to ride, checked by Origin / Sec-Fetch-Site instead (checkout,
+# the analytics beacon: tests/analytics/test_collection.py).
+CSRF_EXEMPT = {"storefront.checkout", "storefront.beacon"}
 # What a POST to the same URL would carry: on a GET it must do nothing.
 ACTION_ARGS = {
     "direction": "up",

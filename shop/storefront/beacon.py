@@ -1,0 +1,77 @@
+"""The analytics beacon: the shop page's script reports a view, an add, a checkout
+opened or an order placed, after the page has loaded (static/js/shop-stats.js).
+
+Public pages stay exactly as cacheable as before: nothing about counting is in them
+but one deferred script, and this endpoint sets no cookie. Like checkout, it needs no
+CSRF token (there is no session to ride): a request another site's page sends is
+refused by its Origin / Sec-Fetch-Site, and a flood is cut by a rate limit keyed on a
+hash of the address (shop.web.limits.beacon). Every answer is an empty 204, counted
+or not, so the endpoint tells a prober nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC
+
+from flask import Response, request
+from sqlalchemy import select
+
+from shop import analytics
+from shop.extensions import csrf, db
+from shop.lib import clock
+from shop.models import Shop
+from shop.storefront.blueprint import bp
+from shop.web import limits
+from shop.web.origins import same_site_request
+
+TEXT_FIELDS = {"r": 253, "s": 60, "c": 200, "o": 43}
+
+
+@bp.post("/s/<slug>/e")
+@csrf.exempt
+@limits.beacon
+def beacon(slug: str):
+    """Count one event (a small JSON object sent as text by navigator.sendBeacon)."""
+    event = _read_event()
+    headers = request.headers
+    user_agent = headers.get("User-Agent", "")
+    if (
+        event is not None
+        and same_site_request()
+        and not analytics.opted_out(headers)
+        and not analytics.is_bot(user_agent)
+    ):
+        shop_id = db.session.scalar(
+            select(Shop.id).where(Shop.slug == slug, Shop.suspended_at.is_(None))
+        )
+        now = clock.now().astimezone(UTC).replace(tzinfo=None)
+        if shop_id is not None and analytics.record(
+            shop_id, event, request.remote_addr or "", user_agent, now
+        ):
+            db.session.commit()
+    return Response(status=204, headers={"Cache-Control": "no-store"})
+
+
+def _read_event() -> analytics.Event | None:
+    """The event, or None for anything that is not a small object of known fields."""
+    try:
+        data = json.loads(request.get_data(as_text=True) or "null")
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or data.get("k") not in analytics.KINDS:
+        return None
+    texts = {}
+    for name, length in TEXT_FIELDS.items():
+        value = data.get(name, "")
+        if not isinstance(value, str) or len(value) > length:
+            return None
+        texts[name] = value
+    return analytics.Event(
+        kind=data["k"],
+        item_id=data.get("i"),
+        referrer_host=texts["r"],
+        utm_source=texts["s"],
+        utm_campaign=texts["c"],
+        order_token=texts["o"],
+    )
