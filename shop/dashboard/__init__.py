@@ -11,6 +11,7 @@ from shop.dashboard import (  # noqa: F401  (register routes)
     item_options,
     items,
     jobs,
+    order_payments,
     ordering_rules,
     orders,
     payments,

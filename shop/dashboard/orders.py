@@ -17,6 +17,7 @@ from shop.extensions import db
 from shop.lib.locales import money_locale
 from shop.lib.money import format_money
 from shop.models import Order, OrderStatus, Shop
+from shop.ordering.paid import unpaid_clause
 from shop.ordering.statuses import (
     CANCEL_REASONS,
     STATUS_LABELS,
@@ -45,15 +46,22 @@ def _status_filter() -> OrderStatus | None:
         return None
 
 
+def _unpaid_filter() -> bool:
+    """?paid=no: only orders whose money is still to come."""
+    return request.args.get("paid") == "no"
+
+
 def order_money(minor: int, order: Order) -> str:
     """An amount of the order in the currency it was placed in (the shop may change its own)."""
     return format_money(minor, order.currency, order.currency_exponent, money_locale(order.shop))
 
 
-def _orders_of(shop: Shop, status: OrderStatus | None) -> Select:
+def _orders_of(shop: Shop, status: OrderStatus | None, unpaid: bool = False) -> Select:
     stmt = select(Order).where(Order.shop_id == shop.id)
     if status is not None:
         stmt = stmt.where(Order.status == status)
+    if unpaid:
+        stmt = stmt.where(unpaid_clause())
     return stmt
 
 
@@ -61,10 +69,10 @@ def _orders_of(shop: Shop, status: OrderStatus | None) -> Select:
 @shop_required
 def orders():
     shop = current_shop()
-    status = _status_filter()
+    status, unpaid = _status_filter(), _unpaid_filter()
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     pagination = db.paginate(
-        _orders_of(shop, status).order_by(Order.number.desc()),
+        _orders_of(shop, status, unpaid).order_by(Order.number.desc()),
         page=page,
         per_page=PER_PAGE,
         error_out=False,
@@ -76,11 +84,16 @@ def orders():
             .group_by(Order.status)
         ).all()
     )
+    unpaid_count = db.session.scalar(
+        select(func.count()).select_from(Order).where(Order.shop_id == shop.id, unpaid_clause())
+    )
     return render_template(
         "dashboard/orders/list.html",
         shop=shop,
         pagination=pagination,
         status=status,
+        unpaid=unpaid,
+        unpaid_count=unpaid_count,
         counts=counts,
         total=sum(counts.values()),
         statuses=list(OrderStatus),
@@ -117,10 +130,17 @@ def order_detail(order_id: int):
         order_label=order_label,
         order_money=order_money,
         cancel_reasons=CANCEL_REASONS,
+        payment_names=_payment_names(order),
         # What to tell the shopper about where the order is now (none for a new order).
         tell_text=update_message(order, order.shop, order.status, url, note) if tell else "",
         tell_link=update_link(order, order.shop, order.status, url, note) if tell else "",
     )
+
+
+def _payment_names(order: Order) -> list[str]:
+    """Suggestions for "paid by": the shopper's pick first, then the shop's methods."""
+    names = [order.payment_name] + [m.name for m in order.shop.payment_methods]
+    return list(dict.fromkeys(name for name in names if name))
 
 
 @bp.post("/orders/<int:order_id>/status")
@@ -168,17 +188,17 @@ def change_order_status(order_id: int):
 @bp.get("/orders.csv")
 @shop_required
 def orders_csv():
-    """The order history, one row per line, honouring the status filter of the page."""
+    """The order history, one row per line, honouring the filters of the page."""
     shop = current_shop()
-    status = _status_filter()
+    status, unpaid = _status_filter(), _unpaid_filter()
     stmt = (
-        _orders_of(shop, status)
+        _orders_of(shop, status, unpaid)
         .order_by(Order.number)
         .options(selectinload(Order.lines))
         .execution_options(yield_per=500)
     )
     orders = db.session.scalars(stmt)
-    suffix = f"-{status.value}" if status else ""
+    suffix = (f"-{status.value}" if status else "") + ("-unpaid" if unpaid else "")
     filename = f"orders-{shop.slug}{suffix}-{date.today().isoformat()}.csv"
     return csv_response(write_csv(order_header(), order_rows(orders), bom=True), filename)
 

@@ -141,6 +141,23 @@ def test_a_hostile_reason_for_a_cancellation_is_shown_as_text(app, client, hosti
     assert str(escape(SCRIPT)) in html
 
 
+def test_a_hostile_paid_mark_is_shown_as_text(app, client, hostile):
+    with app.app_context():
+        order = db.session.get(Order, db.session.scalar(db.select(db.func.max(Order.id))))
+        order_id, token = order.id, order.token
+    text = f"{SCRIPT} {IMG} {TEMPLATE}"
+    marked = client.post(
+        f"/dashboard/orders/{order_id}/paid", data={"method": text, "reference": text}
+    )
+    assert marked.status_code == 303
+    for url in (f"/dashboard/orders/{order_id}", "/dashboard/orders", f"/o/{token}"):
+        html = client.get(url).text
+        assert executable_bits(html) == [], url
+        for raw in RAW:
+            assert raw not in html, url
+    assert str(escape(SCRIPT)) in client.get(f"/dashboard/orders/{order_id}").text
+
+
 def test_the_shop_and_product_pages_still_show_the_names(client, hostile):
     page = client.get("/s/hostil").text
     assert str(escape(SHOP_NAME)) in page
