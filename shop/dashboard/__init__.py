@@ -12,6 +12,7 @@ from shop.dashboard import (  # noqa: F401  (register routes)
     items,
     jobs,
     order_payments,
+    order_slips,
     ordering_rules,
     orders,
     payments,

@@ -618,6 +618,7 @@ QUERIES = {
         "page": amount_text,
     },
     "/dashboard/orders.csv": {"status": hostile_text, "paid": one_of_or_hostile("no")},
+    "/dashboard/orders/slips": {"ids": one_of_or_hostile("1", "2", "-1"), "size": hostile_text},
     "/s/tienda-sol": {"q": hostile_text, "page": amount_text, "category": hostile_text},
     "/s/tienda-sol/p/1/order": {"quantity": amount_text},
     "/login": {"next": one_of_or_hostile("/dashboard", "//evil.example", "https://evil.example")},
