@@ -11,6 +11,7 @@ from shop.dashboard import (  # noqa: F401  (register routes)
     item_options,
     items,
     jobs,
+    order_news,
     order_payments,
     order_slips,
     ordering_rules,

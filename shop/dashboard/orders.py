@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, func, select
@@ -13,10 +13,11 @@ from sqlalchemy.orm import selectinload
 
 from shop.dashboard.access import current_shop, owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
+from shop.dashboard.order_news import NewOrdersForm, list_etag, not_modified, order_counts
 from shop.extensions import db
 from shop.lib.locales import money_locale
 from shop.lib.money import format_money
-from shop.models import Order, OrderStatus, Shop
+from shop.models import Order, OrderStatus, Shop, utcnow
 from shop.ordering.paid import unpaid_clause
 from shop.ordering.statuses import (
     CANCEL_REASONS,
@@ -71,38 +72,44 @@ def orders():
     shop = current_shop()
     status, unpaid = _status_filter(), _unpaid_filter()
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    counts, paid, latest = order_counts(shop)
+    etag = list_etag(shop, counts, paid, latest)
+    unchanged = not_modified(etag)
+    if unchanged is not None:
+        return unchanged
+    unpaid_count = db.session.scalar(
+        select(func.count()).select_from(Order).where(Order.shop_id == shop.id, unpaid_clause())
+    )
     pagination = db.paginate(
         _orders_of(shop, status, unpaid).order_by(Order.number.desc()),
         page=page,
         per_page=PER_PAGE,
         error_out=False,
     )
-    counts = dict(
-        db.session.execute(
-            select(Order.status, func.count())
-            .where(Order.shop_id == shop.id)
-            .group_by(Order.status)
-        ).all()
+    response = make_response(
+        render_template(
+            "dashboard/orders/list.html",
+            shop=shop,
+            pagination=pagination,
+            status=status,
+            unpaid=unpaid,
+            unpaid_count=unpaid_count,
+            counts=counts,
+            total=sum(counts.values()),
+            statuses=list(OrderStatus),
+            status_labels=STATUS_LABELS,
+            order_label=order_label,
+            order_money=order_money,
+            next_step=next_step,
+            action_label=action_label,
+            latest=latest,
+            now=utcnow(),
+            etag=f'W/"{etag}"',  # as the page sends it back in If-None-Match
+            news_form=NewOrdersForm(obj=shop),
+        )
     )
-    unpaid_count = db.session.scalar(
-        select(func.count()).select_from(Order).where(Order.shop_id == shop.id, unpaid_clause())
-    )
-    return render_template(
-        "dashboard/orders/list.html",
-        shop=shop,
-        pagination=pagination,
-        status=status,
-        unpaid=unpaid,
-        unpaid_count=unpaid_count,
-        counts=counts,
-        total=sum(counts.values()),
-        statuses=list(OrderStatus),
-        status_labels=STATUS_LABELS,
-        order_label=order_label,
-        order_money=order_money,
-        next_step=next_step,
-        action_label=action_label,
-    )
+    response.set_etag(etag, weak=True)
+    return response
 
 
 def _order_url(order: Order) -> str:

@@ -37,6 +37,9 @@ def test_existing_orders_arrive_unpaid_and_unchanged(database_at):
             assert order.status.value == ("preparing" if status == "confirmed" else status)
             assert len(order.lines) == 1
         assert orders[tokens["confirmed"]].customer_phone == "+34600111222"
+        shop = orders[tokens["new"]].shop
+        assert (shop.stale_after_minutes, shop.email_new_orders) == (15, False)
+        assert shop.catalog_version == 5  # private settings: the public pages did not move
         order = orders[tokens["delivered"]]
         mark_paid(order, "Efectivo", "R-1", by=order.shop.owner, now=NOW)
         db.session.commit()

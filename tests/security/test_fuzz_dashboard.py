@@ -409,6 +409,11 @@ FORMS: dict[str, FormSpec] = {
         lambda w: {"method": hostile_text, "reference": hostile_text},
         fresh=lambda w: _fresh_order(w),
     ),
+    "order_news": FormSpec(
+        lambda w, _: "/dashboard/orders/news",
+        lambda w: {"stale_after_minutes": amount_text, "email_new_orders": flag()},
+        valid={"stale_after_minutes": "20", "email_new_orders": "y"},
+    ),
     "order_unpaid": FormSpec(
         lambda w, _: f"/dashboard/orders/{w.order}/unpaid",
         lambda w: {"seen": one_of_or_hostile("2030-01-01T00:00:00", "", "9" * 40)},
