@@ -17,6 +17,7 @@ from shop.dashboard.order_news import NewOrdersForm, list_etag, not_modified, or
 from shop.extensions import db
 from shop.lib.locales import money_locale
 from shop.lib.money import format_money
+from shop.mail import mail_configured
 from shop.models import Order, OrderStatus, Shop, utcnow
 from shop.ordering.paid import unpaid_clause
 from shop.ordering.statuses import (
@@ -106,6 +107,7 @@ def orders():
             now=utcnow(),
             etag=f'W/"{etag}"',  # as the page sends it back in If-None-Match
             news_form=NewOrdersForm(obj=shop),
+            mail_ready=mail_configured(),
         )
     )
     response.set_etag(etag, weak=True)
