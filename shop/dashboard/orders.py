@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, func, select
@@ -13,10 +13,13 @@ from sqlalchemy.orm import selectinload
 
 from shop.dashboard.access import current_shop, owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
+from shop.dashboard.order_news import NewOrdersForm, list_etag, not_modified, order_counts
 from shop.extensions import db
 from shop.lib.locales import money_locale
 from shop.lib.money import format_money
-from shop.models import Order, OrderStatus, Shop
+from shop.mail import mail_configured
+from shop.models import Order, OrderStatus, Shop, utcnow
+from shop.ordering.paid import unpaid_clause
 from shop.ordering.statuses import (
     CANCEL_REASONS,
     STATUS_LABELS,
@@ -45,15 +48,22 @@ def _status_filter() -> OrderStatus | None:
         return None
 
 
+def _unpaid_filter() -> bool:
+    """?paid=no: only orders whose money is still to come."""
+    return request.args.get("paid") == "no"
+
+
 def order_money(minor: int, order: Order) -> str:
     """An amount of the order in the currency it was placed in (the shop may change its own)."""
     return format_money(minor, order.currency, order.currency_exponent, money_locale(order.shop))
 
 
-def _orders_of(shop: Shop, status: OrderStatus | None) -> Select:
+def _orders_of(shop: Shop, status: OrderStatus | None, unpaid: bool = False) -> Select:
     stmt = select(Order).where(Order.shop_id == shop.id)
     if status is not None:
         stmt = stmt.where(Order.status == status)
+    if unpaid:
+        stmt = stmt.where(unpaid_clause())
     return stmt
 
 
@@ -61,35 +71,47 @@ def _orders_of(shop: Shop, status: OrderStatus | None) -> Select:
 @shop_required
 def orders():
     shop = current_shop()
-    status = _status_filter()
+    status, unpaid = _status_filter(), _unpaid_filter()
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    counts, paid, latest = order_counts(shop)
+    etag = list_etag(shop, counts, paid, latest)
+    unchanged = not_modified(etag)
+    if unchanged is not None:
+        return unchanged
+    unpaid_count = db.session.scalar(
+        select(func.count()).select_from(Order).where(Order.shop_id == shop.id, unpaid_clause())
+    )
     pagination = db.paginate(
-        _orders_of(shop, status).order_by(Order.number.desc()),
+        _orders_of(shop, status, unpaid).order_by(Order.number.desc()),
         page=page,
         per_page=PER_PAGE,
         error_out=False,
     )
-    counts = dict(
-        db.session.execute(
-            select(Order.status, func.count())
-            .where(Order.shop_id == shop.id)
-            .group_by(Order.status)
-        ).all()
+    response = make_response(
+        render_template(
+            "dashboard/orders/list.html",
+            shop=shop,
+            pagination=pagination,
+            status=status,
+            unpaid=unpaid,
+            unpaid_count=unpaid_count,
+            counts=counts,
+            total=sum(counts.values()),
+            statuses=list(OrderStatus),
+            status_labels=STATUS_LABELS,
+            order_label=order_label,
+            order_money=order_money,
+            next_step=next_step,
+            action_label=action_label,
+            latest=latest,
+            now=utcnow(),
+            etag=f'W/"{etag}"',  # as the page sends it back in If-None-Match
+            news_form=NewOrdersForm(obj=shop),
+            mail_ready=mail_configured(),
+        )
     )
-    return render_template(
-        "dashboard/orders/list.html",
-        shop=shop,
-        pagination=pagination,
-        status=status,
-        counts=counts,
-        total=sum(counts.values()),
-        statuses=list(OrderStatus),
-        status_labels=STATUS_LABELS,
-        order_label=order_label,
-        order_money=order_money,
-        next_step=next_step,
-        action_label=action_label,
-    )
+    response.set_etag(etag, weak=True)
+    return response
 
 
 def _order_url(order: Order) -> str:
@@ -117,10 +139,17 @@ def order_detail(order_id: int):
         order_label=order_label,
         order_money=order_money,
         cancel_reasons=CANCEL_REASONS,
+        payment_names=_payment_names(order),
         # What to tell the shopper about where the order is now (none for a new order).
         tell_text=update_message(order, order.shop, order.status, url, note) if tell else "",
         tell_link=update_link(order, order.shop, order.status, url, note) if tell else "",
     )
+
+
+def _payment_names(order: Order) -> list[str]:
+    """Suggestions for "paid by": the shopper's pick first, then the shop's methods."""
+    names = [order.payment_name] + [m.name for m in order.shop.payment_methods]
+    return list(dict.fromkeys(name for name in names if name))
 
 
 @bp.post("/orders/<int:order_id>/status")
@@ -168,17 +197,17 @@ def change_order_status(order_id: int):
 @bp.get("/orders.csv")
 @shop_required
 def orders_csv():
-    """The order history, one row per line, honouring the status filter of the page."""
+    """The order history, one row per line, honouring the filters of the page."""
     shop = current_shop()
-    status = _status_filter()
+    status, unpaid = _status_filter(), _unpaid_filter()
     stmt = (
-        _orders_of(shop, status)
+        _orders_of(shop, status, unpaid)
         .order_by(Order.number)
         .options(selectinload(Order.lines))
         .execution_options(yield_per=500)
     )
     orders = db.session.scalars(stmt)
-    suffix = f"-{status.value}" if status else ""
+    suffix = (f"-{status.value}" if status else "") + ("-unpaid" if unpaid else "")
     filename = f"orders-{shop.slug}{suffix}-{date.today().isoformat()}.csv"
     return csv_response(write_csv(order_header(), order_rows(orders), bom=True), filename)
 

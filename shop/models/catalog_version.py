@@ -57,6 +57,8 @@ SHOP_PRIVATE_COLUMNS = frozenset(
         "suspension_reason",
         "suspended_by",
         "link_shared_at",  # the dashboard's set-up checklist
+        "stale_after_minutes",  # the orders page's highlight of orders still new
+        "email_new_orders",  # an e-mail to the owner per new order
     }
 )
 # Tables no public page reads (images show only once an item photo or the shop's logo

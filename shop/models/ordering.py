@@ -109,8 +109,18 @@ class Order(db.Model):
     # Set when the order came in while the shop was closed (the "accept with a note" policy).
     closed_note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Paid or not, as the merchant marks it (shop.ordering.paid): when, how (a method's
+    # name as the merchant wrote it), an optional reference such as a transfer code, and
+    # who marked it. None = not paid.
+    paid_at: Mapped[datetime | None] = mapped_column()
+    paid_method: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    paid_reference: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    paid_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
     shop: Mapped[Shop] = relationship()
+    paid_by: Mapped[User | None] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", order_by="OrderLine.position", cascade="all, delete-orphan"
     )

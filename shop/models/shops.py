@@ -95,6 +95,11 @@ class Shop(db.Model):
         default=PhonePolicy.OPTIONAL,
         server_default=PhonePolicy.OPTIONAL.value,
     )
+    # New orders noticed (the merchant's, never on a public page): an order still new
+    # after this many minutes is highlighted on the orders page (0 = never); and whether
+    # the owner gets an e-mail per new order.
+    stale_after_minutes: Mapped[int] = mapped_column(default=15, server_default="15")
+    email_new_orders: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     owner: Mapped[User] = relationship(back_populates="shops")
     logo: Mapped[Image | None] = relationship(foreign_keys=[logo_id])

@@ -6,7 +6,8 @@
 - checkout.py: the priced cart recorded as a numbered order, once per key;
 - shipping.py, payments.py: how a shop ships and gets paid (the merchant's rules);
 - stock.py: units taken at checkout and given back on cancel, race-safely;
-- statuses.py: how the merchant moves an order along.
+- statuses.py: how the merchant moves an order along;
+- paid.py: the merchant's paid mark, set and taken back race-safely.
 
 No module here knows about requests. This package may import lib, models, media and
 catalog, never shops, whatsapp, the web plumbing or the pages. The names below are its API.

@@ -84,6 +84,9 @@ def order_header() -> list[str]:
         _("Payment"),
         _("Payment details"),
         _("Placed while closed"),
+        _("Paid (UTC)"),
+        _("Paid by"),
+        _("Payment reference"),
     ]
 
 
@@ -108,6 +111,9 @@ def order_rows(orders: Iterable[Order]) -> Iterator[list[Cell]]:
             order.payment_name,
             order.payment_details,
             order.closed_note,
+            order.paid_at.strftime("%Y-%m-%d %H:%M:%S") if order.paid_at else None,
+            order.paid_method,
+            order.paid_reference,
         ]
         if not order.lines:  # never expected, but an order must not vanish from the file
             yield [*head, None, None, None, None, None, None, *tail]

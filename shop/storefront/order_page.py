@@ -89,5 +89,7 @@ def order_page(token: str):
 
 
 def follow_etag(order, changes) -> str:
-    """What the timeline shows: the status and how many moves it took to get there."""
-    return f"o{order.id}-{order.status.value}-{len(changes)}"
+    """What the timeline shows: the status, how many moves it took to get there, and
+    whether the order was paid."""
+    paid = "-paid" if order.paid_at else ""
+    return f"o{order.id}-{order.status.value}-{len(changes)}{paid}"

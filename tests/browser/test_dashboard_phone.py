@@ -28,6 +28,10 @@ NOT_PAGES = {
     "dashboard.job_progress",
     "dashboard.job_download",
     "dashboard.upload_preview",  # a held photo's thumbnail
+    # Order slips are paper, not a dashboard page (no menu bar); they are measured at
+    # 58 mm (narrower than any phone) in tests/browser/test_order_slips.py.
+    "dashboard.order_slip",
+    "dashboard.order_slips",
 }
 MENU_HEIGHT = 64  # px: one slim bar, whatever the language
 

@@ -35,6 +35,9 @@ ORDER_HEADER = [
     "Payment",
     "Payment details",
     "Placed while closed",
+    "Paid (UTC)",
+    "Paid by",
+    "Payment reference",
 ]
 CATALOG_HEADER = [
     "ID",
@@ -119,6 +122,9 @@ def test_order_history_has_one_row_per_line(app, client, shop_id):
         "Payment": "",
         "Payment details": "",
         "Placed while closed": "",
+        "Paid (UTC)": "",
+        "Paid by": "",
+        "Payment reference": "",
     }
     assert rows[1]["Item"] == "Gorra"
     assert rows[1]["Order number"] == str(number)
@@ -138,6 +144,9 @@ def test_order_history_neutralises_spreadsheet_formulas(app, client, shop_id):
             customer_name='=HYPERLINK("http://evil.example","Ana")',
             customer_address="+1",
             customer_notes="\t=1+1",
+            paid_at=datetime(2030, 3, 2, 8, 0),
+            paid_method="@cash",
+            paid_reference='=HYPERLINK("http://evil.example")',
         )
         db.session.commit()
 
@@ -148,6 +157,9 @@ def test_order_history_neutralises_spreadsheet_formulas(app, client, shop_id):
     assert rows[0]["Notes"] == "'\t=1+1"
     assert [row["Item"] for row in rows] == ["'@SUM(A1:A9)", "'-2"]
     assert rows[0]["Unit price"] == "1.00"  # our own numbers are left as numbers
+    assert rows[0]["Paid (UTC)"] == "2030-03-02 08:00:00"
+    assert rows[0]["Paid by"] == "'@cash"
+    assert rows[0]["Payment reference"] == '\'=HYPERLINK("http://evil.example")'
 
 
 def test_order_history_honours_the_status_filter(app, client, shop_id):

@@ -31,6 +31,7 @@ from shop.models import (
     Item,
     ItemPhoto,
     OptionGroup,
+    Order,
     PaymentMethod,
     ShippingMethod,
     Shop,
@@ -260,6 +261,10 @@ def _fresh_payment(world: World) -> int:
     return method.id
 
 
+def _fresh_order(world: World) -> int:
+    return factories.make_order(db.session.get(Shop, world.shop)).id
+
+
 def _fresh_category(world: World) -> int:
     shop = db.session.get(Shop, world.shop)
     return factories.make_category(shop, f"Fresca {shop.catalog_version}", position=99).id
@@ -412,6 +417,21 @@ FORMS: dict[str, FormSpec] = {
             "note": hostile_text,
             "back": one_of_or_hostile("list", "detail", "https://evil.example/"),
         },
+    ),
+    # Issue 17: paid or not (a fresh order each time, so each post may mark it).
+    "order_paid": FormSpec(
+        lambda w, fresh: f"/dashboard/orders/{fresh or w.order}/paid",
+        lambda w: {"method": hostile_text, "reference": hostile_text},
+        fresh=lambda w: _fresh_order(w),
+    ),
+    "order_news": FormSpec(
+        lambda w, _: "/dashboard/orders/news",
+        lambda w: {"stale_after_minutes": amount_text, "email_new_orders": flag()},
+        valid={"stale_after_minutes": "20", "email_new_orders": "y"},
+    ),
+    "order_unpaid": FormSpec(
+        lambda w, _: f"/dashboard/orders/{w.order}/unpaid",
+        lambda w: {"seen": one_of_or_hostile("2030-01-01T00:00:00", "", "9" * 40)},
     ),
     "switch_shop": FormSpec(
         lambda w, _: "/dashboard/switch",
@@ -612,7 +632,13 @@ QUERIES = {
         "availability": one_of_or_hostile("available", "hidden"),
         "page": amount_text,
     },
-    "/dashboard/orders": {"status": one_of_or_hostile("new", "delivered"), "page": amount_text},
+    "/dashboard/orders": {
+        "status": one_of_or_hostile("new", "delivered"),
+        "paid": one_of_or_hostile("no", "yes"),
+        "page": amount_text,
+    },
+    "/dashboard/orders.csv": {"status": hostile_text, "paid": one_of_or_hostile("no")},
+    "/dashboard/orders/slips": {"ids": one_of_or_hostile("1", "2", "-1"), "size": hostile_text},
     "/s/tienda-sol": {"q": hostile_text, "page": amount_text, "category": hostile_text},
     "/s/tienda-sol/p/1/order": {"quantity": amount_text},
     "/login": {"next": one_of_or_hostile("/dashboard", "//evil.example", "https://evil.example")},
@@ -633,3 +659,23 @@ def test_fuzzed_queries_never_fail_or_change_anything(app, client, world, snapsh
 
     get_anything()
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("field", ["method", "reference"])
+def test_the_paid_mark_takes_the_worst_payloads_cleanly(app, client, world, field):
+    """Each payload on a fresh order: marked (cleaned, within its length) or refused whole."""
+    for payload in MATRIX_PAYLOADS:
+        with app.app_context():
+            order_id = _fresh_order(world)
+            db.session.commit()
+        data = {"method": "Efectivo", "reference": "R-1"} | {field: payload}
+        response = client.post(f"/dashboard/orders/{order_id}/paid", data=data)
+        assert response.status_code == 303, payload[:20]
+        with app.app_context():
+            order = db.session.get(Order, order_id)
+            assert order.paid_at is not None
+            kept = getattr(order, f"paid_{field}")
+            assert "\x00" not in kept
+            assert "\u202e" not in kept
+            assert len(kept) <= (80 if field == "method" else 120)
+    assert text_with_nul(app) == []

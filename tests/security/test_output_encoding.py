@@ -107,6 +107,8 @@ def pages(hostile) -> list[str]:
         "/dashboard/shipping",
         "/dashboard/orders",
         "/dashboard/orders/1",
+        "/dashboard/orders/1/slip?size=58",
+        "/dashboard/orders/slips?ids=1&size=a4",
         "/dashboard/share",
         "/dashboard/settings",
     ]
@@ -118,6 +120,7 @@ def test_every_page_shows_hostile_text_as_text(app, client, hostile):
         order_id = db.session.scalar(db.select(db.func.max(Order.id)))
     for url in pages(hostile):
         url = url.replace("/dashboard/orders/1", f"/dashboard/orders/{order_id}")
+        url = url.replace("ids=1&", f"ids={order_id}&")
         response = client.get(url)
         assert response.status_code == 200, url
         html = response.text
@@ -139,6 +142,28 @@ def test_a_hostile_reason_for_a_cancellation_is_shown_as_text(app, client, hosti
     for raw in RAW:
         assert raw not in html
     assert str(escape(SCRIPT)) in html
+
+
+def test_a_hostile_paid_mark_is_shown_as_text(app, client, hostile):
+    with app.app_context():
+        order = db.session.get(Order, db.session.scalar(db.select(db.func.max(Order.id))))
+        order_id, token = order.id, order.token
+    text = f"{SCRIPT} {IMG} {TEMPLATE}"
+    marked = client.post(
+        f"/dashboard/orders/{order_id}/paid", data={"method": text, "reference": text}
+    )
+    assert marked.status_code == 303
+    for url in (
+        f"/dashboard/orders/{order_id}",
+        "/dashboard/orders",
+        f"/o/{token}",
+        f"/dashboard/orders/{order_id}/slip",
+    ):
+        html = client.get(url).text
+        assert executable_bits(html) == [], url
+        for raw in RAW:
+            assert raw not in html, url
+    assert str(escape(SCRIPT)) in client.get(f"/dashboard/orders/{order_id}").text
 
 
 def test_the_shop_and_product_pages_still_show_the_names(client, hostile):
