@@ -184,5 +184,8 @@ def test_order_rows_one_per_line_with_plain_decimal_amounts(shop):
         "",
         "",
         "",
+        None,  # not paid: no date
+        "",
+        "",
     ]
     assert rows[1][9:13] == ["Gorra", "", "C-2", 1]
