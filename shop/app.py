@@ -146,12 +146,13 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from shop.lib.locales import LANGUAGE_NAMES, LANGUAGES, money
+    from shop.lib.locales import LANGUAGE_NAMES, LANGUAGES, html_lang, money
     from shop.lib.phones import format_whatsapp
     from shop.media.urls import image_srcset, image_url, preview_url
 
     app.add_template_filter(money, "money")
     app.add_template_filter(format_whatsapp, "phone")
+    app.add_template_filter(html_lang, "html_lang")
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES,
         LANGUAGE_NAMES=LANGUAGE_NAMES,

@@ -17,7 +17,7 @@ from shop.lib import hours
 from shop.lib.locales import shop_locale
 from shop.lib.money import AmountError, parse_amount
 from shop.models import ClosedPolicy, PaymentKind, PhonePolicy, Shop
-from shop.ordering.payments import KIND_LABELS, MAX_DETAILS, MAX_NAME
+from shop.ordering.payments import KIND_LABELS, MAX_CITY_TYPED, MAX_DETAILS, MAX_NAME
 from shop.whatsapp.texts import MAX_TEXT, MessageTextError, check_text
 
 DAYS = range(7)
@@ -146,11 +146,20 @@ class PaymentForm(FlaskForm):
         _l("Details"),
         render_kw={"maxlength": MAX_DETAILS, "rows": 4},
     )
+    city = StringField(
+        _l("City (for Pix)"),
+        render_kw={"maxlength": MAX_CITY_TYPED, "autocomplete": "address-level2"},
+    )
     active = BooleanField(_l("Offer it to shoppers"), default=True)
+
+    def offer(self, kinds) -> None:
+        """Only the kinds this shop may add (Pix for BRL shops)."""
+        self.kind.choices = [SelectChoice(kind.value, KIND_LABELS[kind]) for kind in kinds]
 
     def payment_values(self) -> dict:
         return {
             "kind": self.kind.data or PaymentKind.CASH.value,
             "name": self.name.data or "",
             "details": self.details.data or "",
+            "city": self.city.data or "",
         }

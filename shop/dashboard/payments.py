@@ -9,7 +9,7 @@ from shop.dashboard.access import current_shop, owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
 from shop.dashboard.ordering_rules_forms import PaymentForm
 from shop.extensions import db
-from shop.models import PaymentMethod
+from shop.models import PaymentKind, PaymentMethod
 from shop.ordering import payments
 
 METHOD_ID = "<int(max=2147483647):payment_id>"
@@ -21,6 +21,7 @@ def payment_methods():
     """The list, and the form to add one below it."""
     shop = current_shop()
     form = PaymentForm()
+    form.offer(payments.offered_kinds(shop))
     if form.validate_on_submit():
         try:
             method = payments.create_method(shop, **form.payment_values())
@@ -38,6 +39,7 @@ def payment_methods():
         methods=shop.payment_methods,
         form=form,
         labels=payments.KIND_LABELS,
+        takes_pix=payments.takes_pix(shop),
     ), status
 
 
@@ -53,7 +55,14 @@ def edit_payment_method(payment_id: int):
             "details": method.details,
             "active": method.active,
         }
+        pix = payments.read_pix(method.details) if method.kind == PaymentKind.PIX else None
+        if pix is not None:
+            data["details"], data["city"] = pix
     form = PaymentForm(data=data)
+    kinds = payments.offered_kinds(method.shop)
+    if method.kind not in kinds:  # a Pix method of a shop that left reais: keep it editable
+        kinds.append(method.kind)
+    form.offer(kinds)
     if form.validate_on_submit():
         try:
             payments.update_method(method, **form.payment_values(), active=form.active.data)
@@ -65,7 +74,12 @@ def edit_payment_method(payment_id: int):
             flash(_("Payment method saved."), "success")
             return redirect(url_for(".payment_methods"))
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("dashboard/payments/edit.html", form=form, method=method), status
+    return render_template(
+        "dashboard/payments/edit.html",
+        form=form,
+        method=method,
+        takes_pix=payments.takes_pix(method.shop) or method.kind == PaymentKind.PIX,
+    ), status
 
 
 @bp.post(f"/payments/{METHOD_ID}/delete")

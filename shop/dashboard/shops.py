@@ -12,7 +12,7 @@ from shop.dashboard.access import current_shop, owned_shop_or_404, select_shop, 
 from shop.dashboard.blueprint import bp
 from shop.dashboard.shop_forms import SettingsForm, SetupForm, ShopForm
 from shop.extensions import db
-from shop.lib.locales import LANGUAGES, region_language
+from shop.lib.locales import LANGUAGES, app_language, region_language
 from shop.lib.phones import default_currency, guess_region, split_whatsapp
 from shop.media.pipeline import ImageRejected
 from shop.shops.first_delivery import add_first_delivery
@@ -44,7 +44,7 @@ def setup():
         form.currency.data = default_currency(region)
         # The shop speaks its country's language (a Spanish shop whose merchant reads
         # English still sells in Spanish); elsewhere the merchant's browser decides.
-        language = region_language(region) or str(get_locale() or "")[:2]
+        language = region_language(region) or app_language(str(get_locale() or ""))
         form.language.data = language if language in LANGUAGES else "es"
     if form.validate_on_submit():
         if form.twin is not None:  # the same form sent twice: the shop already exists

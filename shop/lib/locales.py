@@ -16,16 +16,34 @@ from flask_babel import get_locale
 
 from shop.lib.money import format_money
 
-LANGUAGES = ("en", "es")
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+# The languages the app speaks, each with a catalog in shop/translations/<code>/. Adding
+# one is this line and a .po file (docs/translations.md): a code with a region
+# (``pt_BR``) writes amounts and dates in that region's conventions wherever it is shown.
+LANGUAGE_NAMES = {"en": "English", "es": "Español", "pt_BR": "Português (Brasil)"}
+LANGUAGES = tuple(LANGUAGE_NAMES)
+
+
+def app_language(tag: str | None) -> str | None:
+    """The app's language for a locale or browser tag (``pt``, ``pt-BR``, ``pt_PT`` ->
+    ``pt_BR``; ``es_MX`` -> ``es``), or None when the app does not speak it."""
+    tag = (tag or "").replace("-", "_")
+    if tag in LANGUAGES:
+        return tag
+    base = tag.split("_")[0].lower()
+    return next((code for code in LANGUAGES if code.split("_")[0] == base), None)
+
+
+def html_lang(code: str) -> str:
+    """``pt_BR`` -> ``pt-BR``: the BCP 47 tag HTML's lang and hreflang want."""
+    return code.replace("_", "-")
 
 
 def region_language(region: str) -> str | None:
     """The app's language people in `region` most likely read (``MX`` -> ``es``), or None
     where neither is spoken officially (then the merchant's browser decides)."""
     for language in get_official_languages(region, de_facto=True) if region else ():
-        if language in LANGUAGES:
-            return language
+        if app_language(language):
+            return app_language(language)
     return None
 
 
@@ -34,8 +52,11 @@ def regional_locale(language: str, whatsapp: str) -> str:
     """``es`` + a Mexican number -> ``es_MX``, when the language is spoken there officially.
 
     An English-language shop in Spain keeps plain English conventions (``1,234.50``):
-    the merchant chose English, not Spain's English-as-a-foreign-language locale.
+    the merchant chose English, not Spain's English-as-a-foreign-language locale. A
+    language with its own region (``pt_BR``) keeps it: ``R$ 1.234,56`` everywhere.
     """
+    if "_" in language:
+        return language
     try:
         region = phonenumbers.region_code_for_number(phonenumbers.parse(whatsapp))
     except phonenumbers.NumberParseException:
@@ -62,7 +83,7 @@ def shop_locale(shop) -> str:
 
 def money_locale(shop) -> str:
     """The locale to read and write the shop's amounts in, for the current viewer."""
-    viewer = str(get_locale() or shop.language).split("_")[0]
+    viewer = app_language(str(get_locale() or shop.language)) or shop.language
     if viewer == shop.language:
         return regional_locale(shop.language, shop.whatsapp)
     return viewer

@@ -61,6 +61,14 @@ def parse_whatsapp(region: str, number: str) -> str:
         raise PhoneError(_parse_error_message(error)) from None
     if region == "MX" and not phonenumbers.is_valid_number(parsed):
         parsed = _without_old_mexican_prefix(parsed)
+    if (
+        parsed.country_code == 55
+        and len(str(parsed.national_number)) in (8, 9)
+        and not phonenumbers.is_valid_number(parsed)
+    ):
+        # Brazilians give a number without its two-digit area code (DDD) to people in
+        # their own city; wa.me needs it, and phonenumbers only calls it invalid.
+        raise PhoneError(_("Add the area code to the number."))
     _check(parsed)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 

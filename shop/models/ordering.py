@@ -22,6 +22,7 @@ class PaymentKind(enum.StrEnum):
     BANK_TRANSFER = "bank_transfer"
     LINK = "link"
     OTHER = "other"
+    PIX = "pix"  # Brazil's instant payments: details are the key and the city
 
 
 class OrderStatus(enum.StrEnum):

@@ -368,5 +368,5 @@ def _checked_currency(code: str) -> str:
 
 def _checked_language(language: str) -> str:
     if language not in LANGUAGES:
-        raise ShopError(_("Choose English or Spanish."))
+        raise ShopError(_("Choose a language from the list."))
     return language

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import secrets
 
+import segno
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from shop.lib.in_app import in_app_browser
 from shop.lib.locales import regional_locale
@@ -17,6 +19,7 @@ from shop.lib.money import format_money
 from shop.lib.phones import format_whatsapp
 from shop.ordering import order_by_token
 from shop.ordering.payments import is_link
+from shop.ordering.pix import order_pix, pix_key
 from shop.ordering.repeats import repeat_of
 from shop.ordering.statuses import is_final, order_label, status_changes
 from shop.storefront.blueprint import bp
@@ -57,6 +60,7 @@ def order_page(token: str):
     def amount(minor: int) -> str:
         return format_money(minor, order.currency, order.currency_exponent, locale)
 
+    pix = order_pix(order, shop)
     response = private(
         render_template(
             "storefront/order.html",
@@ -66,6 +70,9 @@ def order_page(token: str):
             status=order_label(order),
             whatsapp_url=whatsapp.order_link(order, shop, order_url),
             payment_link=is_link(order.payment_kind, order.payment_details),
+            pix=pix,
+            pix_qr=pix_qr(pix) if pix else None,
+            pix_key=pix_key(order),
             # Sent again (Back, a second tap): say so, so nobody thinks it was lost.
             repeated=request.args.get("repeated") == "1",
             # The explicit "order again" is a new order: a key of its own, fresh per view.
@@ -86,6 +93,14 @@ def order_page(token: str):
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def pix_qr(payload: str) -> Markup:
+    """The Pix code as an inline SVG QR: no request of its own, nothing cached apart from
+    the page. Level M, as bank apps read it from a screen across a counter."""
+    qr = segno.make(payload, error="m", micro=False, boost_error=False)
+    svg = qr.svg_inline(scale=5, border=4, dark="#000", light="#fff", svgclass="pix-qr")
+    return Markup(svg)  # noqa: S704 - segno writes only paths of the modules, no text
 
 
 def follow_etag(order, changes) -> str:

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from shop.lib.locales import regional_locale
 from shop.lib.money import format_money
+from shop.models import PaymentKind
 from shop.whatsapp.texts import render_text
 
 MAX_URL_LENGTH = 2000
@@ -82,6 +83,9 @@ def _parts(order, shop, order_url: str) -> dict:
     }
     if getattr(order, "payment_name", ""):
         parts["payment"] = _("Payment: %(method)s", method=order.payment_name)
+    if getattr(order, "payment_kind", "") == PaymentKind.PIX.value:
+        # The shopper pays with the code on the order page: say so, and where it is.
+        parts["link"] = _("Pix code and order: %(url)s", url=order_url)
     if order.shipping_name and not order.shipping_price_minor:
         parts["shipping"] = _("Shipping: %(method)s - free", method=order.shipping_name)
     elif order.shipping_name:

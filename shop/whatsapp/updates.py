@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from shop.lib.locales import regional_locale
 from shop.lib.money import format_money
-from shop.models import OrderStatus
+from shop.models import OrderStatus, PaymentKind
 from shop.whatsapp.message import MAX_URL_LENGTH, encoded_length, shorten, wa_link
 
 REASON_MAX = 300
@@ -60,6 +60,9 @@ def _news(order, shop, status: OrderStatus, reason: str) -> tuple[list[str], str
         ]
         if order.payment_name:
             news.append(_("Payment: %(method)s", method=order.payment_name))
+        if order.payment_kind == PaymentKind.PIX.value:
+            # Its details are the key and a city: the code to pay is on the page instead.
+            return news, _("The Pix code with the exact amount is on your order page:")
         return news, order.payment_details
     if status == OrderStatus.PREPARING:
         return [_("We are preparing your order #%(number)d.", number=number)], ""

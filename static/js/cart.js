@@ -405,7 +405,9 @@
   document.querySelectorAll("[data-copy]").forEach((button) => {
     button.hidden = false;
     button.addEventListener("click", () => {
-      const status = document.querySelector("[data-copy-status]");
+      // The status nearest the button (the Pix code has its own), else the page's.
+      const near = button.closest("[data-pix]");
+      const status = (near && near.querySelector("[data-copy-status]")) || document.querySelector("[data-copy-status]");
       copy(button.dataset.copy).then(() => {
         status.textContent = button.dataset.done;
       }, () => {

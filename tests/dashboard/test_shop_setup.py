@@ -92,6 +92,9 @@ def test_defaults_to_spain_and_euros(client, newcomer):
         ("fr-FR,en;q=0.5", "en"),
         ("fr-FR", "en"),
         ("es-FR", "es"),
+        ("pt-BR", "pt_BR"),
+        ("en-BR", "pt_BR"),  # a shop in Brazil sells in Portuguese
+        ("pt-PT", "pt_BR"),  # the app's Portuguese, rather than English
     ],
 )
 def test_the_shop_language_follows_the_country_else_the_browser(client, newcomer, accept, language):

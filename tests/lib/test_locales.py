@@ -16,6 +16,8 @@ from shop.lib.locales import regional_locale
         ("en", "+12025550123", "en_US"),
         ("es", "+12025550123", "es"),  # Spanish is not official in the US: plain Spanish
         ("es", "not a number", "es"),
+        ("pt_BR", "+5511912345678", "pt_BR"),
+        ("pt_BR", "+351912345678", "pt_BR"),  # Brazilian Portuguese keeps Brazil's R$ 1.234,56
     ],
 )
 def test_shop_amounts_follow_the_region_only_where_its_language_is_spoken(

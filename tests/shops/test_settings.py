@@ -99,7 +99,8 @@ def test_refuses_reserved_slugs_but_lets_the_seed_take_demo(owner):
         ("whatsapp", "612345678", "international"),
         ("currency", "XXX", "currency"),
         ("currency", "ESP", "currency"),  # the peseta is history
-        ("language", "fr", "English or Spanish"),
+        ("language", "fr", "a language from the list"),
+        ("language", "pt", "a language from the list"),  # Brazilian Portuguese is pt_BR
     ],
 )
 def test_refuses_bad_values(owner, field, value, message):

@@ -13,7 +13,7 @@ import pytest
 from shop.storefront.fast.page_cache import EXTENSION, LocalPages
 from tests.storefront.shopper import build_shop, cart, orders
 
-SWITCH = re.compile(r'<a class="shop-language" href="([^"]*)" hreflang="(\w+)"')
+SWITCH = re.compile(r'<a class="shop-language[-a-z]*" href="([^"]*)" hreflang="([\w-]+)"')
 PRODUCT_LINK = re.compile(r'href="(/s/tienda-sol/p/\d+[^"]*)"')
 
 
@@ -32,7 +32,7 @@ def test_the_shop_opens_in_its_language_and_offers_the_other_with_one_tap(client
     text = page.get_data(as_text=True)
     assert '<html lang="es' in text
     assert "Carrito" in text
-    assert _switch(text) == {"en": "/s/tienda-sol?lang=en"}
+    assert _switch(text) == {"en": "/s/tienda-sol?lang=en", "pt-BR": "/s/tienda-sol?lang=pt_BR"}
 
 
 def test_a_picked_language_is_a_page_of_its_own_cacheable_and_cookie_free(client, ids):
@@ -48,7 +48,7 @@ def test_a_picked_language_is_a_page_of_its_own_cacheable_and_cookie_free(client
     assert "Cookie" not in english.headers.get("Vary", "")
     assert english.headers["ETag"] != spanish.headers["ETag"]
     # Back to Spanish is the plain link, one address per language.
-    assert _switch(text) == {"es": "/s/tienda-sol"}
+    assert _switch(text) == {"es": "/s/tienda-sol", "pt-BR": "/s/tienda-sol?lang=pt_BR"}
     again = client.get("/s/tienda-sol?lang=en", headers={"If-None-Match": english.headers["ETag"]})
     assert again.status_code == 304
     crossed = client.get("/s/tienda-sol", headers={"If-None-Match": english.headers["ETag"]})
@@ -95,8 +95,9 @@ def test_the_search_keeps_the_language_and_the_switch_keeps_the_search(client, i
     assert "Gorra" in text
     assert "Cart" in text
     switch = _switch(text)
-    assert set(switch) == {"es"}
+    assert set(switch) == {"es", "pt-BR"}
     assert parse_qs(urlsplit(switch["es"]).query) == {"q": ["gorra"]}
+    assert parse_qs(urlsplit(switch["pt-BR"]).query) == {"q": ["gorra"], "lang": ["pt_BR"]}
 
 
 def test_the_message_stays_in_the_shops_language(app, client, ids):
@@ -113,7 +114,7 @@ def test_the_message_stays_in_the_shops_language(app, client, ids):
     page = client.get(result["order_url"]).get_data(as_text=True)
     assert '<html lang="en' in page
     assert "Pedido" in html.unescape(page)  # the message to copy, still the shop's
-    assert _switch(page) == {"es": f"/o/{order.token}"}
+    assert _switch(page) == {"es": f"/o/{order.token}", "pt-BR": f"/o/{order.token}?lang=pt_BR"}
 
 
 def test_a_form_sent_again_in_english_leads_to_the_english_order_page(app, client, ids):
