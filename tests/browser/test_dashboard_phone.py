@@ -23,6 +23,7 @@ from tests.dashboard.full_shop import build_full_shop
 NOT_PAGES = {
     "dashboard.catalog_csv",
     "dashboard.orders_csv",
+    "dashboard.analytics_csv",
     "dashboard.share_qr_png",
     "dashboard.share_qr_svg",
     "dashboard.job_progress",
