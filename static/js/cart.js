@@ -392,7 +392,12 @@
     keep.hidden = false;
     button.addEventListener("click", () => {
       const data = button.dataset;
-      const details = { name: data.name, address: data.address || "", shipping: Number(data.shipping) || null };
+      const details = {
+        name: data.name,
+        phone: data.phone || "",
+        address: data.address || "",
+        shipping: Number(data.shipping) || null,
+      };
       showSaved(saveDetails(details));
     });
     keep.querySelector("[data-forget-details]").addEventListener("click", () => {

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from shop.dev.demo import ensure_demo_shop
 from shop.extensions import db
-from shop.models import Item, Order, ShippingMethod
+from shop.models import Item, Order, PhonePolicy, ShippingMethod, Shop
 from tests.browser.taps import TapCounter
 from tests.browser.test_shopping import WhatsApp
 
@@ -275,3 +275,37 @@ def test_a_required_whatsapp_number_costs_one_tap_more(app, live_server, demo, s
     (order,) = _orders(app, demo["id"])
     assert order.customer_phone == "+34612345678"
     print(f"\ntaps: one product, pickup, number required: first time {taps.count}")
+
+
+def test_a_returning_shopper_finds_the_number_a_shop_requires_already_filled(
+    app, live_server, demo, shopper
+):
+    """Issue 17: a shop that requires the shopper's number costs one tap the first time
+    (the field); saved with the details, it costs nothing the next time."""
+    with app.app_context():
+        shop = db.session.get(Shop, demo["id"])
+        shop.ask_phone = PhonePolicy.REQUIRED
+        db.session.commit()
+    page, taps, whatsapp = shopper
+    page.goto(f"{live_server}/s/demo")
+    _add(page, demo["espresso"])
+    _open_checkout(page)
+    page.keyboard.type("Ana María 🌻")
+    page.locator("dialog.sheet #phone").tap()
+    page.keyboard.type("600 11 22 33")
+    page.locator(f"label:has(input[value='{demo['pickup']}'])").tap()
+    lines = _order(page, whatsapp)
+    assert taps.count <= 5, taps.log
+    (order,) = _orders(app, demo["id"])
+    assert order.customer_phone == "+34600112233"
+
+    _save_details_on_the_order_page(page, live_server, app, demo)
+    taps.log.clear()
+    page.goto(f"{live_server}/s/demo")
+    _add(page, demo["espresso"])
+    _open_checkout(page)
+    expect(page.locator("dialog.sheet #phone")).to_have_value("+34600112233")
+    lines = _order(page, whatsapp)
+    assert taps.count <= 3, taps.log
+    assert lines[1] == "*Pedido #2*"
+    assert _orders(app, demo["id"])[-1].customer_phone == "+34600112233"

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 BEFORE = "0015_order_paid"
 NOW = datetime(2026, 12, 5, 12, 0)
@@ -52,7 +52,8 @@ def test_shops_keep_their_language_and_may_speak_brazilian_portuguese(database_a
         assert [tuple(row) for row in conn.execute(query)] == before
         conn.execute(text("UPDATE shop SET language = 'pt_BR' WHERE slug = 'sol'"))
         conn.commit()
-        with pytest.raises(IntegrityError):
+        # Refused by the shape check, or on PostgreSQL by the column's length first.
+        with pytest.raises((IntegrityError, DataError)):
             conn.execute(text("UPDATE shop SET language = 'portuguese' WHERE slug = 'sun'"))
         conn.rollback()
         # The catalog-version triggers were made again: the language shows on public pages.
