@@ -13,6 +13,9 @@ side of it, so load from elsewhere on the machine hits both alike.
   many SQL statements as each other (a kept page costs fewer).
 - Repeated request: the same URL again and again, with whatever caching the app does.
 - 304: the same URL with If-None-Match set to the page's ETag.
+- Product page and search, not cached: on the page-cache-off server, so each request
+  renders the product's (or the search's) own blocks into the shop's kept layout
+  frame, as the first view of a product after an edit does; searches are never cached.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ HELLO_APP = "benchmarks.hello:app"
 # The app's own switch for its page cache (shop/storefront/fast/page_cache.py).
 COLD_SETTINGS = {"PAGE_CACHE": "off"}
 FIRST_RENDER_SHARE, REPEATED_SHARE, REVALIDATION_SHARE = 0.15, 0.80, 0.90
+PRODUCT_SHARE, SEARCH_SHARE, BIG_SEARCH_SHARE = 0.20, 0.15, 0.10
+SEARCH = "?q=producto+1"  # a word many products share, as in benchmarks/cpu.py
 FIRST_RENDER_P99_US = 250_000
 NAME = "Throughput"
 
@@ -75,6 +80,9 @@ def run(data: BenchData, quick: bool = False, rounds: int = 1) -> tuple[dict, li
             ("first_render", large.size, cold, large.path, 200),
             ("repeated", small.size, app, small.path, 200),
             ("not_modified", small.size, app, small.path, 304),
+            ("product", small.size, cold, small.product_path, 200),
+            ("search", small.size, cold, small.path + SEARCH, 200),
+            ("search", large.size, cold, large.path + SEARCH, 200),
         ]
         # Hello world before and after every scenario: each ratio uses the two around it.
         results["hello"] = [load(hello, "/")]
@@ -137,6 +145,9 @@ def rows(results: dict, small: int, large: int) -> list[Row]:
         ("first_render", large, f"First full render, {large:,} products", None),
         ("repeated", small, f"Repeated request, {small:,} products", REPEATED_SHARE),
         ("not_modified", small, f"304 revalidation, {small:,} products", REVALIDATION_SHARE),
+        ("product", small, f"Product page, not cached, {small:,} products", PRODUCT_SHARE),
+        ("search", small, f"Search, {small:,} products", SEARCH_SHARE),
+        ("search", large, f"Search, {large:,} products", BIG_SEARCH_SHARE),
     )
     for key, size, label, share in scenarios:
         target = f">= {share:.0%} of hello" if share else ""

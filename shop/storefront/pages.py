@@ -20,6 +20,7 @@ from shop.storefront.fast import (
     Preload,
     cart_catalog,
     frame_key,
+    framed_page,
     in_frame,
     part_cards,
     product,
@@ -42,23 +43,22 @@ def shop_page(slug: str):
 
     def render() -> str | bytes:
         sections, later, preload = shop_cards(shop, query)
+        context = {
+            "sections": sections,
+            "later": later,
+            "query": query,
+            "card": shop_card(shop),
+            "preload": preload,
+            "hours": hours_data(shop),
+            "week": week_rows(shop),
+            "minimum": minimum_text(shop),
+        }
+        if query:  # the search box and summary show it: the layout's frame only
+            return framed_page("storefront/shop.html", shop, **context)
 
         def page() -> str:
-            return render_template(
-                "storefront/shop.html",
-                shop=shop,
-                sections=sections,
-                later=later,
-                query=query,
-                card=shop_card(shop),
-                preload=preload,
-                hours=hours_data(shop),
-                week=week_rows(shop),
-                minimum=minimum_text(shop),
-            )
+            return render_template("storefront/shop.html", shop=shop, **context)
 
-        if query:  # the search box and summary show it: not worth a frame
-            return page()
         # The frame shows each section's size and the later categories: part of its key.
         sizes = tuple(section.total for section in sections)
         later_key = tuple((part.category_id, part.category_name, part.total) for part in later)
@@ -94,9 +94,9 @@ def product_page(slug: str, item_id: int):
     def render() -> str:
         item, ships = product(shop, item_id)
         images = product_images(shop, item)
-        return render_template(
+        return framed_page(
             "storefront/product.html",
-            shop=shop,
+            shop,
             item=item,
             images=images,
             gallery_sizes=GALLERY_SIZES,

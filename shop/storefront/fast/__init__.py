@@ -10,7 +10,8 @@ import contract in pyproject.toml holds to that):
 - for the storefront's views: the page cache's door (`serve_page`, `shop_etag`,
   `code_version`), the plain-row reads (`public_shop`, `product`, `cart_catalog`,
   and `connection` for a view's own statements), the shop page's cards and frame (`shop_cards`,
-  `frame_key`, `in_frame`), a big catalog's later parts (`part_cards`) and the
+  `frame_key`, `in_frame`), the layout frame of product pages and searches
+  (`framed_page`), a big catalog's later parts (`part_cards`) and the
   product's gallery (`product_images`, `GALLERY_SIZES`, `Preload`).
 
 May import lib, models, catalog, media, web and the storefront's loading, hosts and
@@ -26,6 +27,7 @@ from shop.storefront.fast.cards import (
     shop_cards,
 )
 from shop.storefront.fast.cart_rows import cart_catalog
+from shop.storefront.fast.framed import framed_page
 from shop.storefront.fast.frames import frame_key, in_frame
 from shop.storefront.fast.middleware import FastPath, keep_page
 from shop.storefront.fast.product_rows import product
@@ -39,6 +41,7 @@ __all__ = [
     "code_version",
     "connection",
     "frame_key",
+    "framed_page",
     "in_frame",
     "keep_page",
     "part_cards",
