@@ -74,6 +74,27 @@ def test_search_filters_on_the_server(client, ids):
     assert '<meta name="robots" content="noindex">' in html
 
 
+@pytest.mark.parametrize(
+    ("fields", "query"),
+    [
+        ({"name": "Peluche de ñandú"}, "ÑANDÚ"),
+        ({"description": "Algodón orgánico 🌱"}, "ALGODÓN"),
+        ({"code": "SKU-77"}, "sku-7"),
+    ],
+)
+def test_search_finds_name_description_and_code_whatever_the_case(app, client, ids, fields, query):
+    with app.app_context():
+        item = db.session.get(Item, ids.shirt)
+        for name, value in fields.items():
+            setattr(item, name, value)
+        db.session.commit()
+
+    html = _text(client.get(f"/s/tienda-sol?q={query}"))
+
+    assert f"/s/tienda-sol/p/{ids.shirt}" in html
+    assert f"/s/tienda-sol/p/{ids.cap}" not in html
+
+
 def test_search_treats_wildcards_as_text(client, ids):
     assert "Camiseta azul" not in _text(client.get("/s/tienda-sol?q=%25"))
     assert "Camiseta azul" not in _text(client.get("/s/tienda-sol?q=_"))

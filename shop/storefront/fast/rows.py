@@ -283,6 +283,18 @@ _ITEMS = (
     .order_by(Category.position.asc().nulls_last(), Category.id, Item.position, Item.id)
 )
 _PLAIN_ITEMS = PlainSelect(_ITEMS)
+# A search in the shop: `pattern` (a LIKE pattern, escaped) in the name, description or
+# code, case-insensitive (ILIKE; on SQLite with Python's lower, see extensions.py).
+_SEARCH_ITEMS = PlainSelect(
+    _ITEMS.where(
+        or_(
+            *(
+                column.ilike(bindparam("pattern"), escape=LIKE_ESCAPE)
+                for column in (Item.name, Item.description, Item.code)
+            )
+        )
+    )
+)
 # One category's items from `offset`, at most `limit` of them: a part of a big catalog.
 _CATEGORY_ITEMS = PlainSelect(
     _ITEMS.where(Item.category_id == bindparam("category_id"))
@@ -304,22 +316,11 @@ def shop_sections(shop: ShopView, query: str = "") -> list[Section]:
     Categories come in the merchant's order, items in theirs, uncategorised ones last
     (under "Other").
     """
-    statement = _ITEMS
-    if query:
+    if query:  # both statements are compiled once
         pattern = "%" + escape_like(query) + "%"
-        statement = statement.where(
-            or_(
-                Item.name.ilike(pattern, escape=LIKE_ESCAPE),
-                Item.description.ilike(pattern, escape=LIKE_ESCAPE),
-                Item.code.ilike(pattern, escape=LIKE_ESCAPE),
-            )
-        )
-    # Searches build a new statement each time; the plain shop page's is compiled once.
-    rows = (
-        connection().execute(statement, {"shop_id": shop.id}).all()
-        if query
-        else _PLAIN_ITEMS.rows(connection(), shop_id=shop.id)
-    )
+        rows = _SEARCH_ITEMS.rows(connection(), shop_id=shop.id, pattern=pattern)
+    else:
+        rows = _PLAIN_ITEMS.rows(connection(), shop_id=shop.id)
     found: list[Section] = []
     for category_id, items in groupby(rows, _CATEGORY_ID):
         items = list(items)
