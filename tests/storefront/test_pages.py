@@ -80,6 +80,8 @@ def test_search_filters_on_the_server(client, ids):
         ({"name": "Peluche de ñandú"}, "ÑANDÚ"),
         ({"description": "Algodón orgánico 🌱"}, "ALGODÓN"),
         ({"code": "SKU-77"}, "sku-7"),
+        ({"name": "CAMISA Grande"}, "camisa gRANDE"),  # ASCII: SQLite's own LIKE
+        ({"description": "hecho a mano"}, "HECHO"),
     ],
 )
 def test_search_finds_name_description_and_code_whatever_the_case(app, client, ids, fields, query):

@@ -284,15 +284,20 @@ _ITEMS = (
 )
 _PLAIN_ITEMS = PlainSelect(_ITEMS)
 # A search in the shop: `pattern` (a LIKE pattern, escaped) in the name, description or
-# code, case-insensitive (ILIKE; on SQLite with Python's lower, see extensions.py).
+# code, case-insensitive (ILIKE; on SQLite, lower(x) LIKE lower(pattern) with Python's
+# lower, see extensions.py, which folds ñ and accents as PostgreSQL does).
+_SEARCH_COLUMNS = (Item.name, Item.description, Item.code)
 _SEARCH_ITEMS = PlainSelect(
     _ITEMS.where(
-        or_(
-            *(
-                column.ilike(bindparam("pattern"), escape=LIKE_ESCAPE)
-                for column in (Item.name, Item.description, Item.code)
-            )
-        )
+        or_(*(column.ilike(bindparam("pattern"), escape=LIKE_ESCAPE) for column in _SEARCH_COLUMNS))
+    )
+)
+# SQLite's own LIKE already ignores the case of ASCII letters, in C: an ASCII search there
+# skips the Python lower() call per column and row (three quarters of a search in a
+# 1,000-product shop). Only SQLite gets it; PostgreSQL's LIKE minds the case.
+_ASCII_SEARCH_ITEMS = PlainSelect(
+    _ITEMS.where(
+        or_(*(column.like(bindparam("pattern"), escape=LIKE_ESCAPE) for column in _SEARCH_COLUMNS))
     )
 )
 # One category's items from `offset`, at most `limit` of them: a part of a big catalog.
@@ -316,11 +321,14 @@ def shop_sections(shop: ShopView, query: str = "") -> list[Section]:
     Categories come in the merchant's order, items in theirs, uncategorised ones last
     (under "Other").
     """
-    if query:  # both statements are compiled once
+    conn = connection()
+    if query:  # every statement here is compiled once
         pattern = "%" + escape_like(query) + "%"
-        rows = _SEARCH_ITEMS.rows(connection(), shop_id=shop.id, pattern=pattern)
+        ascii_on_sqlite = query.isascii() and conn.dialect.name == "sqlite"
+        search = _ASCII_SEARCH_ITEMS if ascii_on_sqlite else _SEARCH_ITEMS
+        rows = search.rows(conn, shop_id=shop.id, pattern=pattern)
     else:
-        rows = _PLAIN_ITEMS.rows(connection(), shop_id=shop.id)
+        rows = _PLAIN_ITEMS.rows(conn, shop_id=shop.id)
     found: list[Section] = []
     for category_id, items in groupby(rows, _CATEGORY_ID):
         items = list(items)
