@@ -102,6 +102,10 @@ class Shop(db.Model):
     # the owner gets an e-mail per new order.
     stale_after_minutes: Mapped[int] = mapped_column(default=15, server_default="15")
     email_new_orders: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Ads measurement the merchant turned on (shop.sharing.pixels): None = off. Loaded in
+    # the shopper's browser only after they agree; the pages carry the ids as a flag.
+    meta_pixel_id: Mapped[str | None] = mapped_column(String(20))
+    ga4_measurement_id: Mapped[str | None] = mapped_column(String(20))
 
     owner: Mapped[User] = relationship(back_populates="shops")
     logo: Mapped[Image | None] = relationship(foreign_keys=[logo_id])

@@ -24,6 +24,7 @@ from shop.extensions import db
 from shop.lib import hours
 from shop.lib.locales import LANGUAGES
 from shop.lib.money import is_known_currency, iso_exponent
+from shop.lib.pixels import clean_ga4_id, clean_meta_pixel_id
 from shop.lib.text import clean_line, clean_text
 from shop.media.pipeline import ingest
 from shop.models import (
@@ -192,6 +193,16 @@ def update_rules(
     }
     if ask_phone is not None:
         values["ask_phone"] = PhonePolicy(ask_phone)
+    return apply_settings(shop, values)
+
+
+def set_pixels(shop: Shop, *, meta_pixel_id: str | None, ga4_measurement_id: str | None) -> bool:
+    """Turn the shop's ads pixels on or off (None or "" = off); True if either changed.
+    Each id is checked by its shape (shop.lib.pixels); a wrong one raises PixelError."""
+    values = {
+        "meta_pixel_id": clean_meta_pixel_id(meta_pixel_id),
+        "ga4_measurement_id": clean_ga4_id(ga4_measurement_id),
+    }
     return apply_settings(shop, values)
 
 

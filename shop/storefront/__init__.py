@@ -10,6 +10,7 @@ from shop.storefront import (  # noqa: F401  (register routes)
     home_screen,
     order_page,
     pages,
+    privacy,
 )
 from shop.storefront.blueprint import bp
 

@@ -8,11 +8,15 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from babel.core import Locale
+from babel.lists import format_list
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Blueprint, g, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from shop.lib.locales import LANGUAGE_NAMES, LANGUAGES, money_locale
 from shop.lib.money import format_money, shown_digits
+from shop.lib.pixels import shop_pixels
 from shop.storefront.loading import to_shop_host
 from shop.web.caching import PRIVATE_CACHE
 from shop.web.locale import LANGUAGE_PARAM, shopper_language, spoken_language
@@ -32,6 +36,7 @@ SHOPPER_PAGES = frozenset(
         "product_checkout",
         "checkout",
         "order_page",
+        "privacy_page",
     )
 )
 
@@ -61,7 +66,17 @@ def storefront_helpers() -> dict:
         "money_format": money_format,
         "language_links": language_links,
         "shop_scope": shop_scope,
+        "shop_pixels": shop_pixels,
+        "pixel_receivers": pixel_receivers,
     }
+
+
+def pixel_receivers(pixels: dict[str, str]) -> str:
+    """Who gets the data of a shop's pixels, named for the consent banner and privacy
+    page: "Meta (Facebook, Instagram) and Google", in the page's language."""
+    names = {"meta": _("Meta (Facebook, Instagram)"), "ga4": _("Google")}
+    chosen = [names[name] for name in ("meta", "ga4") if name in pixels]
+    return format_list(chosen, locale=str(get_locale() or "en"))
 
 
 def shop_scope(slug: str) -> str:

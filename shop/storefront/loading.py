@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from shop.extensions import db
+from shop.lib.pixels import shop_pixel_sources
 from shop.lib.text import clean_line
 from shop.models import Availability, Item, ItemPhoto, Shop
 from shop.shops.deletion import tombstone
@@ -19,6 +20,7 @@ from shop.shops.settings import resolve_slug
 from shop.storefront.hosts import request_shop_host
 from shop.storefront.unavailable import abort_if_suspended
 from shop.web.errors import render_error
+from shop.web.headers import allow_sources
 from shop.web.locale import use_shop_language
 
 MAX_QUERY = 100
@@ -63,6 +65,7 @@ def shop_or_404(slug: str, *, redirect_old: bool = True, allow_suspended: bool =
     if not allow_suspended:
         abort_if_suspended(shop)
     use_shop_language(shop)
+    allow_sources(shop_pixel_sources(shop))
     return shop
 
 

@@ -17,6 +17,7 @@ from shop.lib.in_app import in_app_browser
 from shop.lib.locales import regional_locale
 from shop.lib.money import format_money
 from shop.lib.phones import format_whatsapp
+from shop.lib.pixels import shop_pixel_sources
 from shop.ordering import order_by_token
 from shop.ordering.payments import is_link
 from shop.ordering.pix import order_pix, pix_key
@@ -26,6 +27,7 @@ from shop.storefront.blueprint import bp
 from shop.storefront.hosts import request_shop_host, shop_origin
 from shop.storefront.unavailable import abort_if_suspended
 from shop.web.caching import private
+from shop.web.headers import allow_sources
 from shop.web.locale import spoken_language, use_shop_language, use_shop_timezone
 from shop.whatsapp import message as whatsapp
 
@@ -52,6 +54,7 @@ def order_page(token: str):
         return unchanged
     use_shop_language(order)  # the language the order was placed in
     use_shop_timezone(shop)
+    allow_sources(shop_pixel_sources(shop))
     order_url = url_for("storefront.order_page", token=order.token, lang=None, _external=True)
     # The shopper may read the page in another language; the message stays the order's.
     spoken = spoken_language()

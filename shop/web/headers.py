@@ -4,7 +4,9 @@ The Content-Security-Policy allows scripts and styles from this site only: every
 script is a file under static/js, so an injected ``<script>`` or ``onerror=`` does
 nothing even if it ever slipped past the templates' escaping. Headers a view set
 itself (the media files' sandbox policy, the order page's ``no-referrer``) are
-stricter on purpose and are kept.
+stricter on purpose and are kept. A shop that turned on an ads pixel (issue 23) gets
+exactly that pixel's hosts added on its own public pages (`allow_sources`); every other
+response keeps the usual policy, byte for byte.
 """
 
 from __future__ import annotations
@@ -44,15 +46,28 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
+def allow_sources(sources: dict[str, tuple[str, ...]]) -> None:
+    """Add `sources` (by directive, e.g. a shop's pixel hosts) to this response's policy."""
+    if sources:
+        g.csp_sources = tuple((name, tuple(hosts)) for name, hosts in sources.items())
+
+
 def content_security_policy(nonce: str | None = None) -> str:
-    """The policy for every page: this site's files, plus the media host when set."""
+    """The policy for every page: this site's files, plus the media host when set, plus
+    whatever this response was allowed (allow_sources)."""
     media_base = current_app.config.get("MEDIA_BASE_URL") or ""
+    extra = g.get("csp_sources", ())
     if nonce:
-        return _policy(media_base, FORM_TARGETS, nonce)
-    return _usual_policy(media_base, FORM_TARGETS)
+        return _policy(media_base, FORM_TARGETS, nonce, extra)
+    return _usual_policy(media_base, FORM_TARGETS, extra)
 
 
-def _policy(media_base: str, form_targets: tuple[str, ...], nonce: str | None) -> str:
+def _policy(
+    media_base: str,
+    form_targets: tuple[str, ...],
+    nonce: str | None,
+    extra: tuple[tuple[str, tuple[str, ...]], ...] = (),
+) -> str:
     scripts = "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
     images = " ".join(["'self'", "data:", *_media_origin(media_base)])
     directives = {
@@ -65,13 +80,19 @@ def _policy(media_base: str, form_targets: tuple[str, ...], nonce: str | None) -
         "frame-ancestors": "'none'",
         "form-action": " ".join(["'self'", *form_targets]),
     }
+    for name, hosts in extra:
+        directives[name] = " ".join([directives.get(name, "'self'"), *hosts])
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
-@lru_cache(maxsize=16)
-def _usual_policy(media_base: str, form_targets: tuple[str, ...]) -> str:
-    """The policy without a nonce, built once per setting."""
-    return _policy(media_base, form_targets, None)
+@lru_cache(maxsize=64)
+def _usual_policy(
+    media_base: str,
+    form_targets: tuple[str, ...],
+    extra: tuple[tuple[str, tuple[str, ...]], ...] = (),
+) -> str:
+    """The policy without a nonce, built once per setting (and pixel combination)."""
+    return _policy(media_base, form_targets, None, extra)
 
 
 def _media_origin(base: str) -> list[str]:

@@ -219,6 +219,8 @@ def public_cases(app, world, gone_slug: str, old_slug: str) -> list[Case]:
         ),
         Case("order form", "storefront.product_checkout", 200, get(f"{product}/order")),
         Case("cart", "storefront.cart_page", 200, get(f"{shop}/cart")),
+        Case("privacy page", "storefront.privacy_page", 200, get(f"{shop}/privacy")),
+        Case("privacy, 304", "storefront.privacy_page", 304, revalidate(f"{shop}/privacy")),
         Case("cart, 304", "storefront.cart_page", 304, revalidate(f"{shop}/cart")),
         Case("feed", "storefront.catalog_feed", 200, get(f"{shop}/catalog.csv")),
         Case("feed, 304", "storefront.catalog_feed", 304, revalidate(f"{shop}/catalog.csv")),

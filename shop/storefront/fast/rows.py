@@ -32,6 +32,7 @@ from sqlalchemy import (
 
 from shop.catalog.availability import CARD_STATE
 from shop.extensions import db
+from shop.lib.pixels import shop_pixel_sources
 from shop.lib.text import LIKE_ESCAPE, escape_like
 from shop.models import (
     Availability,
@@ -47,6 +48,7 @@ from shop.storefront.fast.columns import column, columns, position
 from shop.storefront.fast.plain_sql import PlainSelect
 from shop.storefront.loading import shop_or_404
 from shop.storefront.unavailable import abort_if_suspended
+from shop.web.headers import allow_sources
 from shop.web.locale import use_shop_language
 
 
@@ -92,6 +94,9 @@ class ShopView:
     opening_hours_json: str | None = column(cast(Shop.opening_hours, String))
     closed_policy: str = column(type_coerce(Shop.closed_policy, String))  # a ClosedPolicy value
     ask_phone: str = column(type_coerce(Shop.ask_phone, String))  # a PhonePolicy value
+    # Ads pixels (shop.lib.pixels): None = off.
+    meta_pixel_id: str | None = column(Shop.meta_pixel_id)
+    ga4_measurement_id: str | None = column(Shop.ga4_measurement_id)
 
     @property
     def logo(self) -> ImageView | None:
@@ -264,6 +269,7 @@ def public_shop(slug: str) -> ShopView:
         abort(404)  # pragma: no cover - shop_or_404 always ends the request here
     abort_if_suspended(shop)
     use_shop_language(shop)
+    allow_sources(shop_pixel_sources(shop))
     return shop
 
 
