@@ -28,7 +28,8 @@ def test_existing_shops_start_without_pixels_and_a_pixel_moves_the_version(datab
     with old.connection() as conn:
         row = conn.execute(
             text(
-                "SELECT name, language, catalog_version, meta_pixel_id, ga4_measurement_id FROM shop"
+                "SELECT name, language, catalog_version, meta_pixel_id, ga4_measurement_id"
+                " FROM shop"
             )
         ).one()
         assert tuple(row) == ("Sol ☀️", "pt_BR", 6, None, None)
