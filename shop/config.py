@@ -59,6 +59,9 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
         "FLASK_DEBUG": _flag(env.get("FLASK_DEBUG")),
         # Shops also answer at <slug>.<SHOP_DOMAIN> and link that form (shop/storefront/hosts.py).
         "SHOP_DOMAIN": shop_domain(env.get("SHOP_DOMAIN")),
+        # The main host (dashboard, sign-in), e.g. https://shop.example.com: links to it
+        # written during a request on a shop's host (the new-order e-mail) are built on it.
+        "APP_URL": (env.get("APP_URL") or "").strip().rstrip("/") or None,
         "SESSION_IDLE_TIMEOUT": timedelta(
             minutes=int(env.get("SESSION_IDLE_MINUTES", 60 * 24 * 3))
         ),
@@ -124,6 +127,7 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
     if config["LOG_FORMAT"] not in ("text", "json"):
         raise ConfigError("LOG_FORMAT must be text or json.")
     check_media(config, production=production)
+    check_app_url(config, production=production)
     if production:
         check_production(config)
     return config
@@ -143,6 +147,25 @@ def shop_domain(value: str | None) -> str | None:
     ):
         raise ConfigError("SHOP_DOMAIN must be a domain name such as example.shop (no scheme).")
     return domain
+
+
+def check_app_url(config: dict, *, production: bool) -> None:
+    """APP_URL is an origin (no path); production with shop hosts needs it, or the
+    dashboard links written on a shop's host would point at that host."""
+    url = urlsplit(config["APP_URL"] or "")
+    if config["APP_URL"] and (
+        url.scheme not in ("http", "https")
+        or not url.netloc
+        or url.path
+        or url.query
+        or url.fragment
+    ):
+        raise ConfigError("APP_URL must be an address such as https://shop.example.com (no path).")
+    if production and config["SHOP_DOMAIN"] and not config["APP_URL"]:
+        raise ConfigError(
+            "SHOP_DOMAIN needs APP_URL, the main host (e.g. https://shop.example.com): "
+            "links to the dashboard written on a shop's host are built on it."
+        )
 
 
 def check_media(config: dict, *, production: bool) -> None:

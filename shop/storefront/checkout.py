@@ -32,6 +32,7 @@ from shop.ordering.payments import active_methods
 from shop.ordering.repeats import repeat_of
 from shop.ordering.rules import ShopClosed
 from shop.storefront.blueprint import bp
+from shop.storefront.hosts import main_host_url
 from shop.storefront.loading import shop_or_404, visible_item_or_404
 from shop.storefront.ordering_info import checkout_rules
 from shop.storefront.unavailable import unavailable_response
@@ -82,9 +83,7 @@ def checkout(slug: str):
     except OrderError as error:
         return _refuse(shop, submission, error, 422, wants_json)
     if created:  # issue 17: the merchant's e-mail per new order, when turned on
-        mail_new_order(
-            order, shop, url_for("dashboard.order_detail", order_id=order.id, _external=True)
-        )
+        mail_new_order(order, shop, main_host_url("dashboard.order_detail", order_id=order.id))
     # The message's link is the merchant's, in the shop's language; the shopper's own
     # way to the order page keeps the language they picked.
     order_url = url_for("storefront.order_page", token=order.token, lang=None, _external=True)
