@@ -18,6 +18,7 @@ from shop.dashboard import (  # noqa: F401  (register routes)
     ordering_rules,
     orders,
     payments,
+    push,
     share,
     shipping,
     shops,

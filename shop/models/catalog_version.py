@@ -86,6 +86,8 @@ PRIVATE_TABLES = frozenset(
         "analytics_source",
         "analytics_visitor",
         "analytics_salt",
+        # The merchant's devices told of new orders (Web Push).
+        "push_subscription",
     }
 )
 
