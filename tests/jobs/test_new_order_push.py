@@ -335,3 +335,14 @@ def test_the_service_worker_and_the_button(app, client, ids, owner):
     app.config["VAPID_PRIVATE_KEY"] = None
     page = client.get("/dashboard/orders").text
     assert "this server is not set up to send them yet" in page
+
+
+def test_the_shops_devices_go_with_the_shop(app, client, ids, owner, service):
+    from shop.shops.deletion import delete_shop
+
+    subscribe(client, Browser(service, "phone"))
+    with app.test_request_context():
+        shop = db.session.get(Shop, ids.shop)
+        delete_shop(shop, shop.name)
+        db.session.commit()
+    assert devices(app) == []

@@ -3,10 +3,10 @@ orders; a text saved afterwards is used; going back down keeps the shops and ord
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, select, text
+from sqlalchemy import func, inspect, select, text
 
 from shop.extensions import db
-from shop.models import Order, OrderStatus
+from shop.models import Order, OrderStatus, PushSubscription
 from shop.whatsapp.updates import update_message
 from tests.migrations.test_order_flow import _fill_as_0010
 
@@ -28,6 +28,7 @@ def test_existing_shops_keep_the_default_update_texts(database_at):
         order = orders[tokens["confirmed"]]
         shop = order.shop
         assert shop.update_texts is None
+        assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
         assert shop.greeting_text == "Hola {shop} 👋"
         assert shop.catalog_version == version  # a private setting: the public pages did not move
         default = update_message(order, shop, OrderStatus.CONFIRMED, "https://x/o/t")
@@ -52,4 +53,5 @@ def test_downgrade_drops_the_texts_and_keeps_shops_and_orders(database_at):
         assert rows == {token: status for status, token in tokens.items()}
         columns = {c["name"] for c in inspect(conn).get_columns("shop")}
         assert "update_texts" not in columns
+        assert "push_subscription" not in inspect(conn).get_table_names()
         assert conn.execute(text("SELECT count(*) FROM shop")).scalar_one() >= 1
