@@ -33,7 +33,9 @@ def test_typing_an_update_text_previews_it_live_and_saving_keeps_it(
     expect(preview).to_contain_text("Tu pedido #1042 está en camino.")
     page.locator("#update_on_the_way").fill("🛵 {name}, tu pedido {number} ya sale: {total}")
     expect(preview).to_contain_text("🛵 Ana, tu pedido 1042 ya sale: 51,50 €")
-    expect(page.locator("[data-update-preview='picked_up']")).to_contain_text("Has recogido tu pedido #1042")
+    expect(page.locator("[data-update-preview='picked_up']")).to_contain_text(
+        "Has recogido tu pedido #1042"
+    )
     page.locator("#update_on_the_way").fill("Hola {cliente}")
     error = page.locator("[data-preview-error]")
     expect(error).to_contain_text("{cliente}")
