@@ -4,14 +4,12 @@ to every device of a shop (so no request waits on a push service)."""
 from shop.push.sender import push_configured, queue_push
 from shop.push.subscriptions import (
     SubscriptionError,
-    device_subscribed,
     remove_subscription,
     save_subscription,
 )
 
 __all__ = [
     "SubscriptionError",
-    "device_subscribed",
     "push_configured",
     "queue_push",
     "remove_subscription",

@@ -89,14 +89,3 @@ def remove_subscription(shop: Shop, endpoint: object) -> bool:
         )
     )
     return bool(result.rowcount)
-
-
-def device_subscribed(shop: Shop, endpoint: str) -> bool:
-    return (
-        db.session.scalar(
-            select(PushSubscription.id).where(
-                PushSubscription.shop_id == shop.id, PushSubscription.endpoint == endpoint
-            )
-        )
-        is not None
-    )

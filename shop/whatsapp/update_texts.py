@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from shop.models import OrderStatus
-from shop.whatsapp.texts import check_text, render_text
+from shop.whatsapp.texts import render_text
 
 # Kind of news -> what the merchant sees next to its field.
 KINDS = {
@@ -34,13 +34,6 @@ def news_kind(status: OrderStatus, pickup: bool) -> str | None:
     if status in (OrderStatus.CONFIRMED, OrderStatus.PREPARING, OrderStatus.CANCELLED):
         return status.value
     return None
-
-
-def check_update_texts(texts: dict[str, str]) -> dict[str, str]:
-    """The texts worth keeping, each checked (MessageTextError names what is wrong);
-    empty ones are left out, so they stay the default line."""
-    checked = {kind: check_text(texts.get(kind) or "") for kind in KINDS}
-    return {kind: text for kind, text in checked.items() if text}
 
 
 def merchant_line(texts: dict | None, kind: str | None, **values: str) -> str:
