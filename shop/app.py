@@ -104,6 +104,7 @@ def register_extensions(app: Flask) -> None:
 JOB_MODULES = (
     "shop.jobs.housekeeping",
     "shop.mail.outbox",
+    "shop.push.sender",
     "shop.shops.export_job",
     "shop.media.pending",
 )

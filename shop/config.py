@@ -59,6 +59,9 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
         "FLASK_DEBUG": _flag(env.get("FLASK_DEBUG")),
         # Shops also answer at <slug>.<SHOP_DOMAIN> and link that form (shop/storefront/hosts.py).
         "SHOP_DOMAIN": shop_domain(env.get("SHOP_DOMAIN")),
+        # The main host (dashboard, sign-in), e.g. https://shop.example.com: links to it
+        # written during a request on a shop's host (the new-order e-mail) are built on it.
+        "APP_URL": (env.get("APP_URL") or "").strip().rstrip("/") or None,
         "SESSION_IDLE_TIMEOUT": timedelta(
             minutes=int(env.get("SESSION_IDLE_MINUTES", 60 * 24 * 3))
         ),
@@ -105,6 +108,22 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
         "SERVICE_WORKER_MEGABYTES": float(env.get("SERVICE_WORKER_MEGABYTES") or 20),
         # A shop with at least this many products and photos is exported in the background.
         "EXPORT_IN_BACKGROUND_FROM": int(env.get("EXPORT_IN_BACKGROUND_FROM") or 300),
+        # Web Push to merchants' devices (shop/push): the VAPID key pair (base64url, as
+        # `vapid --gen` or web-push's generate-vapid-keys print them) and a contact
+        # (mailto: or https:); no private key means no push. The public key is derived
+        # from the private one; VAPID_PUBLIC_KEY, when given, must match it.
+        "VAPID_PRIVATE_KEY": (env.get("VAPID_PRIVATE_KEY") or "").strip() or None,
+        "VAPID_PUBLIC_KEY": (env.get("VAPID_PUBLIC_KEY") or "").strip() or None,
+        "VAPID_SUBJECT": (env.get("VAPID_SUBJECT") or "").strip() or None,
+        # The push services a browser's subscription may point at (the app posts to
+        # them, so no other address is ever accepted); "*." matches any subdomain.
+        "PUSH_SERVICES": (
+            "https://fcm.googleapis.com",
+            "https://updates.push.services.mozilla.com",
+            "https://web.push.apple.com",
+            "https://*.push.apple.com",
+            "https://*.notify.windows.com",
+        ),
         # E-mail through any SMTP server; no MAIL_SERVER means no e-mail (shop/mail).
         "MAIL_SERVER": (env.get("MAIL_SERVER") or "").strip() or None,
         "MAIL_PORT": int(env.get("MAIL_PORT") or 587),
@@ -124,6 +143,8 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
     if config["LOG_FORMAT"] not in ("text", "json"):
         raise ConfigError("LOG_FORMAT must be text or json.")
     check_media(config, production=production)
+    check_app_url(config, production=production)
+    check_vapid(config)
     if production:
         check_production(config)
     return config
@@ -143,6 +164,47 @@ def shop_domain(value: str | None) -> str | None:
     ):
         raise ConfigError("SHOP_DOMAIN must be a domain name such as example.shop (no scheme).")
     return domain
+
+
+def check_app_url(config: dict, *, production: bool) -> None:
+    """APP_URL is an origin (no path); production with shop hosts needs it, or the
+    dashboard links written on a shop's host would point at that host."""
+    url = urlsplit(config["APP_URL"] or "")
+    if config["APP_URL"] and (
+        url.scheme not in ("http", "https")
+        or not url.netloc
+        or url.path
+        or url.query
+        or url.fragment
+    ):
+        raise ConfigError("APP_URL must be an address such as https://shop.example.com (no path).")
+    if production and config["SHOP_DOMAIN"] and not config["APP_URL"]:
+        raise ConfigError(
+            "SHOP_DOMAIN needs APP_URL, the main host (e.g. https://shop.example.com): "
+            "links to the dashboard written on a shop's host are built on it."
+        )
+
+
+def check_vapid(config: dict) -> None:
+    """A VAPID key that cannot sign, or a key pair that does not match, is refused at
+    start rather than at the first new order."""
+    private = config["VAPID_PRIVATE_KEY"]
+    if not private:
+        if config["VAPID_PUBLIC_KEY"]:
+            raise ConfigError("VAPID_PUBLIC_KEY needs VAPID_PRIVATE_KEY.")
+        return
+    from shop.lib.vapid import VapidKeyError, public_key_of
+
+    try:
+        public = public_key_of(private)
+    except VapidKeyError:
+        raise ConfigError("VAPID_PRIVATE_KEY must be a base64url P-256 private key.") from None
+    if config["VAPID_PUBLIC_KEY"] and config["VAPID_PUBLIC_KEY"].rstrip("=") != public:
+        raise ConfigError("VAPID_PUBLIC_KEY is not the public key of VAPID_PRIVATE_KEY.")
+    config["VAPID_PUBLIC_KEY"] = public
+    subject = config["VAPID_SUBJECT"] or ""
+    if not subject.startswith(("mailto:", "https://")):
+        raise ConfigError("VAPID_SUBJECT must be a mailto: or https:// contact for push services.")
 
 
 def check_media(config: dict, *, production: bool) -> None:

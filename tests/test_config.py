@@ -142,3 +142,20 @@ def test_session_lifetimes_come_from_the_environment(tmp_path):
 
     assert config["SESSION_IDLE_TIMEOUT"] == timedelta(minutes=30)
     assert config["PERMANENT_SESSION_LIFETIME"] == timedelta(days=7)
+
+
+def test_vapid_settings_are_checked_at_start(tmp_path):
+    from shop.lib.vapid import new_private_key, public_key_of
+
+    private = new_private_key()
+    good = {"VAPID_PRIVATE_KEY": private, "VAPID_SUBJECT": "mailto:ops@example.com"}
+    assert load_config(str(tmp_path), environ=good)["VAPID_PUBLIC_KEY"] == public_key_of(private)
+    bad = [
+        ({"VAPID_PRIVATE_KEY": "not-a-key"}, "base64url P-256"),
+        (good | {"VAPID_PUBLIC_KEY": public_key_of(new_private_key())}, "is not the public key"),
+        (good | {"VAPID_SUBJECT": "ops@example.com"}, "VAPID_SUBJECT"),
+        ({"VAPID_PUBLIC_KEY": public_key_of(private)}, "needs VAPID_PRIVATE_KEY"),
+    ]
+    for environ, message in bad:
+        with pytest.raises(ConfigError, match=message):
+            load_config(str(tmp_path), environ=environ)

@@ -19,6 +19,7 @@ from shop.dashboard import (  # noqa: F401  (register routes)
     ordering_rules,
     orders,
     payments,
+    push,
     share,
     shipping,
     shops,

@@ -19,6 +19,7 @@ from shop.lib.money import AmountError, parse_amount
 from shop.models import ClosedPolicy, PaymentKind, PhonePolicy, Shop
 from shop.ordering.payments import KIND_LABELS, MAX_CITY_TYPED, MAX_DETAILS, MAX_NAME
 from shop.whatsapp.texts import MAX_TEXT, MessageTextError, check_text
+from shop.whatsapp.update_texts import KINDS
 
 DAYS = range(7)
 
@@ -96,6 +97,14 @@ class RulesForm(FlaskForm):
     def validate_closing(self, field) -> None:
         field.data = _checked(field.data)
 
+    def update_field(self, kind: str):
+        return self[f"update_{kind}"]
+
+    def update_texts(self) -> dict[str, str]:
+        """The update texts typed (checked by then); empty ones are the default line."""
+        texts = {kind: self.update_field(kind).data or "" for kind in KINDS}
+        return {kind: text for kind, text in texts.items() if text}
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for day in DAYS:
@@ -103,6 +112,13 @@ class RulesForm(FlaskForm):
             try:
                 hours.parse_day(field.data or "")
             except hours.HoursError as error:
+                field.errors.append(str(error))
+                valid = False
+        for kind in KINDS:
+            field = self.update_field(kind)
+            try:
+                field.data = check_text(field.data or "")
+            except MessageTextError as error:
                 field.errors.append(str(error))
                 valid = False
         if valid:
@@ -124,7 +140,20 @@ class RulesForm(FlaskForm):
             "greeting_text": self.greeting.data or "",
             "closing_text": self.closing.data or "",
             "ask_phone": self.ask_phone.data,
+            "update_texts": self.update_texts(),
         }
+
+
+# One field per kind of update to the shopper, e.g. update_confirmed.
+for _kind, _label in KINDS.items():
+    setattr(
+        RulesForm,
+        f"update_{_kind}",
+        StringField(
+            _label,
+            render_kw={"maxlength": MAX_TEXT, "autocomplete": "off", "data-preview": ""},
+        ),
+    )
 
 
 def _checked(text: str | None) -> str:

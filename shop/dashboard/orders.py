@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from flask import Response, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, func, select
@@ -33,6 +42,7 @@ from shop.ordering.statuses import (
     order_label,
     status_changes,
 )
+from shop.push import push_configured
 from shop.shops.exports import order_header, order_rows, write_csv
 from shop.whatsapp.updates import update_link, update_message
 
@@ -108,6 +118,7 @@ def orders():
             etag=f'W/"{etag}"',  # as the page sends it back in If-None-Match
             news_form=NewOrdersForm(obj=shop),
             mail_ready=mail_configured(),
+            push_key=current_app.config["VAPID_PUBLIC_KEY"] if push_configured() else "",
         )
     )
     response.set_etag(etag, weak=True)

@@ -197,6 +197,22 @@ def use_local_provider(app: Flask, issuer: str) -> None:
     oidc.init_app(app)  # forget any client built from the previous settings
 
 
+def use_dev_vapid_key(app: Flask) -> None:
+    """Web Push works in the local run without set-up: a VAPID key made once and kept in
+    the instance folder (browsers' subscriptions are tied to it, so it must outlive a
+    restart). A key from the environment wins."""
+    from shop.lib.vapid import new_private_key, public_key_of
+
+    if not app.config.get("VAPID_PRIVATE_KEY"):
+        path = Path(app.instance_path) / "vapid-dev-private-key.txt"
+        if not path.exists():
+            path.write_text(new_private_key() + "\n", encoding="ascii")
+            path.chmod(0o600)
+        app.config["VAPID_PRIVATE_KEY"] = path.read_text(encoding="ascii").strip()
+    app.config["VAPID_PUBLIC_KEY"] = public_key_of(app.config["VAPID_PRIVATE_KEY"])
+    app.config["VAPID_SUBJECT"] = app.config.get("VAPID_SUBJECT") or "mailto:dev@localhost"
+
+
 def prepare(app: Flask, provider_port: int = PROVIDER_PORT) -> LocalProvider:
     """Everything before serving: migrations, provider, demo shop. Returns the provider."""
     from flask_migrate import upgrade
@@ -205,6 +221,7 @@ def prepare(app: Flask, provider_port: int = PROVIDER_PORT) -> LocalProvider:
 
     refuse_production(app)
     upgrade()
+    use_dev_vapid_key(app)
     provider = start_local_provider(provider_port)
     try:
         use_local_provider(app, provider.issuer)

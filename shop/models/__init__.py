@@ -31,6 +31,7 @@ from shop.models.ordering import (
     PaymentMethod,
     ShippingMethod,
 )
+from shop.models.push import PushSubscription
 from shop.models.shops import ClosedPolicy, PhonePolicy, Shop, ShopSlugRedirect, ShopTombstone
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "PaymentMethod",
     "PendingUpload",
     "PhonePolicy",
+    "PushSubscription",
     "ShippingMethod",
     "Shop",
     "ShopSlugRedirect",

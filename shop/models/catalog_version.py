@@ -59,6 +59,7 @@ SHOP_PRIVATE_COLUMNS = frozenset(
         "link_shared_at",  # the dashboard's set-up checklist
         "stale_after_minutes",  # the orders page's highlight of orders still new
         "email_new_orders",  # an e-mail to the owner per new order
+        "update_texts",  # the merchant's messages to a shopper about an order
     }
 )
 # Tables no public page reads (images show only once an item photo or the shop's logo
@@ -85,6 +86,8 @@ PRIVATE_TABLES = frozenset(
         "analytics_source",
         "analytics_visitor",
         "analytics_salt",
+        # The merchant's devices told of new orders (Web Push).
+        "push_subscription",
     }
 )
 

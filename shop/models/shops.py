@@ -80,6 +80,10 @@ class Shop(db.Model):
     # The merchant's WhatsApp message lines (shop.whatsapp.texts); "" = the default text.
     greeting_text: Mapped[str] = mapped_column(String(300), default="")
     closing_text: Mapped[str] = mapped_column(String(300), default="")
+    # The merchant's own news line per kind of update to the shopper
+    # (shop.whatsapp.update_texts.KINDS, e.g. {"confirmed": "..."}); a kind left out,
+    # or None, is the default line in the order's language.
+    update_texts: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Set by an operator (spam, scams): the link shows a neutral page and orders stop.

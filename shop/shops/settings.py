@@ -176,9 +176,11 @@ def update_rules(
     greeting_text: str,
     closing_text: str,
     ask_phone: str | None = None,
+    update_texts: dict[str, str] | None = None,
 ) -> bool:
     """Save the shop's ordering rules (already checked by the form); True if any changed.
-    `ask_phone` (a PhonePolicy value) is left as it is when None.
+    `ask_phone` (a PhonePolicy value) is left as it is when None; so are the
+    `update_texts` (kind -> the merchant's line; {} = every default line).
 
     The shop and cart pages show the minimum and the hours: a change bumps
     catalog_version so cached pages and ETags renew.
@@ -193,6 +195,8 @@ def update_rules(
     }
     if ask_phone is not None:
         values["ask_phone"] = PhonePolicy(ask_phone)
+    if update_texts is not None:
+        values["update_texts"] = dict(update_texts) or None
     return apply_settings(shop, values)
 
 

@@ -28,10 +28,12 @@ from shop.lib.text import whole_number
 from shop.models import Availability, Item, Order, Shop
 from shop.ordering import Customer, OrderError, ShopPaused, ShopUnavailable
 from shop.ordering.new_order_mail import mail_new_order
+from shop.ordering.new_order_push import push_new_order
 from shop.ordering.payments import active_methods
 from shop.ordering.repeats import repeat_of
 from shop.ordering.rules import ShopClosed
 from shop.storefront.blueprint import bp
+from shop.storefront.hosts import main_host_url
 from shop.storefront.loading import shop_or_404, visible_item_or_404
 from shop.storefront.ordering_info import checkout_rules
 from shop.storefront.unavailable import unavailable_response
@@ -81,10 +83,9 @@ def checkout(slug: str):
         return _refuse(shop, submission, error, 403, wants_json)
     except OrderError as error:
         return _refuse(shop, submission, error, 422, wants_json)
-    if created:  # issue 17: the merchant's e-mail per new order, when turned on
-        mail_new_order(
-            order, shop, url_for("dashboard.order_detail", order_id=order.id, _external=True)
-        )
+    if created:  # issue 17: the merchant's e-mail and Web Push per new order, when on
+        mail_new_order(order, shop, main_host_url("dashboard.order_detail", order_id=order.id))
+        push_new_order(order, shop, url_for("dashboard.order_detail", order_id=order.id))
     # The message's link is the merchant's, in the shop's language; the shopper's own
     # way to the order page keeps the language they picked.
     order_url = url_for("storefront.order_page", token=order.token, lang=None, _external=True)

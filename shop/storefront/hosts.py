@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request, url_for
 
 from shop.shops.slugs import RESERVED_SLUGS
 
@@ -107,3 +107,14 @@ def links_to_shop_host(app: Flask, endpoint: str, slug: object) -> bool:
         and _LABEL.fullmatch(slug)
         and slug not in NOT_SHOP_HOSTS
     )
+
+
+def main_host_url(endpoint: str, **values) -> str:
+    """An absolute link to a main-host page (the dashboard), even from a request that
+    came in on a shop's host, which would answer it with a 404: built on APP_URL when
+    set, else (development) on SHOP_DOMAIN's own name; elsewhere as url_for does."""
+    if request_shop_host() is None:
+        return url_for(endpoint, _external=True, **values)
+    config = current_app.config
+    origin = config.get("APP_URL") or f"{request.scheme}://{config['SHOP_DOMAIN']}"
+    return origin + url_for(endpoint, **values)

@@ -11,7 +11,10 @@ from types import SimpleNamespace
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from shop.models import OrderStatus
 from shop.whatsapp.message import order_message
+from shop.whatsapp.update_texts import KINDS
+from shop.whatsapp.updates import update_message
 
 
 def preview_message(shop, greeting: str, closing: str, order_url: str) -> str:
@@ -45,3 +48,40 @@ def preview_message(shop, greeting: str, closing: str, order_url: str) -> str:
         closing_text=closing,
     )
     return order_message(order, sample_shop, order_url)
+
+
+def preview_updates(shop, texts: dict[str, str], order_url: str) -> dict[str, str]:
+    """Each message telling the shopper a sample order moved on, with these (checked)
+    texts: written by shop.whatsapp.updates, the code that writes the real ones."""
+    sample_shop = SimpleNamespace(name=shop.name, whatsapp=shop.whatsapp, update_texts=texts)
+    previews = {}
+    for kind in KINDS:
+        status, pickup = _SAMPLE_MOVES[kind]
+        with force_locale(shop.language):
+            order = SimpleNamespace(
+                number=1042,
+                language=shop.language,
+                currency=shop.currency,
+                currency_exponent=shop.currency_exponent,
+                total_minor=5150,
+                customer_name="Ana",
+                customer_phone="",
+                shipping_needs_address=not pickup,
+                payment_name=_("Bank transfer"),
+                payment_kind="",
+                payment_details="",
+            )
+            reason = _("Sold out") if status == OrderStatus.CANCELLED else ""
+        previews[kind] = update_message(order, sample_shop, status, order_url, reason)
+    return previews
+
+
+_SAMPLE_MOVES = {
+    "confirmed": (OrderStatus.CONFIRMED, False),
+    "preparing": (OrderStatus.PREPARING, False),
+    "ready_pickup": (OrderStatus.READY, True),
+    "on_the_way": (OrderStatus.READY, False),
+    "picked_up": (OrderStatus.DELIVERED, True),
+    "delivered": (OrderStatus.DELIVERED, False),
+    "cancelled": (OrderStatus.CANCELLED, False),
+}

@@ -15,6 +15,7 @@ from shop.lib.locales import regional_locale
 from shop.lib.money import format_money
 from shop.models import OrderStatus, PaymentKind
 from shop.whatsapp.message import MAX_URL_LENGTH, encoded_length, shorten, wa_link
+from shop.whatsapp.update_texts import merchant_line, news_kind
 
 REASON_MAX = 300
 
@@ -31,6 +32,9 @@ def update_message(
     with force_locale(order.language):
         hello = _("Hello %(name)s, this is %(shop)s.", name=order.customer_name, shop=shop.name)
         news, free = _news(order, shop, status, reason.strip()[:REASON_MAX])
+        own = _own_line(order, shop, status)
+        if own:
+            news[0] = own
         link = _("Your order: %(url)s", url=order_url)
     lines = [hello, *news, free, link]
     if budget and encoded_length(lines) > budget:
@@ -46,6 +50,23 @@ def update_link(order, shop, status: OrderStatus | str, order_url: str, reason: 
     digits = order.customer_phone.lstrip("+")
     budget = MAX_URL_LENGTH - len(wa_link(digits, ""))
     return wa_link(digits, update_message(order, shop, status, order_url, reason, budget=budget))
+
+
+def _own_line(order, shop, status: OrderStatus) -> str:
+    """The merchant's text for this news, filled in; "" when they kept the default."""
+    kind = news_kind(status, not order.shipping_needs_address)
+    if kind is None:
+        return ""
+    locale = regional_locale(order.language, shop.whatsapp)
+    total = format_money(order.total_minor, order.currency, order.currency_exponent, locale)
+    return merchant_line(
+        getattr(shop, "update_texts", None),
+        kind,
+        shop=shop.name,
+        number=str(order.number),
+        name=order.customer_name,
+        total=total,
+    )
 
 
 def _news(order, shop, status: OrderStatus, reason: str) -> tuple[list[str], str]:

@@ -1,4 +1,5 @@
-// Live preview of the WhatsApp message: the server renders a sample order with the texts
+// Live preview of the WhatsApp messages (the order's, and each update to the shopper): the
+// server renders a sample order with the texts
 // being typed (the same code as a real order), so the preview is exactly what is sent.
 (() => {
   const output = document.querySelector("[data-preview-output]");
@@ -11,10 +12,10 @@
 
   async function refresh() {
     const asked = ++latest;
-    const body = {
-      greeting: form.elements.namedItem("greeting").value,
-      closing: form.elements.namedItem("closing").value,
-    };
+    const body = {};
+    form.querySelectorAll("[data-preview]").forEach((input) => {
+      body[input.name] = input.value;
+    });
     let result;
     try {
       const response = await fetch(output.dataset.url, {
@@ -31,6 +32,10 @@
     errorBox.hidden = !result.error;
     errorBox.textContent = result.error || "";
     if (result.text !== undefined) output.textContent = result.text;
+    Object.entries(result.updates || {}).forEach(([kind, text]) => {
+      const box = form.querySelector(`[data-update-preview="${kind}"]`);
+      if (box) box.textContent = text;
+    });
   }
 
   form.querySelectorAll("[data-preview]").forEach((input) => {

@@ -29,6 +29,7 @@ NOT_PAGES = {
     "dashboard.job_progress",
     "dashboard.job_download",
     "dashboard.upload_preview",  # a held photo's thumbnail
+    "dashboard.push_service_worker",  # the Web Push service worker's script
     # Order slips are paper, not a dashboard page (no menu bar); they are measured at
     # 58 mm (narrower than any phone) in tests/browser/test_order_slips.py.
     "dashboard.order_slip",

@@ -219,6 +219,9 @@ def _rules_fields(world: World) -> dict:
         "ask_phone": one_of_or_hostile("off", "optional", "required", "always"),
         "greeting": _message_text(),
         "closing": _message_text(),
+        "update_confirmed": _message_text(),
+        "update_on_the_way": _message_text(),
+        "update_cancelled": _message_text(),
     } | {f"day_{day}": _hours() for day in range(7)}
 
 

@@ -40,6 +40,8 @@ BAD_RULES = {
     "closing": "x" * 301,
     "day_3": "25:00-26:00",
     "day_4": "9-12, 10-13",
+    "update_confirmed": "{name.__init__.__globals__}",
+    "update_delivered": "🛵" * 301,
 }
 
 
@@ -118,7 +120,15 @@ def test_message_texts_drop_control_characters(app, client, world):
 def preview_body():
     texts = _message_text() | json_value
     return st.one_of(
-        st.fixed_dictionaries({}, optional={"greeting": texts, "closing": texts}),
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "greeting": texts,
+                "closing": texts,
+                "update_confirmed": texts,
+                "update_picked_up": texts,
+            },
+        ),
         st.dictionaries(hostile_text, json_value, max_size=3),
         json_value,
     )
@@ -143,6 +153,7 @@ def test_fuzzed_preview_answers_json_and_writes_nothing(app, client, world, snap
         if response.status_code == 200:
             assert isinstance(answer["text"], str)
             assert "<class" not in answer["text"]
+            assert all("<class" not in text for text in answer["updates"].values())
         else:
             assert answer["error"]
 
@@ -180,14 +191,15 @@ def test_malformed_preview_bodies_are_refused_as_json(client, world, raw):
     ],
 )
 def test_the_preview_refuses_format_string_attacks(client, world, greeting):
-    response = client.post(
-        "/dashboard/rules/preview",
-        json={"greeting": greeting, "closing": ""},
-        headers={"X-CSRFToken": client.csrf_token()},
-    )
-    assert response.status_code == 422
-    assert response.get_json()["field"] == "greeting"
-    assert "is not a placeholder we know" in response.get_json()["error"]
+    for field in ("greeting", "update_confirmed", "update_cancelled"):
+        response = client.post(
+            "/dashboard/rules/preview",
+            json={"greeting": "", field: greeting, "closing": ""},
+            headers={"X-CSRFToken": client.csrf_token()},
+        )
+        assert response.status_code == 422
+        assert response.get_json()["field"] == field
+        assert "is not a placeholder we know" in response.get_json()["error"]
 
 
 def test_the_preview_shows_hostile_text_as_typed(client, world):

@@ -17,6 +17,7 @@ from tests.security.world import rules, url_for_rule
 # Posts with no session to ride, checked by Origin / Sec-Fetch-Site instead (checkout,
 # the analytics beacon: tests/analytics/test_collection.py).
 CSRF_EXEMPT = {"storefront.checkout", "storefront.beacon"}
+JSON_POSTS = {"dashboard.message_preview", "dashboard.push_subscribe", "dashboard.push_unsubscribe"}
 # What a POST to the same URL would carry: on a GET it must do nothing.
 ACTION_ARGS = {
     "direction": "up",
@@ -77,6 +78,9 @@ NEW_POSTS = {
     "dashboard.delete_current_shop",
     "operator.suspend",
     "operator.lift",
+    # Issue 17: Web Push subscriptions (JSON; tests/security/test_fuzz_push.py).
+    "dashboard.push_subscribe",
+    "dashboard.push_unsubscribe",
 }
 
 
@@ -133,8 +137,8 @@ def test_every_post_without_a_csrf_token_is_refused(app, client, world, snapshot
         response = who.post(url, data={"name": "x", "direction": "up", "reason": "x"}, csrf=False)
         assert response.status_code == 400, url
         assert "This form has expired" in response.text, url
-        if rule.endpoint == "dashboard.message_preview":  # the live preview posts JSON
-            preview = who.post(url, json={"greeting": "x"})
+        if rule.endpoint in JSON_POSTS:  # the live preview and Web Push post JSON
+            preview = who.post(url, json={"greeting": "x", "endpoint": "https://x"})
             assert preview.status_code == 400, url
         # A token from another session is no better than none.
         forged = who.post(url, data={"csrf_token": _token_of_another_session(app)}, csrf=False)

@@ -48,6 +48,7 @@ def hostile(app, client, sign_in_as):
         user = factories.make_user(f"Merchant {SCRIPT}")
         shop = factories.make_shop(user, slug="hostil", name="Sol {number} {{x}}", language="en")
         shop.greeting_text, shop.closing_text = GREETING, CLOSING
+        shop.update_texts = {"confirmed": GREETING, "cancelled": CLOSING}
         item = factories.make_item(shop, None, name="Gorra", price_minor=1000)
         size = factories.make_group(item, GROUP, CHOICES, kind="size")
         extras = factories.make_group(
@@ -206,6 +207,25 @@ def test_the_whatsapp_message_never_evaluates_placeholders(hostile):
             assert name in text
     transfer = whatsapp_text(hostile["orders"][0])
     assert PAYMENT_NAME in transfer
+
+
+def test_update_texts_reach_the_shopper_as_typed_never_evaluated(app, client, hostile):
+    """Stored update texts (hostile) in the wa.me link: unknown placeholders as typed,
+    {name} filled once with the shopper's own braces kept, markup left as text."""
+    with app.app_context():
+        order_id = db.session.scalar(
+            db.select(Order.id).where(Order.shop_id == hostile["shop"]).limit(1)
+        )
+        db.session.get(Order, order_id).customer_phone = "+34600111222"
+        db.session.commit()
+    moved = client.post(f"/dashboard/orders/{order_id}/status", data={"status": "confirmed"})
+    assert moved.status_code == 303
+    lines = parse_qs(urlsplit(moved.headers["Location"]).query)["text"][0].split("\n")
+    assert lines[1] == GREETING
+    cancelled = client.post(f"/dashboard/orders/{order_id}/status", data={"status": "cancelled"})
+    lines = parse_qs(urlsplit(cancelled.headers["Location"]).query)["text"][0].split("\n")
+    assert lines[1] == f"Gracias {CUSTOMER} {SCRIPT} {{ 7*7 }}"
+    assert_inert(client, f"/dashboard/orders/{order_id}")
 
 
 @pytest.mark.parametrize(
