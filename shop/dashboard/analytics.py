@@ -3,12 +3,11 @@ from, for a period compared with the one before; and its daily figures as CSV.""
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from flask import Response, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from shop.analytics.chart import HEIGHT, WIDTH, bars
+from shop.analytics.days import zone_of
 from shop.analytics.periods import CHOICES, period_from
 from shop.analytics.report import build_report
 from shop.analytics.sources import SOURCES
@@ -45,12 +44,13 @@ CSV_HEADER = (
 
 def _report():
     shop = current_shop()
-    today = clock.now().astimezone(UTC).date()
+    zone = zone_of(shop)
+    today = clock.now().astimezone(zone).date()
     args = request.args
     choice, period = period_from(
         args.get("period", "7"), args.get("start", ""), args.get("end", ""), today
     )
-    return shop, choice, build_report(shop.id, period)
+    return shop, choice, build_report(shop.id, period, zone)
 
 
 @bp.get("/analytics")
