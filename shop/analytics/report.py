@@ -15,7 +15,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import BigInteger, String, case, cast, func, literal, select, union_all
 
 from shop.analytics.days import local_date, utc_bounds
-from shop.analytics.events import ADD, CHECKOUT, PRODUCT_VIEW, SHOP_VIEW, VISITOR
+from shop.analytics.events import (
+    ADD,
+    CHECKOUT,
+    PRODUCT_VIEW,
+    SHOP_VIEW,
+    VISITOR,
+    WHATSAPP_AGAIN,
+)
 from shop.analytics.periods import Period
 from shop.extensions import db
 from shop.models import DailyCount, DailySource, Item, Order, OrderLine, OrderStatus
@@ -38,6 +45,7 @@ class Day:
     confirmed: int = 0
     delivered: int = 0
     cancelled: int = 0
+    whatsapp_again: int = 0
 
     @property
     def views(self) -> int:
@@ -55,7 +63,7 @@ class Day:
 
 _FIGURES = (
     "visitors", "shop_views", "product_views", "adds", "checkouts",
-    "orders", "revenue", "confirmed", "delivered", "cancelled",
+    "orders", "revenue", "confirmed", "delivered", "cancelled", "whatsapp_again",
 )  # fmt: skip
 _KIND_FIELDS = {
     VISITOR: "visitors",
@@ -63,6 +71,7 @@ _KIND_FIELDS = {
     PRODUCT_VIEW: "product_views",
     ADD: "adds",
     CHECKOUT: "checkouts",
+    WHATSAPP_AGAIN: "whatsapp_again",
 }
 
 

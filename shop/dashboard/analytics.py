@@ -38,7 +38,7 @@ STEP_NAMES = {
 }
 CSV_HEADER = (
     "day", "visitors", "shop_views", "product_views", "adds_to_cart", "checkouts_opened",
-    "orders", "revenue", "confirmed", "delivered", "cancelled",
+    "orders", "revenue", "confirmed", "delivered", "cancelled", "whatsapp_again",
 )  # fmt: skip
 
 
@@ -50,13 +50,13 @@ def _report():
     choice, period = period_from(
         args.get("period", "7"), args.get("start", ""), args.get("end", ""), today
     )
-    return shop, choice, build_report(shop.id, period, zone)
+    return shop, choice, build_report(shop.id, period, zone), zone.key
 
 
 @bp.get("/analytics")
 @shop_required
 def analytics():
-    shop, choice, report = _report()
+    shop, choice, report, zone = _report()
     return render_template(
         "dashboard/analytics.html",
         shop=shop,
@@ -67,6 +67,7 @@ def analytics():
         chart_size=(WIDTH, HEIGHT),
         source_names=SOURCE_NAMES,
         step_names=STEP_NAMES,
+        zone=zone,
     )
 
 
@@ -74,7 +75,7 @@ def analytics():
 @shop_required
 def analytics_csv():
     """The daily figures of the period; revenue in the shop's currency, as a plain number."""
-    shop, _choice, report = _report()
+    shop, _choice, report, _zone = _report()
     rows = (
         (
             d.day.isoformat(),
@@ -88,6 +89,7 @@ def analytics_csv():
             d.confirmed,
             d.delivered,
             d.cancelled,
+            d.whatsapp_again,
         )
         for d in report.days
     )
