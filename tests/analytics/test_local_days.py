@@ -79,3 +79,11 @@ def test_events_are_counted_on_the_shops_day(app, client):
     send(client, {"k": "shop_view"})
     with app.app_context():
         assert db.session.scalars(select(DailyCount.day).distinct()).all() == [date(2026, 12, 5)]
+
+
+def test_a_days_hashes_are_kept_until_it_is_over_everywhere():
+    from shop.analytics.pruning import earliest_current_day
+
+    # At 11:59 UTC on 6 December it is still 5 December at UTC-12 (Baker Island).
+    assert earliest_current_day(datetime(2026, 12, 6, 11, 59, tzinfo=UTC)) == date(2026, 12, 5)
+    assert earliest_current_day(datetime(2026, 12, 6, 12, 0, tzinfo=UTC)) == date(2026, 12, 6)
