@@ -8,6 +8,7 @@ docs/benchmarks.md says how to run them and what each one measures.
 
 BENCHMARKS = (
     "throughput",
+    "beacon",
     "sql",
     "cpu",
     "wire",

@@ -32,7 +32,10 @@ from .workspace import ROOT, Workspace
 
 OUT = Path(__file__).resolve().parent / "out"
 # Cheapest first, so a broken app shows up before the long runs.
-ORDER = ("sql", "cpu", "wire", "upload", "export", "throughput", "checkout", "viral", "lighthouse")
+ORDER = (
+    "sql", "cpu", "wire", "upload", "export", "throughput", "beacon", "checkout", "viral",
+    "lighthouse",
+)  # fmt: skip
 TITLES = {
     "sql": "SQL statements",
     "cpu": "CPU per request",
@@ -42,6 +45,7 @@ TITLES = {
     "viral": "Viral post",
     "checkout": "Checkout",
     "throughput": "Throughput",
+    "beacon": "Analytics beacon",
     "lighthouse": "Lighthouse",
 }
 

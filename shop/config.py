@@ -90,6 +90,12 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
         # SQLite file next to the default database; results (exports) kept in a folder
         # every app server and worker shares.
         "JOBS_REDIS_URL": env.get("JOBS_REDIS_URL") or env.get("REDIS_URL"),
+        # Analytics counters (shop/analytics/live.py) in Redis when there is one, folded
+        # into the database's daily rows by a periodic job; else one upsert per event.
+        # ANALYTICS_REDIS_URL=off keeps them in the database while Redis serves the rest.
+        "ANALYTICS_REDIS_URL": None
+        if env.get("ANALYTICS_REDIS_URL") == "off"
+        else env.get("ANALYTICS_REDIS_URL") or env.get("REDIS_URL"),
         "JOBS_SQLITE_PATH": env.get("JOBS_SQLITE_PATH") or str(instance / "jobs-queue.sqlite3"),
         "JOBS_QUEUE_NAME": env.get("JOBS_QUEUE_NAME") or "vitrina",
         "JOBS_WORKER_THREADS": int(env.get("JOBS_WORKER_THREADS") or 2),

@@ -60,6 +60,7 @@ def _test_config(database_url: str, media_dir) -> dict:
         "MEDIA_DIR": str(media_dir),
         # Each app its own queue and result folder; a failed job retries at once.
         "JOBS_REDIS_URL": None,
+        "ANALYTICS_REDIS_URL": None,
         "JOBS_SQLITE_PATH": str(Path(media_dir).parent / "jobs-queue.sqlite3"),
         "JOB_FILES_DIR": str(Path(media_dir).parent / "job-files"),
         "JOBS_RETRY_DELAY": 0,

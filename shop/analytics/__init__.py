@@ -6,7 +6,7 @@ from, `visitors` tells visitors apart for one day only, `report` reads the figur
 the merchant's analytics page, and `pruning` forgets each day's hashes and salt.
 """
 
-from shop.analytics import pruning  # noqa: F401  (registers the periodic task)
+from shop.analytics import live, pruning  # noqa: F401  (register the periodic tasks)
 from shop.analytics.events import KINDS, Event, record
 from shop.analytics.visitors import is_bot, opted_out
 

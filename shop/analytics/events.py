@@ -26,8 +26,9 @@ PRODUCT_VIEW = "product_view"
 ADD = "add"
 CHECKOUT = "checkout"
 ORDER = "order"  # the beacon's report of an order just placed: for its source only
+WHATSAPP_AGAIN = "whatsapp_again"  # "Open WhatsApp" tapped again on an order's page
 VISITOR = "visitor"  # counted by the server, once per hash and day
-KINDS = frozenset({SHOP_VIEW, PRODUCT_VIEW, ADD, CHECKOUT, ORDER})
+KINDS = frozenset({SHOP_VIEW, PRODUCT_VIEW, ADD, CHECKOUT, ORDER, WHATSAPP_AGAIN})
 VIEWS = frozenset({SHOP_VIEW, PRODUCT_VIEW})
 ITEM_KINDS = frozenset({PRODUCT_VIEW, ADD})
 MAX_CAMPAIGNS = 30
@@ -45,47 +46,118 @@ class Event:
     order_token: str = ""
 
 
-def record(shop_id: int, event: Event, address: str, user_agent: str, now: datetime) -> bool:
-    """Count `event` for the visitor (address, user agent) of shop `shop_id`; False when
-    it names something not the shop's. Flushes; the caller commits."""
-    if event.kind not in KINDS:
+@dataclass(frozen=True)
+class Checked:
+    """An event checked against its shop: the counters it moves, on the shop's day."""
+
+    shop_id: int
+    day: date
+    kind: str
+    item_id: int
+    source: str
+    campaign: str  # as the link said; capped at MAX_CAMPAIGNS where it is counted
+    digest: str  # the visitor's hash for the day
+    order_total: int | None = None  # ORDER: the order's value
+    order_seen: str = ""  # ORDER: a name for the order, to count it once
+
+    @property
+    def is_view(self) -> bool:
+        return self.kind in VIEWS
+
+
+def record(
+    shop_id: int,
+    event: Event,
+    address: str,
+    user_agent: str,
+    now: datetime,
+    *,
+    day: date | None = None,
+    live=None,
+) -> bool:
+    """Count `event` for the visitor (address, user agent) of shop `shop_id` on `day`
+    (the shop's own day; `now`'s date by default); False when it names something not
+    the shop's. With `live` (shop.analytics.live.LiveCounts) the counters move in
+    Redis; else in the database (flushed; the caller commits)."""
+    checked = check(shop_id, event, address, user_agent, now, day or now.date())
+    if checked is None:
         return False
-    day = now.date()
+    if live is None or not live.count(checked):
+        count_in_database(checked)
+    return True
+
+
+def check(
+    shop_id: int, event: Event, address: str, user_agent: str, now: datetime, day: date
+) -> Checked | None:
+    """The event's counters, or None when it names an item or order not the shop's."""
+    if event.kind not in KINDS:
+        return None
     item_id = NO_ITEM
     if event.kind in ITEM_KINDS:
         item_id = _shop_item(shop_id, event.item_id)
         if item_id is None:
-            return False
-    order_total = None
+            return None
+    order_total, order_seen = None, ""
     if event.kind == ORDER:
         order_total = _recent_order_total(shop_id, event.order_token, now)
         if order_total is None:
-            return False
-    source = source_of(event.referrer_host, event.utm_source)
-    campaign = _campaign(shop_id, day, source, clean_campaign(event.utm_campaign))
-    where = {"shop_id": shop_id, "day": day, "source": source, "campaign": campaign}
+            return None
+        order_seen = "order:" + _short_hash(event.order_token)
+    if event.kind == WHATSAPP_AGAIN and not _is_shop_order(shop_id, event.order_token):
+        return None
+    return Checked(
+        shop_id=shop_id,
+        day=day,
+        kind=event.kind,
+        item_id=item_id,
+        source=source_of(event.referrer_host, event.utm_source),
+        campaign=clean_campaign(event.utm_campaign),
+        digest=visitor_digest(salt_for(day), address, user_agent, shop_id),
+        order_total=order_total,
+        order_seen=order_seen,
+    )
 
-    digest = visitor_digest(salt_for(day), address, user_agent, shop_id)
+
+def count_in_database(c: Checked) -> None:
+    """One upsert per counter the event moves (the embedded default, and Redis's fallback).
+
+    Rows are locked in one order by every writer (the visitor's own row, the day's
+    counters sorted by kind, then one source row with all its amounts), so concurrent
+    events on PostgreSQL wait for each other instead of deadlocking.
+    """
+    campaign = _campaign(c.shop_id, c.day, c.source, c.campaign)
+    where = {"shop_id": c.shop_id, "day": c.day, "source": c.source, "campaign": campaign}
+    amounts: dict[str, int] = {}
+    counters: list[tuple[str, int]] = []
     if insert_ignore(
-        DailyVisitor, {"shop_id": shop_id, "day": day, "digest": digest}, _VISITOR_KEY
+        DailyVisitor, {"shop_id": c.shop_id, "day": c.day, "digest": c.digest}, _VISITOR_KEY
     ):
-        _count(shop_id, day, VISITOR, NO_ITEM)
-        add_to(DailySource, where, {"visitors": 1})
-    if event.kind == ORDER:
+        counters.append((VISITOR, NO_ITEM))
+        amounts["visitors"] = 1
+    if c.kind == ORDER:
         # Counted once per order, however often its page reports it.
-        seen = "order:" + hashlib.blake2b(event.order_token.encode(), digest_size=16).hexdigest()
         if insert_ignore(
-            DailyVisitor, {"shop_id": shop_id, "day": day, "digest": seen[:40]}, _VISITOR_KEY
+            DailyVisitor,
+            {"shop_id": c.shop_id, "day": c.day, "digest": c.order_seen[:40]},
+            _VISITOR_KEY,
         ):
-            add_to(DailySource, where, {"orders": 1, "revenue_minor": order_total})
-        return True
-    _count(shop_id, day, event.kind, item_id)
-    if event.kind in VIEWS:
-        add_to(DailySource, where, {"views": 1})
-    return True
+            amounts |= {"orders": 1, "revenue_minor": c.order_total}
+    else:
+        counters.append((c.kind, c.item_id))
+        if c.is_view:
+            amounts["views"] = 1
+    for kind, item_id in sorted(counters):
+        _count(c.shop_id, c.day, kind, item_id)
+    if amounts:
+        add_to(DailySource, where, amounts)
 
 
 _VISITOR_KEY = ["shop_id", "day", "digest"]
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def _count(shop_id: int, day: date, kind: str, item_id: int) -> None:
@@ -116,6 +188,15 @@ def _recent_order_total(shop_id: int, token: str, now: datetime) -> int | None:
             Order.created_at >= now - ORDER_WINDOW,
         )
     )
+
+
+def _is_shop_order(shop_id: int, token: str) -> bool:
+    if not isinstance(token, str) or not 20 <= len(token) <= 43:
+        return False
+    found = db.session.scalar(
+        select(Order.id).where(Order.token == token, Order.shop_id == shop_id)
+    )
+    return found is not None
 
 
 def _campaign(shop_id: int, day: date, source: str, campaign: str) -> str:

@@ -1,8 +1,8 @@
-"""Each day's visitor hashes and salt are deleted once the day is over."""
+"""Each day's visitor hashes and salt are deleted once the day is over everywhere."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, timedelta
 
 from sqlalchemy import delete
 
@@ -20,9 +20,15 @@ def forget_past_days(today) -> int:
     return gone
 
 
+def earliest_current_day(now) -> date:
+    """The date somewhere on Earth now (UTC-12): every day before it is over everywhere."""
+    return (now.astimezone(UTC) - timedelta(hours=12)).date()
+
+
 @periodic("analytics-forget", every=timedelta(minutes=15))
 def forget_yesterday(job: RunningJob) -> dict:
-    """Soon after midnight (UTC) nothing is left that could link a visitor to a day before."""
-    gone = forget_past_days(clock.now().date())
+    """Once a day is over in every time zone, nothing is left that could link a visitor
+    to it (a shop's days are its own: see shop.analytics.days)."""
+    gone = forget_past_days(earliest_current_day(clock.now()))
     db.session.commit()
     return {"hashes": gone}

@@ -9,17 +9,27 @@ the beacon's daily counters; sources and campaigns from the beacon's attribution
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import BigInteger, String, case, cast, func, literal, select, union_all
 
-from shop.analytics.events import ADD, CHECKOUT, PRODUCT_VIEW, SHOP_VIEW, VISITOR
+from shop.analytics.days import local_date, utc_bounds
+from shop.analytics.events import (
+    ADD,
+    CHECKOUT,
+    PRODUCT_VIEW,
+    SHOP_VIEW,
+    VISITOR,
+    WHATSAPP_AGAIN,
+)
 from shop.analytics.periods import Period
 from shop.extensions import db
 from shop.models import DailyCount, DailySource, Item, Order, OrderLine, OrderStatus
 
 CONFIRMED = (OrderStatus.CONFIRMED, OrderStatus.PREPARING, OrderStatus.READY, OrderStatus.DELIVERED)
 TOP = 10
+UTC_ZONE = ZoneInfo("UTC")
 
 
 @dataclass
@@ -35,6 +45,7 @@ class Day:
     confirmed: int = 0
     delivered: int = 0
     cancelled: int = 0
+    whatsapp_again: int = 0
 
     @property
     def views(self) -> int:
@@ -52,7 +63,7 @@ class Day:
 
 _FIGURES = (
     "visitors", "shop_views", "product_views", "adds", "checkouts",
-    "orders", "revenue", "confirmed", "delivered", "cancelled",
+    "orders", "revenue", "confirmed", "delivered", "cancelled", "whatsapp_again",
 )  # fmt: skip
 _KIND_FIELDS = {
     VISITOR: "visitors",
@@ -60,6 +71,7 @@ _KIND_FIELDS = {
     PRODUCT_VIEW: "product_views",
     ADD: "adds",
     CHECKOUT: "checkouts",
+    WHATSAPP_AGAIN: "whatsapp_again",
 }
 
 
@@ -111,10 +123,11 @@ class Report:
         return out
 
 
-def build_report(shop_id: int, period: Period) -> Report:
+def build_report(shop_id: int, period: Period, zone: ZoneInfo = UTC_ZONE) -> Report:
     """Everything the page shows for `period` and the period before, in two statements:
     one over the analytics tables, one over the orders (each a UNION ALL of the
-    groupings it needs), so the page stays within six with the sign-in's three."""
+    groupings it needs), so the page stays within six with the sign-in's three.
+    Days are the shop's own (`zone`): an order at 23:30 in Lima is on Lima's day."""
     before = period.before()
     days = {day: Day(day) for day in [*before.each_day(), *period.each_day()]}
     sellers: dict = {}
@@ -129,7 +142,7 @@ def build_report(shop_id: int, period: Period) -> Report:
             sellers.setdefault(int(first), Seller(int(first), second)).views = int(a)
         else:
             report.sources.append(Source(first, second, int(a), int(b), int(c), int(d)))
-    for tag, first, second, a, b, c, d, e in _order_rows(shop_id, before.start, period):
+    for tag, first, second, a, b, c, d, e in _order_rows(shop_id, before.start, period, zone):
         if tag == "day":
             row = days.get(_as_date(first))
             if row is not None:
@@ -210,10 +223,11 @@ def _analytics_rows(shop_id: int, start: date, period: Period):
     return db.session.execute(union_all(by_day, by_item, by_source)).all()
 
 
-def _order_rows(shop_id: int, start: date, period: Period):
+def _order_rows(shop_id: int, start: date, period: Period, zone: ZoneInfo):
     """Orders by day (both periods) with their value and later statuses; units and
     revenue by item this period, cancelled orders left out."""
-    day = func.date(Order.created_at)
+    first, last = utc_bounds(zone, start, period.end)
+    day = local_date(Order.created_at, zone, first, last)
     by_day = (
         select(
             literal("day"),
@@ -225,7 +239,7 @@ def _order_rows(shop_id: int, start: date, period: Period):
             _n(func.sum(case((Order.status == OrderStatus.DELIVERED, 1), else_=0))),
             _n(func.sum(case((Order.status == OrderStatus.CANCELLED, 1), else_=0))),
         )
-        .where(Order.shop_id == shop_id, *_between(Order.created_at, start, period.end))
+        .where(Order.shop_id == shop_id, Order.created_at >= first, Order.created_at < last)
         .group_by(day)
     )
     zero = _n(literal(0))
@@ -242,15 +256,15 @@ def _order_rows(shop_id: int, start: date, period: Period):
         )
         .join(Order, Order.id == OrderLine.order_id)
         .where(Order.shop_id == shop_id, Order.status != OrderStatus.CANCELLED)
-        .where(*_between(Order.created_at, period.start, period.end))
+        .where(*_between(Order.created_at, zone, period.start, period.end))
         .group_by(OrderLine.item_id, OrderLine.name)
     )
     return db.session.execute(union_all(by_day, by_item)).all()
 
 
-def _between(column, start: date, end: date) -> tuple:
-    first = datetime.combine(start, datetime.min.time())
-    return column >= first, column < datetime.combine(end, datetime.min.time()) + timedelta(days=1)
+def _between(column, zone: ZoneInfo, start: date, end: date) -> tuple:
+    first, last = utc_bounds(zone, start, end)
+    return column >= first, column < last
 
 
 def _rank(everyone: list[Seller], report: Report) -> None:

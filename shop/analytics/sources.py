@@ -5,6 +5,8 @@ Only the group and the campaign are kept, never the referring page's address.
 
 from __future__ import annotations
 
+import unicodedata
+
 DIRECT = "direct"
 OTHER = "other"
 # Hosts (and their subdomains) by group; l.instagram.com, lm.facebook.com and the like
@@ -54,5 +56,8 @@ def source_of(referrer_host: str, utm_source: str) -> str:
 
 
 def clean_campaign(value: str) -> str:
-    """The campaign as the merchant wrote it, trimmed to fit (emoji and all)."""
-    return " ".join(value.split())[:CAMPAIGN_LENGTH]
+    """The campaign as the merchant wrote it, trimmed to fit (emoji and all): control
+    characters and lone surrogates dropped (PostgreSQL refuses NUL, Redis and the
+    database an unpaired surrogate), whitespace runs made one space."""
+    kept = "".join(c for c in value if unicodedata.category(c) not in ("Cc", "Cs") or c.isspace())
+    return " ".join(kept.split())[:CAMPAIGN_LENGTH]

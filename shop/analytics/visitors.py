@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import delete, select
 
@@ -40,15 +40,18 @@ def opted_out(headers) -> bool:
 
 
 def salt_for(day: date) -> bytes:
-    """The day's salt, made by whichever process asks first; older salts are deleted
-    then, so a hash of yesterday can no longer be made again."""
+    """The day's salt, made by whichever process asks first. Days are the shops' own,
+    so up to three dates are current somewhere at once (UTC-12 to UTC+14); older
+    salts are deleted then (and by shop.analytics.pruning once a day is over
+    everywhere), so a hash of a past day can no longer be made again."""
     salt = _salts.get(day)
     if salt is not None:
         return salt
     insert_ignore(DailySalt, {"day": day, "salt": secrets.token_bytes(32)}, ["day"])
-    db.session.execute(delete(DailySalt).where(DailySalt.day < day))
+    db.session.execute(delete(DailySalt).where(DailySalt.day < day - timedelta(days=2)))
     salt = db.session.scalar(select(DailySalt.salt).where(DailySalt.day == day))
-    _salts.clear()
+    for old in [d for d in _salts if abs((d - day).days) > 2]:
+        del _salts[old]
     _salts[day] = salt
     return salt
 

@@ -3,12 +3,11 @@ from, for a period compared with the one before; and its daily figures as CSV.""
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from flask import Response, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from shop.analytics.chart import HEIGHT, WIDTH, bars
+from shop.analytics.days import zone_of
 from shop.analytics.periods import CHOICES, period_from
 from shop.analytics.report import build_report
 from shop.analytics.sources import SOURCES
@@ -39,24 +38,25 @@ STEP_NAMES = {
 }
 CSV_HEADER = (
     "day", "visitors", "shop_views", "product_views", "adds_to_cart", "checkouts_opened",
-    "orders", "revenue", "confirmed", "delivered", "cancelled",
+    "orders", "revenue", "confirmed", "delivered", "cancelled", "whatsapp_again",
 )  # fmt: skip
 
 
 def _report():
     shop = current_shop()
-    today = clock.now().astimezone(UTC).date()
+    zone = zone_of(shop)
+    today = clock.now().astimezone(zone).date()
     args = request.args
     choice, period = period_from(
         args.get("period", "7"), args.get("start", ""), args.get("end", ""), today
     )
-    return shop, choice, build_report(shop.id, period)
+    return shop, choice, build_report(shop.id, period, zone), zone.key
 
 
 @bp.get("/analytics")
 @shop_required
 def analytics():
-    shop, choice, report = _report()
+    shop, choice, report, zone = _report()
     return render_template(
         "dashboard/analytics.html",
         shop=shop,
@@ -67,6 +67,7 @@ def analytics():
         chart_size=(WIDTH, HEIGHT),
         source_names=SOURCE_NAMES,
         step_names=STEP_NAMES,
+        zone=zone,
     )
 
 
@@ -74,7 +75,7 @@ def analytics():
 @shop_required
 def analytics_csv():
     """The daily figures of the period; revenue in the shop's currency, as a plain number."""
-    shop, _choice, report = _report()
+    shop, _choice, report, _zone = _report()
     rows = (
         (
             d.day.isoformat(),
@@ -88,6 +89,7 @@ def analytics_csv():
             d.confirmed,
             d.delivered,
             d.cancelled,
+            d.whatsapp_again,
         )
         for d in report.days
     )

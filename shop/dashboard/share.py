@@ -10,6 +10,7 @@ import segno
 from flask import Response, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -22,12 +23,18 @@ from shop.lib.locales import money_locale
 from shop.media.urls import image_url
 from shop.models import Category, Item, ItemPhoto, OptionGroup, Shop
 from shop.sharing.link_cards import LinkCard, shop_card
+from shop.sharing.tagged_links import tagged_links
 from shop.shops.exports import catalog_header, catalog_rows, write_csv
 
 QR_DEFAULT_SIZE = 1200  # pixels: about 10 cm at 300 dpi, crisp on a printed poster
 QR_MIN_SIZE = 100
 QR_MAX_SIZE = 4000
 QR_BORDER = 4  # the quiet zone scanners need
+PLACE_NAMES = {
+    "instagram_bio": _l("For your Instagram bio"),
+    "instagram_story": _l("For an Instagram story"),
+    "whatsapp_status": _l("For a WhatsApp status"),
+}
 
 
 def shop_link(shop: Shop) -> str:
@@ -68,6 +75,8 @@ def share():
         card=card,
         domain=urlsplit(card.url).netloc,
         feed_url=url_for("storefront.catalog_feed", slug=shop.slug, _external=True),
+        tagged_links=tagged_links(link),
+        place_names=PLACE_NAMES,
     )
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from shop.analytics.platform import platform_totals
 from shop.extensions import db
+from shop.lib import clock
 from shop.lib.text import MAX_ID
 from shop.models import Shop
 from shop.operator.blueprint import bp
@@ -35,7 +39,12 @@ def shops():
         return url_for(".shops", q=query or None, status=status, page=number)
 
     return render_template(
-        "operator/shops.html", page=page, query=query, status=status, page_url=page_url
+        "operator/shops.html",
+        page=page,
+        query=query,
+        status=status,
+        page_url=page_url,
+        platform=platform_totals(clock.now().astimezone(UTC).date()),
     )
 
 

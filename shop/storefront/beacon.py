@@ -18,6 +18,8 @@ from flask import Response, request
 from sqlalchemy import select
 
 from shop import analytics
+from shop.analytics.days import local_day
+from shop.analytics.live import live_counts
 from shop.extensions import csrf, db
 from shop.lib import clock
 from shop.models import Shop
@@ -42,12 +44,21 @@ def beacon(slug: str):
         and not analytics.opted_out(headers)
         and not analytics.is_bot(user_agent)
     ):
-        shop_id = db.session.scalar(
-            select(Shop.id).where(Shop.slug == slug, Shop.suspended_at.is_(None))
-        )
-        now = clock.now().astimezone(UTC).replace(tzinfo=None)
-        if shop_id is not None and analytics.record(
-            shop_id, event, request.remote_addr or "", user_agent, now
+        shop = db.session.execute(
+            select(Shop.id, Shop.time_zone, Shop.whatsapp).where(
+                Shop.slug == slug, Shop.suspended_at.is_(None)
+            )
+        ).first()
+        moment = clock.now()
+        now = moment.astimezone(UTC).replace(tzinfo=None)
+        if shop is not None and analytics.record(
+            shop.id,
+            event,
+            request.remote_addr or "",
+            user_agent,
+            now,
+            day=local_day(shop, moment),
+            live=live_counts(),
         ):
             db.session.commit()
     return Response(status=204, headers={"Cache-Control": "no-store"})

@@ -45,7 +45,10 @@
   document.addEventListener("vitrina:ordered", (event) => {
     send("order", { o: String(event.detail || "").split("/o/").pop().split(/[?#]/)[0] });
   });
+  const order = path.match(/\/o\/([^/]+)\/?$/);
   document.addEventListener("click", (event) => {
     if (event.target.closest("[data-cart-bar]")) send("checkout");
+    // "Open WhatsApp" tapped again on an order's page: the shopper is still talking.
+    else if (order && event.target.closest("a.whatsapp")) send("whatsapp_again", { o: order[1] });
   });
 })();

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
+from shop.analytics.pruning import forget_past_days
 from shop.analytics.visitors import salt_for, visitor_digest
 from shop.extensions import db
 from shop.models import DailyCount, DailySalt, DailySource, DailyVisitor
@@ -73,18 +74,18 @@ def test_the_next_day_cannot_be_linked_to_the_day_before(app):
         tuesday = salt_for(date(2026, 12, 8))
         assert tuesday != monday
         assert visitor_digest(tuesday, ANA, PHONE_UA, 1) != same_day
-        # Monday's salt is gone: nobody can make Monday's hash again.
+        # Once Monday is over everywhere its salt goes: nobody can make its hash again.
+        forget_past_days(date(2026, 12, 8))
         assert db.session.scalars(select(DailySalt.day)).all() == [date(2026, 12, 8)]
         assert ANA not in same_day
         assert len(same_day) == 32
 
 
 def test_a_new_day_starts_new_visitors_and_forgets_yesterdays_hashes(app, client, ids):
-    from shop.analytics.pruning import forget_past_days
-
-    app.config["CLOCK"] = lambda: datetime(2026, 12, 7, 23, 59, tzinfo=UTC)
+    # Tienda Sol has a Spanish number: its days are Madrid's (UTC+1 in December).
+    app.config["CLOCK"] = lambda: datetime(2026, 12, 7, 22, 59, tzinfo=UTC)
     send(client, {"k": "shop_view"})
-    app.config["CLOCK"] = lambda: datetime(2026, 12, 8, 0, 1, tzinfo=UTC)
+    app.config["CLOCK"] = lambda: datetime(2026, 12, 7, 23, 1, tzinfo=UTC)
     send(client, {"k": "shop_view"})
     with app.app_context():
         visitors = db.session.execute(

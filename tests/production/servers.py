@@ -30,9 +30,9 @@ def free_port() -> int:
 
 
 class AppServer:
-    """One `gunicorn 'shop:create_app()'` process (one worker) on 127.0.0.1."""
+    """One `gunicorn 'shop:create_app()'` process (one worker unless told) on 127.0.0.1."""
 
-    def __init__(self, name: str, env: dict[str, str], folder: Path) -> None:
+    def __init__(self, name: str, env: dict[str, str], folder: Path, workers: int = 1) -> None:
         self.name = name
         self.folder = folder
         self.port = free_port()
@@ -45,7 +45,7 @@ class AppServer:
         self.command = [
             sys.executable, "-m", "gunicorn",
             "--config", str(config),
-            "--workers", "1",
+            "--workers", str(workers),
             "--bind", f"127.0.0.1:{self.port}",
             "--timeout", "60",
             "--graceful-timeout", "3",
