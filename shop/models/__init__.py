@@ -32,6 +32,7 @@ from shop.models.ordering import (
     ShippingMethod,
 )
 from shop.models.shops import ClosedPolicy, PhonePolicy, Shop, ShopSlugRedirect, ShopTombstone
+from shop.models.team import Membership, Role
 
 __all__ = [
     "AuthSession",
@@ -49,6 +50,7 @@ __all__ = [
     "Job",
     "JobState",
     "JobStep",
+    "Membership",
     "OptionChoice",
     "OptionGroup",
     "OptionKind",
@@ -60,6 +62,7 @@ __all__ = [
     "PaymentMethod",
     "PendingUpload",
     "PhonePolicy",
+    "Role",
     "ShippingMethod",
     "Shop",
     "ShopSlugRedirect",

@@ -153,3 +153,14 @@ def url_for_rule(app, rule, world: World) -> str:
     assert not missing, f"{rule.rule}: give url_values() a value for {sorted(missing)}"
     with app.test_request_context():
         return url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
+
+
+def add_member(app, world: World, role: str) -> int:
+    """Another person in the world's shop, with `role` ("manager", "staff"); their id."""
+    from shop.models import Membership, Role
+
+    with app.app_context():
+        user = factories.make_user("Carla")
+        db.session.add(Membership(shop_id=world.shop, user_id=user.id, role=Role(role)))
+        db.session.commit()
+        return user.id

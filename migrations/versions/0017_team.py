@@ -1,0 +1,60 @@
+"""A shop's team: memberships with a role, every existing shop's owner its first member
+
+Each shop keeps its owner (shop.owner_id stays, in step with the owner's membership);
+the owner becomes the shop's member with the role 'owner'. A partial unique index keeps
+a shop to one owner. Going down drops the table: managers and staff lose their access,
+owners keep their shops.
+
+Revision ID: 0017_team
+Revises: 0016_pix
+Create Date: 2026-12-05 23:30:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0017_team'
+down_revision = '0016_pix'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'membership',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('shop_id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column(
+            'role',
+            sa.Enum('owner', 'manager', 'staff', name='membership_role',
+                    native_enum=False, create_constraint=True, length=20),
+            nullable=False,
+        ),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['shop_id'], ['shop.id'],
+                                name=op.f('fk_membership_shop_id_shop'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['user_id'], ['user_account.id'],
+                                name=op.f('fk_membership_user_id_user_account'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_membership')),
+        sa.UniqueConstraint('shop_id', 'user_id', name=op.f('uq_membership_shop_id_user_id')),
+    )
+    with op.batch_alter_table('membership', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_membership_user_id'), ['user_id'], unique=False)
+    op.create_index(
+        'uq_membership_one_owner', 'membership', ['shop_id'], unique=True,
+        sqlite_where=sa.text("role = 'owner'"), postgresql_where=sa.text("role = 'owner'"),
+    )
+    op.execute(
+        "INSERT INTO membership (shop_id, user_id, role, created_at) "
+        "SELECT id, owner_id, 'owner', created_at FROM shop"
+    )
+
+
+def downgrade():
+    op.drop_index('uq_membership_one_owner', table_name='membership')
+    with op.batch_alter_table('membership', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_membership_user_id'))
+    op.drop_table('membership')
