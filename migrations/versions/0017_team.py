@@ -2,7 +2,7 @@
 
 Each shop keeps its owner (shop.owner_id stays, in step with the owner's membership);
 the owner becomes the shop's member with the role 'owner'. A partial unique index keeps
-a shop to one owner. Going down drops the table: managers and staff lose their access,
+a shop to one owner. Invitations (by link, single use) get their table too. Going down drops both: managers and staff lose their access,
 owners keep their shops.
 
 Revision ID: 0017_team
@@ -47,6 +47,37 @@ def upgrade():
         'uq_membership_one_owner', 'membership', ['shop_id'], unique=True,
         sqlite_where=sa.text("role = 'owner'"), postgresql_where=sa.text("role = 'owner'"),
     )
+    op.create_table(
+        'invitation',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('shop_id', sa.Integer(), nullable=False),
+        sa.Column('token_hash', sa.String(length=64), nullable=False),
+        sa.Column(
+            'role',
+            sa.Enum('owner', 'manager', 'staff', name='invitation_role',
+                    native_enum=False, create_constraint=True, length=20),
+            nullable=False,
+        ),
+        sa.Column('email', sa.String(length=320), nullable=False),
+        sa.Column('invited_by_id', sa.Integer(), nullable=True),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.Column('expires_at', sa.DateTime(), nullable=False),
+        sa.Column('used_at', sa.DateTime(), nullable=True),
+        sa.Column('used_by_id', sa.Integer(), nullable=True),
+        sa.Column('revoked_at', sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(['shop_id'], ['shop.id'],
+                                name=op.f('fk_invitation_shop_id_shop'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['invited_by_id'], ['user_account.id'],
+                                name=op.f('fk_invitation_invited_by_id_user_account'),
+                                ondelete='SET NULL'),
+        sa.ForeignKeyConstraint(['used_by_id'], ['user_account.id'],
+                                name=op.f('fk_invitation_used_by_id_user_account'),
+                                ondelete='SET NULL'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_invitation')),
+        sa.UniqueConstraint('token_hash', name=op.f('uq_invitation_token_hash')),
+    )
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_invitation_shop_id'), ['shop_id'], unique=False)
     op.execute(
         "INSERT INTO membership (shop_id, user_id, role, created_at) "
         "SELECT id, owner_id, 'owner', created_at FROM shop"
@@ -54,6 +85,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_invitation_shop_id'))
+    op.drop_table('invitation')
     op.drop_index('uq_membership_one_owner', table_name='membership')
     with op.batch_alter_table('membership', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_membership_user_id'))

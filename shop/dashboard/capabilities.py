@@ -17,6 +17,7 @@ PERSONAL = None
 NEEDS: dict[str, Capability | None] = {
     "setup": PERSONAL,
     "switch_shop": PERSONAL,
+    "join": PERSONAL,  # an invitation: the link is the permission (shop.shops.team)
     "home": C.VIEW,
     "share": C.VIEW,
     "share_qr_png": C.VIEW,
@@ -78,6 +79,12 @@ NEEDS: dict[str, Capability | None] = {
     "job_progress": C.EXPORT,
     "job_download": C.EXPORT,
     "delete_current_shop": C.DELETE_SHOP,
+    "team_page": C.TEAM,
+    "invite": C.TEAM,
+    "revoke_invitation": C.TEAM,
+    "remove_member": C.TEAM,
+    "change_member_role": C.TEAM,
+    "hand_over": C.TEAM,
 }
 
 

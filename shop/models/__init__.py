@@ -32,7 +32,7 @@ from shop.models.ordering import (
     ShippingMethod,
 )
 from shop.models.shops import ClosedPolicy, PhonePolicy, Shop, ShopSlugRedirect, ShopTombstone
-from shop.models.team import Membership, Role
+from shop.models.team import Invitation, Membership, Role
 
 __all__ = [
     "AuthSession",
@@ -45,6 +45,7 @@ __all__ = [
     "DailyVisitor",
     "FormSubmission",
     "Image",
+    "Invitation",
     "Item",
     "ItemPhoto",
     "Job",

@@ -11,7 +11,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.extensions import db
@@ -54,3 +54,30 @@ class Membership(db.Model):
 
     shop: Mapped[Shop] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class Invitation(db.Model):
+    """A link that lets one person join the shop with a role: once, before it expires.
+
+    Only the hash of the link's token is kept, so a copy of the database opens no shop.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[Role] = mapped_column(text_enum(Role, "invitation_role"))
+    # Sent to this address, and only its account may use it; "" = a link for whoever has it.
+    email: Mapped[str] = mapped_column(String(320), default="")
+    invited_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    revoked_at: Mapped[datetime | None]
+
+    shop: Mapped[Shop] = relationship()
+    used_by: Mapped[User | None] = relationship(foreign_keys=[used_by_id])
