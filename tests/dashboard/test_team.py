@@ -3,6 +3,9 @@ removed member is signed out at once; a handover keeps exactly one owner."""
 
 from __future__ import annotations
 
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -168,3 +171,44 @@ def test_a_member_of_several_shops_switches_between_them(app, client, crew, sign
     assert client.get("/dashboard/settings").status_code == 403  # staff here
     assert client.post("/dashboard/switch", data={"shop_id": str(own_id)}).status_code == 302
     assert client.get("/dashboard/settings").status_code == 200  # owner there
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="two requests at the same instant need a database server (SQLite queues writers)",
+)
+@pytest.mark.parametrize("to_whom", ["two managers", "the same manager"])
+def test_two_handovers_at_the_same_instant_leave_exactly_one_owner(
+    app, client, crew, sign_in_as, to_whom
+):
+    """The owner's two tabs hand the shop over at once: one wins, the other is refused."""
+    with app.app_context():
+        shop = db.session.get(Shop, crew["shop"])
+        second = factories.make_user("Berta")
+        db.session.add(Membership(shop=shop, user=second, role=Role.MANAGER))
+        db.session.commit()
+        second_id = second.id
+    targets = [crew["manager"], second_id if to_whom == "two managers" else crew["manager"]]
+    urls = [f"/dashboard/team/members/{member_id(app, crew['shop'], t)}/owner" for t in targets]
+    tabs = [app.test_client() for _ in urls]
+    for tab in tabs:
+        sign_in_as(tab, crew["owner"])
+    start = threading.Barrier(len(tabs))
+
+    def tap(pair):
+        tab, url = pair
+        start.wait()
+        return tab.post(url, data={})
+
+    with ThreadPoolExecutor(max_workers=len(tabs)) as pool:
+        answers = list(pool.map(tap, zip(tabs, urls, strict=True)))
+    assert {answer.status_code for answer in answers} == {302}
+    now = owners(app, crew["shop"])
+    assert len(now) == 1
+    assert now[0] in targets
+    with app.app_context():
+        assert db.session.get(Shop, crew["shop"]).owner_id == now[0]
+        roles = db.session.scalars(
+            select(Membership.role).where(Membership.shop_id == crew["shop"])
+        ).all()
+        assert sorted(roles).count(Role.OWNER) == 1
