@@ -57,3 +57,6 @@ def test_a_staff_member_sees_only_the_pages_they_may_open(app, client, sign_in_a
     assert 'href="/dashboard/settings"' not in page
     assert 'href="/dashboard/items"' not in page
     assert client.get("/dashboard/settings").status_code == 403
+    home = client.get("/dashboard").get_data(as_text=True)
+    assert "/dashboard/items/new" not in home
+    assert "/dashboard/settings" not in home  # the set-up checklist is the owner's
