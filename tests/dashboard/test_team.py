@@ -212,3 +212,16 @@ def test_two_handovers_at_the_same_instant_leave_exactly_one_owner(
             select(Membership.role).where(Membership.shop_id == crew["shop"])
         ).all()
         assert sorted(roles).count(Role.OWNER) == 1
+
+
+def test_the_owner_changes_a_role_but_never_their_own(app, client, crew):
+    manager = member_id(app, crew["shop"], crew["manager"])
+    own = member_id(app, crew["shop"], crew["owner"])
+    answer = client.post(f"/dashboard/team/members/{manager}/role", data={"role": "staff"})
+    assert answer.status_code == 302
+    client.post(f"/dashboard/team/members/{own}/role", data={"role": "staff"})
+    bad = client.post(f"/dashboard/team/members/{manager}/role", data={"role": "owner"})
+    assert bad.status_code == 422
+    with app.app_context():
+        assert team.membership_of(crew["shop"], crew["manager"]).role is Role.STAFF
+    assert owners(app, crew["shop"]) == [crew["owner"]]
