@@ -23,6 +23,7 @@ NEEDS: dict[str, Capability | None] = {
     "share_qr_png": C.VIEW,
     "share_qr_svg": C.VIEW,
     "link_shared": C.VIEW,
+    "leave_shop": C.VIEW,  # a member leaving on their own (the owner is refused)
     # Orders, customers, printing.
     "orders": C.ORDERS,
     "orders_csv": C.ORDERS,

@@ -124,6 +124,21 @@ def hand_over(member_id: int):
     return redirect(url_for(".home"))
 
 
+@bp.route("/team/leave", methods=["POST"])
+@shop_required
+def leave_shop():
+    """Leave the current shop (managers and staff); the dashboard opens another or set-up."""
+    shop = current_shop()
+    try:
+        team.leave(team.membership_of(shop.id, current_user.id))
+    except TeamError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".home"))
+    db.session.commit()
+    flash(_("You left %(shop)s.", shop=shop.name), "success")
+    return redirect(url_for(".home"))
+
+
 @bp.route("/join/<invite_token>", methods=["GET", "POST"])
 def join(invite_token: str):
     """An invitee's page: what they are joining, and one button; any refusal says why."""

@@ -155,6 +155,14 @@ def remove(membership: Membership) -> None:
     db.session.flush()
 
 
+def leave(membership: Membership) -> None:
+    """A manager or staff member leaves the shop on their own; the owner hands over first."""
+    if membership.role is Role.OWNER:
+        raise TeamError(_("The owner cannot be removed. Hand the shop over first."))
+    db.session.delete(membership)
+    db.session.flush()
+
+
 def change_role(membership: Membership, role: Role) -> None:
     if membership.role is Role.OWNER or role not in INVITABLE:
         raise TeamError(_("The owner's role changes only by handing the shop over."))

@@ -225,3 +225,15 @@ def test_the_owner_changes_a_role_but_never_their_own(app, client, crew):
     with app.app_context():
         assert team.membership_of(crew["shop"], crew["manager"]).role is Role.STAFF
     assert owners(app, crew["shop"]) == [crew["owner"]]
+
+
+def test_a_member_leaves_on_their_own_and_the_owner_cannot(app, client, crew, sign_in_as):
+    assert client.post("/dashboard/team/leave", data={}).status_code == 302
+    assert owners(app, crew["shop"]) == [crew["owner"]]
+    staff_tab = app.test_client()
+    sign_in_as(staff_tab, crew["staff"])
+    assert "Leave this shop" in staff_tab.get("/dashboard").get_data(as_text=True)
+    assert staff_tab.post("/dashboard/team/leave", data={}).status_code == 302
+    with app.app_context():
+        assert team.membership_of(crew["shop"], crew["staff"]) is None
+    assert staff_tab.get("/dashboard/orders").status_code == 302  # no shop: set-up first
