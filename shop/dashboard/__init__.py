@@ -23,6 +23,7 @@ from shop.dashboard import (  # noqa: F401  (register routes)
     share,
     shipping,
     shops,
+    team,
     uploads,
 )
 from shop.dashboard.blueprint import bp

@@ -1,7 +1,7 @@
 """A job the merchant started: its progress, its report, and its file to download.
 
-Only the owner of the job's shop can see it; the token in the URL is unguessable and
-a file can be downloaded until it expires. The page works without JavaScript (it
+Only a member whose role may export the job's shop can see it; the token in the URL
+is unguessable and a file can be downloaded until it expires. The page works without JavaScript (it
 reloads itself while the job runs); with it, the bar moves every second.
 """
 
@@ -13,11 +13,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from shop.dashboard.access import shops_allowing
 from shop.dashboard.blueprint import bp
 from shop.extensions import db
 from shop.jobs.files import result_path
 from shop.mail import mail_configured
 from shop.models import Job, JobState, Shop, utcnow
+from shop.shops.roles import Capability
 
 TOKEN_LENGTH = 43
 LABELS = {"shop-export": _l("Download of your shop"), "mail": _l("E-mail")}
@@ -32,7 +34,7 @@ STATES = {
 def job_of_my_shops_or_404(token: str) -> Job:
     if len(token) != TOKEN_LENGTH:
         abort(404)
-    mine = select(Shop.id).where(Shop.owner_id == current_user.id)
+    mine = shops_allowing(Capability.EXPORT)
     job = db.session.scalar(select(Job).where(Job.token == token, Job.shop_id.in_(mine)))
     if job is None:
         abort(404)

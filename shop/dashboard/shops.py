@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from shop.dashboard.access import current_shop, owned_shop_or_404, select_shop, shop_required
+from shop.dashboard.access import current_shop, member_shop_or_404, select_shop, shop_required
 from shop.dashboard.blueprint import bp
 from shop.dashboard.shop_forms import SettingsForm, SetupForm, ShopForm
 from shop.extensions import db
@@ -158,7 +158,7 @@ def switch_shop():
     shop_id = request.form.get("shop_id", "")
     if not (shop_id.isascii() and shop_id.isdigit()) or not 0 < int(shop_id) < 2**31:
         abort(404)
-    shop = owned_shop_or_404(int(shop_id))
+    shop = member_shop_or_404(int(shop_id))
     select_shop(shop)
     flash(_("You are working on %(name)s.", name=shop.name), "success")
     return redirect(url_for(".home"))

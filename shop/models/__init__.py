@@ -33,6 +33,7 @@ from shop.models.ordering import (
 )
 from shop.models.push import PushSubscription
 from shop.models.shops import ClosedPolicy, PhonePolicy, Shop, ShopSlugRedirect, ShopTombstone
+from shop.models.team import Invitation, Membership, Role
 
 __all__ = [
     "AuthSession",
@@ -45,11 +46,13 @@ __all__ = [
     "DailyVisitor",
     "FormSubmission",
     "Image",
+    "Invitation",
     "Item",
     "ItemPhoto",
     "Job",
     "JobState",
     "JobStep",
+    "Membership",
     "OptionChoice",
     "OptionGroup",
     "OptionKind",
@@ -62,6 +65,7 @@ __all__ = [
     "PendingUpload",
     "PhonePolicy",
     "PushSubscription",
+    "Role",
     "ShippingMethod",
     "Shop",
     "ShopSlugRedirect",

@@ -13,6 +13,7 @@ from shop.models.base import utcnow
 
 if TYPE_CHECKING:  # relationships name each other across modules
     from shop.models.shops import Shop
+    from shop.models.team import Membership
 
 
 class User(db.Model):
@@ -32,6 +33,10 @@ class User(db.Model):
     is_operator: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     shops: Mapped[list[Shop]] = relationship(back_populates="owner", order_by="Shop.id")
+    # Every shop this person works on, with their role there (their own ones included).
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", order_by="Membership.shop_id", passive_deletes=True
+    )
     # Transient: the server-side session this request was authenticated with.
     session_token = None  # str | None
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # relationships name each other across modules
     from shop.models.catalog import Category
     from shop.models.media import Image
     from shop.models.ordering import PaymentMethod, ShippingMethod
+    from shop.models.team import Membership
 
 
 class ClosedPolicy(enum.StrEnum):
@@ -112,6 +113,11 @@ class Shop(db.Model):
     ga4_measurement_id: Mapped[str | None] = mapped_column(String(20))
 
     owner: Mapped[User] = relationship(back_populates="shops")
+    # The team, the owner included (shop.shops.team keeps owner_id and the owner's
+    # membership in step).
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="shop", cascade="all, delete-orphan", passive_deletes=True
+    )
     logo: Mapped[Image | None] = relationship(foreign_keys=[logo_id])
     categories: Mapped[list[Category]] = relationship(
         back_populates="shop", order_by="Category.position, Category.id"
@@ -122,6 +128,14 @@ class Shop(db.Model):
     payment_methods: Mapped[list[PaymentMethod]] = relationship(
         back_populates="shop", order_by="PaymentMethod.position, PaymentMethod.id"
     )
+
+    def __init__(self, **fields) -> None:
+        # A new shop's owner is its first member: no shop exists without one.
+        super().__init__(**fields)
+        if self.owner is not None and not self.memberships:
+            from shop.models.team import Membership, Role
+
+            self.memberships.append(Membership(user=self.owner, role=Role.OWNER))
 
     @property
     def suspended(self) -> bool:

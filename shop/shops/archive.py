@@ -42,6 +42,7 @@ from shop.media.storage import get_storage
 from shop.models import (
     Category,
     Image,
+    Invitation,
     Item,
     ItemPhoto,
     Job,
@@ -77,7 +78,11 @@ WRITTEN = frozenset(
     )
 )
 # The app's own bookkeeping about a shop, not the merchant's data: never exported.
-NOT_THE_MERCHANTS = frozenset(table.name for table in (Job.__table__, JobStep.__table__))
+# The queue's rows, and invitation links (credentials of a sort, not the shop's data; the
+# team itself travels in more/membership).
+NOT_THE_MERCHANTS = frozenset(
+    table.name for table in (Job.__table__, JobStep.__table__, Invitation.__table__)
+)
 
 
 def write_archive(

@@ -285,3 +285,21 @@ def test_is_rate_limited_like_every_dashboard_post(limited_app):
         session["_user_id"] = token
     statuses = [client.post(EXPORT, data={}).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+def test_the_team_travels_with_the_shop_and_its_invitation_links_do_not(app, client, full):
+    """Issue 26: members and roles are the merchant's data; invitation links are not."""
+    from shop.extensions import db
+    from shop.models import Membership, Role, Shop
+    from shop.shops import team
+    from tests import factories
+
+    with app.test_request_context():
+        shop = db.session.scalars(db.select(Shop)).first()
+        db.session.add(Membership(shop=shop, user=factories.make_user("Sito"), role=Role.STAFF))
+        team.invite(shop, Role.MANAGER, shop.owner)
+        db.session.commit()
+    archive = download(client)
+    roles = sorted(row["role"] for row in read_csv(archive, "more/membership.csv"))
+    assert roles == ["owner", "staff"]
+    assert not [name for name in archive.namelist() if "invitation" in name]

@@ -19,10 +19,12 @@ from shop.extensions import db
 from shop.models import (
     Category,
     Image,
+    Invitation,
     Item,
     ItemPhoto,
     Job,
     JobState,
+    Membership,
     OptionChoice,
     OptionGroup,
     Order,
@@ -31,11 +33,13 @@ from shop.models import (
     OrderStatusChange,
     PaymentMethod,
     PendingUpload,
+    Role,
     ShippingMethod,
     Shop,
     VariantStock,
     utcnow,
 )
+from shop.shops import team
 from tests import factories
 
 # URL argument name -> the kind of object its id names.
@@ -54,7 +58,12 @@ KINDS = {
     "group_id": "option_group",
     "job_token": "job",
     "upload_token": "upload",  # a photo held for a form (issue 16)
+    "member_id": "member",  # the team (issue 26)
+    "invitation_id": "invitation",
 }
+# The invitation link is the permission itself: whoever holds it may join (whatever shop
+# they are in), so it is not walked here; tests/dashboard/test_team.py checks its rules.
+NOT_TENANT_BOUND = {"dashboard.join"}
 
 
 # What a POST carries: every form field a dashboard view might read, aimed at the victim.
@@ -105,6 +114,7 @@ def attack_form(victim: dict) -> dict:
 
 def objects_of(shop: Shop, order_number: int) -> dict:
     """One object of every kind, in `shop`."""
+    manager = factories.make_user("Pedro")
     category = factories.make_category(shop, "Categoría")
     item = factories.make_item(shop, category, name="Producto")
     image = Image(shop_id=shop.id, key="a" * 64, width=10, height=10, widths=[320])
@@ -152,8 +162,10 @@ def objects_of(shop: Shop, order_number: int) -> dict:
         data=b"held",
         preview=b"RIFF",
     )
-    db.session.add_all([image, order, payment, job, upload])
+    member = Membership(shop=shop, user=manager, role=Role.MANAGER)
+    db.session.add_all([image, order, payment, job, upload, member])
     db.session.flush()
+    invitation, _token = team.invite(shop, Role.STAFF, shop.owner)
     return {
         "shop": shop.id,
         "category": category.id,
@@ -168,6 +180,8 @@ def objects_of(shop: Shop, order_number: int) -> dict:
         "upload": upload.token,
         "option_group": group.id,
         "variant_keys": tuple(str(choice.id) for choice in group.choices),
+        "member": member.id,
+        "invitation": invitation.id,
     }
 
 
@@ -202,12 +216,20 @@ def snapshot(shop_id: int) -> dict:
         "line": rows(OrderLine, OrderLine.order_id.in_(order_ids)),
         "status": rows(OrderStatusChange, OrderStatusChange.order_id.in_(order_ids)),
         "job": rows(Job, Job.shop_id == shop_id),
+        "membership": rows(Membership, Membership.shop_id == shop_id),
+        "invitation": rows(Invitation, Invitation.shop_id == shop_id),
     }
 
 
 def dashboard_rules_with_ids(app) -> list:
     return sorted(
-        (r for r in app.url_map.iter_rules() if r.rule.startswith("/dashboard") and r.arguments),
+        (
+            r
+            for r in app.url_map.iter_rules()
+            if r.rule.startswith("/dashboard")
+            and r.arguments
+            and r.endpoint not in NOT_TENANT_BOUND
+        ),
         key=lambda r: r.rule,
     )
 

@@ -15,7 +15,8 @@ from shop.jobs.running import new_token
 from shop.media import pending
 from shop.media.names import rendition_name
 from shop.media.pipeline import ingest
-from shop.models import ItemPhoto, Job, JobState, PaymentMethod, Shop, utcnow
+from shop.models import ItemPhoto, Job, JobState, Membership, PaymentMethod, Role, Shop, utcnow
+from shop.shops import team
 from tests import factories
 
 
@@ -40,6 +41,9 @@ class World:
     cap: int = 0  # the second item, the one with options
     choices: tuple[int, ...] = ()  # the group's choices (S, M)
     upload_token: str = ""  # a photo held for the item form (issue 16)
+    member: int = 0  # a staff member's membership, and an open invitation (issue 26)
+    invitation: int = 0
+    invite_token: str = ""
 
 
 def jpeg(size=(640, 480), color=(200, 30, 60)) -> bytes:
@@ -80,6 +84,10 @@ def build_world(app, **shop_fields) -> World:
         with zipfile.ZipFile(result, "w"):
             pass  # an empty ZIP: a finished export to download
         held = pending.hold(shop, io.BytesIO(jpeg(color=(10, 200, 10))), "held.jpg")
+        staff = factories.make_user("Pedro")
+        member = Membership(shop=shop, user=staff, role=Role.STAFF)
+        db.session.add(member)
+        invitation, invite_token = team.invite(shop, Role.MANAGER, user)
         rival = factories.make_shop(factories.make_user("Rival"), slug="rival", name="Rival")
         rival_item = factories.make_item(rival, None, name="Ajena", price_minor=100)
         db.session.commit()
@@ -103,6 +111,9 @@ def build_world(app, **shop_fields) -> World:
             cap=cap.id,
             choices=tuple(choice.id for choice in group.choices),
             upload_token=held.token,
+            member=member.id,
+            invitation=invitation.id,
+            invite_token=invite_token,
         )
 
 
@@ -134,6 +145,9 @@ def url_values(world: World) -> dict[str, object]:
         "number": 1,
         "shop_id": world.shop,
         "filename": "css/shop.css",
+        "member_id": world.member,
+        "invitation_id": world.invitation,
+        "invite_token": world.invite_token,
     }
 
 
@@ -153,3 +167,12 @@ def url_for_rule(app, rule, world: World) -> str:
     assert not missing, f"{rule.rule}: give url_values() a value for {sorted(missing)}"
     with app.test_request_context():
         return url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
+
+
+def add_member(app, world: World, role: str) -> int:
+    """Another person in the world's shop, with `role` ("manager", "staff"); their id."""
+    with app.app_context():
+        user = factories.make_user("Carla")
+        db.session.add(Membership(shop_id=world.shop, user_id=user.id, role=Role(role)))
+        db.session.commit()
+        return user.id
