@@ -102,6 +102,9 @@ class Shop(db.Model):
     # the owner gets an e-mail per new order.
     stale_after_minutes: Mapped[int] = mapped_column(default=15, server_default="15")
     email_new_orders: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # True while the shop has an active automatic discount (kept by shop.ordering.coupons),
+    # so a plain cart in a shop without one costs checkout no query for them.
+    has_automatic_discount: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     owner: Mapped[User] = relationship(back_populates="shops")
     logo: Mapped[Image | None] = relationship(foreign_keys=[logo_id])

@@ -181,6 +181,7 @@ def place_order(
             unit_price_minor=line.unit_price_minor,
             quantity=line.quantity,
             line_total_minor=line.line_total_minor,
+            discount_minor=0,
             options_text=line.options_text,
             options=snapshot(line.choices),
             stock_taken=_take_stock(line),

@@ -13,16 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
+
+from shop.models.discounts import DiscountKind
 
 # A percentage is stored in hundredths of a percent (basis points): 12,5 % is 1250.
 FULL_PERCENT = 10_000
-
-
-class DiscountKind(StrEnum):
-    PERCENT = "percent"
-    FIXED = "fixed"
-    FREE_SHIPPING = "free_shipping"
 
 
 @dataclass(frozen=True)
