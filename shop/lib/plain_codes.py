@@ -4,9 +4,9 @@ discount codes.
 They may hold only ASCII letters a-z, digits and single hyphens, and are compared
 lowercased. Everything else is refused rather than folded, because it can look like
 an allowed letter and be another: a Cyrillic a (U+0430) or a Greek o (U+03BF) in
-VERANO10, a full-width A (U+FF21), an accent or a zero-width space. A code or link that looks the same
-as another therefore is the same. The transliterated suggestion (python-slugify) tells
-the person what to type instead.
+VERANO10, a full-width A (U+FF21), an accent or a zero-width space. A code or link
+that looks the same as another therefore is the same. The transliterated suggestion
+(python-slugify) tells the person what to type instead.
 """
 
 from __future__ import annotations
