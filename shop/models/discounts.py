@@ -63,4 +63,3 @@ class Discount(db.Model):
     @property
     def shown_code(self) -> str:
         return (self.code or "").upper()
-

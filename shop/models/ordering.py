@@ -110,9 +110,7 @@ class Order(db.Model):
     discount_code: Mapped[str] = mapped_column(String(32), default="", server_default="")
     discount_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
     discount_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
-    discount_shipping_minor: Mapped[int] = mapped_column(
-        BigInteger, default=0, server_default="0"
-    )
+    discount_shipping_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     # The coupon or automatic discount it took: counted per customer by customer_phone,
     # its use given back when the order is cancelled. None = none, or deleted since.
     discount_id: Mapped[int | None] = mapped_column(
