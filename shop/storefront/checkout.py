@@ -54,6 +54,7 @@ class Submission:
     phone: str = ""
     key: object = None
     payment: object = None
+    coupon: str = ""  # the discount code as typed ("" = none); checked by shop.ordering.coupons
     again: bool = False  # the explicit "order again": the repeat rule does not apply
 
 
@@ -145,6 +146,7 @@ def place(shop: Shop, submission: Submission, same_as_recent: bool = False) -> t
             payment_method_id=submission.payment,
             now=clock.now(),
             same_as_recent=same_as_recent,
+            coupon_code=submission.coupon[:100],
         )
         _commit_keeping_loaded()
     except OrderError:
@@ -193,6 +195,7 @@ def _read_json() -> Submission | None:
         phone=_text(data.get("phone")),
         key=data.get("idempotency_key"),
         payment=data.get("payment_method_id"),
+        coupon=_text(data.get("coupon")),
     )
 
 
@@ -212,6 +215,7 @@ def _read_form(shop: Shop) -> Submission:
         phone=form.get("phone", ""),
         key=form.get("idempotency_key"),
         payment=form.get("payment_method_id"),
+        coupon=form.get("coupon", ""),
     )
 
 
