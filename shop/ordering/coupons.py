@@ -130,7 +130,8 @@ def choose(shop: Shop, cart: PricedCart, typed_code: str, now: datetime) -> Chos
     expected; the cart is kept in their browser."""
     typed_code = (typed_code or "").strip()
     if typed_code and code_problem(typed_code):
-        raise OrderError(_("There is no code %(code)s.", code=typed_code[:40]), field="coupon")
+        # Never echoed: only a-z, digits and hyphens are ever shown back.
+        raise OrderError(_("There is no such code. Check how it is written."), field="coupon")
     today = shop_today(shop, now)
     found = candidates(shop, typed_code)
     coupon = next((d for d in found if d.code is not None), None)
