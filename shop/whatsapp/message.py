@@ -127,7 +127,8 @@ def _fit(parts: dict, lines: list[str], budget: int, line_count: int) -> str:
 
     def assemble(shown: list[str], hidden: int, fields: dict) -> list[str]:
         body = [*shown, _more(hidden)] if hidden else shown
-        pieces = [fields["greeting"], fields["number"], *body, fields["shipping"], fields["discount"]]
+        pieces = [fields["greeting"], fields["number"], *body, fields["shipping"]]
+        pieces += [fields["discount"]]
         pieces += [fields["total"], fields["payment"], fields["name"], fields["address"]]
         pieces += [fields["notes"], fields["closed_note"], fields["link"], fields["closing"]]
         return [piece for piece in pieces if piece]
