@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
@@ -63,3 +64,8 @@ class Discount(db.Model):
     @property
     def shown_code(self) -> str:
         return (self.code or "").upper()
+
+    @property
+    def percent_text(self) -> str:
+        """A percentage's value as typed: 1250 -> "12.5", 1000 -> "10" (no floats)."""
+        return str(Decimal(self.value) / 100)
