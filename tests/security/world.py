@@ -15,7 +15,16 @@ from shop.jobs.running import new_token
 from shop.media import pending
 from shop.media.names import rendition_name
 from shop.media.pipeline import ingest
-from shop.models import ItemPhoto, Job, JobState, PaymentMethod, Shop, utcnow
+from shop.models import (
+    Discount,
+    DiscountKind,
+    ItemPhoto,
+    Job,
+    JobState,
+    PaymentMethod,
+    Shop,
+    utcnow,
+)
 from tests import factories
 
 
@@ -40,6 +49,8 @@ class World:
     cap: int = 0  # the second item, the one with options
     choices: tuple[int, ...] = ()  # the group's choices (S, M)
     upload_token: str = ""  # a photo held for the item form (issue 16)
+    discount: int = 0  # a coupon of the shop (issue 24)
+    rival_discount: int = 0
 
 
 def jpeg(size=(640, 480), color=(200, 30, 60)) -> bytes:
@@ -82,6 +93,9 @@ def build_world(app, **shop_fields) -> World:
         held = pending.hold(shop, io.BytesIO(jpeg(color=(10, 200, 10))), "held.jpg")
         rival = factories.make_shop(factories.make_user("Rival"), slug="rival", name="Rival")
         rival_item = factories.make_item(rival, None, name="Ajena", price_minor=100)
+        discount = Discount(shop=shop, code="verano10", kind=DiscountKind.PERCENT, value=1000)
+        rival_discount = Discount(shop=rival, code="suyo", kind=DiscountKind.FIXED, value=100)
+        db.session.add_all([discount, rival_discount])
         db.session.commit()
         return World(
             user=user.id,
@@ -103,6 +117,8 @@ def build_world(app, **shop_fields) -> World:
             cap=cap.id,
             choices=tuple(choice.id for choice in group.choices),
             upload_token=held.token,
+            discount=discount.id,
+            rival_discount=rival_discount.id,
         )
 
 
@@ -121,6 +137,7 @@ def url_values(world: World) -> dict[str, object]:
         "category_id": world.category,
         "order_id": world.order,
         "method_id": world.method,
+        "discount_id": world.discount,
         "payment_id": world.payment,
         "photo_id": world.photo,
         "group_id": world.group,

@@ -9,9 +9,10 @@ import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from sqlalchemy import select
 
 from shop.extensions import db
-from shop.models import Shop
+from shop.models import Discount, Shop
 from shop.ordering.coupon_edits import save_discount
 from tests.storefront.shopper import build_shop, orders
 
@@ -85,3 +86,58 @@ def test_a_wrong_code_is_refused_with_the_field_named_and_no_order(app, client, 
     assert response.get_json()["field"] == "coupon"
     assert "<b>" not in response.get_json()["error"]
     assert orders(app, ids.shop) == []
+
+
+def _preview(client, ids, coupon, **extra):
+    body = {
+        "lines": [{"item_id": ids.shirt, "quantity": 2}, {"item_id": ids.cap, "quantity": 1}],
+        "shipping_method_id": ids.delivery,
+        "coupon": coupon,
+    } | extra
+    return client.post("/s/tienda-sol/discount", json=body)
+
+
+def test_the_cart_previews_a_code_without_recording_anything(app, client, ids):
+    response = _preview(client, ids, "verano10")
+    assert response.status_code == 200
+    assert response.get_json() == {
+        "label": "VERANO10",
+        "code": "VERANO10",
+        "discount_minor": 485,
+        "total_minor": 4665,
+    }
+    assert "no-store" in response.headers["Cache-Control"]
+    assert "Set-Cookie" not in response.headers
+    assert orders(app, ids.shop) == []
+    with app.app_context():
+        assert db.session.scalars(select(Discount)).one().uses == 0
+
+
+def test_the_preview_states_an_automatic_discount_and_refuses_a_wrong_code(app, client, ids):
+    with app.app_context():
+        save_discount(db.session.get(Shop, ids.shop), None, code="", name="Rebajas",
+                      kind="percent", value=2000)  # fmt: skip
+        db.session.commit()
+    assert _preview(client, ids, "").get_json()["label"] == "Rebajas"
+    # The better one for the shopper: 20 % beats the typed 10 %.
+    assert _preview(client, ids, "VERANO10").get_json()["label"] == "Rebajas"
+    wrong = _preview(client, ids, "<img src=x>")
+    assert wrong.status_code == 422
+    assert wrong.get_json()["field"] == "coupon"
+    assert "<img" not in wrong.get_json()["error"]
+
+
+@pytest.mark.parametrize("body", [[], "text", {"lines": "x"}, {"lines": [1, 2], "coupon": 5}])
+def test_the_preview_answers_malformed_bodies_without_an_error_page(client, ids, body):
+    response = client.post("/s/tienda-sol/discount", json=body)
+    assert response.status_code in (400, 422)
+    assert response.is_json
+
+
+def test_the_preview_refuses_another_site(client, ids):
+    response = client.post(
+        "/s/tienda-sol/discount",
+        json={"lines": [{"item_id": ids.shirt, "quantity": 1}], "coupon": "VERANO10"},
+        headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+    )
+    assert response.status_code == 400
