@@ -401,12 +401,12 @@
     function show() {
       // A shared link's ?code=VERANO10 goes into the cart's code field (read here, in
       // the browser: the page itself stays the same cached page for everyone).
+      fillDetails();
       const linked = new URLSearchParams(window.location.search).get("code");
       if (form && linked && form.elements.namedItem("coupon")) {
         form.elements.namedItem("coupon").value = linked.slice(0, 32);
         keepDetails();
       }
-      fillDetails();
       render();
     }
     show();
