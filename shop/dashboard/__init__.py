@@ -8,6 +8,7 @@ from shop.dashboard import (  # noqa: F401  (register routes)
     analytics,
     categories,
     data,
+    discounts,
     drafts,
     home,
     item_options,

@@ -64,6 +64,11 @@ NEEDS: dict[str, Capability | None] = {
     # The shop's settings and ordering rules.
     "settings": C.SETTINGS,
     "ads": C.SETTINGS,  # the shop's ads pixels (issue 23)
+    # Discount codes and automatic discounts (issue 24).
+    "discounts": C.COUPONS,
+    "new_discount": C.COUPONS,
+    "edit_discount": C.COUPONS,
+    "toggle_discount": C.COUPONS,
     "order_news_settings": C.SETTINGS,
     "ordering_rules": C.SETTINGS,
     "message_preview": C.SETTINGS,

@@ -20,6 +20,7 @@ from shop.models.catalog import (
     OptionKind,
     VariantStock,
 )
+from shop.models.discounts import Discount, DiscountKind
 from shop.models.jobs import Job, JobState, JobStep, Worker
 from shop.models.media import Image, PendingUpload
 from shop.models.ordering import (
@@ -44,6 +45,8 @@ __all__ = [
     "DailySalt",
     "DailySource",
     "DailyVisitor",
+    "Discount",
+    "DiscountKind",
     "FormSubmission",
     "Image",
     "Invitation",

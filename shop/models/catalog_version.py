@@ -60,6 +60,7 @@ SHOP_PRIVATE_COLUMNS = frozenset(
         "stale_after_minutes",  # the orders page's highlight of orders still new
         "email_new_orders",  # an e-mail to the owner per new order
         "update_texts",  # the merchant's messages to a shopper about an order
+        "has_automatic_discount",  # read at checkout and by the uncached cart preview
     }
 )
 # Tables no public page reads (images show only once an item photo or the shop's logo
@@ -75,6 +76,8 @@ PRIVATE_TABLES = frozenset(
         "shop_order",
         "order_line",
         "order_status_change",
+        # Discounts are read at checkout and by the cart's uncached preview only.
+        "discount",
         # Background jobs: the dashboard's, never on a public page.
         "job",
         "job_step",

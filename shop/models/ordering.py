@@ -104,6 +104,18 @@ class Order(db.Model):
     shipping_needs_address: Mapped[bool] = mapped_column(default=False)
     subtotal_minor: Mapped[int] = mapped_column(BigInteger)
     total_minor: Mapped[int] = mapped_column(BigInteger)
+    # The discount the order took (shop.ordering.discounts): the code as shown ("" for an
+    # automatic discount or none), what the shopper read, and the amount off, of which
+    # discount_shipping_minor came off shipping; the split per line is on the lines.
+    discount_code: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    discount_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    discount_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    discount_shipping_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The coupon or automatic discount it took: counted per customer by customer_phone,
+    # its use given back when the order is cancelled. None = none, or deleted since.
+    discount_id: Mapped[int | None] = mapped_column(
+        ForeignKey("discount.id", ondelete="SET NULL"), index=True
+    )
     payment_kind: Mapped[str] = mapped_column(String(20), default="")
     payment_name: Mapped[str] = mapped_column(String(80), default="")
     payment_details: Mapped[str] = mapped_column(Text, default="")
@@ -144,6 +156,8 @@ class OrderLine(db.Model):
     unit_price_minor: Mapped[int] = mapped_column(BigInteger)  # options' deltas included
     quantity: Mapped[int]
     line_total_minor: Mapped[int] = mapped_column(BigInteger)
+    # This line's share of the order's discount (before it: line_total_minor).
+    discount_minor: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     # The chosen options as the shopper saw them: "Talla: M, Color: azul", and as data,
     # [{"group": "Talla", "choice": "M", "choice_id": 7, "delta": 0}, ...].
     options_text: Mapped[str] = mapped_column(Text, default="")

@@ -111,6 +111,9 @@ class Shop(db.Model):
     # the shopper's browser only after they agree; the pages carry the ids as a flag.
     meta_pixel_id: Mapped[str | None] = mapped_column(String(20))
     ga4_measurement_id: Mapped[str | None] = mapped_column(String(20))
+    # True while the shop has an active automatic discount (kept by shop.ordering.coupons),
+    # so a plain cart in a shop without one costs checkout no query for them.
+    has_automatic_discount: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     owner: Mapped[User] = relationship(back_populates="shops")
     # The team, the owner included (shop.shops.team keeps owner_id and the owner's

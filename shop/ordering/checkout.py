@@ -39,6 +39,7 @@ from shop.ordering.cart import (
     price_cart,
 )
 from shop.ordering.choices import snapshot
+from shop.ordering.coupons import Chosen, choose, take_use
 from shop.ordering.repeats import same_recent_order, submission_fingerprint
 from shop.ordering.rules import check_rules
 from shop.ordering.shopper_phone import check_phone
@@ -60,6 +61,7 @@ def checkout(
     payment_method_id: object = None,
     now: datetime | None = None,
     same_as_recent: bool = False,
+    coupon_code: str = "",
 ) -> tuple[Order, bool]:
     """Record the order (flushed, not committed); (order, created).
 
@@ -70,7 +72,8 @@ def checkout(
     returned (the only case where this function rolls back). With
     `same_as_recent` (the no-JavaScript form, whose key may be new after Back), so does
     the same order placed minutes ago (shop.ordering.repeats). `now` is when the order
-    is placed, for the opening hours (tests pass their own).
+    is placed, for the opening hours and a code's dates (tests pass their own).
+    `coupon_code` is what the shopper typed, "" for none (shop.ordering.coupons).
     """
     if shop.suspended_at is not None:
         raise ShopUnavailable(_("This shop is unavailable."))
@@ -102,10 +105,12 @@ def checkout(
                 shop.pause_message.strip() or _("This shop is not taking orders right now.")
             )
         cart = price_cart(shop, raw_lines, shipping_method_id)
-        accepted = check_rules(shop, cart, payment_method_id, now or datetime.now(UTC))
+        now = now or datetime.now(UTC)
+        accepted = check_rules(shop, cart, payment_method_id, now)
         customer = check_customer(cart, customer)
         customer = replace(customer, phone=check_phone(shop, customer.phone))
-        return place_order(shop, cart, customer, key, accepted), True
+        chosen = choose(shop, cart, coupon_code, now)
+        return place_order(shop, cart, customer, key, accepted, chosen), True
     except OrderError:
         if find_order(shop, key) is None:
             raise
@@ -141,17 +146,30 @@ def find_order(shop: Shop, idempotency_key: str) -> Order | None:
 
 
 def place_order(
-    shop: Shop, cart: PricedCart, customer: Customer, idempotency_key: str, accepted=None
+    shop: Shop,
+    cart: PricedCart,
+    customer: Customer,
+    idempotency_key: str,
+    accepted=None,
+    chosen: Chosen | None = None,
 ) -> Order:
     """Insert the order with snapshots of everything the shopper saw (flushes).
 
-    `accepted` (order_rules.Accepted) carries the chosen payment and any closed-shop note.
+    `accepted` (order_rules.Accepted) carries the chosen payment and any closed-shop note;
+    `chosen` the discount, whose use is taken before the order is inserted.
     """
     shipping = cart.shipping
     payment = accepted.payment if accepted is not None else None
+    number = take_order_number(shop)
+    if chosen is not None:
+        take_use(chosen, customer.phone)
+        off = chosen.applied
+    else:
+        off = None
+    line_offs = off.lines_minor if off is not None else (0,) * len(cart.lines)
     order = Order(
         shop=shop,
-        number=take_order_number(shop),
+        number=number,
         token=secrets.token_urlsafe(32),
         idempotency_key=idempotency_key,
         status=OrderStatus.NEW,
@@ -166,7 +184,12 @@ def place_order(
         shipping_price_minor=cart.shipping_minor,
         shipping_needs_address=bool(shipping is not None and shipping.needs_address),
         subtotal_minor=cart.subtotal_minor,
-        total_minor=cart.total_minor,
+        total_minor=cart.total_minor - (off.total_minor if off is not None else 0),
+        discount_code=chosen.discount.shown_code if chosen is not None else "",
+        discount_name=chosen.discount.name if chosen is not None else "",
+        discount_minor=off.total_minor if off is not None else 0,
+        discount_shipping_minor=off.shipping_minor if off is not None else 0,
+        discount_id=chosen.discount.id if chosen is not None else None,
         payment_kind=payment.kind.value if payment is not None else "",
         payment_name=payment.name if payment is not None else "",
         payment_details=payment.details if payment is not None else "",
@@ -181,6 +204,7 @@ def place_order(
             unit_price_minor=line.unit_price_minor,
             quantity=line.quantity,
             line_total_minor=line.line_total_minor,
+            discount_minor=line_offs[position],
             options_text=line.options_text,
             options=snapshot(line.choices),
             stock_taken=_take_stock(line),

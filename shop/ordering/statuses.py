@@ -31,7 +31,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from shop.extensions import db
 from shop.lib.text import clean_line
 from shop.models import Order, OrderStatus, OrderStatusChange, User, utcnow
-from shop.ordering import stock
+from shop.ordering import coupons, stock
 
 # The next step first: the first move is the one button the merchant usually taps.
 TRANSITIONS: dict[OrderStatus, tuple[OrderStatus, ...]] = {
@@ -213,7 +213,9 @@ def _follow_stock(order: Order, current: OrderStatus, target: OrderStatus) -> No
     so two racing clicks move the stock once. The caller rolls back on NotEnoughStock."""
     if target == OrderStatus.CANCELLED:
         stock.give_back(order)
+        coupons.give_back(order)
     elif current == OrderStatus.CANCELLED:
+        coupons.take_again(order)
         try:
             stock.take_again(order)
         except stock.OutOfStock as error:

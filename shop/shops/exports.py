@@ -87,6 +87,9 @@ def order_header() -> list[str]:
         _("Paid (UTC)"),
         _("Paid by"),
         _("Payment reference"),
+        _("Discount code or name"),
+        _("Order discount"),
+        _("Line discount"),
     ]
 
 
@@ -114,9 +117,11 @@ def order_rows(orders: Iterable[Order]) -> Iterator[list[Cell]]:
             order.paid_at.strftime("%Y-%m-%d %H:%M:%S") if order.paid_at else None,
             order.paid_method,
             order.paid_reference,
+            order.discount_code or order.discount_name,
+            to_decimal(order.discount_minor, exponent),
         ]
         if not order.lines:  # never expected, but an order must not vanish from the file
-            yield [*head, None, None, None, None, None, None, *tail]
+            yield [*head, None, None, None, None, None, None, *tail, None]
         for line in order.lines:
             yield [
                 *head,
@@ -127,6 +132,7 @@ def order_rows(orders: Iterable[Order]) -> Iterator[list[Cell]]:
                 to_decimal(line.unit_price_minor, exponent),
                 to_decimal(line.line_total_minor, exponent),
                 *tail,
+                to_decimal(line.discount_minor, exponent),
             ]
 
 

@@ -8,19 +8,19 @@ after a shop is deleted (shop.shops.deletion), so nobody can pose as it in old p
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from slugify import slugify
 from sqlalchemy import literal, or_, select, union_all
 
 from shop.extensions import db
+from shop.lib.plain_codes import PLAIN_PATTERN, fold, is_plain, plain_suggestion
 from shop.models import Shop, ShopSlugRedirect, ShopTombstone, utcnow
 
 SLUG_MIN = 3
 SLUG_MAX = 60
-SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# The rule slugs share with discount codes: no look-alike characters (shop.lib.plain_codes).
+SLUG_PATTERN = PLAIN_PATTERN
 # How long a deleted shop's slugs stay out of reach of other shops.
 SLUG_HOLD = timedelta(days=30)
 
@@ -49,12 +49,12 @@ def slug_from_text(text: str) -> str:
 
     Chinese, Cyrillic, Arabic and Greek names are transliterated; emoji are dropped.
     """
-    return slugify(text or "", max_length=SLUG_MAX, word_boundary=True, lowercase=True)
+    return plain_suggestion(text, SLUG_MAX)
 
 
 def normalize_slug(text: str) -> str:
     """What the merchant typed, trimmed and lowercased (nothing else is changed)."""
-    return (text or "").strip().lower()
+    return fold(text)
 
 
 def check_slug(slug: str, *, allow_reserved: bool = False) -> str:
@@ -63,7 +63,7 @@ def check_slug(slug: str, *, allow_reserved: bool = False) -> str:
         raise SlugError(_("Type a link for your shop, e.g. cafe-nino."))
     if len(slug) > SLUG_MAX:
         raise SlugError(_("The link can have at most %(max)d characters.", max=SLUG_MAX))
-    if not SLUG_PATTERN.fullmatch(slug):
+    if not is_plain(slug):
         suggestion = slug_from_text(slug)
         if len(suggestion) >= SLUG_MIN:
             raise SlugError(

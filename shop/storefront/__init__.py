@@ -6,6 +6,7 @@ Importing the view modules registers their routes on the blueprint.
 from shop.storefront import (  # noqa: F401  (register routes)
     beacon,
     checkout,
+    discount_preview,
     feeds,
     home_screen,
     order_page,

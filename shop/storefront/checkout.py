@@ -56,6 +56,7 @@ class Submission:
     phone: str = ""
     key: object = None
     payment: object = None
+    coupon: str = ""  # the discount code as typed ("" = none); checked by shop.ordering.coupons
     again: bool = False  # the explicit "order again": the repeat rule does not apply
 
 
@@ -146,6 +147,7 @@ def place(shop: Shop, submission: Submission, same_as_recent: bool = False) -> t
             payment_method_id=submission.payment,
             now=clock.now(),
             same_as_recent=same_as_recent,
+            coupon_code=submission.coupon[:100],
         )
         _commit_keeping_loaded()
     except OrderError:
@@ -194,6 +196,7 @@ def _read_json() -> Submission | None:
         phone=_text(data.get("phone")),
         key=data.get("idempotency_key"),
         payment=data.get("payment_method_id"),
+        coupon=_text(data.get("coupon")),
     )
 
 
@@ -213,6 +216,7 @@ def _read_form(shop: Shop) -> Submission:
         phone=form.get("phone", ""),
         key=form.get("idempotency_key"),
         payment=form.get("payment_method_id"),
+        coupon=form.get("coupon", ""),
     )
 
 

@@ -49,6 +49,7 @@ from shop.web.errors import render_error
 
 SIGN_IN = ("auth.login", "auth.callback")
 CHECKOUT = "storefront.checkout"
+DISCOUNT_PREVIEW = "storefront.discount_preview"
 CHECKOUT_MAX_BYTES = 64 * 1024  # a full cart (100 lines) with the longest notes is ~15 KB
 BEACON = "storefront.beacon"
 BEACON_MAX_BYTES = 2 * 1024  # an analytics event is ~150 bytes
@@ -68,6 +69,8 @@ DEFAULTS = {
     "MAX_FORM_LENGTH": 1024 * 1024,
     "RATELIMIT_SIGN_IN": "20/minute",
     "RATELIMIT_CHECKOUT": "10/minute;100/day",
+    # The cart's discount preview: enough to fix a typo, too few to guess codes.
+    "RATELIMIT_CODE_GUESSES": "10/minute;60/day",
     # A shopper browsing fast sends a few events a page; a flood is cut short.
     "RATELIMIT_BEACON": "60/minute;1000/day",
     # Counted in photos, not posts: a ten-photo item costs ten.
@@ -155,6 +158,7 @@ def no_photos() -> bool:
 # The limits, as decorators for the views they limit.
 sign_in = limiter.limit(Setting("RATELIMIT_SIGN_IN"), key_func=get_remote_address)
 checkout = limiter.limit(Setting("RATELIMIT_CHECKOUT"), key_func=visitor_in_shop)
+code_guesses = limiter.limit(Setting("RATELIMIT_CODE_GUESSES"), key_func=visitor_in_shop)
 beacon = limiter.limit(Setting("RATELIMIT_BEACON"), key_func=hashed_address)
 # Counted in photos, across every form that takes them; the dashboard's ceiling on
 # posts still applies (override_defaults=False).
@@ -184,7 +188,7 @@ def posts_ceiling(blueprint: Blueprint) -> Blueprint:
 def check_request():
     """before_request, first of all (before CSRFProtect reads the form): the body's size
     limit, and JSON that can be parsed."""
-    if request.endpoint == CHECKOUT:
+    if request.endpoint in (CHECKOUT, DISCOUNT_PREVIEW):
         request.max_content_length = CHECKOUT_MAX_BYTES
     elif request.endpoint == BEACON:
         request.max_content_length = BEACON_MAX_BYTES

@@ -72,6 +72,7 @@ def _parts(order, shop, order_url: str) -> dict:
             for line in order.lines
         ],
         "shipping": "",
+        "discount": "",
         "total": "*" + _("Total: %(amount)s", amount=money(order.total_minor)) + "*",
         "name": _("Name: %(name)s", name=order.customer_name),
         "address": "",
@@ -93,6 +94,12 @@ def _parts(order, shop, order_url: str) -> dict:
             "Shipping: %(method)s - %(amount)s",
             method=order.shipping_name,
             amount=money(order.shipping_price_minor),
+        )
+    if getattr(order, "discount_minor", 0):
+        parts["discount"] = _(
+            "Discount %(label)s: -%(amount)s",
+            label=order.discount_code or order.discount_name,
+            amount=money(order.discount_minor),
         )
     if order.customer_address:
         parts["address"] = _("Address: %(address)s", address=order.customer_address)
@@ -121,6 +128,7 @@ def _fit(parts: dict, lines: list[str], budget: int, line_count: int) -> str:
     def assemble(shown: list[str], hidden: int, fields: dict) -> list[str]:
         body = [*shown, _more(hidden)] if hidden else shown
         pieces = [fields["greeting"], fields["number"], *body, fields["shipping"]]
+        pieces += [fields["discount"]]
         pieces += [fields["total"], fields["payment"], fields["name"], fields["address"]]
         pieces += [fields["notes"], fields["closed_note"], fields["link"], fields["closing"]]
         return [piece for piece in pieces if piece]

@@ -136,6 +136,61 @@
       const freeAbove = method && method.dataset.freeAbove !== undefined ? Number(method.dataset.freeAbove) : null;
       const shippingPrice = !method || (freeAbove !== null && subtotal >= freeAbove) ? 0 : Number(method.dataset.price);
       document.querySelector("[data-cart-total]").textContent = cart.money(subtotal + shippingPrice);
+      previewDiscount();
+    }
+
+    // The discount: asked of the server (a small uncached request), never worked out
+    // here; checkout decides again. Only the latest answer is shown.
+    const couponBox = form ? form.querySelector("[data-coupon]") : null;
+    let previewSerial = 0;
+    async function previewDiscount() {
+      if (!couponBox) return;
+      const data = cart.read();
+      const code = form.elements.namedItem("coupon").value.trim();
+      const shown = document.querySelector("[data-discount]");
+      const error = couponBox.querySelector("[data-coupon-error]");
+      const serial = ++previewSerial;
+      if (!data.lines.length) return;
+      const method = form.querySelector("input[name=shipping_method_id]:checked:not([disabled])");
+      let result = {};
+      let ok = false;
+      try {
+        const response = await fetch(couponBox.dataset.preview, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify({
+            lines: data.lines.map((line) => ({ item_id: line.id, quantity: line.qty, choices: line.choices })),
+            shipping_method_id: method ? Number(method.value) : null,
+            coupon: code,
+          }),
+          credentials: "same-origin",
+        });
+        ok = response.ok;
+        result = await response.json();
+      } catch (failure) {
+        return; // offline: checkout will say
+      }
+      if (serial !== previewSerial) return;
+      error.hidden = !(code && !ok && result.error && result.field === "coupon");
+      error.textContent = error.hidden ? "" : result.error;
+      couponBox.classList.toggle("has-error", !error.hidden);
+      const discounted = ok && result.discount_minor > 0;
+      shown.hidden = !discounted;
+      document.querySelector("[data-discount-hint]").hidden = !discounted;
+      if (!discounted) return;
+      const label = shown.querySelector("[data-discount-label]");
+      label.textContent = label.dataset.template.replace("{label}", result.label);
+      shown.querySelector("[data-discount-amount]").textContent = cart.money(result.discount_minor);
+      document.querySelector("[data-cart-total]").textContent = cart.money(result.total_minor);
+    }
+    if (couponBox) {
+      couponBox.querySelector("[data-coupon-apply]").addEventListener("click", previewDiscount);
+      form.elements.namedItem("coupon").addEventListener("keydown", (event) => {
+        if (event.key === "Enter") {
+          event.preventDefault();
+          previewDiscount();
+        }
+      });
     }
 
     // Below the shop's minimum order: say how much is missing (checkout refuses it too).
@@ -244,6 +299,7 @@
         notes: form.elements.namedItem("notes").value,
         phone: form.elements.namedItem("phone") ? form.elements.namedItem("phone").value : "",
         payment_method_id: payment ? Number(payment.value) : null,
+        coupon: form.elements.namedItem("coupon") ? form.elements.namedItem("coupon").value.trim() : "",
         idempotency_key: data.key,
       };
       let response;
@@ -279,7 +335,7 @@
     // What the shopper typed is part of the cart they are filling: it survives a reload.
     // Details saved on this phone after an earlier order (by choice, on the order page)
     // fill what is still empty; they leave this browser only inside an order.
-    const FIELDS = ["name", "phone", "address", "notes"];
+    const FIELDS = ["name", "phone", "address", "notes", "coupon"];
     function fillDetails() {
       if (!form) return;
       const typed = cart.read().details || {};
@@ -343,7 +399,14 @@
     }
 
     function show() {
+      // A shared link's ?code=VERANO10 goes into the cart's code field (read here, in
+      // the browser: the page itself stays the same cached page for everyone).
       fillDetails();
+      const linked = new URLSearchParams(window.location.search).get("code");
+      if (form && linked && form.elements.namedItem("coupon")) {
+        form.elements.namedItem("coupon").value = linked.slice(0, 32);
+        keepDetails();
+      }
       render();
     }
     show();

@@ -38,6 +38,9 @@ ORDER_HEADER = [
     "Paid (UTC)",
     "Paid by",
     "Payment reference",
+    "Discount code or name",
+    "Order discount",
+    "Line discount",
 ]
 CATALOG_HEADER = [
     "ID",
@@ -125,6 +128,9 @@ def test_order_history_has_one_row_per_line(app, client, shop_id):
         "Paid (UTC)": "",
         "Paid by": "",
         "Payment reference": "",
+        "Discount code or name": "",
+        "Order discount": "0.00",
+        "Line discount": "0.00",
     }
     assert rows[1]["Item"] == "Gorra"
     assert rows[1]["Order number"] == str(number)

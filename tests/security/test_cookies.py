@@ -176,6 +176,12 @@ def public_cases(app, world, gone_slug: str, old_slug: str) -> list[Case]:
 
         return send
 
+    def preview(**body):
+        def send(client):
+            return client.post(f"/s/{world.slug}/discount", headers=origin, **body)
+
+        return send
+
     def beacon(body):
         def send(client):
             ua = {"User-Agent": "Mozilla/5.0 (Linux; Android 14) Mobile Safari/537.36"}
@@ -240,6 +246,13 @@ def public_cases(app, world, gone_slug: str, old_slug: str) -> list[Case]:
             checkout(data={"item_id": str(world.item), "quantity": "1"}),
         ),
         Case("checkout, deleted shop", "storefront.checkout", 410, checkout(gone_slug, json=cart)),
+        Case("discount preview", "storefront.discount_preview", 200, preview(json=cart)),
+        Case(
+            "discount preview, wrong code",
+            "storefront.discount_preview",
+            422,
+            preview(json=cart | {"coupon": "NOPE"}),
+        ),
         Case("analytics event", "storefront.beacon", 204, beacon('{"k": "shop_view"}')),
         Case("analytics event, malformed", "storefront.beacon", 204, beacon("{")),
         Case("static file", "static", 200, get(css)),

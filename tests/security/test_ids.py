@@ -68,6 +68,16 @@ def test_id_fields_past_the_integer_range_are_ignored(app, client, world, snapsh
         ("/dashboard/switch", {"shop_id": str(huge)}),
         (f"/dashboard/categories/{world.category}/delete", {"move_items_to": str(huge)}),
         ("/dashboard/items/new", {"name": "X", "price": "1", "category": str(huge)}),
+        (
+            "/dashboard/discounts/new",
+            {
+                "code": "ABC",
+                "kind": "percent",
+                "value": "5",
+                "item_ids": [str(huge)],
+                "category_ids": [str(huge)],
+            },
+        ),
     ]:
         response = client.post(url, data=data)
         assert response.status_code < 500, (url, data)

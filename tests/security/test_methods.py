@@ -16,7 +16,9 @@ from tests.security.world import rules, url_for_rule
 # session to tie a token to; cross-site posts are refused by Origin/Sec-Fetch-Site.
 # Posts with no session to ride, checked by Origin / Sec-Fetch-Site instead (checkout,
 # the analytics beacon: tests/analytics/test_collection.py).
-CSRF_EXEMPT = {"storefront.checkout", "storefront.beacon"}
+# The discount preview (issue 24) is the checkout's kind: no cookie, Origin checked
+# (tests/storefront/test_coupon_checkout.py), and it changes nothing.
+CSRF_EXEMPT = {"storefront.checkout", "storefront.beacon", "storefront.discount_preview"}
 JSON_POSTS = {"dashboard.message_preview", "dashboard.push_subscribe", "dashboard.push_unsubscribe"}
 # What a POST to the same URL would carry: on a GET it must do nothing.
 ACTION_ARGS = {
@@ -81,6 +83,10 @@ NEW_POSTS = {
     # Issue 17: Web Push subscriptions (JSON; tests/security/test_fuzz_push.py).
     "dashboard.push_subscribe",
     "dashboard.push_unsubscribe",
+    "dashboard.new_discount",
+    "dashboard.edit_discount",
+    "dashboard.toggle_discount",
+    "storefront.discount_preview",
 }
 
 
@@ -115,6 +121,8 @@ def test_every_route_that_changes_data_refuses_get(app):
                 "dashboard.payment_methods",
                 "dashboard.edit_payment_method",
                 "dashboard.join",  # GET shows the invitation; POST joins (issue 26)
+                "dashboard.new_discount",
+                "dashboard.edit_discount",
             }, f"{rule.rule} answers GET and POST: add it here once its GET is checked"
 
 

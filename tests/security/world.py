@@ -15,7 +15,18 @@ from shop.jobs.running import new_token
 from shop.media import pending
 from shop.media.names import rendition_name
 from shop.media.pipeline import ingest
-from shop.models import ItemPhoto, Job, JobState, Membership, PaymentMethod, Role, Shop, utcnow
+from shop.models import (
+    Discount,
+    DiscountKind,
+    ItemPhoto,
+    Job,
+    JobState,
+    Membership,
+    PaymentMethod,
+    Role,
+    Shop,
+    utcnow,
+)
 from shop.shops import team
 from tests import factories
 
@@ -44,6 +55,8 @@ class World:
     member: int = 0  # a staff member's membership, and an open invitation (issue 26)
     invitation: int = 0
     invite_token: str = ""
+    discount: int = 0  # a coupon of the shop (issue 24)
+    rival_discount: int = 0
 
 
 def jpeg(size=(640, 480), color=(200, 30, 60)) -> bytes:
@@ -90,6 +103,9 @@ def build_world(app, **shop_fields) -> World:
         invitation, invite_token = team.invite(shop, Role.MANAGER, user)
         rival = factories.make_shop(factories.make_user("Rival"), slug="rival", name="Rival")
         rival_item = factories.make_item(rival, None, name="Ajena", price_minor=100)
+        discount = Discount(shop=shop, code="verano10", kind=DiscountKind.PERCENT, value=1000)
+        rival_discount = Discount(shop=rival, code="suyo", kind=DiscountKind.FIXED, value=100)
+        db.session.add_all([discount, rival_discount])
         db.session.commit()
         return World(
             user=user.id,
@@ -114,6 +130,8 @@ def build_world(app, **shop_fields) -> World:
             member=member.id,
             invitation=invitation.id,
             invite_token=invite_token,
+            discount=discount.id,
+            rival_discount=rival_discount.id,
         )
 
 
@@ -132,6 +150,7 @@ def url_values(world: World) -> dict[str, object]:
         "category_id": world.category,
         "order_id": world.order,
         "method_id": world.method,
+        "discount_id": world.discount,
         "payment_id": world.payment,
         "photo_id": world.photo,
         "group_id": world.group,

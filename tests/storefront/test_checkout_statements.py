@@ -13,6 +13,7 @@ import pytest
 from shop.extensions import db
 from shop.models import Availability, Item, PaymentKind, ShippingMethod, Shop
 from shop.ordering import payments, shipping
+from shop.ordering.coupon_edits import save_discount
 from tests.storefront.shopper import build_shop, next_number, orders
 from tests.storefront.test_performance import counting
 
@@ -87,3 +88,43 @@ def test_a_retry_after_the_product_sold_out_returns_the_order_and_takes_nothing(
     assert again.get_json() == first.get_json()
     assert len(orders(app, ids.shop)) == 1
     assert next_number(app, ids.shop) == 2
+
+
+COUPON_EXTRA = 2  # issue 24: a typed code costs at most two more statements
+
+
+def test_a_coupon_adds_at_most_two_statements(app, client, ids):
+    with app.app_context():
+        shop = db.session.get(Shop, ids.shop)
+        save_discount(
+            shop, None, code="VERANO10", name="", kind="percent", value=1000, max_uses=5,
+            max_uses_per_customer=None,
+        )  # fmt: skip
+        db.session.commit()
+    _post(client, ids, [(ids.shirt, 1)], ids.pickup)  # a warm app
+    body = {
+        "lines": [{"item_id": ids.shirt, "quantity": 1}, {"item_id": ids.cap, "quantity": 2}],
+        "shipping_method_id": ids.pickup,
+        "name": "Ana 🛍️",
+        "idempotency_key": uuid.uuid4().hex,
+        "coupon": "verano10",
+    }
+    with counting(app) as statements:
+        response = client.post("/s/tienda-sol/checkout", json=body)
+    assert response.status_code == 200, response.get_json()
+    assert len(statements) <= PLAIN_CART + COUPON_EXTRA, statements
+    order = orders(app, ids.shop)[-1]
+    assert (order.discount_code, order.discount_minor) == ("VERANO10", 370)
+
+
+def test_a_plain_cart_in_a_shop_with_an_automatic_discount_costs_one_more(app, client, ids):
+    with app.app_context():
+        shop = db.session.get(Shop, ids.shop)
+        save_discount(shop, None, code="", name="Sale", kind="fixed", value=100)
+        db.session.commit()
+    _post(client, ids, [(ids.shirt, 1)], ids.pickup)
+    with counting(app) as statements:
+        response = _post(client, ids, [(ids.shirt, 1), (ids.cap, 2)], ids.pickup)
+    assert response.status_code == 200, response.get_json()
+    assert len(statements) <= PLAIN_CART + 1, statements
+    assert orders(app, ids.shop)[-1].discount_minor == 100

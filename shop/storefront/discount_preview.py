@@ -1,0 +1,54 @@
+"""The cart's discount preview: what a typed code (or the shop's automatic discount)
+takes off this cart, asked by the cart script in a small uncached request.
+
+It is never part of a cached page, sets no cookie and records nothing; checkout decides
+again. Guessing codes is limited per address and shop (shop.web.limits.code_guesses).
+"""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from shop import ordering
+from shop.extensions import csrf
+from shop.lib import clock
+from shop.ordering import OrderError
+from shop.ordering.coupons import choose
+from shop.storefront.blueprint import bp
+from shop.storefront.loading import shop_or_404
+from shop.web import limits
+from shop.web.caching import private
+from shop.web.origins import same_site_request
+
+
+@bp.post("/s/<slug>/discount")
+@csrf.exempt
+@limits.code_guesses
+def discount_preview(slug: str):
+    shop = shop_or_404(slug, redirect_old=False)
+    data = request.get_json(silent=True)
+    if not same_site_request() or not isinstance(data, dict):
+        return private(jsonify(error="", field=None)), 400
+    raw = data.get("lines")
+    lines = [
+        (line.get("item_id"), line.get("quantity"), line.get("choices"))
+        for line in (raw if isinstance(raw, list) else [])
+        if isinstance(line, dict)
+    ]
+    code = data.get("coupon")
+    code = code[:100] if isinstance(code, str) else ""
+    try:
+        cart = ordering.price_cart(shop, lines, data.get("shipping_method_id"))
+        chosen = choose(shop, cart, code, clock.now())
+    except OrderError as error:
+        return private(jsonify(error=error.message, field=error.field)), 422
+    if chosen is None:
+        return private(jsonify(label="", code="", discount_minor=0, total_minor=cart.total_minor))
+    return private(
+        jsonify(
+            label=chosen.label,
+            code=chosen.discount.shown_code,
+            discount_minor=chosen.applied.total_minor,
+            total_minor=cart.total_minor - chosen.applied.total_minor,
+        )
+    )

@@ -1,0 +1,84 @@
+"""A shopper at 360x740 types a discount code in the cart, sees the discount at once,
+orders, and the wa.me text carries it line by line; a shared link fills the code."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from shop.extensions import db
+from shop.models import Shop
+from shop.ordering.coupon_edits import save_discount
+from tests.browser.test_shopping import WhatsApp, _fill_the_cart, _order, _shop
+
+
+def _shop_with_code(app) -> dict:
+    shop = _shop(
+        app, slug="sun-shop", name="Sun Shop", language="en", currency="USD",
+        whatsapp="+12025550123",
+    )  # fmt: skip
+    with app.app_context():
+        save_discount(
+            db.session.get(Shop, shop["id"]), None, code="VERANO10", name="", kind="percent",
+            value=1000,
+        )  # fmt: skip
+        db.session.commit()
+    return shop
+
+
+def test_a_shopper_types_a_code_sees_the_discount_and_orders(app, live_server, phone_context):
+    shop = _shop_with_code(app)
+    whatsapp = WhatsApp(phone_context)
+    page = phone_context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    _fill_the_cart(page, live_server, shop)  # 3 shirts and a cap: $68.50
+    page.locator(f"input[name=shipping_method_id][value='{shop['delivery']}']").check()
+    expect(page.locator("[data-cart-total]")).to_have_text("$71.50")
+
+    page.locator("#coupon").fill("nope")
+    page.locator("[data-coupon-apply]").click()
+    expect(page.locator("[data-coupon-error]")).to_have_text("There is no code NOPE.")
+    expect(page.locator("[data-discount]")).to_be_hidden()
+
+    page.locator("#coupon").fill("verano10")
+    page.locator("[data-coupon-apply]").click()
+    expect(page.locator("[data-discount]")).to_have_text("Discount VERANO10: \u2212$6.85")
+    expect(page.locator("[data-cart-total]")).to_have_text("$64.65")
+    expect(page.locator("[data-coupon-error]")).to_be_hidden()
+    # The code field fits the phone's width.
+    box = page.locator("[data-coupon-apply]").bounding_box()
+    assert box["x"] + box["width"] <= 360
+
+    page.locator("#name").fill("Ana")
+    page.locator("#address").fill("12 Main St")
+    page.locator("[data-order-button]").click()
+    page.wait_for_url("https://wa.me/**")
+
+    _number, lines = whatsapp.decoded()
+    order = _order(app, shop["id"])
+    assert lines == [
+        "Hello Sun Shop, I would like to place this order:",
+        "*Order #1*",
+        "3 x Blue shirt - $60.00",
+        "1 x Cap & hat #1 - $8.50",
+        "Shipping: Home delivery - $3.00",
+        "Discount VERANO10: -$6.85",
+        "*Total: $64.65*",
+        "Name: Ana",
+        "Address: 12 Main St",
+        f"View order: {live_server}/o/{order.token}",
+    ]
+    assert (order.discount_code, order.discount_minor, order.total_minor) == ("VERANO10", 685, 6465)
+    assert errors == []
+
+
+def test_a_shared_link_puts_the_code_in_the_cart(app, live_server, phone_context):
+    shop = _shop_with_code(app)
+    page = phone_context.new_page()
+    _fill_the_cart(page, live_server, shop)
+    page.locator(f"input[name=shipping_method_id][value='{shop['delivery']}']").check()
+    page.goto(f"{live_server}/s/{shop['slug']}/cart?code=verano10")
+    expect(page.locator("#coupon")).to_have_value("verano10")
+    expect(page.locator("[data-discount]")).to_have_text("Discount VERANO10: \u2212$6.85")
+    page.reload()  # kept with the cart's details
+    expect(page.locator("#coupon")).to_have_value("verano10")
