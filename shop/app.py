@@ -105,6 +105,7 @@ JOB_MODULES = (
     "shop.jobs.housekeeping",
     "shop.mail.outbox",
     "shop.shops.export_job",
+    "shop.shops.imports.job",
     "shop.media.pending",
 )
 

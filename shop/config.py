@@ -105,6 +105,8 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
         "SERVICE_WORKER_MEGABYTES": float(env.get("SERVICE_WORKER_MEGABYTES") or 20),
         # A shop with at least this many products and photos is exported in the background.
         "EXPORT_IN_BACKGROUND_FROM": int(env.get("EXPORT_IN_BACKGROUND_FROM") or 300),
+        # The largest file a merchant may import (a Vitrina ZIP carries its photos).
+        "IMPORT_MAX_BYTES": int(env.get("IMPORT_MAX_BYTES") or 60 * 1024 * 1024),
         # E-mail through any SMTP server; no MAIL_SERVER means no e-mail (shop/mail).
         "MAIL_SERVER": (env.get("MAIL_SERVER") or "").strip() or None,
         "MAIL_PORT": int(env.get("MAIL_PORT") or 587),

@@ -9,6 +9,7 @@ from shop.dashboard import (  # noqa: F401  (register routes)
     data,
     drafts,
     home,
+    imports,
     item_options,
     items,
     jobs,

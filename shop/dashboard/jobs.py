@@ -20,7 +20,11 @@ from shop.mail import mail_configured
 from shop.models import Job, JobState, Shop, utcnow
 
 TOKEN_LENGTH = 43
-LABELS = {"shop-export": _l("Download of your shop"), "mail": _l("E-mail")}
+LABELS = {
+    "shop-export": _l("Download of your shop"),
+    "catalog-import": _l("Import of a catalog"),
+    "mail": _l("E-mail"),
+}
 STATES = {
     JobState.QUEUED: _l("Waiting to start"),
     JobState.RUNNING: _l("In progress"),

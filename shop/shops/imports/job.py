@@ -1,0 +1,120 @@
+"""The ``catalog-import`` job: photos first, one step each batch, then the catalog at once.
+
+Photos are the slow part and safe to redo (the pipeline gives back the same Image for
+the same pixels), so they are recorded in batches; the id each one got is kept in the
+job's work folder. The catalog is then written in one step, one transaction: a worker
+killed in it leaves nothing, and its retry writes the catalog once. One import per
+shop at a time (the kind is exclusive); the staged file is removed once it is in.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+from flask_babel import gettext as _
+
+from shop.extensions import db
+from shop.jobs import JobError, RunningJob, job_kind, start_job
+from shop.jobs.files import remove_work, work_dir, write_atomically
+from shop.media.pipeline import ImageRejected, ingest
+from shop.media.storage import StorageError
+from shop.models import Job, Shop
+from shop.shops.imports.source import (
+    ImportRefused,
+    SourceCatalog,
+    read_photo,
+    read_vitrina_zip,
+)
+from shop.shops.imports.staging import remove_staged, staged_path
+from shop.shops.imports.writing import write_catalog
+
+KIND = "catalog-import"
+PHOTOS_PER_COMMIT = 10
+
+
+def start_import(shop: Shop, user_id: int, token: str) -> Job:
+    """Start the import of the staged file `token` (or follow the one running)."""
+    return start_job(KIND, shop_id=shop.id, user_id=user_id, params={"upload": token})
+
+
+def read_staged(shop: Shop, token: str) -> SourceCatalog:
+    """The staged file's catalog; ImportRefused when it is gone or cannot be read."""
+    path = staged_path(shop.id, token)
+    if path is None:
+        raise ImportRefused(_("This file was imported already, or it is too old: upload it again."))
+    with path.open("rb") as file:
+        return read_vitrina_zip(file, shop.currency, shop.currency_exponent)
+
+
+@job_kind(KIND, tries=3, exclusive=True)
+def import_catalog(job: RunningJob) -> dict:
+    shop = db.session.get(Shop, job.shop_id) if job.shop_id else None
+    if shop is None:
+        raise JobError(_("This shop no longer exists."), retry=False)
+    token = job.params.get("upload", "")
+    try:
+        catalog = read_staged(shop, token)
+    except ImportRefused as error:
+        raise JobError(str(error), retry=False) from error
+    names = catalog.photo_names
+    db.session.commit()
+    job.set_total(len(names) + 1)
+    folder = work_dir(job.id)
+    path = staged_path(job.shop_id, token)
+    with path.open("rb") as file, zipfile.ZipFile(file) as archive:
+        for batch in _batches(job, names):
+            _photo_batch(job.shop_id, archive, batch, folder)
+    images, failed = _photo_results(folder, names)
+    for _step in job.steps(["catalog"]):
+        report = write_catalog(db.session.get(Shop, job.shop_id), catalog, images)
+        text = json.dumps(report.as_dict() | {"photos": len(images), "photos_failed": failed})
+        write_atomically(folder / "report.json", lambda file, text=text: file.write(text.encode()))
+    result = json.loads((folder / "report.json").read_text())
+    remove_staged(job.shop_id, token)
+    remove_work(job.id)
+    return result
+
+
+def _batches(job: RunningJob, names: list[str]):
+    """The photos, PHOTOS_PER_COMMIT to a step: each batch is redone whole after a kill."""
+    groups = [names[i : i + PHOTOS_PER_COMMIT] for i in range(0, len(names), PHOTOS_PER_COMMIT)]
+    for number in job.steps(range(len(groups)), key=lambda number: f"photos:{number}"):
+        yield groups[number]
+
+
+def _photo_batch(shop_id: int, archive: zipfile.ZipFile, names: list[str], folder: Path) -> None:
+    """Process each photo through the upload pipeline; note the Image id it got (or why
+    it could not come in), committed with the batch's step."""
+    shop = db.session.get(Shop, shop_id)
+    outcome = {}
+    for name in names:
+        data = read_photo(archive, name)
+        if data is None:
+            outcome[name] = None
+            continue
+        try:
+            outcome[name] = ingest(shop, io.BytesIO(data)).id
+        except ImageRejected:
+            outcome[name] = None
+        except StorageError as error:
+            raise JobError(
+                _("Your photos could not be stored just now. The import will try again.")
+            ) from error
+    for name, image_id in outcome.items():
+        marker = folder / (name.replace("/", "_") + ".id")
+        write_atomically(marker, lambda f, v=image_id: f.write(json.dumps(v).encode()))
+
+
+def _photo_results(folder: Path, names: list[str]) -> tuple[dict[str, int], list[str]]:
+    images, failed = {}, []
+    for name in names:
+        marker = folder / (name.replace("/", "_") + ".id")
+        image_id = json.loads(marker.read_text()) if marker.is_file() else None
+        if isinstance(image_id, int):
+            images[name] = image_id
+        else:
+            failed.append(name.removeprefix("photos/"))
+    return images, failed

@@ -1,0 +1,417 @@
+"""Import a catalog: a Vitrina export ZIP, previewed, confirmed, written by a job."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+
+import pytest
+from sqlalchemy import func, select
+
+from shop.extensions import db
+from shop.jobs import drain
+from shop.models import Category, Image, Item, Job, JobState, ShippingMethod
+from shop.shops.imports import source as source_module
+from shop.shops.imports import writing as writing_module
+from tests import factories
+
+EN = {"Accept-Language": "en"}
+EXPORT = "/dashboard/data/export"
+IMPORT = "/dashboard/data/import"
+
+
+def export_zip(client) -> bytes:
+    response = client.post(EXPORT, data={}, headers=EN)
+    assert response.status_code == 200
+    return response.get_data()
+
+
+@pytest.fixture
+def second(app, sign_in_as):
+    """Another merchant with an empty EUR shop, signed in on their own client."""
+    with app.app_context():
+        user = factories.make_user("Bea")
+        shop = factories.make_shop(user, slug="nueva", name="Nueva", language="en")
+        db.session.commit()
+        ids = (user.id, shop.id)
+    client = app.test_client()
+    sign_in_as(client, ids[0])
+    return client, ids[1]
+
+
+def upload(client, data: bytes, name: str = "shop.zip"):
+    return client.post(
+        IMPORT,
+        data={"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+        headers=EN,
+    )
+
+
+def preview(client, data: bytes):
+    response = upload(client, data)
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    location = response.headers["Location"]
+    page = client.get(location, headers=EN)
+    return location, page
+
+
+def count(page, name: str) -> int:
+    text = page.get_data(as_text=True)
+    match = re.search(rf'data-count="{name}">[^<]*?(\d+)</li>', text)
+    assert match, (name, text[:3000])
+    return int(match.group(1))
+
+
+def confirm(client, location: str) -> str:
+    response = client.post(location, data={}, headers=EN)
+    assert response.status_code == 303, response.get_data(as_text=True)[:1000]
+    return response.headers["Location"]
+
+
+def catalog_of(app, shop_id: int) -> dict:
+    """The catalog as a shopper sees it, by names (ids differ between shops)."""
+    with app.app_context():
+        items = db.session.scalars(select(Item).where(Item.shop_id == shop_id).order_by(Item.name))
+        found = {}
+        for item in items:
+            groups = [
+                (
+                    g.name,
+                    g.kind.value,
+                    g.min_choices,
+                    g.max_choices,
+                    [(c.name, c.price_delta_minor) for c in g.choices],
+                )
+                for g in item.option_groups
+            ]
+            names = {str(c.id): c.name for g in item.option_groups for c in g.choices}
+            stock = sorted(
+                ("+".join(sorted(names[p] for p in row.key.split("-"))), row.stock)
+                for row in item.variant_stock
+            )
+            found[item.name] = {
+                "price": item.price_minor,
+                "compare_at": item.compare_at_minor,
+                "code": item.code,
+                "category": item.category.name if item.category else None,
+                "availability": item.availability.value,
+                "stock": item.stock,
+                "description": item.description,
+                "groups": groups,
+                "variant_stock": stock,
+                "photos": len(item.photos),
+            }
+        shipping = sorted(
+            (m.name, m.price_minor, m.needs_address)
+            for m in db.session.scalars(
+                select(ShippingMethod).where(ShippingMethod.shop_id == shop_id)
+            )
+        )
+        categories = sorted(
+            db.session.scalars(select(Category.name).where(Category.shop_id == shop_id))
+        )
+        return {"items": found, "shipping": shipping, "categories": categories}
+
+
+def items_in(app, shop_id: int) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).where(Item.shop_id == shop_id))
+
+
+def test_round_trip_preview_then_confirm_then_the_same_catalog(app, client, full, second):
+    data = export_zip(client)
+    other, shop_id = second
+    location, page = preview(other, data)
+    assert page.status_code == 200
+    assert count(page, "created") == 2
+    assert count(page, "updated") == 0
+    assert count(page, "categories") == 2
+    assert count(page, "shipping") == 2
+    assert "Camiseta ☀️ azul" in page.get_data(as_text=True)
+    assert items_in(app, shop_id) == 0  # nothing is written before the merchant confirms
+    job_page = confirm(other, location)
+    with app.app_context():
+        drain()
+    page = other.get(job_page, headers=EN)
+    assert page.status_code == 200
+    assert count(page, "created") == 2
+    assert catalog_of(app, shop_id) == catalog_of(app, full.shop)
+    # ...and the export of the new shop imports back to the same catalog: the round trip.
+    again = export_zip(other)
+    assert json.loads(zipfile.ZipFile(io.BytesIO(again)).read("catalog/items.json"))
+
+
+def test_reimporting_the_same_file_changes_nothing(app, client, full, second):
+    data = export_zip(client)
+    other, shop_id = second
+    location, _page = preview(other, data)
+    confirm(other, location)
+    with app.app_context():
+        drain()
+    before = catalog_of(app, shop_id)
+    location, page = preview(other, data)
+    assert count(page, "created") == 0
+    assert count(page, "updated") == 0
+    assert count(page, "unchanged") == 2
+    assert "nothing to import" in page.get_data(as_text=True)
+    confirm(other, location)
+    with app.app_context():
+        drain()
+        job = db.session.scalars(select(Job).order_by(Job.id.desc())).first()
+        assert job.state is JobState.DONE
+        assert job.result["created"] == 0
+        assert job.result["unchanged"] == 2
+        assert job.result["updated"] == 0
+    assert catalog_of(app, shop_id) == before
+
+
+def test_the_same_shop_imports_its_own_export_as_a_no_op(app, client, full):
+    before = catalog_of(app, full.shop)
+    location, page = preview(client, export_zip(client))
+    assert count(page, "unchanged") == 2
+    confirm(client, location)
+    with app.app_context():
+        drain()
+    assert catalog_of(app, full.shop) == before
+
+
+def test_an_import_updates_what_changed_and_keeps_the_rest(app, client, full, second):
+    data = export_zip(client)
+    other, shop_id = second
+    location, _page = preview(other, data)
+    confirm(other, location)
+    with app.app_context():
+        drain()
+        cap = db.session.scalar(select(Item).where(Item.shop_id == shop_id, Item.name == "@Gorra"))
+        cap.price_minor = 1
+        db.session.commit()
+    location, page = preview(other, data)
+    assert count(page, "updated") == 1
+    assert count(page, "unchanged") == 1
+    confirm(other, location)
+    with app.app_context():
+        drain()
+    assert catalog_of(app, shop_id) == catalog_of(app, full.shop)
+
+
+def test_another_shops_upload_is_404_and_imports_nothing(app, client, full, second):
+    other, shop_id = second
+    location, _page = preview(other, export_zip(client))
+    assert client.get(location, headers=EN).status_code == 404
+    assert client.post(location, data={}, headers=EN).status_code == 404
+    with app.app_context():
+        drain()
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(Job).where(Job.kind == "catalog-import")
+            )
+            == 0
+        )
+    assert items_in(app, full.shop) == 2
+    assert items_in(app, shop_id) == 0
+
+
+def test_confirming_twice_imports_once(app, client, full, second):
+    other, shop_id = second
+    location, _page = preview(other, export_zip(client))
+    first = confirm(other, location)
+    assert confirm(other, location) == first  # the running job is followed, not doubled
+    with app.app_context():
+        drain()
+    assert items_in(app, shop_id) == 2
+    # Once imported the staged file is gone: a late third click finds nothing.
+    assert other.post(location, data={}, headers=EN).status_code == 404
+
+
+def test_confirming_needs_the_csrf_token(app, client, full, second):
+    other, shop_id = second
+    location, _page = preview(other, export_zip(client))
+    response = other.post(location, data={}, csrf=False, headers=EN)
+    assert response.status_code in (302, 303, 400)
+    with app.app_context():
+        drain()
+    assert items_in(app, shop_id) == 0
+
+
+def rewrite(data: bytes, **parts) -> bytes:
+    """The ZIP with some parts replaced (JSON values)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            name = info.filename
+            key = name.replace("/", "__").removesuffix(".json")
+            if key in parts:
+                target.writestr(name, json.dumps(parts[key], ensure_ascii=False))
+            else:
+                target.writestr(info, source.read(name))
+    return out.getvalue()
+
+
+def test_rows_that_cannot_come_in_are_named_with_their_reason(app, client, full, second):
+    data = export_zip(client)
+    items = json.loads(zipfile.ZipFile(io.BytesIO(data)).read("catalog/items.json"))
+    good = dict(items[0], id=900, name="🌵 Cactus ñandú", code="CAC-1", photos=[])
+    no_price = dict(items[0], id=901, name="Sin precio", code="X-1", price_minor=None)
+    long_name = dict(items[0], id=902, name="x" * 151, code="X-2")
+    bad_availability = dict(items[0], id=903, name="Rara", code="X-3", availability="maybe")
+    too_many = dict(items[0], id=904, name="Fotos", code="X-4", photos=["a.webp"] * 11)
+    script = dict(items[0], id=905, name="<script>alert(1)</script>", code="X-5", photos=[])
+    twin = dict(good, id=906)
+    data = rewrite(
+        data,
+        catalog__items=[good, no_price, long_name, bad_availability, too_many, script, twin, "x"],
+    )
+    other, shop_id = second
+    location, page = preview(other, data)
+    text = page.get_data(as_text=True)
+    assert count(page, "created") == 2
+    assert count(page, "skipped") == 6
+    assert "Row 3 (Sin precio): This product has no price." in text
+    assert "Row 4 (" + "x" * 80 + "): Use at most 150 characters." in text
+    assert "Row 5 (Rara): Its availability is not one Vitrina knows." in text
+    assert "Row 6 (Fotos): It has more than 10 photos." in text
+    assert "Row 8 (🌵 Cactus ñandú): Row 2 has the same product already." in text
+    assert "Row 9" in text
+    assert "<script>alert(1)</script>" not in text  # shown inert
+    confirm(other, location)
+    with app.app_context():
+        drain()
+    names = set(catalog_of(app, shop_id)["items"])
+    assert names == {"🌵 Cactus ñandú", "<script>alert(1)</script>"}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"not a zip at all", "This file is not a ZIP file made by Vitrina."),
+        (b"", "This file is empty."),
+    ],
+)
+def test_files_that_are_not_an_export_are_refused_with_a_message(app, second, data, message):
+    other, shop_id = second
+    response = upload(other, data)
+    assert response.status_code in (303, 422)
+    if response.status_code == 303:
+        response = other.get(response.headers["Location"], headers=EN)
+        assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert items_in(app, shop_id) == 0
+
+
+def test_posting_without_a_file_asks_for_one(app, second):
+    other, _shop_id = second
+    response = other.post(IMPORT, data={}, headers=EN)
+    assert response.status_code == 422
+    assert "Choose a file." in response.get_data(as_text=True)
+
+
+def test_a_zip_without_the_catalog_is_refused(app, second):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    other, _shop_id = second
+    _location, page = preview(other, buffer.getvalue())
+    assert page.status_code == 422
+    assert "not a ZIP file made by Vitrina" in page.get_data(as_text=True)
+
+
+def test_prices_in_another_currency_are_refused_not_converted(app, client, full, sign_in_as):
+    data = export_zip(client)
+    with app.app_context():
+        user = factories.make_user("Cid")
+        shop = factories.make_shop(user, slug="chile", currency="CLP")
+        db.session.commit()
+        ids = (user.id, shop.id)
+    other = app.test_client()
+    sign_in_as(other, ids[0])
+    _location, page = preview(other, data)
+    assert page.status_code == 422
+    assert "in EUR and your shop counts in CLP" in page.get_data(as_text=True)
+    assert items_in(app, ids[1]) == 0
+
+
+def test_a_part_that_expands_past_the_limit_is_refused_unread(
+    app, client, full, second, monkeypatch
+):
+    data = export_zip(client)
+    bomb = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            if info.filename == "catalog/items.json":
+                target.writestr(info.filename, "[" + " " * 3_000_000 + "]")
+            else:
+                target.writestr(info, source.read(info.filename))
+    assert len(bomb.getvalue()) < 200_000  # small on the wire, big once expanded
+    monkeypatch.setattr(source_module, "MAX_PART_BYTES", 1_000_000)
+    other, _shop_id = second
+    _location, page = preview(other, bomb.getvalue())
+    assert page.status_code == 422
+    assert "too large to import" in page.get_data(as_text=True)
+
+
+def test_more_rows_than_the_cap_are_refused_with_a_message(app, client, full, second, monkeypatch):
+    monkeypatch.setattr(source_module, "MAX_ROWS", 1)
+    other, _shop_id = second
+    _location, page = preview(other, export_zip(client))
+    assert page.status_code == 422
+    assert "import at most 1 at a time" in page.get_data(as_text=True)
+
+
+def test_a_file_past_the_size_cap_is_refused_while_it_arrives(app, second):
+    app.config["IMPORT_MAX_BYTES"] = 1024 * 1024
+    other, _shop_id = second
+    response = upload(other, b"x" * (1024 * 1024 + 1))
+    assert response.status_code == 422
+    assert "This file is larger than 1 MB." in response.get_data(as_text=True)
+
+
+def test_a_failed_import_writes_nothing(app, client, full, second, monkeypatch):
+    real = writing_module.write_catalog
+
+    def half_then_fail(shop, catalog, images):
+        real(shop, catalog, images)
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("shop.shops.imports.job.write_catalog", half_then_fail)
+    other, shop_id = second
+    location, _page = preview(other, export_zip(client))
+    confirm(other, location)
+    with app.app_context():
+        drain()
+        job = db.session.scalars(select(Job).where(Job.kind == "catalog-import")).one()
+        assert job.state is JobState.FAILED
+    assert catalog_of(app, shop_id) == {"items": {}, "shipping": [], "categories": []}
+
+
+def test_a_job_that_dies_mid_write_finishes_on_retry_without_duplicates(
+    app, client, full, second, monkeypatch
+):
+    real = writing_module.write_catalog
+    calls = []
+
+    def dies_once(shop, catalog, images):
+        calls.append(1)
+        real(shop, catalog, images)
+        if len(calls) == 1:
+            raise RuntimeError("worker killed")
+        return real(shop, catalog, images)
+
+    monkeypatch.setattr("shop.shops.imports.job.write_catalog", dies_once)
+    other, shop_id = second
+    location, _page = preview(other, export_zip(client))
+    confirm(other, location)
+    with app.app_context():
+        drain()
+        job = db.session.scalars(select(Job).where(Job.kind == "catalog-import")).one()
+        assert job.state is JobState.DONE, job.error
+        images = db.session.scalar(select(func.count()).where(Image.shop_id == shop_id))
+    assert len(calls) == 2
+    assert catalog_of(app, shop_id) == catalog_of(app, full.shop)
+    assert images == 2  # each photo once, though its step may have been redone
