@@ -54,14 +54,14 @@ def import_upload():
         except ImportRefused as error:
             form.file.errors.append(str(error))
         else:
-            return redirect(url_for(".import_preview", token=token), code=303)
+            return redirect(url_for(".import_preview", import_token=token), code=303)
     return render_template("dashboard/import.html", shop=shop, form=form), 422
 
 
-@bp.get("/data/import/<token>")
+@bp.get("/data/import/<import_token>")
 @shop_required
-def import_preview(token: str):
-    shop = current_shop()
+def import_preview(import_token: str):
+    shop, token = current_shop(), import_token
     if staged_path(shop.id, token) is None:
         abort(404)
     try:
@@ -81,14 +81,14 @@ def import_preview(token: str):
     )
 
 
-@bp.post("/data/import/<token>")
+@bp.post("/data/import/<import_token>")
 @shop_required
-def import_confirm(token: str):
+def import_confirm(import_token: str):
     """Start the job (a second click follows the same one) and show its progress."""
-    shop = current_shop()
+    shop, token = current_shop(), import_token
     if staged_path(shop.id, token) is None:
         abort(404)
     if not ConfirmImportForm().validate_on_submit():
-        return redirect(url_for(".import_preview", token=token), code=303)
+        return redirect(url_for(".import_preview", import_token=token), code=303)
     job = start_import(shop, current_user.id, token)
     return redirect(url_for(".job_page", job_token=job.token), code=303)

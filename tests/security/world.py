@@ -16,6 +16,8 @@ from shop.media import pending
 from shop.media.names import rendition_name
 from shop.media.pipeline import ingest
 from shop.models import ItemPhoto, Job, JobState, PaymentMethod, Shop, utcnow
+from shop.shops.archive import write_archive
+from shop.shops.imports import stage_upload
 from tests import factories
 
 
@@ -40,6 +42,7 @@ class World:
     cap: int = 0  # the second item, the one with options
     choices: tuple[int, ...] = ()  # the group's choices (S, M)
     upload_token: str = ""  # a photo held for the item form (issue 16)
+    import_token: str = ""  # the shop's own export, uploaded to import (issue 21)
 
 
 def jpeg(size=(640, 480), color=(200, 30, 60)) -> bytes:
@@ -80,6 +83,10 @@ def build_world(app, **shop_fields) -> World:
         with zipfile.ZipFile(result, "w"):
             pass  # an empty ZIP: a finished export to download
         held = pending.hold(shop, io.BytesIO(jpeg(color=(10, 200, 10))), "held.jpg")
+        export = io.BytesIO()
+        write_archive(shop, export)
+        export.seek(0)
+        import_token = stage_upload(shop.id, export)
         rival = factories.make_shop(factories.make_user("Rival"), slug="rival", name="Rival")
         rival_item = factories.make_item(rival, None, name="Ajena", price_minor=100)
         db.session.commit()
@@ -103,6 +110,7 @@ def build_world(app, **shop_fields) -> World:
             cap=cap.id,
             choices=tuple(choice.id for choice in group.choices),
             upload_token=held.token,
+            import_token=import_token,
         )
 
 
@@ -127,6 +135,7 @@ def url_values(world: World) -> dict[str, object]:
         "token": world.order_token,
         "job_token": world.job_token,
         "upload_token": world.upload_token,
+        "import_token": world.import_token,
         "name": world.media_name,
         "page": 1,
         "size": 192,  # a home-screen icon
