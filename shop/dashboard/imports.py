@@ -20,13 +20,13 @@ from shop.shops.imports.job import read_staged, start_import
 from shop.shops.imports.staging import remove_staged
 from shop.web import limits
 
-ACCEPT = ".zip,application/zip"
+ACCEPT = ".zip,.csv,.tsv,.txt,application/zip,text/csv"
 SHOWN_ROWS = 200  # the preview lists this many names per kind; the counts are whole
 
 
 class ImportForm(FlaskForm):
     file = FileField(
-        _l("Your Vitrina ZIP file"),
+        _l("Your file"),
         validators=[FileRequired(_l("Choose a file."))],
         render_kw={"accept": ACCEPT},
     )

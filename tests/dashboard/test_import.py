@@ -287,7 +287,8 @@ def test_rows_that_cannot_come_in_are_named_with_their_reason(app, client, full,
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"not a zip at all", "This file is not a ZIP file made by Vitrina."),
+        (b"not a zip at all", "We need a column for the name and one for the price"),
+        (b"PK\x03\x04 broken", "This file is not a ZIP file made by Vitrina."),
         (b"", "This file is empty."),
     ],
 )
@@ -415,3 +416,108 @@ def test_a_job_that_dies_mid_write_finishes_on_retry_without_duplicates(
     assert len(calls) == 2
     assert catalog_of(app, shop_id) == catalog_of(app, full.shop)
     assert images == 2  # each photo once, though its step may have been redone
+
+
+# -- Spreadsheets (CSV) -------------------------------------------------------------------
+
+
+def import_file(app, client, data: bytes) -> None:
+    location, page = preview(client, data)
+    assert page.status_code == 200, page.get_data(as_text=True)[:2000]
+    confirm(client, location)
+    with app.app_context():
+        drain()
+
+
+def test_a_spanish_spreadsheet_with_semicolons_in_windows_1252(app, second):
+    text = (
+        "Nombre;Precio;Categoría;Descripción;Código;Existencias;Disponibilidad\r\n"
+        "Camiseta ñandú;12,50 €;Ropa;Algodón;CAM-1;4;disponible\r\n"
+        "Gorra;1.234,56;Ropa;;GOR-1;;agotado\r\n"
+        "Bolso;EUR 8;Accesorios;;;;\r\n"
+        "Sin precio;;Ropa;;;;\r\n"
+        "Caro;12.50 USD;Ropa;;;;\r\n"
+        "Raro;5;Ropa;;;;quizás\r\n"
+    )
+    other, shop_id = second
+    location, page = preview(other, text.encode("cp1252"))
+    body = page.get_data(as_text=True)
+    assert count(page, "created") == 3
+    assert count(page, "skipped") == 3
+    assert count(page, "categories") == 2
+    assert "Row 5 (Sin precio): This product has no price." in body
+    assert "Row 6 (Caro): Its price is not in EUR: prices are never converted." in body
+    assert "Row 7 (Raro): Its availability is not one Vitrina knows." in body
+    confirm(other, location)
+    with app.app_context():
+        drain()
+    items = catalog_of(app, shop_id)["items"]
+    assert items["Camiseta ñandú"]["price"] == 1250
+    assert items["Camiseta ñandú"]["category"] == "Ropa"
+    assert items["Camiseta ñandú"]["stock"] == 4
+    assert items["Camiseta ñandú"]["description"] == "Algodón"
+    assert items["Gorra"]["price"] == 123456
+    assert items["Gorra"]["availability"] == "sold_out"
+    assert items["Bolso"]["price"] == 800
+    assert catalog_of(app, shop_id)["categories"] == ["Accesorios", "Ropa"]
+
+
+def test_a_meta_catalog_feed_csv_in_utf8_with_bom(app, second):
+    text = (
+        "id,title,description,availability,condition,price,sale_price,link,image_link,brand\n"
+        'SKU-1,"Vestido 🌸, largo",Fresco,in stock,new,30.00 EUR,24.00 EUR,https://x.example/1,,Sol\n'
+        "SKU-2,Sandalias,,out of stock,new,19.99 EUR,,https://x.example/2,,Sol\n"
+    )
+    other, shop_id = second
+    import_file(app, other, ("\ufeff" + text).encode("utf-8"))
+    items = catalog_of(app, shop_id)["items"]
+    assert items["Vestido 🌸, largo"]["price"] == 2400
+    assert items["Vestido 🌸, largo"]["compare_at"] == 3000
+    assert items["Vestido 🌸, largo"]["code"] == "SKU-1"
+    assert items["Sandalias"]["availability"] == "sold_out"
+    # The same file again changes nothing.
+    _location, page = preview(other, ("\ufeff" + text).encode("utf-8"))
+    assert count(page, "unchanged") == 2
+    assert count(page, "created") == 0
+
+
+def test_whole_pesos_in_a_clp_shop(app, sign_in_as):
+    with app.app_context():
+        user = factories.make_user("Cid")
+        shop = factories.make_shop(user, slug="chile", currency="CLP", whatsapp="+56912345678")
+        db.session.commit()
+        ids = (user.id, shop.id)
+    client = app.test_client()
+    sign_in_as(client, ids[0])
+    import_file(app, client, b"Producto\tPrecio\nEmpanada\t1.500\nCompleto\t$2500\n")
+    items = catalog_of(app, ids[1])["items"]
+    assert items["Empanada"]["price"] == 1500
+    assert items["Completo"]["price"] == 2500
+
+
+def test_formulas_and_markup_in_cells_stay_inert_text(app, second):
+    text = 'name,price,description\n"=HYPERLINK(""http://evil"")",5,<img src=x onerror=alert(1)>\n'
+    other, shop_id = second
+    location, page = preview(other, text.encode())
+    assert "<img src=x" not in page.get_data(as_text=True)
+    confirm(other, location)
+    with app.app_context():
+        drain()
+    items = catalog_of(app, shop_id)["items"]
+    assert items['=HYPERLINK("http://evil")']["description"] == "<img src=x onerror=alert(1)>"
+
+
+def test_a_giant_cell_refuses_the_file_with_a_message(app, second):
+    other, shop_id = second
+    _location, page = preview(other, b"name,price\n" + b"a" * 200_000 + b",5\n")
+    assert page.status_code == 422
+    assert "cannot be read" in page.get_data(as_text=True)
+    assert items_in(app, shop_id) == 0
+
+
+def test_too_many_rows_in_a_sheet_are_refused(app, second, monkeypatch):
+    monkeypatch.setattr("shop.shops.imports.sheet.MAX_ROWS", 2)
+    other, _shop_id = second
+    _location, page = preview(other, b"name,price\na,1\nb,2\nc,3\nd,4\n")
+    assert page.status_code == 422
+    assert "import at most 2 at a time" in page.get_data(as_text=True)

@@ -19,9 +19,11 @@ from flask_babel import gettext as _
 from shop.extensions import db
 from shop.jobs import JobError, RunningJob, job_kind, start_job
 from shop.jobs.files import remove_work, work_dir, write_atomically
+from shop.lib.locales import shop_locale
 from shop.media.pipeline import ImageRejected, ingest
 from shop.media.storage import StorageError
 from shop.models import Job, Shop
+from shop.shops.imports.sheet import read_sheet
 from shop.shops.imports.source import (
     ImportRefused,
     SourceCatalog,
@@ -32,6 +34,7 @@ from shop.shops.imports.staging import remove_staged, staged_path
 from shop.shops.imports.writing import write_catalog
 
 KIND = "catalog-import"
+ZIP_MAGIC = b"PK\x03\x04"
 PHOTOS_PER_COMMIT = 10
 
 
@@ -46,7 +49,11 @@ def read_staged(shop: Shop, token: str) -> SourceCatalog:
     if path is None:
         raise ImportRefused(_("This file was imported already, or it is too old: upload it again."))
     with path.open("rb") as file:
-        return read_vitrina_zip(file, shop.currency, shop.currency_exponent)
+        if file.read(4) == ZIP_MAGIC:
+            file.seek(0)
+            return read_vitrina_zip(file, shop.currency, shop.currency_exponent)
+        file.seek(0)
+        return read_sheet(file, shop.currency, shop.currency_exponent, shop_locale(shop))
 
 
 @job_kind(KIND, tries=3, exclusive=True)
@@ -64,9 +71,10 @@ def import_catalog(job: RunningJob) -> dict:
     job.set_total(len(names) + 1)
     folder = work_dir(job.id)
     path = staged_path(job.shop_id, token)
-    with path.open("rb") as file, zipfile.ZipFile(file) as archive:
-        for batch in _batches(job, names):
-            _photo_batch(job.shop_id, archive, batch, folder)
+    if names:  # only a Vitrina ZIP carries photos (photos by URL: docs/import.md)
+        with path.open("rb") as file, zipfile.ZipFile(file) as archive:
+            for batch in _batches(job, names):
+                _photo_batch(job.shop_id, archive, batch, folder)
     images, failed = _photo_results(folder, names)
     for _step in job.steps(["catalog"]):
         report = write_catalog(db.session.get(Shop, job.shop_id), catalog, images)

@@ -43,7 +43,7 @@ def stage_upload(shop_id: int, stream: IO[bytes]) -> str:
         if size == 0:
             raise ImportRefused(_("This file is empty."))
 
-    path = _folder() / f"{shop_id}-{token}.zip"
+    path = _folder() / f"{shop_id}-{token}.upload"
     try:
         write_atomically(path, copy)
     except ImportRefused:
@@ -56,7 +56,7 @@ def staged_path(shop_id: int, token: str) -> Path | None:
     """The staged file of `shop_id` named by `token`, or None (gone, or not theirs)."""
     if not TOKEN.fullmatch(token or ""):
         return None
-    path = _folder() / f"{shop_id}-{token}.zip"
+    path = _folder() / f"{shop_id}-{token}.upload"
     return path if path.is_file() else None
 
 
