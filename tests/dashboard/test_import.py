@@ -521,3 +521,62 @@ def test_too_many_rows_in_a_sheet_are_refused(app, second, monkeypatch):
     _location, page = preview(other, b"name,price\na,1\nb,2\nc,3\nd,4\n")
     assert page.status_code == 422
     assert "import at most 2 at a time" in page.get_data(as_text=True)
+
+
+# -- Photos by URL ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def photo_server():
+    """A local HTTP server with one real JPEG at /a.jpg; yields its base URL and hits."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from tests.dashboard.full_shop import jpeg
+
+    body, hits = jpeg((20, 90, 200)), []
+
+    class Photos(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            found = self.path == "/a.jpg"
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Type", "image/jpeg" if found else "text/plain")
+            data = body if found else b"no"
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Photos)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", hits
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_photos_by_url_are_fetched_from_an_allowed_host(app, second, photo_server):
+    base, hits = photo_server
+    app.config["IMPORT_FETCH_ALLOW_HOSTS"] = ["127.0.0.1"]
+    other, shop_id = second
+    text = f"title,price,image_link,additional_image_link\nVaso,5,{base}/a.jpg,{base}/gone.jpg\n"
+    import_file(app, other, text.encode())
+    assert catalog_of(app, shop_id)["items"]["Vaso"]["photos"] == 1
+    assert sorted(hits) == ["/a.jpg", "/gone.jpg"]
+    with app.app_context():
+        job = db.session.scalars(select(Job).where(Job.kind == "catalog-import")).one()
+        assert job.result["photos_failed"] == [f"{base}/gone.jpg"]
+    page = other.get(f"/dashboard/jobs/{job.token}", headers=EN)
+    assert f"{base}/gone.jpg" in page.get_data(as_text=True)
+
+
+def test_photos_on_loopback_are_refused_unless_allowed_and_the_item_still_comes_in(
+    app, second, photo_server
+):
+    base, hits = photo_server
+    other, shop_id = second
+    import_file(app, other, f"title,price,image_link\nVaso,5,{base}/a.jpg\n".encode())
+    assert catalog_of(app, shop_id)["items"]["Vaso"]["photos"] == 0
+    assert hits == []  # refused before any connection

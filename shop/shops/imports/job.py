@@ -9,22 +9,27 @@ shop at a time (the kind is exclusive); the staged file is removed once it is in
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import logging
 import zipfile
 from pathlib import Path
 
+from flask import current_app
 from flask_babel import gettext as _
 
 from shop.extensions import db
 from shop.jobs import JobError, RunningJob, job_kind, start_job
 from shop.jobs.files import remove_work, work_dir, write_atomically
 from shop.lib.locales import shop_locale
+from shop.lib.safe_fetch import FetchRefused, fetch
 from shop.media.pipeline import ImageRejected, ingest
 from shop.media.storage import StorageError
 from shop.models import Job, Shop
 from shop.shops.imports.sheet import read_sheet
 from shop.shops.imports.source import (
+    MAX_PHOTO_BYTES,
     ImportRefused,
     SourceCatalog,
     read_photo,
@@ -36,6 +41,7 @@ from shop.shops.imports.writing import write_catalog
 KIND = "catalog-import"
 ZIP_MAGIC = b"PK\x03\x04"
 PHOTOS_PER_COMMIT = 10
+logger = logging.getLogger("shop.imports")
 
 
 def start_import(shop: Shop, user_id: int, token: str) -> Job:
@@ -71,10 +77,10 @@ def import_catalog(job: RunningJob) -> dict:
     job.set_total(len(names) + 1)
     folder = work_dir(job.id)
     path = staged_path(job.shop_id, token)
-    if names:  # only a Vitrina ZIP carries photos (photos by URL: docs/import.md)
-        with path.open("rb") as file, zipfile.ZipFile(file) as archive:
-            for batch in _batches(job, names):
-                _photo_batch(job.shop_id, archive, batch, folder)
+    with path.open("rb") as file:
+        archive = zipfile.ZipFile(file) if file.read(4) == ZIP_MAGIC else None
+        for batch in _batches(job, names):
+            _photo_batch(job.shop_id, archive, batch, folder)
     images, failed = _photo_results(folder, names)
     for _step in job.steps(["catalog"]):
         report = write_catalog(db.session.get(Shop, job.shop_id), catalog, images)
@@ -93,13 +99,32 @@ def _batches(job: RunningJob, names: list[str]):
         yield groups[number]
 
 
-def _photo_batch(shop_id: int, archive: zipfile.ZipFile, names: list[str], folder: Path) -> None:
+def _photo_bytes(archive: zipfile.ZipFile | None, name: str) -> bytes | None:
+    """A photo of the ZIP, or one fetched from its URL through the SSRF guard."""
+    if archive is not None and not name.startswith(("http://", "https://")):
+        return read_photo(archive, name)
+    config = current_app.config
+    try:
+        return fetch(
+            name,
+            allow_hosts=config["IMPORT_FETCH_ALLOW_HOSTS"],
+            max_bytes=MAX_PHOTO_BYTES,
+            timeout=config["IMPORT_FETCH_TIMEOUT"],
+        ).data
+    except FetchRefused as refused:
+        logger.info("Import photo not fetched (%s): %.200s", refused.reason, name)
+        return None
+
+
+def _photo_batch(
+    shop_id: int, archive: zipfile.ZipFile | None, names: list[str], folder: Path
+) -> None:
     """Process each photo through the upload pipeline; note the Image id it got (or why
     it could not come in), committed with the batch's step."""
     shop = db.session.get(Shop, shop_id)
     outcome = {}
     for name in names:
-        data = read_photo(archive, name)
+        data = _photo_bytes(archive, name)
         if data is None:
             outcome[name] = None
             continue
@@ -112,17 +137,22 @@ def _photo_batch(shop_id: int, archive: zipfile.ZipFile, names: list[str], folde
                 _("Your photos could not be stored just now. The import will try again.")
             ) from error
     for name, image_id in outcome.items():
-        marker = folder / (name.replace("/", "_") + ".id")
+        marker = _marker(folder, name)
         write_atomically(marker, lambda f, v=image_id: f.write(json.dumps(v).encode()))
 
 
 def _photo_results(folder: Path, names: list[str]) -> tuple[dict[str, int], list[str]]:
     images, failed = {}, []
     for name in names:
-        marker = folder / (name.replace("/", "_") + ".id")
+        marker = _marker(folder, name)
         image_id = json.loads(marker.read_text()) if marker.is_file() else None
         if isinstance(image_id, int):
             images[name] = image_id
         else:
-            failed.append(name.removeprefix("photos/"))
+            failed.append(name.removeprefix("photos/")[:300])
     return images, failed
+
+
+def _marker(folder: Path, name: str) -> Path:
+    """Where the Image id a photo got is kept (a URL makes no file name: its hash does)."""
+    return folder / f"{hashlib.sha256(name.encode()).hexdigest()}.id"

@@ -22,6 +22,7 @@ from shop.catalog import (
     CODE_MAX,
     DESCRIPTION_MAX,
     ITEM_NAME_MAX,
+    MAX_PHOTOS,
     CatalogError,
     clean_name,
 )
@@ -44,6 +45,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "code": ("code", "sku", "codigo", "referencia", "ref", "itemcode", "id"),
     "stock": ("stock", "existencias", "inventory", "inventario", "cantidad", "quantity", "estoque"),
     "availability": ("availability", "disponibilidad", "disponibilidade", "estado"),
+    "image": ("imagelink", "image", "imageurl", "imagen", "urlimagen", "foto", "photo", "imagem"),
+    "more_images": ("additionalimagelink", "imagenesadicionales", "fotosadicionales"),
 }
 AVAILABILITY = {
     "instock": Availability.AVAILABLE,
@@ -205,8 +208,14 @@ def _item(cells: dict[str, str], row: int, currency: str, exponent: int, locale:
         if found is None:
             raise CatalogError(_("Its availability is not one Vitrina knows."))
         availability = found
+    photos = [(cells.get("image") or "").strip()]
+    photos += [link.strip() for link in (cells.get("more_images") or "").split(",")]
+    photos = list(dict.fromkeys(link for link in photos if link))
+    if len(photos) > MAX_PHOTOS:
+        raise CatalogError(_("It has more than %(max)d photos.", max=MAX_PHOTOS))
     return SourceItem(
         row=row,
+        photos=photos,
         name=name,
         price_minor=price,
         description=description,
