@@ -399,10 +399,10 @@ def test_a_job_that_dies_mid_write_finishes_on_retry_without_duplicates(
 
     def dies_once(shop, catalog, images):
         calls.append(1)
-        real(shop, catalog, images)
+        report = real(shop, catalog, images)  # everything written, not yet committed
         if len(calls) == 1:
             raise RuntimeError("worker killed")
-        return real(shop, catalog, images)
+        return report
 
     monkeypatch.setattr("shop.shops.imports.job.write_catalog", dies_once)
     other, shop_id = second
