@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -580,3 +581,36 @@ def test_photos_on_loopback_are_refused_unless_allowed_and_the_item_still_comes_
     import_file(app, other, f"title,price,image_link\nVaso,5,{base}/a.jpg\n".encode())
     assert catalog_of(app, shop_id)["items"]["Vaso"]["photos"] == 0
     assert hits == []  # refused before any connection
+
+
+def test_meta_variants_become_size_and_colour_groups_with_prices_and_stock(app, second):
+    text = (
+        "id,item_group_id,title,price,size,color,availability,inventory\n"
+        "V-S-AZ,VEST-1,Vestido,20.00 EUR,S,Azul,in stock,1\n"
+        "V-M-AZ,VEST-1,Vestido,20.00 EUR,M,Azul,in stock,2\n"
+        "V-L-AZ,VEST-1,Vestido,22.00 EUR,L,Azul,in stock,3\n"
+        "V-S-RO,VEST-1,Vestido,20.00 EUR,S,Rojo,out of stock,0\n"
+        "X-1,RARO,Raro,5 EUR,S,Azul,in stock,\n"
+        "X-2,RARO,Raro,6 EUR,M,Rojo,in stock,\n"
+        "X-3,RARO,Raro,7 EUR,S,Rojo,in stock,\n"
+        "SOLO,,Bolso,9 EUR,,,in stock,\n"
+    )
+    other, shop_id = second
+    location, page = preview(other, text.encode())
+    body = html.unescape(page.get_data(as_text=True))
+    assert count(page, "created") == 2
+    assert "Row 6 (Raro): Its variants' prices cannot be written" in body
+    confirm(other, location)
+    with app.app_context():
+        drain()
+    dress = catalog_of(app, shop_id)["items"]["Vestido"]
+    assert dress["price"] == 2000
+    assert dress["code"] == "VEST-1"
+    assert dress["groups"] == [
+        ("Size", "size", 1, 1, [("S", 0), ("M", 0), ("L", 200)]),
+        ("Colour", "color", 1, 1, [("Azul", 0), ("Rojo", 0)]),
+    ]
+    assert dress["variant_stock"] == [("Azul+L", 3), ("Azul+M", 2), ("Azul+S", 1), ("Rojo+S", 0)]
+    # The same feed again changes nothing.
+    _location, page = preview(other, text.encode())
+    assert count(page, "unchanged") == 2
