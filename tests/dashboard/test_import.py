@@ -614,3 +614,41 @@ def test_meta_variants_become_size_and_colour_groups_with_prices_and_stock(app, 
     # The same feed again changes nothing.
     _location, page = preview(other, text.encode())
     assert count(page, "unchanged") == 2
+
+
+def test_a_shopify_product_csv_with_variants_and_image_rows(app, second):
+    header = (
+        "Handle,Title,Body (HTML),Vendor,Type,Tags,Published,Option1 Name,Option1 Value,"
+        "Option2 Name,Option2 Value,Variant SKU,Variant Inventory Qty,Variant Price,"
+        "Variant Compare At Price,Image Src,Image Position,Status\n"
+    )
+    text = header + (
+        "camisa,Camisa <b>lino</b>,<p>Fresca &amp; ligera</p>,Sol,Camisas,,TRUE,Size,S,"
+        "Color,Blanco,CAM-S,3,30.00,,,1,active\n"
+        "camisa,,,,,,,,M,,Blanco,CAM-M,0,30.00,,,,\n"
+        "camisa,,,,,,,,L,,Blanco,CAM-L,5,32.00,,,,\n"
+        "gorra,Gorra,,Sol,Accesorios,,TRUE,Title,Default Title,,,GOR-1,7,8.00,10.00,,,active\n"
+        "borrador,Borrador,,Sol,,,FALSE,Title,Default Title,,,BOR-1,,5.00,,,,draft\n"
+        "taza,Taza,,Sol,,,TRUE,Material,Barro,,,TAZ-1,,4.00,,,,active\n"
+    )
+    other, shop_id = second
+    location, page = preview(other, text.encode())
+    body = html.unescape(page.get_data(as_text=True))
+    assert count(page, "created") == 3
+    assert "Row 7 (Taza): Its option “Material” is not a size or a colour" in body
+    confirm(other, location)
+    with app.app_context():
+        drain()
+    items = catalog_of(app, shop_id)["items"]
+    shirt = items["Camisa <b>lino</b>"]  # a title is text, kept as typed
+    assert shirt["description"] == "Fresca & ligera"
+    assert shirt["price"] == 3000
+    assert shirt["category"] == "Camisas"
+    assert shirt["groups"] == [
+        ("Size", "size", 1, 1, [("S", 0), ("M", 0), ("L", 200)]),
+        ("Colour", "color", 1, 1, [("Blanco", 0)]),
+    ]
+    assert shirt["variant_stock"] == [("Blanco+L", 5), ("Blanco+M", 0), ("Blanco+S", 3)]
+    cap = items["Gorra"]
+    assert (cap["price"], cap["compare_at"], cap["code"], cap["stock"]) == (800, 1000, "GOR-1", 7)
+    assert items["Borrador"]["availability"] == "hidden"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from typing import IO
 
 from flask_babel import gettext as _
@@ -31,6 +30,8 @@ from shop.catalog.options import CHOICE_NAME_MAX, MAX_CHOICES
 from shop.lib.money import AmountError, parse_amount
 from shop.lib.text import clean_text
 from shop.models import Availability, OptionKind
+from shop.shops.imports.columns import normalised
+from shop.shops.imports.shopify import is_shopify, shopify_cells
 from shop.shops.imports.source import (
     MAX_ROWS,
     ImportRefused,
@@ -80,12 +81,6 @@ AVAILABILITY = {
 FOREIGN = re.compile(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])|[$€£¥₹₩₽]|R\$")
 
 
-def normalised(header: str) -> str:
-    """``Categoría `` -> ``categoria``: accents, case, spaces and punctuation aside."""
-    text = unicodedata.normalize("NFKD", header or "")
-    return "".join(ch for ch in text.casefold() if ch.isalnum() and ch.isascii())
-
-
 def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
@@ -120,21 +115,34 @@ def read_sheet(file: IO[bytes], currency: str, exponent: int, locale: str) -> So
         csv.field_size_limit(limit)
     if not rows:
         raise ImportRefused(_("This file is empty."))
-    found = columns(rows[0])
-    if "name" not in found or "price" not in found:
-        raise ImportRefused(
-            _(
-                "We need a column for the name and one for the price, with a header such "
-                "as Name and Price, or Nombre and Precio, in the first row."
+    numbered = [(n, row) for n, row in enumerate(rows[1:], start=2) if any(c.strip() for c in row)]
+    if is_shopify(rows[0]):
+        entries = shopify_cells(rows[0], numbered)
+    else:
+        found = columns(rows[0])
+        if "name" not in found or "price" not in found:
+            raise ImportRefused(
+                _(
+                    "We need a column for the name and one for the price, with a header such "
+                    "as Name and Price, or Nombre and Precio, in the first row."
+                )
             )
-        )
+        entries = [
+            (n, {field: (row[i] if i < len(row) else "") for field, i in found.items()})
+            for n, row in numbered
+        ]
     catalog = SourceCatalog(currency=currency)
     read: list[tuple[SourceItem, dict[str, str]]] = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        cells = {field: (row[index] if index < len(row) else "") for field, index in found.items()}
+    for number, cells in entries:
         try:
+            if cells.get("other_option"):
+                raise CatalogError(
+                    _(
+                        "Its option “%(name)s” is not a size or a colour: add it by hand "
+                        "after the import.",
+                        name=cells["other_option"][:60],
+                    )
+                )
             read.append((_item(cells, number, currency, exponent, locale), cells))
         except CatalogError as error:
             name = " ".join(cells.get("name", "").split())[:80]
@@ -220,7 +228,7 @@ def _item(cells: dict[str, str], row: int, currency: str, exponent: int, locale:
         if found is None:
             raise CatalogError(_("Its availability is not one Vitrina knows."))
         availability = found
-    photos = [(cells.get("image") or "").strip()]
+    photos = [link.strip() for link in (cells.get("image") or "").split(",")]
     photos += [link.strip() for link in (cells.get("more_images") or "").split(",")]
     photos = list(dict.fromkeys(link for link in photos if link))
     if len(photos) > MAX_PHOTOS:
