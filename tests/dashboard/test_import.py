@@ -652,3 +652,12 @@ def test_a_shopify_product_csv_with_variants_and_image_rows(app, second):
     cap = items["Gorra"]
     assert (cap["price"], cap["compare_at"], cap["code"], cap["stock"]) == (800, 1000, "GOR-1", 7)
     assert items["Borrador"]["availability"] == "hidden"
+
+
+def test_the_import_page_says_how_to_move_a_whatsapp_business_catalog(app, second):
+    other, _shop_id = second
+    english = other.get(IMPORT, headers=EN).get_data(as_text=True)
+    assert "Your catalog is in WhatsApp Business?" in english
+    assert "business.facebook.com/commerce" in english
+    spanish = other.get(IMPORT, headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "¿Tu catálogo está en WhatsApp Business?" in spanish
