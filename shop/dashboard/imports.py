@@ -7,7 +7,8 @@ file (the name carries the shop), so it answers 404.
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -15,9 +16,12 @@ from flask_wtf.file import FileField, FileRequired
 
 from shop.dashboard.access import current_shop, shop_required
 from shop.dashboard.blueprint import bp
+from shop.dashboard.jobs import job_of_my_shops_or_404
+from shop.extensions import db
 from shop.shops.imports import ImportRefused, make_plan, stage_upload, staged_path
 from shop.shops.imports.job import read_staged, start_import
 from shop.shops.imports.staging import remove_staged
+from shop.shops.imports.undo import can_undo, undo_import
 from shop.web import limits
 
 ACCEPT = ".zip,.csv,.tsv,.txt,application/zip,text/csv"
@@ -91,4 +95,26 @@ def import_confirm(import_token: str):
     if not ConfirmImportForm().validate_on_submit():
         return redirect(url_for(".import_preview", import_token=token), code=303)
     job = start_import(shop, current_user.id, token)
+    return redirect(url_for(".job_page", job_token=job.token), code=303)
+
+
+@bp.post("/jobs/<job_token>/undo")
+def import_undo(job_token: str):
+    """Undo the shop's last import from its report (once, within a day)."""
+    job = job_of_my_shops_or_404(job_token)
+    if not ConfirmImportForm().validate_on_submit():
+        return redirect(url_for(".job_page", job_token=job.token), code=303)
+    if not can_undo(job):
+        flash(_("This import can no longer be undone."), "error")
+        return redirect(url_for(".job_page", job_token=job.token), code=303)
+    outcome = undo_import(job)
+    db.session.commit()
+    flash(
+        _(
+            "Import undone: %(removed)d products removed, %(restored)d put back as they were.",
+            removed=outcome["removed"],
+            restored=outcome["restored"],
+        ),
+        "success",
+    )
     return redirect(url_for(".job_page", job_token=job.token), code=303)

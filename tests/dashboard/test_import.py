@@ -661,3 +661,45 @@ def test_the_import_page_says_how_to_move_a_whatsapp_business_catalog(app, secon
     assert "business.facebook.com/commerce" in english
     spanish = other.get(IMPORT, headers={"Accept-Language": "es"}).get_data(as_text=True)
     assert "¿Tu catálogo está en WhatsApp Business?" in spanish
+
+
+# -- Undo ---------------------------------------------------------------------------------
+
+
+def test_undo_removes_created_items_and_restores_updated_ones_but_keeps_later_edits(app, second):
+    other, shop_id = second
+    import_file(app, other, b"code,name,price\nA,Uno,1\nB,Dos,2\n")
+    import_file(
+        app, other, b"code,name,price,description\nA,Uno nuevo,5,x\nB,Dos nuevo,6,y\nC,Tres,3,\n"
+    )
+    with app.app_context():
+        job = db.session.scalars(select(Job).order_by(Job.id.desc())).first()
+        first = db.session.scalars(select(Job).order_by(Job.id)).first()
+        token, first_token = job.token, first.token
+        two = db.session.scalar(select(Item).where(Item.shop_id == shop_id, Item.code == "B"))
+        two.price_minor = 999  # the merchant's own change after the import: kept
+        db.session.commit()
+    page = other.get(f"/dashboard/jobs/{token}", headers=EN).get_data(as_text=True)
+    assert "Undo this import" in page
+    assert "Undo this import" not in other.get(f"/dashboard/jobs/{first_token}", headers=EN).text
+    response = other.post(f"/dashboard/jobs/{token}/undo", data={}, headers=EN)
+    assert response.status_code == 303
+    items = catalog_of(app, shop_id)["items"]
+    assert set(items) == {"Uno", "Dos"}
+    assert items["Uno"]["price"] == 100
+    assert items["Uno"]["description"] == ""
+    assert items["Dos"]["price"] == 999
+    page = other.get(f"/dashboard/jobs/{token}", headers=EN).get_data(as_text=True)
+    assert "Kept as you changed them since the import: Dos (Price)" in page
+    # Once only.
+    assert other.post(f"/dashboard/jobs/{token}/undo", data={}, headers=EN).status_code == 303
+    assert set(catalog_of(app, shop_id)["items"]) == {"Uno", "Dos"}
+
+
+def test_another_merchant_cannot_undo_an_import(app, client, full, second):
+    other, shop_id = second
+    import_file(app, other, b"name,price\nUno,1\n")
+    with app.app_context():
+        token = db.session.scalars(select(Job)).one().token
+    assert client.post(f"/dashboard/jobs/{token}/undo", data={}, headers=EN).status_code == 404
+    assert items_in(app, shop_id) == 1

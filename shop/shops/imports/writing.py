@@ -34,6 +34,8 @@ class Report:
     categories: int = 0
     shipping: int = 0
     skipped: list[dict] = field(default_factory=list)
+    # What undo needs (shop.shops.imports.undo): ids created; fields before and after.
+    undo: dict = field(default_factory=lambda: {"created": [], "updated": []})
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
@@ -57,6 +59,7 @@ def write_catalog(shop: Shop, catalog: SourceCatalog, images: dict[str, int]) ->
             _options(item, source)
             _photos(item, photos)
             report.created += 1
+            report.undo["created"].append(item.id)
             continue
         same_fields = fields_of(match) == source_fields(source)
         same_photos = [photo.image_id for photo in match.photos] == photos
@@ -64,7 +67,11 @@ def write_catalog(shop: Shop, catalog: SourceCatalog, images: dict[str, int]) ->
             report.unchanged += 1
             continue
         if not same_fields:
+            before = undo_fields(match)
             update_item(match, _data(source, category))
+            report.undo["updated"].append(
+                {"id": match.id, "before": before, "after": undo_fields(match)}
+            )
             if match.option_groups and _group_data(source) != _group_data_of(match):
                 for group in list(match.option_groups):
                     db.session.delete(group)
@@ -80,6 +87,25 @@ def write_catalog(shop: Shop, catalog: SourceCatalog, images: dict[str, int]) ->
     ]
     db.session.flush()
     return report
+
+
+UNDO_FIELDS = (
+    "name",
+    "description",
+    "price_minor",
+    "compare_at_minor",
+    "code",
+    "category_id",
+    "availability",
+    "is_service",
+)
+
+
+def undo_fields(item: Item) -> dict:
+    """The fields an undo puts back (stock and options are not: orders move them)."""
+    values = {name: getattr(item, name) for name in UNDO_FIELDS}
+    values["availability"] = str(item.availability.value)
+    return values
 
 
 def _categories(shop: Shop, names: list[str], report: Report) -> dict[str, Category]:
