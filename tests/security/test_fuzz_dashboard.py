@@ -447,6 +447,7 @@ FORMS: dict[str, FormSpec] = {
     "import_upload": FormSpec(
         lambda w, _: "/dashboard/data/import", lambda w: {"file": hostile_text}
     ),
+    "import_undo": FormSpec(lambda w, _: f"/dashboard/jobs/{w.job_token}/undo", lambda w: {}),
     "import_confirm": FormSpec(
         lambda w, _: f"/dashboard/data/import/{w.import_token}", lambda w: {}
     ),
