@@ -703,3 +703,30 @@ def test_another_merchant_cannot_undo_an_import(app, client, full, second):
         token = db.session.scalars(select(Job)).one().token
     assert client.post(f"/dashboard/jobs/{token}/undo", data={}, headers=EN).status_code == 404
     assert items_in(app, shop_id) == 1
+
+
+def test_a_woocommerce_product_csv_with_a_variable_product(app, second):
+    text = (
+        "ID,Type,SKU,Name,Published,In stock?,Stock,Regular price,Sale price,Categories,"
+        "Images,Parent,Attribute 1 name,Attribute 1 value(s),Description\n"
+        '10,simple,TAZA-1,Taza,1,1,4,"6,50",,Cocina > Tazas,,,,,<p>Barro</p>\n'
+        '11,variable,POLO,Polo,1,1,,,,Ropa,,,Talla,"S, M",Algodón\n'
+        "12,variation,POLO-S,Polo - S,1,1,2,15,,,,id:11,Talla,S,\n"
+        "13,variation,POLO-M,Polo - M,1,1,0,17,,,,id:11,Talla,M,\n"
+        "14,simple,OCULTO,Oculto,-1,1,,3,,,,,,,\n"
+        "15,simple,AGOTADO,Agotado,1,0,,3,,,,,,,\n"
+    )
+    other, shop_id = second
+    import_file(app, other, text.encode())
+    items = catalog_of(app, shop_id)["items"]
+    assert items["Taza"]["price"] == 650
+    assert items["Taza"]["category"] == "Tazas"
+    assert items["Taza"]["description"] == "Barro"
+    polo = items["Polo"]
+    assert polo["price"] == 1500
+    assert polo["code"] == "POLO"
+    assert polo["description"] == "Algodón"
+    assert polo["groups"] == [("Size", "size", 1, 1, [("S", 0), ("M", 200)])]
+    assert polo["variant_stock"] == [("M", 0), ("S", 2)]
+    assert items["Oculto"]["availability"] == "hidden"
+    assert items["Agotado"]["availability"] == "sold_out"

@@ -40,6 +40,7 @@ from shop.shops.imports.source import (
     SourceGroup,
     SourceItem,
 )
+from shop.shops.imports.woocommerce import is_woocommerce, woocommerce_cells
 
 MAX_CELL = 100_000  # characters; a longer cell refuses the file (csv.Error)
 SEPARATORS = ",;\t"
@@ -118,6 +119,8 @@ def read_sheet(file: IO[bytes], currency: str, exponent: int, locale: str) -> So
     numbered = [(n, row) for n, row in enumerate(rows[1:], start=2) if any(c.strip() for c in row)]
     if is_shopify(rows[0]):
         entries = shopify_cells(rows[0], numbered)
+    elif is_woocommerce(rows[0]):
+        entries = woocommerce_cells(rows[0], numbered)
     else:
         found = columns(rows[0])
         if "name" not in found or "price" not in found:
