@@ -730,3 +730,22 @@ def test_a_woocommerce_product_csv_with_a_variable_product(app, second):
     assert polo["variant_stock"] == [("M", 0), ("S", 2)]
     assert items["Oculto"]["availability"] == "hidden"
     assert items["Agotado"]["availability"] == "sold_out"
+
+
+def test_uploads_never_confirmed_are_pruned_after_a_day(app, second):
+    import os
+    import time
+
+    from shop.shops.imports.staging import prune_staged, staged_path
+
+    other, shop_id = second
+    location, _page = preview(other, b"name,price\nUno,1\n")
+    token = location.rsplit("/", 1)[-1]
+    with app.app_context():
+        path = staged_path(shop_id, token)
+        assert prune_staged(86400) == 0
+        old = time.time() - 2 * 86400
+        os.utime(path, (old, old))
+        assert prune_staged(86400) == 1
+        assert staged_path(shop_id, token) is None
+    assert other.get(location, headers=EN).status_code == 404

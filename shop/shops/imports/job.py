@@ -14,13 +14,14 @@ import io
 import json
 import logging
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
 
 from shop.extensions import db
-from shop.jobs import JobError, RunningJob, job_kind, start_job
+from shop.jobs import JobError, RunningJob, job_kind, periodic, start_job
 from shop.jobs.files import remove_work, work_dir, write_atomically
 from shop.lib.locales import shop_locale
 from shop.lib.safe_fetch import FetchRefused, fetch
@@ -35,12 +36,13 @@ from shop.shops.imports.source import (
     read_photo,
     read_vitrina_zip,
 )
-from shop.shops.imports.staging import remove_staged, staged_path
+from shop.shops.imports.staging import prune_staged, remove_staged, staged_path
 from shop.shops.imports.writing import write_catalog
 
 KIND = "catalog-import"
 ZIP_MAGIC = b"PK\x03\x04"
 PHOTOS_PER_COMMIT = 10
+KEEP_UPLOADS = timedelta(days=1)
 logger = logging.getLogger("shop.imports")
 
 
@@ -90,6 +92,12 @@ def import_catalog(job: RunningJob) -> dict:
     remove_staged(job.shop_id, token)
     remove_work(job.id)
     return result
+
+
+@periodic("imports-prune", every=timedelta(hours=1))
+def prune_uploads(job: RunningJob) -> dict:
+    """Uploads whose preview was never confirmed are removed after a day."""
+    return {"removed": prune_staged(KEEP_UPLOADS.total_seconds())}
 
 
 def _batches(job: RunningJob, names: list[str]):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from pathlib import Path
 from typing import IO
 
@@ -68,3 +69,17 @@ def open_staged(shop_id: int, token: str) -> IO[bytes] | None:
 def remove_staged(shop_id: int, token: str) -> None:
     if (path := staged_path(shop_id, token)) is not None:
         path.unlink(missing_ok=True)
+
+
+def prune_staged(older_than_seconds: float) -> int:
+    """Remove uploads (and half-written ones) older than that: previews never confirmed."""
+    folder = _folder()
+    if not folder.is_dir():
+        return 0
+    cutoff = time.time() - older_than_seconds
+    removed = 0
+    for path in folder.iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
