@@ -749,3 +749,29 @@ def test_uploads_never_confirmed_are_pruned_after_a_day(app, second):
         assert prune_staged(86400) == 1
         assert staged_path(shop_id, token) is None
     assert other.get(location, headers=EN).status_code == 404
+
+
+def test_a_job_that_dies_after_the_catalog_is_in_finishes_with_its_report(
+    app, client, full, second, monkeypatch
+):
+    from shop.shops.imports import job as job_module
+
+    real, calls = job_module.remove_staged, []
+
+    def dies_once(shop_id, token):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("worker killed after the commit")
+        real(shop_id, token)
+
+    monkeypatch.setattr(job_module, "remove_staged", dies_once)
+    other, shop_id = second
+    location, _page = preview(other, export_zip(client))
+    confirm(other, location)
+    with app.app_context():
+        drain()
+        job = db.session.scalars(select(Job).where(Job.kind == "catalog-import")).one()
+        assert job.state is JobState.DONE
+        assert job.result["created"] == 2
+    assert len(calls) == 2
+    assert catalog_of(app, shop_id) == catalog_of(app, full.shop)

@@ -19,15 +19,16 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import select, update
 
 from shop.extensions import db
 from shop.jobs import JobError, RunningJob, job_kind, periodic, start_job
-from shop.jobs.files import remove_work, work_dir, write_atomically
+from shop.jobs.files import work_dir, write_atomically
 from shop.lib.locales import shop_locale
 from shop.lib.safe_fetch import FetchRefused, fetch
 from shop.media.pipeline import ImageRejected, ingest
 from shop.media.storage import StorageError
-from shop.models import Job, Shop
+from shop.models import Job, JobStep, Shop
 from shop.shops.imports.sheet import read_sheet
 from shop.shops.imports.source import (
     MAX_PHOTO_BYTES,
@@ -70,41 +71,39 @@ def import_catalog(job: RunningJob) -> dict:
     if shop is None:
         raise JobError(_("This shop no longer exists."), retry=False)
     token = job.params.get("upload", "")
+    written = select(JobStep.key).where(JobStep.job_id == job.id, JobStep.key == "catalog")
+    if db.session.scalar(written) is None:  # else the catalog is in: a retry only finishes
+        _import(job, shop, token, work_dir(job.id))
+    remove_staged(job.shop_id, token)
+    # The work folder (photo ids) goes with the job's row (jobs-prune).
+    return db.session.scalar(select(Job.result).where(Job.id == job.id))
+
+
+def _import(job: RunningJob, shop: Shop, token: str, folder: Path) -> None:
     try:
         catalog = read_staged(shop, token)
     except ImportRefused as error:
         raise JobError(str(error), retry=False) from error
     names = catalog.photo_names
     db.session.commit()
-    job.set_total(len(names) + 1)
-    folder = work_dir(job.id)
-    path = staged_path(job.shop_id, token)
-    with path.open("rb") as file:
+    batches = [names[i : i + PHOTOS_PER_COMMIT] for i in range(0, len(names), PHOTOS_PER_COMMIT)]
+    job.set_total(len(batches) + 1)  # the bar moves one batch of photos at a time
+    with staged_path(job.shop_id, token).open("rb") as file:
         archive = zipfile.ZipFile(file) if file.read(4) == ZIP_MAGIC else None
-        for batch in _batches(job, names):
-            _photo_batch(job.shop_id, archive, batch, folder)
+        for number in job.steps(range(len(batches)), key=lambda number: f"photos:{number}"):
+            _photo_batch(job.shop_id, archive, batches[number], folder)
     images, failed = _photo_results(folder, names)
     for _step in job.steps(["catalog"]):
         report = write_catalog(db.session.get(Shop, job.shop_id), catalog, images)
-        text = json.dumps(report.as_dict() | {"photos": len(images), "photos_failed": failed})
-        write_atomically(folder / "report.json", lambda file, text=text: file.write(text.encode()))
-    result = json.loads((folder / "report.json").read_text())
-    remove_staged(job.shop_id, token)
-    remove_work(job.id)
-    return result
+        result = report.as_dict() | {"photos": len(images), "photos_failed": failed}
+        # The report commits with the catalog and the step: a retry finds all three.
+        db.session.execute(update(Job).where(Job.id == job.id).values(result=result))
 
 
 @periodic("imports-prune", every=timedelta(hours=1))
 def prune_uploads(job: RunningJob) -> dict:
     """Uploads whose preview was never confirmed are removed after a day."""
     return {"removed": prune_staged(KEEP_UPLOADS.total_seconds())}
-
-
-def _batches(job: RunningJob, names: list[str]):
-    """The photos, PHOTOS_PER_COMMIT to a step: each batch is redone whole after a kill."""
-    groups = [names[i : i + PHOTOS_PER_COMMIT] for i in range(0, len(names), PHOTOS_PER_COMMIT)]
-    for number in job.steps(range(len(groups)), key=lambda number: f"photos:{number}"):
-        yield groups[number]
 
 
 def _photo_bytes(archive: zipfile.ZipFile | None, name: str) -> bytes | None:
