@@ -106,6 +106,7 @@ JOB_MODULES = (
     "shop.mail.outbox",
     "shop.push.sender",
     "shop.shops.export_job",
+    "shop.shops.imports.job",
     "shop.media.pending",
 )
 

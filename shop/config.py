@@ -130,6 +130,16 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
             "https://*.push.apple.com",
             "https://*.notify.windows.com",
         ),
+        # The largest file a merchant may import (a Vitrina ZIP carries its photos).
+        "IMPORT_MAX_BYTES": int(env.get("IMPORT_MAX_BYTES") or 60 * 1024 * 1024),
+        # Photos by URL: hosts fetched even on a private address (shop.lib.safe_fetch),
+        # comma-separated; empty: only public addresses. Seconds per photo.
+        "IMPORT_FETCH_ALLOW_HOSTS": [
+            host.strip()
+            for host in (env.get("IMPORT_FETCH_ALLOW_HOSTS") or "").split(",")
+            if host.strip()
+        ],
+        "IMPORT_FETCH_TIMEOUT": float(env.get("IMPORT_FETCH_TIMEOUT") or 10),
         # E-mail through any SMTP server; no MAIL_SERVER means no e-mail (shop/mail).
         "MAIL_SERVER": (env.get("MAIL_SERVER") or "").strip() or None,
         "MAIL_PORT": int(env.get("MAIL_PORT") or 587),

@@ -11,6 +11,7 @@ from shop.dashboard import (  # noqa: F401  (register routes)
     discounts,
     drafts,
     home,
+    imports,
     item_options,
     items,
     jobs,

@@ -61,6 +61,12 @@ NEEDS: dict[str, Capability | None] = {
     "upload_preview": C.CATALOG,
     "bulk_items": C.IMPORTS,
     "items_from_photos": C.IMPORTS,
+    # Bringing a catalog in (issue 21).
+    "import_start": C.IMPORTS,
+    "import_upload": C.IMPORTS,
+    "import_preview": C.IMPORTS,
+    "import_confirm": C.IMPORTS,
+    "import_undo": C.IMPORTS,
     # The shop's settings and ordering rules.
     "settings": C.SETTINGS,
     "ads": C.SETTINGS,  # the shop's ads pixels (issue 23)

@@ -19,10 +19,15 @@ from shop.extensions import db
 from shop.jobs.files import result_path
 from shop.mail import mail_configured
 from shop.models import Job, JobState, Shop, utcnow
+from shop.shops.imports.undo import can_undo
 from shop.shops.roles import Capability
 
 TOKEN_LENGTH = 43
-LABELS = {"shop-export": _l("Download of your shop"), "mail": _l("E-mail")}
+LABELS = {
+    "shop-export": _l("Download of your shop"),
+    "catalog-import": _l("Import of a catalog"),
+    "mail": _l("E-mail"),
+}
 STATES = {
     JobState.QUEUED: _l("Waiting to start"),
     JobState.RUNNING: _l("In progress"),
@@ -98,6 +103,7 @@ def job_page(job_token: str):
         error=error_text(job) if job.state is JobState.FAILED else None,
         # Only the export tells the merchant by e-mail, and only when this server sends mail.
         mail_to=current_user.email if job.kind == "shop-export" and mail_configured() else None,
+        undoable=can_undo(job),
     )
 
 

@@ -62,6 +62,7 @@ UPLOADS = frozenset(
         "dashboard.items_from_photos",
         "dashboard.setup",
         "dashboard.settings",
+        "dashboard.import_upload",
     }
 )
 

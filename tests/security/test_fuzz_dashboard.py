@@ -446,6 +446,14 @@ FORMS: dict[str, FormSpec] = {
         lambda w: {"name": one_of_or_hostile("Tienda", "tienda-sol", "Rival", "Tienda Sol 2")},
     ),
     "export_shop": FormSpec(lambda w, _: "/dashboard/data/export", lambda w: {}),
+    # Issue 21: a text where the file should be is refused; confirming starts one job.
+    "import_upload": FormSpec(
+        lambda w, _: "/dashboard/data/import", lambda w: {"file": hostile_text}
+    ),
+    "import_undo": FormSpec(lambda w, _: f"/dashboard/jobs/{w.job_token}/undo", lambda w: {}),
+    "import_confirm": FormSpec(
+        lambda w, _: f"/dashboard/data/import/{w.import_token}", lambda w: {}
+    ),
     # Issue 7: options and stock on the item page, ordering rules, payment methods.
     "new_option_group": FormSpec(
         lambda w, _: f"/dashboard/items/{w.cap}/options", _group_fields("new"), valid=GROUP

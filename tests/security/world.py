@@ -28,6 +28,8 @@ from shop.models import (
     utcnow,
 )
 from shop.shops import team
+from shop.shops.archive import write_archive
+from shop.shops.imports import stage_upload
 from tests import factories
 
 
@@ -57,6 +59,7 @@ class World:
     invite_token: str = ""
     discount: int = 0  # a coupon of the shop (issue 24)
     rival_discount: int = 0
+    import_token: str = ""  # the shop's own export, uploaded to import (issue 21)
 
 
 def jpeg(size=(640, 480), color=(200, 30, 60)) -> bytes:
@@ -101,6 +104,10 @@ def build_world(app, **shop_fields) -> World:
         member = Membership(shop=shop, user=staff, role=Role.STAFF)
         db.session.add(member)
         invitation, invite_token = team.invite(shop, Role.MANAGER, user)
+        export = io.BytesIO()
+        write_archive(shop, export)
+        export.seek(0)
+        import_token = stage_upload(shop.id, export)
         rival = factories.make_shop(factories.make_user("Rival"), slug="rival", name="Rival")
         rival_item = factories.make_item(rival, None, name="Ajena", price_minor=100)
         discount = Discount(shop=shop, code="verano10", kind=DiscountKind.PERCENT, value=1000)
@@ -132,6 +139,7 @@ def build_world(app, **shop_fields) -> World:
             invite_token=invite_token,
             discount=discount.id,
             rival_discount=rival_discount.id,
+            import_token=import_token,
         )
 
 
@@ -157,6 +165,7 @@ def url_values(world: World) -> dict[str, object]:
         "token": world.order_token,
         "job_token": world.job_token,
         "upload_token": world.upload_token,
+        "import_token": world.import_token,
         "name": world.media_name,
         "page": 1,
         "size": 192,  # a home-screen icon

@@ -1,0 +1,120 @@
+"""Import a catalog: upload a file, see what would change, confirm, follow the job.
+
+Nothing is written to the catalog before the merchant confirms the preview; the job
+(shop.shops.imports.job) writes it all at once. Another shop's upload token finds no
+file (the name carries the shop), so it answers 404.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+
+from shop.dashboard.access import current_shop, shop_required
+from shop.dashboard.blueprint import bp
+from shop.dashboard.jobs import job_of_my_shops_or_404
+from shop.extensions import db
+from shop.shops.imports import ImportRefused, make_plan, stage_upload, staged_path
+from shop.shops.imports.job import read_staged, start_import
+from shop.shops.imports.staging import remove_staged
+from shop.shops.imports.undo import can_undo, undo_import
+from shop.web import limits
+
+ACCEPT = ".zip,.csv,.tsv,.txt,application/zip,text/csv"
+SHOWN_ROWS = 200  # the preview lists this many names per kind; the counts are whole
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Your file"),
+        validators=[FileRequired(_l("Choose a file."))],
+        render_kw={"accept": ACCEPT},
+    )
+
+
+class ConfirmImportForm(FlaskForm):
+    """Only its CSRF token: confirming is a deliberate post."""
+
+
+@bp.get("/data/import")
+@shop_required
+def import_start():
+    return render_template("dashboard/import.html", shop=current_shop(), form=ImportForm())
+
+
+@bp.post("/data/import")
+@shop_required
+@limits.photo_uploads
+def import_upload():
+    shop = current_shop()
+    form = ImportForm()
+    if form.validate_on_submit():
+        try:
+            token = stage_upload(shop.id, form.file.data.stream)
+        except ImportRefused as error:
+            form.file.errors.append(str(error))
+        else:
+            return redirect(url_for(".import_preview", import_token=token), code=303)
+    return render_template("dashboard/import.html", shop=shop, form=form), 422
+
+
+@bp.get("/data/import/<import_token>")
+@shop_required
+def import_preview(import_token: str):
+    shop, token = current_shop(), import_token
+    if staged_path(shop.id, token) is None:
+        abort(404)
+    try:
+        catalog = read_staged(shop, token)
+    except ImportRefused as error:
+        remove_staged(shop.id, token)
+        form = ImportForm(formdata=None)
+        form.file.errors = [str(error)]
+        return render_template("dashboard/import.html", shop=shop, form=form), 422
+    return render_template(
+        "dashboard/import_preview.html",
+        shop=shop,
+        plan=make_plan(shop, catalog),
+        form=ConfirmImportForm(),
+        token=token,
+        shown=SHOWN_ROWS,
+    )
+
+
+@bp.post("/data/import/<import_token>")
+@shop_required
+def import_confirm(import_token: str):
+    """Start the job (a second click follows the same one) and show its progress."""
+    shop, token = current_shop(), import_token
+    if staged_path(shop.id, token) is None:
+        abort(404)
+    if not ConfirmImportForm().validate_on_submit():
+        return redirect(url_for(".import_preview", import_token=token), code=303)
+    job = start_import(shop, current_user.id, token)
+    return redirect(url_for(".job_page", job_token=job.token), code=303)
+
+
+@bp.post("/jobs/<job_token>/undo")
+def import_undo(job_token: str):
+    """Undo the shop's last import from its report (once, within a day)."""
+    job = job_of_my_shops_or_404(job_token)
+    if not ConfirmImportForm().validate_on_submit():
+        return redirect(url_for(".job_page", job_token=job.token), code=303)
+    if not can_undo(job):
+        flash(_("This import can no longer be undone."), "error")
+        return redirect(url_for(".job_page", job_token=job.token), code=303)
+    outcome = undo_import(job)
+    db.session.commit()
+    flash(
+        _(
+            "Import undone: %(removed)d products removed, %(restored)d put back as they were.",
+            removed=outcome["removed"],
+            restored=outcome["restored"],
+        ),
+        "success",
+    )
+    return redirect(url_for(".job_page", job_token=job.token), code=303)

@@ -1,0 +1,359 @@
+"""A spreadsheet saved as CSV read as a catalog: columns found by their headers.
+
+Headers are recognised in English, Spanish and Portuguese, in any order, accents and
+case aside (``Nombre``, ``Precio``, ``Categoría``; Meta's ``title``, ``price``,
+``image_link``). Separators ``,`` ``;`` and tab, UTF-8 with or without BOM, else
+Windows-1252. Prices go through the app's one parser (shop.lib.money.parse_amount); a
+price written in another currency is refused for its row, never converted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import IO
+
+from flask_babel import gettext as _
+
+from shop.catalog import (
+    CATEGORY_NAME_MAX,
+    CODE_MAX,
+    DESCRIPTION_MAX,
+    ITEM_NAME_MAX,
+    MAX_PHOTOS,
+    CatalogError,
+    clean_name,
+)
+from shop.catalog.items import MAX_STOCK
+from shop.catalog.options import CHOICE_NAME_MAX, MAX_CHOICES
+from shop.lib.money import AmountError, parse_amount
+from shop.lib.text import clean_text
+from shop.models import Availability, OptionKind
+from shop.shops.imports.columns import normalised
+from shop.shops.imports.shopify import is_shopify, shopify_cells
+from shop.shops.imports.source import (
+    MAX_ROWS,
+    ImportRefused,
+    RowError,
+    SourceCatalog,
+    SourceGroup,
+    SourceItem,
+)
+from shop.shops.imports.woocommerce import is_woocommerce, woocommerce_cells
+
+MAX_CELL = 100_000  # characters; a longer cell refuses the file (csv.Error)
+SEPARATORS = ",;\t"
+
+# Normalised header -> the field it fills (first match wins, see HEADERS order).
+HEADERS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "title", "nombre", "producto", "product", "titulo", "nome", "articulo"),
+    "price": ("price", "precio", "preco", "valor", "pvp"),
+    "sale_price": ("saleprice", "preciooferta", "preciorebajado", "precopromocional"),
+    "description": ("description", "descripcion", "descricao", "detalle", "detalles"),
+    "category": ("category", "categoria", "producttype", "tipo", "seccion", "coleccion"),
+    "code": ("code", "sku", "codigo", "referencia", "ref", "itemcode", "id"),
+    "stock": ("stock", "existencias", "inventory", "inventario", "cantidad", "quantity", "estoque"),
+    "availability": ("availability", "disponibilidad", "disponibilidade", "estado"),
+    "image": ("imagelink", "image", "imageurl", "imagen", "urlimagen", "foto", "photo", "imagem"),
+    "more_images": ("additionalimagelink", "imagenesadicionales", "fotosadicionales"),
+    "group": ("itemgroupid", "grupo", "grupodevariantes", "variantgroup"),
+    "size": ("size", "talla", "tamano", "tamanho"),
+    "color": ("color", "colour", "cor"),
+}
+AVAILABILITY = {
+    "instock": Availability.AVAILABLE,
+    "available": Availability.AVAILABLE,
+    "availablefororder": Availability.AVAILABLE,
+    "preorder": Availability.AVAILABLE,
+    "disponible": Availability.AVAILABLE,
+    "disponivel": Availability.AVAILABLE,
+    "si": Availability.AVAILABLE,
+    "yes": Availability.AVAILABLE,
+    "outofstock": Availability.SOLD_OUT,
+    "soldout": Availability.SOLD_OUT,
+    "agotado": Availability.SOLD_OUT,
+    "esgotado": Availability.SOLD_OUT,
+    "discontinued": Availability.HIDDEN,
+    "hidden": Availability.HIDDEN,
+    "oculto": Availability.HIDDEN,
+    "no": Availability.HIDDEN,
+}
+FOREIGN = re.compile(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])|[$€£¥₹₩₽]|R\$")
+
+
+def decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def columns(header: list[str]) -> dict[str, int]:
+    """Field -> column index, from the header row."""
+    found: dict[str, int] = {}
+    names = [normalised(cell) for cell in header]
+    for field, synonyms in HEADERS.items():
+        for synonym in synonyms:
+            if synonym in names and names.index(synonym) not in found.values():
+                found[field] = names.index(synonym)
+                break
+    return found
+
+
+def read_sheet(file: IO[bytes], currency: str, exponent: int, locale: str) -> SourceCatalog:
+    """The catalog in a CSV file, prices read in `locale` (the shop's number format, or
+    any unambiguous common one); ImportRefused when it has no name or price column."""
+    text = decode(file.read())
+    first = text.split("\n", 1)[0]
+    separator = max(SEPARATORS, key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(MAX_CELL)
+    try:
+        rows = _rows(reader)
+    finally:
+        csv.field_size_limit(limit)
+    if not rows:
+        raise ImportRefused(_("This file is empty."))
+    numbered = [(n, row) for n, row in enumerate(rows[1:], start=2) if any(c.strip() for c in row)]
+    if is_shopify(rows[0]):
+        entries = shopify_cells(rows[0], numbered)
+    elif is_woocommerce(rows[0]):
+        entries = woocommerce_cells(rows[0], numbered)
+    else:
+        found = columns(rows[0])
+        if "name" not in found or "price" not in found:
+            raise ImportRefused(
+                _(
+                    "We need a column for the name and one for the price, with a header such "
+                    "as Name and Price, or Nombre and Precio, in the first row."
+                )
+            )
+        entries = [
+            (n, {field: (row[i] if i < len(row) else "") for field, i in found.items()})
+            for n, row in numbered
+        ]
+    catalog = SourceCatalog(currency=currency)
+    read: list[tuple[SourceItem, dict[str, str]]] = []
+    for number, cells in entries:
+        try:
+            if cells.get("other_option"):
+                raise CatalogError(
+                    _(
+                        "Its option “%(name)s” is not a size or a colour: add it by hand "
+                        "after the import.",
+                        name=cells["other_option"][:60],
+                    )
+                )
+            read.append((_item(cells, number, currency, exponent, locale), cells))
+        except CatalogError as error:
+            name = " ".join(cells.get("name", "").split())[:80]
+            catalog.errors.append(RowError(number, name, error.message))
+    for item in merge_variants(read, catalog):
+        catalog.items.append(item)
+        if item.category and item.category.casefold() not in {
+            known.casefold() for known in catalog.categories
+        }:
+            catalog.categories.append(item.category)
+    return catalog
+
+
+def _rows(reader) -> list[list[str]]:
+    rows = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) > MAX_ROWS + 1:
+                raise ImportRefused(
+                    _(
+                        "This file has more than %(max)d rows; import at most %(max)d at a time.",
+                        max=MAX_ROWS,
+                    )
+                )
+    except csv.Error as error:
+        raise ImportRefused(
+            _(
+                "Row %(row)d of this file cannot be read (a cell too long, or a stray quote).",
+                row=len(rows) + 1,
+            )
+        ) from error
+    return rows
+
+
+def _price(text: str, currency: str, exponent: int, locale: str) -> int:
+    try:
+        return parse_amount(text, currency, exponent, locale)
+    except AmountError as error:
+        leftover = text.replace(currency, "").strip()
+        if FOREIGN.search(leftover):
+            raise CatalogError(
+                _(
+                    "Its price is not in %(currency)s: prices are never converted.",
+                    currency=currency,
+                )
+            ) from error
+        raise CatalogError(str(error)) from error
+
+
+def _item(cells: dict[str, str], row: int, currency: str, exponent: int, locale: str) -> SourceItem:
+    name = clean_name(cells.get("name"), ITEM_NAME_MAX)
+    if not (cells.get("price") or "").strip():
+        raise CatalogError(_("This product has no price."))
+    price = _price(cells["price"], currency, exponent, locale)
+    compare_at = None
+    if (cells.get("sale_price") or "").strip():
+        sale = _price(cells["sale_price"], currency, exponent, locale)
+        if sale < price:
+            price, compare_at = sale, price
+    description = clean_text(cells.get("description"))
+    if len(description) > DESCRIPTION_MAX:
+        raise CatalogError(
+            _("The description is longer than %(max)d characters.", max=DESCRIPTION_MAX)
+        )
+    code = " ".join((cells.get("code") or "").split())
+    if len(code) > CODE_MAX:
+        raise CatalogError(_("The code is longer than %(max)d characters.", max=CODE_MAX))
+    category = " ".join((cells.get("category") or "").split()) or None
+    if category:
+        category = clean_name(category.split(">")[-1], CATEGORY_NAME_MAX)
+    stock = None
+    if (cells.get("stock") or "").strip():
+        text = cells["stock"].strip()
+        if not text.isdigit() or int(text) > MAX_STOCK:
+            raise CatalogError(
+                _("Its stock is not a whole number from 0 to %(max)d.", max=MAX_STOCK)
+            )
+        stock = int(text)
+    availability = Availability.AVAILABLE
+    if (cells.get("availability") or "").strip():
+        found = AVAILABILITY.get(normalised(cells["availability"]))
+        if found is None:
+            raise CatalogError(_("Its availability is not one Vitrina knows."))
+        availability = found
+    photos = [link.strip() for link in (cells.get("image") or "").split(",")]
+    photos += [link.strip() for link in (cells.get("more_images") or "").split(",")]
+    photos = list(dict.fromkeys(link for link in photos if link))
+    if len(photos) > MAX_PHOTOS:
+        raise CatalogError(_("It has more than %(max)d photos.", max=MAX_PHOTOS))
+    return SourceItem(
+        row=row,
+        photos=photos,
+        name=name,
+        price_minor=price,
+        description=description,
+        compare_at_minor=compare_at,
+        code=code,
+        category=category,
+        availability=availability,
+        stock=stock,
+    )
+
+
+def merge_variants(
+    read: list[tuple[SourceItem, dict[str, str]]], catalog: SourceCatalog
+) -> list[SourceItem]:
+    """Rows sharing an item group id (Meta's ``item_group_id``) with a size or colour
+    become one item with size and colour groups; the others stay as they are."""
+    groups: dict[str, list[tuple[SourceItem, dict[str, str]]]] = {}
+    order: list[SourceItem | str] = []
+    for item, cells in read:
+        key = " ".join((cells.get("group") or "").split())
+        if key and (cells.get("size", "").strip() or cells.get("color", "").strip()):
+            if key not in groups:
+                groups[key] = []
+                order.append(key)
+            groups[key].append((item, cells))
+        else:
+            order.append(item)
+    merged = []
+    for entry in order:
+        if isinstance(entry, SourceItem):
+            merged.append(entry)
+            continue
+        first = groups[entry][0][0]
+        try:
+            merged.append(_variant_item(entry, groups[entry]))
+        except CatalogError as error:
+            catalog.errors.append(RowError(first.row, first.name, error.message))
+    return merged
+
+
+def _variant_item(key: str, rows: list[tuple[SourceItem, dict[str, str]]]) -> SourceItem:
+    """One item from its variant rows: the lowest price is the item's, each size (or
+    colour) adds what its rows cost more; stock per combination when every row has one."""
+    first = rows[0][0]
+    size_name, color_name = _("Size"), _("Colour")
+    picks = []
+    for item, cells in rows:
+        size = " ".join(cells.get("size", "").split()) or None
+        color = " ".join(cells.get("color", "").split()) or None
+        if size:
+            clean_name(size, CHOICE_NAME_MAX)
+        if color:
+            clean_name(color, CHOICE_NAME_MAX)
+        picks.append((item, size, color))
+    combos = [(size, color) for _item, size, color in picks]
+    if len(set(combos)) != len(combos):
+        raise CatalogError(_("Two of its variants have the same size and colour."))
+    base = min(item.price_minor for item, _size, _color in picks)
+    deltas, axis = _deltas(picks, base)
+    if deltas is None:
+        raise CatalogError(
+            _("Its variants' prices cannot be written as a price per size or per colour.")
+        )
+    groups = []
+    for index, (name, kind) in enumerate(
+        ((size_name, OptionKind.SIZE), (color_name, OptionKind.COLOR))
+    ):
+        values = list(dict.fromkeys(pick[index + 1] for pick in picks if pick[index + 1]))
+        if values:
+            if len(values) > MAX_CHOICES:
+                raise CatalogError(
+                    _("Its option “%(name)s” has no choices or too many.", name=name)
+                )
+            groups.append(
+                SourceGroup(
+                    name=name,
+                    kind=kind,
+                    min_choices=1,
+                    max_choices=1,
+                    choices=[
+                        (value, deltas.get(value, 0) if axis == index else 0) for value in values
+                    ],
+                )
+            )
+    stock = {}
+    if all(item.stock is not None for item, _size, _color in picks):
+        for item, size, color in picks:
+            combo = [(size_name, size)] if size else []
+            combo += [(color_name, color)] if color else []
+            stock[tuple(sorted(combo))] = item.stock
+    photos = list(dict.fromkeys(p for item, _s, _c in picks for p in item.photos))[:MAX_PHOTOS]
+    sellable = [item for item, _s, _c in picks if item.availability is Availability.AVAILABLE]
+    compare = {item.compare_at_minor for item, _s, _c in picks}
+    return SourceItem(
+        row=first.row,
+        name=first.name,
+        price_minor=base,
+        description=first.description,
+        compare_at_minor=compare.pop() if len(compare) == 1 and base == first.price_minor else None,
+        code=first.code if len(rows) == 1 else key[:CODE_MAX],
+        category=first.category,
+        availability=Availability.AVAILABLE if sellable else first.availability,
+        groups=groups,
+        variant_stock=stock,
+        photos=photos,
+    )
+
+
+def _deltas(picks, base: int) -> tuple[dict[str, int] | None, int]:
+    """Price changes per size (axis 0) or per colour (axis 1), whichever explains every
+    row's price; (None, -1) when neither does."""
+    for axis in (0, 1):
+        prices: dict[str | None, set[int]] = {}
+        for item, *values in picks:
+            prices.setdefault(values[axis], set()).add(item.price_minor)
+        if all(len(found) == 1 for found in prices.values()):
+            return {value: found.pop() - base for value, found in prices.items() if value}, axis
+    return None, -1

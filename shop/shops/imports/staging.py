@@ -1,0 +1,85 @@
+"""Where an uploaded file waits between its preview and the merchant's confirmation.
+
+In the job files folder (shared by app servers and workers), under a name made of the
+shop's id and an unguessable token: another shop's token finds nothing. The file is
+copied whole or not at all, and refused past the size cap while it is still arriving.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from pathlib import Path
+from typing import IO
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from shop.jobs.files import files_dir, write_atomically
+from shop.shops.imports.source import ImportRefused
+
+TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+CHUNK = 256 * 1024
+
+
+def _folder() -> Path:
+    return files_dir() / "imports"
+
+
+def stage_upload(shop_id: int, stream: IO[bytes]) -> str:
+    """Keep the upload for `shop_id`; its token. ImportRefused when too big or empty."""
+    limit = current_app.config["IMPORT_MAX_BYTES"]
+    token = secrets.token_urlsafe(24)
+
+    def copy(target) -> None:
+        size = 0
+        while chunk := stream.read(CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise ImportRefused(
+                    _("This file is larger than %(max)d MB.", max=limit // (1024 * 1024))
+                )
+            target.write(chunk)
+        if size == 0:
+            raise ImportRefused(_("This file is empty."))
+
+    path = _folder() / f"{shop_id}-{token}.upload"
+    try:
+        write_atomically(path, copy)
+    except ImportRefused:
+        path.with_name(path.name + ".partial").unlink(missing_ok=True)
+        raise
+    return token
+
+
+def staged_path(shop_id: int, token: str) -> Path | None:
+    """The staged file of `shop_id` named by `token`, or None (gone, or not theirs)."""
+    if not TOKEN.fullmatch(token or ""):
+        return None
+    path = _folder() / f"{shop_id}-{token}.upload"
+    return path if path.is_file() else None
+
+
+def open_staged(shop_id: int, token: str) -> IO[bytes] | None:
+    path = staged_path(shop_id, token)
+    return path.open("rb") if path else None
+
+
+def remove_staged(shop_id: int, token: str) -> None:
+    if (path := staged_path(shop_id, token)) is not None:
+        path.unlink(missing_ok=True)
+
+
+def prune_staged(older_than_seconds: float) -> int:
+    """Remove uploads (and half-written ones) older than that: previews never confirmed."""
+    folder = _folder()
+    if not folder.is_dir():
+        return 0
+    cutoff = time.time() - older_than_seconds
+    removed = 0
+    for path in folder.iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
