@@ -206,6 +206,7 @@ def use_dev_vapid_key(app: Flask) -> None:
     if not app.config.get("VAPID_PRIVATE_KEY"):
         path = Path(app.instance_path) / "vapid-dev-private-key.txt"
         if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(new_private_key() + "\n", encoding="ascii")
             path.chmod(0o600)
         app.config["VAPID_PRIVATE_KEY"] = path.read_text(encoding="ascii").strip()

@@ -91,6 +91,9 @@ PRIVATE_TABLES = frozenset(
         "analytics_salt",
         # The merchant's devices told of new orders (Web Push).
         "push_subscription",
+        # The shop's team and its invitations: the merchant's only (issue 26).
+        "membership",
+        "invitation",
     }
 )
 

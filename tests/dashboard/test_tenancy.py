@@ -13,11 +13,14 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import (
     Category,
+    Discount,
+    DiscountKind,
     Image,
     Invitation,
     Item,
@@ -40,6 +43,8 @@ from shop.models import (
     utcnow,
 )
 from shop.shops import team
+from shop.shops.archive import write_archive
+from shop.shops.imports import stage_upload
 from tests import factories
 
 # URL argument name -> the kind of object its id names.
@@ -60,6 +65,8 @@ KINDS = {
     "upload_token": "upload",  # a photo held for a form (issue 16)
     "member_id": "member",  # the team (issue 26)
     "invitation_id": "invitation",
+    "discount_id": "discount",  # coupons (issue 24)
+    "import_token": "import",  # a catalog file staged for import (issue 21)
 }
 # The invitation link is the permission itself: whoever holds it may join (whatever shop
 # they are in), so it is not walked here; tests/dashboard/test_team.py checks its rules.
@@ -166,6 +173,14 @@ def objects_of(shop: Shop, order_number: int) -> dict:
     db.session.add_all([image, order, payment, job, upload, member])
     db.session.flush()
     invitation, _token = team.invite(shop, Role.STAFF, shop.owner)
+    discount = Discount(shop=shop, code=f"code{shop.id}", kind=DiscountKind.PERCENT, value=1000)
+    db.session.add(discount)
+    db.session.flush()
+    export = io.BytesIO()
+    with current_app.test_request_context():  # the archive names the shop's pages
+        write_archive(shop, export)
+    export.seek(0)
+    import_token = stage_upload(shop.id, export)
     return {
         "shop": shop.id,
         "category": category.id,
@@ -182,6 +197,8 @@ def objects_of(shop: Shop, order_number: int) -> dict:
         "variant_keys": tuple(str(choice.id) for choice in group.choices),
         "member": member.id,
         "invitation": invitation.id,
+        "discount": discount.id,
+        "import": import_token,
     }
 
 

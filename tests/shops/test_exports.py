@@ -187,5 +187,8 @@ def test_order_rows_one_per_line_with_plain_decimal_amounts(shop):
         None,  # not paid: no date
         "",
         "",
+        "",  # no discount: no code, nothing off the order or the line
+        Decimal("0.00"),
+        Decimal("0.00"),
     ]
     assert rows[1][9:13] == ["Gorra", "", "C-2", 1]
