@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.extensions import db
 from shop.lib.text import whole_number
-from shop.models import ChangeKind, Order, OrderLine, OrderStatusChange, User, utcnow
+from shop.models import ChangeKind, Order, OrderLine, OrderStatusChange, Shop, User, utcnow
 from shop.ordering import stock
 from shop.ordering.cart import MAX_LINES, MAX_QUANTITY, OrderError, choose_offered
 from shop.ordering.choices import snapshot
@@ -184,6 +184,10 @@ def _claim(order: Order, seen: int) -> None:
         check_editable(order)
         raise EditConflict(_("This order changed meanwhile. Reload it and edit it again."))
     set_committed_value(order, "version", seen + 1)
+    # Stock writes move the shop's catalog version (a trigger updates the shop row), and
+    # checkout locks that row first (its order number): lock it now, in the same order,
+    # so an edit racing a checkout queues behind it instead of deadlocking (PostgreSQL).
+    db.session.execute(select(Shop.id).where(Shop.id == order.shop_id).with_for_update())
 
 
 def _apply_lines(order: Order, changed: list[OrderLine], repriced: dict, added: list) -> None:
