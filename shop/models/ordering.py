@@ -212,8 +212,8 @@ class OrderStatusChange(db.Model):
     details: Mapped[dict | None] = mapped_column(JSON)
 
     order: Mapped[Order] = relationship(back_populates="status_changes")
+    changed_by: Mapped[User | None] = relationship()
 
     @property
     def is_edit(self) -> bool:
         return self.kind == ChangeKind.EDIT
-    changed_by: Mapped[User | None] = relationship()

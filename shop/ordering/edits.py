@@ -152,9 +152,7 @@ def _quantities(order: Order, raw: dict[int, object]) -> dict[int, int]:
 
 
 def _choice_ids(line: OrderLine) -> tuple[int, ...]:
-    return tuple(
-        choice["choice_id"] for choice in line.options or [] if choice.get("choice_id")
-    )
+    return tuple(choice["choice_id"] for choice in line.options or [] if choice.get("choice_id"))
 
 
 def _shipping(order: Order, raw_id: object):

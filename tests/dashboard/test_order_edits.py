@@ -66,9 +66,7 @@ def test_a_quantity_change_shows_in_history_on_the_shopper_page_and_in_the_tell_
 
     page = client.get(f"/dashboard/orders/{order.id}/edit")
     assert page.status_code == 200
-    response = client.post(
-        f"/dashboard/orders/{order.id}/edit", data=_form({line["Gorra"]: 3})
-    )
+    response = client.post(f"/dashboard/orders/{order.id}/edit", data=_form({line["Gorra"]: 3}))
     assert response.status_code == 303
     assert response.location.endswith(f"/dashboard/orders/{order.id}#tell")
 
@@ -90,7 +88,8 @@ def test_a_quantity_change_shows_in_history_on_the_shopper_page_and_in_the_tell_
     assert "Total: €51.50 → €70.00" in detail
     link = re.search(r'href="(https://wa\.me/[^"]+)"', detail).group(1)
     text = parse_qs(urlsplit(link).query)["text"][0]
-    assert "New total: €70.00" in text and "3 x Gorra" in text
+    assert "New total: €70.00" in text
+    assert "3 x Gorra" in text
 
     shopper = unescape(client.get(f"/o/{order.token}").get_data(as_text=True))
     assert "data-order-changed" in shopper
@@ -149,7 +148,9 @@ def test_add_shows_the_products_options_and_save_adds_it(app, client, ids, signe
         data={"version": "0", "action": "add", "pick": str(ids.shirt), "new-count": "0"},
     )
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and 'name="new-choice-0"' in html and "Talla 🌻" in html
+    assert page.status_code == 200
+    assert 'name="new-choice-0"' in html
+    assert "Talla 🌻" in html
     response = client.post(
         f"/dashboard/orders/{order.id}/edit",
         data={
@@ -180,7 +181,8 @@ def test_a_refused_edit_keeps_what_was_typed_and_changes_nothing(app, client, id
     )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "data-edit-error" in html and 'value="4"' in html
+    assert "data-edit-error" in html
+    assert 'value="4"' in html
     assert "Ajena" not in html  # another shop's product is never shown
     assert _lines(app, order.id)[0][1] == ("Gorra", 1, 850)
 
@@ -195,9 +197,7 @@ def test_another_shops_order_is_a_404_and_nothing_changes(app, client, ids, sign
         theirs_id, line_id = theirs.id, theirs.lines[0].id
     assert other is not None
     assert client.get(f"/dashboard/orders/{theirs_id}/edit").status_code == 404
-    response = client.post(
-        f"/dashboard/orders/{theirs_id}/edit", data=_form({line_id: 9})
-    )
+    response = client.post(f"/dashboard/orders/{theirs_id}/edit", data=_form({line_id: 9}))
     assert response.status_code == 404
     with app.app_context():
         assert db.session.get(Order, theirs_id).lines[0].quantity == 2

@@ -143,7 +143,7 @@ def test_raising_a_quantity_races_a_checkout_and_stock_never_goes_below_zero(app
 
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_tabs_editing_one_order_one_wins_the_other_is_told(app, attempt):
-    ids, order_id = _setup(app, stock=10)
+    _ids, order_id = _setup(app, stock=10)
     with app.app_context():
         line_id = db.session.get(Order, order_id).lines[0].id
     results = _run(
@@ -161,7 +161,8 @@ def test_two_tabs_editing_one_order_one_wins_the_other_is_told(app, attempt):
                 OrderStatusChange.order_id == order_id, OrderStatusChange.kind == "edit"
             )
         ).all()
-        assert order.version == 1 and len(edits) == 1
+        assert order.version == 1
+        assert len(edits) == 1
         assert order.lines[0].quantity == edits[0].details["after"]["lines"][0]["quantity"]
 
 
@@ -175,7 +176,7 @@ def test_orders_recorded_by_hand_are_numbered_in_sequence_with_shoppers(app):
             shop = db.session.get(Shop, ids.shop)
             owner = db.session.get(User, owner_id)
             ready.wait(timeout=30)
-            order, created = record_order(
+            _order, created = record_order(
                 shop,
                 [(ids.shirt, 1)],
                 shipping_method_id=ids.pickup,

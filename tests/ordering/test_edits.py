@@ -76,7 +76,8 @@ def test_a_quantity_change_reprices_only_that_line(ids, ctx):
         7297,
     )
     assert order.version == 1
-    assert change.kind == ChangeKind.EDIT and change.changed_by_id == _merchant(ids).id
+    assert change.kind == ChangeKind.EDIT
+    assert change.changed_by_id == _merchant(ids).id
     assert change.details["changes"] == [{"label": "Gorra", "before": 1, "after": 3}]
     assert change.details["before"]["total_minor"] == 5150
     assert change.details["after"]["total_minor"] == 7297
@@ -183,9 +184,7 @@ def test_malformed_and_empty_edits_are_refused(ids, ctx):
     with pytest.raises(NothingChanged):
         edit_order(order, Edit(quantities={line.id: 2}), seen_version=0)
     with pytest.raises(EditError, match="cancel it instead"):
-        edit_order(
-            order, Edit(quantities={line.id: 0 for line in order.lines}), seen_version=0
-        )
+        edit_order(order, Edit(quantities={line.id: 0 for line in order.lines}), seen_version=0)
     db.session.rollback()
     assert db.session.get(Order, order.id).version == 0
 
