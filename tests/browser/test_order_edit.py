@@ -21,9 +21,7 @@ WIDTH = """() => [document.scrollingElement.scrollWidth,
     .map(e => e.outerHTML.slice(0, 60))]"""
 
 
-def test_a_merchant_changes_an_order_on_a_phone(
-    app, live_server, phone_context, browser_sign_in
-):
+def test_a_merchant_changes_an_order_on_a_phone(app, live_server, phone_context, browser_sign_in):
     ids = build_shop(app)
     with app.test_request_context():
         shop = db.session.get(Shop, ids.shop)
@@ -54,7 +52,8 @@ def test_a_merchant_changes_an_order_on_a_phone(
     expect(page.locator(f"#qty-{cap_line}")).to_have_value("2")  # kept across "Add"
     page.locator("[data-added-row] select").select_option(label="XL (+2,50\u00a0€)")
     width, small = page.evaluate(WIDTH)
-    assert width <= 360 and small == []
+    assert width <= 360
+    assert small == []
     page.get_by_role("button", name="Guardar los cambios").click()
 
     page.wait_for_url(f"**/dashboard/orders/{order_id}#tell")
