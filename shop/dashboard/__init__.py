@@ -15,6 +15,8 @@ from shop.dashboard import (  # noqa: F401  (register routes)
     item_options,
     items,
     jobs,
+    manual_orders,
+    order_edits,
     order_news,
     order_payments,
     order_slips,

@@ -31,6 +31,8 @@ NEEDS: dict[str, Capability | None] = {
     "change_order_status": C.ORDERS,
     "mark_order_paid": C.ORDERS,
     "mark_order_unpaid": C.ORDERS,
+    "edit_order_page": C.ORDERS,  # adjusting an order before it ships (issue 20)
+    "new_order": C.ORDERS,  # an order that came another way
     "order_slip": C.ORDERS,
     "order_slips": C.ORDERS,
     # This device told of new orders (Web Push): whoever runs the orders.

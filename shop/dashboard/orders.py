@@ -38,13 +38,14 @@ from shop.ordering.statuses import (
     allowed_transitions,
     cancel_reason,
     change_status,
+    is_final,
     next_step,
     order_label,
     status_changes,
 )
 from shop.push import push_configured
 from shop.shops.exports import order_header, order_rows, write_csv
-from shop.whatsapp.updates import update_link, update_message
+from shop.whatsapp.updates import changed_link, changed_message, update_link, update_message
 
 PER_PAGE = 50
 MAX_PAGE = 100_000  # a typed ?page=10**30 must not reach the database as an OFFSET
@@ -130,8 +131,8 @@ def _order_url(order: Order) -> str:
 
 
 def _last_note(order: Order) -> str:
-    changes = order.status_changes
-    return changes[-1].note if changes and changes[-1].status == order.status else ""
+    moves = [change for change in order.status_changes if not change.is_edit]
+    return moves[-1].note if moves and moves[-1].status == order.status else ""
 
 
 @bp.get("/orders/<int:order_id>")
@@ -139,11 +140,21 @@ def _last_note(order: Order) -> str:
 def order_detail(order_id: int):
     order = owned_or_404(Order, order_id)
     url, note, tell = _order_url(order), _last_note(order), order.status != OrderStatus.NEW
+    history = status_changes(order)
+    if history[-1].is_edit:  # the latest news is a change: tell the new total
+        tell_text = changed_message(order, order.shop, url)
+        tell_link = changed_link(order, order.shop, url)
+    elif tell:
+        tell_text = update_message(order, order.shop, order.status, url, note)
+        tell_link = update_link(order, order.shop, order.status, url, note)
+    else:
+        tell_text = tell_link = ""
     return render_template(
         "dashboard/orders/detail.html",
         shop=current_shop(),
         order=order,
-        history=status_changes(order),
+        history=history,
+        editable=not is_final(order),
         actions=[
             (target, action_label(target, order)) for target in allowed_transitions(order.status)
         ],
@@ -151,9 +162,9 @@ def order_detail(order_id: int):
         order_money=order_money,
         cancel_reasons=CANCEL_REASONS,
         payment_names=_payment_names(order),
-        # What to tell the shopper about where the order is now (none for a new order).
-        tell_text=update_message(order, order.shop, order.status, url, note) if tell else "",
-        tell_link=update_link(order, order.shop, order.status, url, note) if tell else "",
+        # What to tell the shopper about the latest news (none for a new order).
+        tell_text=tell_text,
+        tell_link=tell_link,
     )
 
 

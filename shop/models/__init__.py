@@ -24,6 +24,7 @@ from shop.models.discounts import Discount, DiscountKind
 from shop.models.jobs import Job, JobState, JobStep, Worker
 from shop.models.media import Image, PendingUpload
 from shop.models.ordering import (
+    ChangeKind,
     Order,
     OrderLine,
     OrderStatus,
@@ -40,6 +41,7 @@ __all__ = [
     "AuthSession",
     "Availability",
     "Category",
+    "ChangeKind",
     "ClosedPolicy",
     "DailyCount",
     "DailySalt",

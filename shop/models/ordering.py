@@ -131,6 +131,11 @@ class Order(db.Model):
     paid_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
+    # Bumped by every edit of the lines or shipping (shop.ordering.edits): an edit names
+    # the version its form showed, so of two tabs one wins and the other is told.
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Recorded by the merchant (a phone call, the counter), not sent by a shopper.
+    by_merchant: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     shop: Mapped[Shop] = relationship()
     paid_by: Mapped[User | None] = relationship()
@@ -174,8 +179,16 @@ class OrderLine(db.Model):
         return f"{self.name} ({self.options_text})" if self.options_text else self.name
 
 
+class ChangeKind(enum.StrEnum):
+    """What a history row records: a move to a status, or an edit of lines/shipping."""
+
+    STATUS = "status"
+    EDIT = "edit"
+
+
 class OrderStatusChange(db.Model):
-    """When an order moved to a status: the merchant's record of what happened."""
+    """The order's history: when it moved to a status, or was edited (kind EDIT: `status`
+    is the one it had then, `details` what changed, before and after)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(
@@ -190,6 +203,17 @@ class OrderStatusChange(db.Model):
     )
     # Why, when the merchant says so (the reason given for a cancellation).
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    kind: Mapped[ChangeKind] = mapped_column(
+        text_enum(ChangeKind, "order_change_kind"),
+        default=ChangeKind.STATUS,
+        server_default=ChangeKind.STATUS.value,
+    )
+    # An edit's before and after (shop.ordering.edits.edit_details); None for a move.
+    details: Mapped[dict | None] = mapped_column(JSON)
 
     order: Mapped[Order] = relationship(back_populates="status_changes")
     changed_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_edit(self) -> bool:
+        return self.kind == ChangeKind.EDIT

@@ -139,6 +139,14 @@ def price_cart(
     A raw line is (item id, quantity) or (item id, quantity, choice ids): the same item
     with other choices is another line; the same item and choices twice are one.
     """
+    lines = price_lines(shop, raw_lines)
+    shipping = _shipping(shop, lines, shipping_method_id)
+    return PricedCart(lines=lines, shipping=shipping)
+
+
+def price_lines(shop: Shop, raw_lines: Iterable[tuple]) -> list[PricedLine]:
+    """The lines of a cart priced as today, without shipping (also what a merchant adds
+    to an order: shop.ordering.edits); OrderError for the first that cannot be sold."""
     raw = list(raw_lines)
     if not raw:
         raise OrderError(_("Your cart is empty."))
@@ -161,7 +169,7 @@ def price_cart(
             raise OrderError(_unavailable(), item_id=item_id)
         key = (item_id, combination_key(choice_ids))
         wanted.setdefault(key, (choice_ids, []))[1].append(raw_quantity)
-    items = _items(shop, {key[0] for key in wanted})
+    items = load_items(shop, {key[0] for key in wanted})
     lines = []
     for (item_id, _combination), (choice_ids, quantities) in wanted.items():
         item = items.get(item_id)
@@ -195,8 +203,7 @@ def price_cart(
                 stock.sold_out_message(line.label, left), item_id=item_id, line_key=line.key
             )
         lines.append(line)
-    shipping = _shipping(shop, lines, shipping_method_id)
-    return PricedCart(lines=lines, shipping=shipping)
+    return lines
 
 
 # Built once (a statement made per call costs its cache key every time).
@@ -205,7 +212,7 @@ _CART_ITEMS = select(
 ).where(Item.shop_id == bindparam("shop_id"), Item.id.in_(bindparam("ids", expanding=True)))
 
 
-def _items(shop: Shop, ids: set[int]) -> dict[int, Item]:
+def load_items(shop: Shop, ids: set[int]) -> dict[int, Item]:
     """The shop's items among `ids`, with their options and combinations' stock.
 
     One statement for a cart of plain products: whether an item has options is asked in

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.extensions import db
-from shop.models import Item, Order, VariantStock
+from shop.models import Item, Order, OrderLine, VariantStock
 
 
 class OutOfStock(ValueError):
@@ -116,24 +116,30 @@ def take(want: Want, label: str, *, count_item: bool = True) -> dict:
 def give_back(order: Order) -> None:
     """Return to stock what the order's lines took (the merchant cancelled it)."""
     for line in order.lines:
-        taken = line.stock_taken or {}
-        if line.item_id is None:
-            continue  # the item was deleted: nothing to return to
-        if taken.get("item"):
-            db.session.execute(
-                update(Item)
-                .where(Item.id == line.item_id, Item.stock.is_not(None))
-                .values(stock=Item.stock + line.quantity)
-                .execution_options(synchronize_session=False)
-            )
-        if taken.get("variant"):
-            db.session.execute(
-                update(VariantStock)
-                .where(VariantStock.item_id == line.item_id, VariantStock.key == taken["variant"])
-                .values(stock=VariantStock.stock + line.quantity)
-                .execution_options(synchronize_session=False)
-            )
+        give_back_line(line)
     _refresh(order)
+
+
+def give_back_line(line: OrderLine) -> None:
+    """Return what one line took (cancelled, or edited: shop.ordering.edits); unflushed
+    ORM state of its item is the caller's to refresh."""
+    taken = line.stock_taken or {}
+    if line.item_id is None:
+        return  # the item was deleted: nothing to return to
+    if taken.get("item"):
+        db.session.execute(
+            update(Item)
+            .where(Item.id == line.item_id, Item.stock.is_not(None))
+            .values(stock=Item.stock + line.quantity)
+            .execution_options(synchronize_session=False)
+        )
+    if taken.get("variant"):
+        db.session.execute(
+            update(VariantStock)
+            .where(VariantStock.item_id == line.item_id, VariantStock.key == taken["variant"])
+            .values(stock=VariantStock.stock + line.quantity)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def take_again(order: Order) -> None:
@@ -152,10 +158,14 @@ def take_again(order: Order) -> None:
     _refresh(order)
 
 
-def _refresh(order: Order) -> None:
+def refresh_items(item_ids) -> None:
     """Stock changed under the ORM's feet: reload it where loaded."""
-    for item in {line.item_id for line in order.lines if line.item_id is not None}:
+    for item in item_ids:
         loaded = db.session.identity_map.get(db.session.identity_key(Item, item))
         if loaded is not None:
             db.session.expire(loaded, ["stock", "variant_stock"])
     db.session.flush()
+
+
+def _refresh(order: Order) -> None:
+    refresh_items({line.item_id for line in order.lines if line.item_id is not None})

@@ -99,3 +99,38 @@ def _news(order, shop, status: OrderStatus, reason: str) -> tuple[list[str], str
         news = [_("We are sorry: your order #%(number)d is cancelled.", number=number)]
         return news, _("Reason: %(reason)s", reason=reason) if reason else ""
     return [_("Your order #%(number)d is open again.", number=number)], ""
+
+
+def changed_message(order, shop, order_url: str, *, budget: int = 0) -> str:
+    """What the merchant tells the shopper after changing their order: the new total,
+    the lines as they are now (the free text, shortened to fit) and the link."""
+    locale = regional_locale(order.language, shop.whatsapp)
+
+    def money(minor: int) -> str:
+        return format_money(minor, order.currency, order.currency_exponent, locale)
+
+    with force_locale(order.language):
+        hello = _("Hello %(name)s, this is %(shop)s.", name=order.customer_name, shop=shop.name)
+        news = _(
+            "We changed your order #%(number)d as agreed. New total: %(total)s.",
+            number=order.number,
+            total=money(order.total_minor),
+        )
+        link = _("Your order: %(url)s", url=order_url)
+    free = "\n".join(
+        f"{line.quantity} x {line.label} - {money(line.line_total_minor)}" for line in order.lines
+    )
+    lines = [hello, news, free, link]
+    if budget and encoded_length(lines) > budget:
+        free = shorten(free, max(0, encoded_length([free]) - (encoded_length(lines) - budget)))
+        lines = [hello, news, free, link]
+    return "\n".join(line for line in lines if line)
+
+
+def changed_link(order, shop, order_url: str) -> str:
+    """The wa.me link with changed_message typed in; "" without the shopper's number."""
+    if not order.customer_phone:
+        return ""
+    digits = order.customer_phone.lstrip("+")
+    budget = MAX_URL_LENGTH - len(wa_link(digits, ""))
+    return wa_link(digits, changed_message(order, shop, order_url, budget=budget))

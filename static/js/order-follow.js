@@ -1,7 +1,7 @@
 // The order page follows the order. While it is open and the order is not delivered or
 // cancelled, it asks about every 30 seconds whether anything changed, with the ETag of
 // what it shows (If-None-Match: an unchanged order costs a 304 and no page), and swaps in
-// the new timeline. A hidden tab does not ask; it asks at once when shown again.
+// the new timeline (and the lines, when the shop changed the order). A hidden tab does not ask; it asks at once when shown again.
 (() => {
   const PERIOD = 30000;
   let follow = document.querySelector("[data-follow]");
@@ -26,6 +26,10 @@
       const status = page.querySelector("[data-order-status]");
       const shown = document.querySelector("[data-order-status]");
       if (status && shown) shown.textContent = status.textContent;
+      // The shop changed the order: its lines and total too.
+      const lines = page.querySelector("[data-order-lines]");
+      const shownLines = document.querySelector("[data-order-lines]");
+      if (lines && shownLines) shownLines.replaceWith(lines);
       if (follow.hasAttribute("data-final")) window.clearInterval(timer);
     } catch (error) {
       // Offline for a moment: the next check tries again.

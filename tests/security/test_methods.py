@@ -87,6 +87,8 @@ NEW_POSTS = {
     "dashboard.edit_discount",
     "dashboard.toggle_discount",
     "storefront.discount_preview",
+    "dashboard.edit_order_page",
+    "dashboard.new_order",
 }
 
 
@@ -123,6 +125,9 @@ def test_every_route_that_changes_data_refuses_get(app):
                 "dashboard.join",  # GET shows the invitation; POST joins (issue 26)
                 "dashboard.new_discount",
                 "dashboard.edit_discount",
+                # GET shows the form; "Add" and "Save" are POSTs (issue 20).
+                "dashboard.edit_order_page",
+                "dashboard.new_order",
             }, f"{rule.rule} answers GET and POST: add it here once its GET is checked"
 
 
