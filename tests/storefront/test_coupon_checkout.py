@@ -183,7 +183,8 @@ def test_a_free_shipping_code_says_so_before_a_method_is_picked(app, client, ids
         "free_shipping": True,
     }
     after = _preview(client, ids, "enviogratis").get_json()
-    assert (after["discount_minor"], after["total_minor"], after["free_shipping"]) == (300, 4850, True)
+    assert (after["discount_minor"], after["total_minor"]) == (300, 4850)
+    assert after["free_shipping"]
     # Pickup costs nothing: the code has nothing left to take, and says why.
     pickup = _preview(client, ids, "enviogratis", shipping_method_id=ids.pickup)
     assert pickup.status_code == 422
