@@ -40,9 +40,7 @@ def discount_preview(slug: str):
     code = data.get("coupon")
     code = code[:100] if isinstance(code, str) else ""
     try:
-        cart = ordering.price_cart(
-            shop, lines, data.get("shipping_method_id"), shipping_later=True
-        )
+        cart = ordering.price_cart(shop, lines, data.get("shipping_method_id"), shipping_later=True)
         chosen = choose(shop, cart, code, clock.now())
     except OrderError as error:
         return private(jsonify(error=error.message, field=error.field)), 422
