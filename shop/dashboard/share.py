@@ -7,7 +7,7 @@ from datetime import date
 from urllib.parse import quote, urlsplit
 
 import segno
-from flask import Response, render_template, request, url_for
+from flask import Response, abort, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,9 +19,11 @@ from shop.dashboard.blueprint import bp
 from shop.dashboard.checklist import mark_link_shared
 from shop.dashboard.orders import csv_response
 from shop.extensions import db
+from shop.lib import clock
 from shop.lib.locales import money_locale
 from shop.media.urls import image_url
 from shop.models import Category, Item, ItemPhoto, OptionGroup, Shop
+from shop.sharing.code_links import code_link, shareable_codes
 from shop.sharing.link_cards import LinkCard, shop_card
 from shop.sharing.tagged_links import tagged_links
 from shop.shops.exports import catalog_header, catalog_rows, write_csv
@@ -61,12 +63,32 @@ def link_card(shop: Shop) -> LinkCard:
         return shop_card(shop)
 
 
+def chosen_code(shop: Shop):
+    """The codes the share page offers and the one ``?discount=<id>`` picked (None when
+    none was); another shop's or an expired code's id is a 404."""
+    codes = shareable_codes(shop, clock.now())
+    wanted = request.args.get("discount")
+    if not wanted:
+        return codes, None
+    picked = next((code for code in codes if str(code.id) == wanted), None)
+    if picked is None:
+        abort(404)
+    return codes, picked
+
+
+def _linked(shop: Shop, code) -> str:
+    """The link the QR code and the copy box carry: the shop's, with the code if any."""
+    link = shop_link(shop)
+    return code_link(link, code.shown_code) if code is not None else link
+
+
 @bp.get("/share")
 @shop_required
 def share():
     shop = current_shop()
     link = shop_link(shop)
     card = link_card(shop)
+    codes, picked = chosen_code(shop)
     return render_template(
         "dashboard/share/share.html",
         shop=shop,
@@ -77,6 +99,9 @@ def share():
         feed_url=url_for("storefront.catalog_feed", slug=shop.slug, _external=True),
         tagged_links=tagged_links(link),
         place_names=PLACE_NAMES,
+        codes=codes,
+        picked=picked,
+        picked_link=_linked(shop, picked) if picked is not None else "",
     )
 
 
@@ -93,8 +118,10 @@ def link_shared():
 
 
 def _qr(shop: Shop) -> tuple[segno.QRCode, int]:
-    """The QR code of the shop link and the scale that makes it about ?size= pixels wide."""
-    qr = segno.make(shop_link(shop), error="m", micro=False)
+    """The QR code of the shop link (with ?discount=<id>'s code) and the scale that makes
+    it about ?size= pixels wide."""
+    _codes, picked = chosen_code(shop)
+    qr = segno.make(_linked(shop, picked), error="m", micro=False)
     size = request.args.get("size", QR_DEFAULT_SIZE, type=int)
     size = min(max(size, QR_MIN_SIZE), QR_MAX_SIZE)
     width, _height = qr.symbol_size(scale=1, border=QR_BORDER)
@@ -103,10 +130,12 @@ def _qr(shop: Shop) -> tuple[segno.QRCode, int]:
 
 def _qr_response(shop: Shop, body: bytes, kind: str, mimetype: str) -> Response:
     disposition = "attachment" if request.args.get("download") else "inline"
+    _codes, picked = chosen_code(shop)
+    name = f"qr-{shop.slug}-{picked.code}" if picked is not None else f"qr-{shop.slug}"
     return Response(
         body,
         mimetype=mimetype,
-        headers={"Content-Disposition": f'{disposition}; filename="qr-{shop.slug}.{kind}"'},
+        headers={"Content-Disposition": f'{disposition}; filename="{name}.{kind}"'},
     )
 
 

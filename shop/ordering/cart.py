@@ -109,6 +109,8 @@ class PricedLine:
 class PricedCart:
     lines: list[PricedLine]
     shipping: object | None  # ShippingMethod, or None (no methods, or only services)
+    # The cart preview's cart before a method is picked: it ships, none chosen yet.
+    shipping_pending: bool = False
 
     @property
     def subtotal_minor(self) -> int:
@@ -132,14 +134,22 @@ class Customer:
 
 
 def price_cart(
-    shop: Shop, raw_lines: Iterable[tuple], shipping_method_id: object = None
+    shop: Shop,
+    raw_lines: Iterable[tuple],
+    shipping_method_id: object = None,
+    *,
+    shipping_later: bool = False,
 ) -> PricedCart:
     """The cart priced from the database; refuses what cannot be sold, line by line.
 
     A raw line is (item id, quantity) or (item id, quantity, choice ids): the same item
     with other choices is another line; the same item and choices twice are one.
+    With `shipping_later` (the cart's preview, never checkout) a cart that ships but
+    has no method chosen yet is priced without shipping, marked `shipping_pending`.
     """
     lines = price_lines(shop, raw_lines)
+    if shipping_later and _unchosen(shipping_method_id) and _ships(shop, lines):
+        return PricedCart(lines=lines, shipping=None, shipping_pending=True)
     shipping = _shipping(shop, lines, shipping_method_id)
     return PricedCart(lines=lines, shipping=shipping)
 
@@ -279,11 +289,20 @@ def _total_quantity(raw_quantities: list[object]) -> int | None:
     return total if total <= MAX_QUANTITY else None
 
 
+def _ships(shop: Shop, lines: list[PricedLine]) -> bool:
+    """The shop has shipping methods and a product in the cart needs one."""
+    return bool(offers(shop).shipping) and not all(line.item.is_service for line in lines)
+
+
+def _unchosen(raw_id: object) -> bool:
+    return raw_id is None or raw_id == ""
+
+
 def _shipping(shop: Shop, lines: list[PricedLine], method_id: object):
     """The chosen active method; required when the shop has some and a product ships."""
-    methods = offers(shop).shipping
-    if not methods or all(line.item.is_service for line in lines):
+    if not _ships(shop, lines):
         return None
+    methods = offers(shop).shipping
     return choose_offered(
         methods,
         method_id,
@@ -296,7 +315,7 @@ def _shipping(shop: Shop, lines: list[PricedLine], method_id: object):
 def choose_offered(methods: list, raw_id: object, *, field: str, missing: str, withdrawn: str):
     """The offered method (shipping, payment) the shopper chose by id; an OrderError on
     `field` when none was chosen or the choice is no longer offered."""
-    if raw_id is None or raw_id == "":
+    if _unchosen(raw_id):
         raise OrderError(missing, field=field)
     chosen = whole_number(raw_id)
     for method in methods:

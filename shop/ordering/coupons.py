@@ -102,7 +102,8 @@ def refusal(discount: Discount, cart: PricedCart, today: date) -> str | None:
         return _("This code does not apply to the products in your cart.")
     if discount.min_order_minor is not None and cart.subtotal_minor < discount.min_order_minor:
         return _("This code needs a larger order.")
-    if discount.kind == DiscountKind.FREE_SHIPPING and not cart.shipping_minor:
+    free_shipping = discount.kind == DiscountKind.FREE_SHIPPING
+    if free_shipping and not cart.shipping_minor and not cart.shipping_pending:
         return _("Your shipping is already free.")
     return None
 
@@ -151,9 +152,15 @@ def choose(shop: Shop, cart: PricedCart, typed_code: str, now: datetime) -> Chos
         option = Chosen(automatic, evaluate(automatic, cart))
         if best is None or option.applied.total_minor > best.applied.total_minor:
             best = option
-    if best is not None and not best.applied.total_minor:
+    if best is not None and not best.applied.total_minor and not waits_for_shipping(best, cart):
         return None
     return best
+
+
+def waits_for_shipping(chosen: Chosen, cart: PricedCart) -> bool:
+    """A free-shipping code in the preview's cart before a method is picked: it applies,
+    and what it takes off is known once the shopper chooses how to receive the order."""
+    return cart.shipping_pending and chosen.discount.kind == DiscountKind.FREE_SHIPPING
 
 
 def take_use(chosen: Chosen, phone: str) -> None:

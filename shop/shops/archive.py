@@ -5,6 +5,7 @@ What is in it (README.txt inside says the same to the merchant):
 - ``catalog/categories`` and ``catalog/items`` as CSV and JSON, each item with the
   file names of its photos, in order (the first is the cover);
 - ``shipping_methods`` as CSV and JSON;
+- ``discounts`` (codes and automatic discounts, with their uses) as CSV and JSON;
 - ``orders/orders.json`` (each order with its lines and status history) and the same
   as three CSV files (orders, order_lines, status_history);
 - ``photos/``: every image of the shop, the largest rendition kept (uploads are never
@@ -41,6 +42,7 @@ from shop.media.names import rendition_name
 from shop.media.storage import get_storage
 from shop.models import (
     Category,
+    Discount,
     Image,
     Invitation,
     Item,
@@ -71,6 +73,7 @@ WRITTEN = frozenset(
         ItemPhoto.__table__,  # as each item's list of photos
         Image.__table__,  # as the photos themselves
         ShippingMethod.__table__,
+        Discount.__table__,
         ORDERS,
         OrderLine.__table__,
         OrderStatusChange.__table__,
@@ -100,6 +103,7 @@ def write_archive(
         for stem, model in (
             ("catalog/categories", Category),
             ("shipping_methods", ShippingMethod),
+            ("discounts", Discount),
         ):
             table = model.__table__
             _write_table(archive, stem, columns_of(table), partial(_rows, table, shop))
@@ -360,6 +364,10 @@ def readme(shop: Shop, missing: list[str]) -> str:
         _("catalog/: your categories and products, as CSV (spreadsheets) and JSON."),
         _("Each product lists its photos by file name; the first one is the cover."),
         _("shipping_methods: your shipping methods, as CSV and JSON."),
+        _(
+            "discounts: your discount codes and automatic discounts, as CSV and JSON "
+            "(percentages in hundredths of a percent: 1250 is 12.5 %)."
+        ),
         _("orders/: every order with its lines and status history."),
         _("photos/: your photos, in the largest size Vitrina keeps."),
         _(

@@ -25,6 +25,7 @@ from shop.catalog.availability import item_sold_out
 from shop.catalog.options import combinations
 from shop.lib.money import format_amount_input, format_plain, to_decimal
 from shop.models import Availability, Image, Item, OptionKind, Order, Shop
+from shop.ordering.shop_wide import ShopWideSale
 from shop.ordering.statuses import order_label
 
 BOM = "\ufeff"  # Excel needs it to read UTF-8 (accents, emoji) as UTF-8
@@ -236,6 +237,7 @@ FEED_COLUMNS = (
     "item_group_id",
     "size",
     "color",
+    "sale_price_effective_date",
 )
 _FEED_AVAILABILITY = {
     Availability.AVAILABLE: "in stock",
@@ -250,6 +252,7 @@ def feed_rows(
     product_url: Callable[[Item], str],
     image_url: Callable[[Image], str],
     fallback_image_url: str | None,
+    sale: ShopWideSale | None = None,
 ) -> Iterator[list[Cell]]:
     """Rows in Meta's format (columns FEED_COLUMNS), for items a shopper can see.
 
@@ -280,6 +283,9 @@ def feed_rows(
             was = item.compare_at_minor + delta if item.compare_at_minor is not None else None
             on_sale = was is not None and was > now
             price = was if on_sale else now
+            discounted = sale.price(now) if sale is not None else now
+            dates = sale.effective_dates if discounted < now else ""
+            on_sale = on_sale or discounted < now
             stock = {row.key: row.stock for row in item.variant_stock}
             key = "-".join(str(i) for i in sorted(choice.id for choice in variant))
             gone = variant and stock.get(key, 1) <= 0
@@ -295,10 +301,11 @@ def feed_rows(
                 cover,
                 shop.name[:100],
                 ",".join(images[1:21]),
-                format_plain(now, shop.currency, shop.currency_exponent) if on_sale else "",
+                format_plain(discounted, shop.currency, shop.currency_exponent) if on_sale else "",
                 str(item.id) if variant else "",
                 " / ".join(names[OptionKind.SIZE])[:100],
                 " / ".join(names[OptionKind.COLOR])[:100],
+                dates,
             ]
 
 

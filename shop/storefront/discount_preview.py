@@ -1,5 +1,6 @@
 """The cart's discount preview: what a typed code (or the shop's automatic discount)
-takes off this cart, asked by the cart script in a small uncached request.
+takes off this cart, asked by the cart script in a small uncached request. Before the
+shopper picks a shipping method it prices the items alone, so the discount shows at once.
 
 It is never part of a cached page, sets no cookie and records nothing; checkout decides
 again. Guessing codes is limited per address and shop (shop.web.limits.code_guesses).
@@ -12,6 +13,7 @@ from flask import jsonify, request
 from shop import ordering
 from shop.extensions import csrf
 from shop.lib import clock
+from shop.models import DiscountKind
 from shop.ordering import OrderError
 from shop.ordering.coupons import choose
 from shop.storefront.blueprint import bp
@@ -38,17 +40,27 @@ def discount_preview(slug: str):
     code = data.get("coupon")
     code = code[:100] if isinstance(code, str) else ""
     try:
-        cart = ordering.price_cart(shop, lines, data.get("shipping_method_id"))
+        cart = ordering.price_cart(shop, lines, data.get("shipping_method_id"), shipping_later=True)
         chosen = choose(shop, cart, code, clock.now())
     except OrderError as error:
         return private(jsonify(error=error.message, field=error.field)), 422
+    # Before a shipping method is picked the items are priced alone (shipping_pending),
+    # and a free-shipping code says so: the amount comes once a method is chosen.
+    pending = cart.shipping_pending
     if chosen is None:
-        return private(jsonify(label="", code="", discount_minor=0, total_minor=cart.total_minor))
+        return private(
+            jsonify(
+                label="", code="", discount_minor=0, total_minor=cart.total_minor,
+                shipping_pending=pending, free_shipping=False,
+            )
+        )  # fmt: skip
     return private(
         jsonify(
             label=chosen.label,
             code=chosen.discount.shown_code,
             discount_minor=chosen.applied.total_minor,
             total_minor=cart.total_minor - chosen.applied.total_minor,
+            shipping_pending=pending,
+            free_shipping=chosen.discount.kind == DiscountKind.FREE_SHIPPING,
         )
     )

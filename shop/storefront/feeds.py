@@ -16,8 +16,10 @@ from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
 from shop.extensions import db
+from shop.lib import clock
 from shop.media.urls import preview_url
 from shop.models import Availability, Category, Item, ItemPhoto, OptionGroup, Shop
+from shop.ordering.shop_wide import shop_wide_sale
 from shop.sharing.link_cards import shop_image
 from shop.shops.exports import FEED_COLUMNS, feed_rows, write_csv
 from shop.shops.settings import resolve_slug
@@ -40,7 +42,11 @@ def catalog_feed(slug: str):
     if is_old_slug:
         return redirect(url_for("storefront.catalog_feed", slug=shop.slug), code=301)
     abort_if_suspended(shop)
-    etag = shop_etag(shop, "catalog.csv")
+    # A shop-wide automatic discount is a sale price (one statement, only for a shop that
+    # has automatic discounts); discounts do not move the catalog version, so it is in
+    # the ETag itself.
+    sale = shop_wide_sale(shop, clock.now())
+    etag = shop_etag(shop, "catalog.csv", sale.fingerprint if sale else "")
     unchanged = not_modified(etag)
     if unchanged is not None:
         return unchanged
@@ -66,6 +72,7 @@ def catalog_feed(slug: str):
         product_url=product_url,
         image_url=lambda image: preview_url(image, external=True),
         fallback_image_url=shop_image(shop),
+        sale=sale,
     )
     # No BOM: Meta reads the first column's name, and a BOM would make it "\ufeffid".
     body = "".join(write_csv(FEED_COLUMNS, rows, bom=False))

@@ -495,6 +495,15 @@
   } catch (error) {
     // No storage: the browser's own menu still installs the shop.
   }
+  // A shared link's ?code=VERANO10 (shop/sharing/code_links.py), on any of the shop's
+  // pages: kept with the cart in this browser and applied in the cart (shop-checkout.js
+  // fills the field from it). The page itself stays the same cached page for everyone.
+  const linkedCode = (new URLSearchParams(window.location.search).get("code") || "").trim().slice(0, 32);
+  if (linkedCode) {
+    const data = read();
+    data.details = Object.assign({}, data.details, { coupon: linkedCode });
+    write(data);
+  }
   window.addEventListener("beforeinstallprompt", (event) => {
     event.preventDefault();
     const offer = document.querySelector("[data-install]");

@@ -174,13 +174,18 @@
       error.hidden = !(code && !ok && result.error && result.field === "coupon");
       error.textContent = error.hidden ? "" : result.error;
       couponBox.classList.toggle("has-error", !error.hidden);
-      const discounted = ok && result.discount_minor > 0;
+      // Before a shipping method is picked the server prices the items alone: the
+      // discount shows at once, and a free-shipping code says so until a method is chosen.
+      const freeLater = ok && result.free_shipping && result.shipping_pending;
+      const discounted = ok && (result.discount_minor > 0 || freeLater);
       shown.hidden = !discounted;
       document.querySelector("[data-discount-hint]").hidden = !discounted;
+      document.querySelector("[data-shipping-later]").hidden = !(discounted && result.shipping_pending);
       if (!discounted) return;
       const label = shown.querySelector("[data-discount-label]");
       label.textContent = label.dataset.template.replace("{label}", result.label);
-      shown.querySelector("[data-discount-amount]").textContent = cart.money(result.discount_minor);
+      const amount = shown.querySelector("[data-discount-amount]");
+      amount.textContent = freeLater ? amount.dataset.free : "\u2212" + cart.money(result.discount_minor);
       document.querySelector("[data-cart-total]").textContent = cart.money(result.total_minor);
     }
     if (couponBox) {

@@ -82,3 +82,68 @@ def test_a_shared_link_puts_the_code_in_the_cart(app, live_server, phone_context
     expect(page.locator("[data-discount]")).to_have_text("Discount VERANO10: \u2212$6.85")
     page.reload()  # kept with the cart's details
     expect(page.locator("#coupon")).to_have_value("verano10")
+
+
+def test_the_discount_shows_before_a_shipping_method_is_picked(app, live_server, phone_context):
+    shop = _shop_with_code(app)
+    with app.app_context():
+        save_discount(
+            db.session.get(Shop, shop["id"]), None, code="SHIPFREE", name="",
+            kind="free_shipping", value=0,
+        )  # fmt: skip
+        db.session.commit()
+    page = phone_context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    _fill_the_cart(page, live_server, shop)  # $68.50 of items, no method picked
+    later = page.locator("[data-shipping-later]")
+
+    page.locator("#coupon").fill("verano10")
+    page.locator("[data-coupon-apply]").click()
+    expect(page.locator("[data-discount]")).to_have_text("Discount VERANO10: \u2212$6.85")
+    expect(page.locator("[data-cart-total]")).to_have_text("$61.65")
+    expect(later).to_be_visible()
+    page.locator(f"input[name=shipping_method_id][value='{shop['delivery']}']").check()
+    expect(page.locator("[data-cart-total]")).to_have_text("$64.65")
+    expect(later).to_be_hidden()
+
+    page.locator(f"input[name=shipping_method_id][value='{shop['delivery']}']").evaluate(
+        "input => { input.checked = false; }"
+    )
+    page.locator("#coupon").fill("shipfree")
+    page.locator("[data-coupon-apply]").click()
+    expect(page.locator("[data-discount]")).to_have_text("Discount SHIPFREE: free shipping")
+    expect(page.locator("[data-cart-total]")).to_have_text("$68.50")
+    expect(later).to_be_visible()
+    page.locator(f"input[name=shipping_method_id][value='{shop['delivery']}']").check()
+    expect(page.locator("[data-discount]")).to_have_text("Discount SHIPFREE: \u2212$3.00")
+    expect(page.locator("[data-cart-total]")).to_have_text("$68.50")
+    assert errors == []
+
+
+def test_a_code_link_to_the_shop_page_is_applied_in_the_cart(app, live_server, phone_context):
+    shop = _shop_with_code(app)
+    page = phone_context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    # The link the share page builds (tests/dashboard/test_share_code_link.py).
+    page.goto(f"{live_server}/s/{shop['slug']}?code=VERANO10&utm_source=instagram")
+    expect(page.locator("[data-cart-count]")).to_have_text("0")
+    _fill_the_cart(page, live_server, shop)  # browses on without the code in the address
+    expect(page.locator("#coupon")).to_have_value("VERANO10")
+    page.locator(f"input[name=shipping_method_id][value='{shop['delivery']}']").check()
+    expect(page.locator("[data-discount]")).to_have_text("Discount VERANO10: \u2212$6.85")
+    expect(page.locator("[data-cart-total]")).to_have_text("$64.65")
+    assert errors == []
+
+
+def test_a_code_link_to_a_product_page_is_kept_too(app, live_server, phone_context):
+    shop = _shop_with_code(app)
+    page = phone_context.new_page()
+    page.goto(f"{live_server}/s/{shop['slug']}/p/{shop['cap']}?code=verano10")
+    page.locator("[data-add-to-cart]").click()
+    expect(page.locator("[data-cart-count]")).to_have_text("1")
+    page.goto(f"{live_server}/s/{shop['slug']}/cart")
+    expect(page.locator("#coupon")).to_have_value("verano10")
+    page.locator(f"input[name=shipping_method_id][value='{shop['delivery']}']").check()
+    expect(page.locator("[data-discount]")).to_have_text("Discount VERANO10: \u2212$0.85")

@@ -66,6 +66,8 @@ def test_holds_the_whole_shop(client, full):
         "catalog/items.json",
         "shipping_methods.csv",
         "shipping_methods.json",
+        "discounts.csv",
+        "discounts.json",
         "orders/orders.json",
         "orders/orders.csv",
         "orders/order_lines.csv",

@@ -105,6 +105,8 @@ def test_the_cart_previews_a_code_without_recording_anything(app, client, ids):
         "code": "VERANO10",
         "discount_minor": 485,
         "total_minor": 4665,
+        "shipping_pending": False,
+        "free_shipping": False,
     }
     assert "no-store" in response.headers["Cache-Control"]
     assert "Set-Cookie" not in response.headers
@@ -141,3 +143,62 @@ def test_the_preview_refuses_another_site(client, ids):
         headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
     )
     assert response.status_code == 400
+
+
+def _add(app, ids, **fields) -> None:
+    with app.app_context():
+        save_discount(db.session.get(Shop, ids.shop), None, **fields)
+        db.session.commit()
+
+
+def test_before_a_method_is_picked_the_items_alone_are_discounted(app, client, ids):
+    response = _preview(client, ids, "verano10", shipping_method_id=None)
+    assert response.status_code == 200, response.get_json()
+    # 10 % of the items (40.00 + 8.50), no shipping yet; then with delivery (3.00).
+    assert response.get_json() == {
+        "label": "VERANO10",
+        "code": "VERANO10",
+        "discount_minor": 485,
+        "total_minor": 4365,
+        "shipping_pending": True,
+        "free_shipping": False,
+    }
+    chosen = _preview(client, ids, "verano10").get_json()
+    assert (chosen["total_minor"], chosen["shipping_pending"]) == (4665, False)
+    # An empty choice is no choice; a method no longer offered is still refused.
+    assert _preview(client, ids, "verano10", shipping_method_id="").get_json()["shipping_pending"]
+    retired = _preview(client, ids, "verano10", shipping_method_id=ids.retired)
+    assert (retired.status_code, retired.get_json()["field"]) == (422, "shipping")
+
+
+def test_a_free_shipping_code_says_so_before_a_method_is_picked(app, client, ids):
+    _add(app, ids, code="ENVIOGRATIS", name="", kind="free_shipping", value=0)
+    before = _preview(client, ids, "enviogratis", shipping_method_id=None).get_json()
+    assert before == {
+        "label": "ENVIOGRATIS",
+        "code": "ENVIOGRATIS",
+        "discount_minor": 0,
+        "total_minor": 4850,
+        "shipping_pending": True,
+        "free_shipping": True,
+    }
+    after = _preview(client, ids, "enviogratis").get_json()
+    assert (after["discount_minor"], after["total_minor"]) == (300, 4850)
+    assert after["free_shipping"]
+    # Pickup costs nothing: the code has nothing left to take, and says why.
+    pickup = _preview(client, ids, "enviogratis", shipping_method_id=ids.pickup)
+    assert pickup.status_code == 422
+    assert pickup.get_json() == {"error": "Your shipping is already free.", "field": "coupon"}
+
+
+def test_a_cart_of_services_has_no_shipping_to_wait_for(app, client, ids):
+    body = {"lines": [{"item_id": ids.service, "quantity": 1}], "coupon": "VERANO10"}
+    answer = client.post("/s/tienda-sol/discount", json=body).get_json()
+    assert (answer["discount_minor"], answer["shipping_pending"]) == (150, False)
+
+
+def test_checkout_still_asks_for_a_method(app, client, ids):
+    response = _post(client, ids, "VERANO10", shipping_method_id=None)
+    assert response.status_code == 422
+    assert response.get_json()["field"] == "shipping"
+    assert orders(app, ids.shop) == []

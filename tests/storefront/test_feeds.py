@@ -30,6 +30,7 @@ FEED_COLUMNS = [
     "item_group_id",
     "size",
     "color",
+    "sale_price_effective_date",
 ]
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 

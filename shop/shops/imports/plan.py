@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from shop.extensions import db
 from shop.models import Category, Item, OptionGroup, ShippingMethod, Shop
+from shop.shops.imports.discounts import new_discounts
 from shop.shops.imports.source import RowError, SourceCatalog, SourceGroup, SourceItem
 
 
@@ -138,11 +139,19 @@ class Plan:
     skipped: list[RowError] = field(default_factory=list)
     new_categories: list[str] = field(default_factory=list)
     new_shipping: list[str] = field(default_factory=list)
+    new_discounts: list[str] = field(default_factory=list)
+    discounts_left_out: list[tuple[str, str]] = field(default_factory=list)
     photos: int = 0
 
     @property
     def anything(self) -> bool:
-        return bool(self.created or self.updated or self.new_categories or self.new_shipping)
+        return bool(
+            self.created
+            or self.updated
+            or self.new_categories
+            or self.new_shipping
+            or self.new_discounts
+        )
 
 
 def make_plan(shop: Shop, catalog: SourceCatalog) -> Plan:
@@ -170,4 +179,6 @@ def make_plan(shop: Shop, catalog: SourceCatalog) -> Plan:
         )
     }
     plan.new_shipping = [m.name for m in catalog.shipping if m.name.casefold() not in methods]
+    plan.new_discounts = [d.label for d in new_discounts(shop, catalog.discounts)]
+    plan.discounts_left_out = list(catalog.discounts_left_out)
     return plan

@@ -29,6 +29,7 @@ from shop.catalog.options import CHOICE_NAME_MAX, GROUP_NAME_MAX, MAX_CHOICES, M
 from shop.lib.money import MAX_MINOR_UNITS
 from shop.lib.text import clean_text
 from shop.models import Availability, OptionKind
+from shop.shops.imports.discounts import SourceDiscount, read_discounts
 
 MAX_ROWS = 5000
 MAX_PART_BYTES = 50 * 1024 * 1024  # one JSON part of the ZIP, decompressed
@@ -94,6 +95,8 @@ class SourceCatalog:
     items: list[SourceItem] = field(default_factory=list)
     shipping: list[SourceShipping] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    discounts: list[SourceDiscount] = field(default_factory=list)
+    discounts_left_out: list[tuple[str, str]] = field(default_factory=list)  # (label, why)
 
     @property
     def photo_names(self) -> list[str]:
@@ -167,6 +170,9 @@ def _catalog(archive: zipfile.ZipFile, names: dict, currency: str) -> SourceCata
         method = _shipping(record)
         if method is not None:
             catalog.shipping.append(method)
+    # Exports made before discounts had their own file kept them in more/.
+    records = _list(archive, names, "discounts.json") or _list(archive, names, "more/discount.json")
+    catalog.discounts, catalog.discounts_left_out = read_discounts(records, categories)
     return catalog
 
 

@@ -4,7 +4,7 @@ Items it created are removed; items it updated get their previous name, descript
 prices, code, category, availability and kind back, except a field the merchant changed
 since the import (theirs wins) and stock, options and photos (orders and later edits
 move them): the undo says what it kept. Categories it created stay (they may hold
-items the merchant added since).
+items the merchant added since); discounts it created go unless an order took one.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from shop.extensions import db
-from shop.models import Availability, Category, Item, Job, JobState, utcnow
+from shop.models import Availability, Category, Item, Job, JobState, Shop, utcnow
+from shop.shops.imports.discounts import undo_discounts
 from shop.shops.imports.writing import UNDO_FIELDS, undo_fields
 
 KIND = "catalog-import"
@@ -64,6 +65,9 @@ def undo_import(job: Job) -> dict:
             setattr(item, name, Availability(before) if name == "availability" else before)
         restored += 1
     db.session.flush()
+    discounts = [i for i in undo.get("discounts", []) if isinstance(i, int)]
+    if discounts:
+        undo_discounts(db.session.get(Shop, job.shop_id), discounts)
     outcome = {"removed": removed, "restored": restored, "kept": kept[:200]}
     job.result = {**job.result, "undone": outcome}
     return outcome

@@ -16,6 +16,7 @@ from shop.catalog.options import GroupData, save_group, set_variant_stock
 from shop.catalog.variants import combination_key
 from shop.extensions import db
 from shop.models import Category, Image, Item, ItemPhoto, ShippingMethod, Shop
+from shop.shops.imports.discounts import write_discounts
 from shop.shops.imports.plan import (
     existing_items,
     fields_of,
@@ -33,9 +34,11 @@ class Report:
     unchanged: int = 0
     categories: int = 0
     shipping: int = 0
+    discounts: int = 0
+    discounts_refused: list[list[str]] = field(default_factory=list)  # [label, why]
     skipped: list[dict] = field(default_factory=list)
     # What undo needs (shop.shops.imports.undo): ids created; fields before and after.
-    undo: dict = field(default_factory=lambda: {"created": [], "updated": []})
+    undo: dict = field(default_factory=lambda: {"created": [], "updated": [], "discounts": []})
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
@@ -82,6 +85,10 @@ def write_catalog(shop: Shop, catalog: SourceCatalog, images: dict[str, int]) ->
             _photos(match, photos)
         report.updated += 1
     _shipping(shop, catalog, report)
+    created, refused = write_discounts(shop, catalog.discounts, categories)
+    report.discounts = len(created)
+    report.undo["discounts"] = created
+    report.discounts_refused = [list(pair) for pair in refused + catalog.discounts_left_out]
     report.skipped = [
         {"row": error.row, "name": error.name, "reason": error.reason} for error in catalog.errors
     ]
