@@ -94,6 +94,9 @@ class SourceCatalog:
     items: list[SourceItem] = field(default_factory=list)
     shipping: list[SourceShipping] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    # A plain sheet's header row and the field read from each column (the mapping step).
+    header: list[str] | None = None
+    mapping: list[str] | None = None
 
     @property
     def photo_names(self) -> list[str]:
