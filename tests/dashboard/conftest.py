@@ -16,9 +16,9 @@ def full(app, client, sign_in_as) -> FullShop:
 
 
 @pytest.fixture
-def merchant(app, sign_in_as):
+def another_merchant(app, sign_in_as):
     """Make another merchant with an empty shop, signed in on their own client:
-    ``merchant("Bea", slug="nueva", currency="CLP")`` -> (client, shop id)."""
+    ``another_merchant("Bea", slug="nueva", currency="CLP")`` -> (client, shop id)."""
 
     def make(person: str, **shop):
         from shop.extensions import db
@@ -37,6 +37,6 @@ def merchant(app, sign_in_as):
 
 
 @pytest.fixture
-def second(merchant):
+def second(another_merchant):
     """Another merchant with an empty EUR shop, signed in on their own client."""
-    return merchant("Bea", slug="nueva", name="Nueva", language="en")
+    return another_merchant("Bea", slug="nueva", name="Nueva", language="en")

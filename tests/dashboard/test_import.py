@@ -185,7 +185,7 @@ def test_rows_that_cannot_come_in_are_named_with_their_reason(app, client, full,
     ("data", "message"),
     [
         (b"not a zip at all", "We need a column for the name and one for the price"),
-        (b"PK\x03\x04 broken", "This file is not a ZIP file made by Vitrina."),
+        (b"PK\x03\x04 broken", "This file is damaged and cannot be read."),
         (b"", "This file is empty."),
     ],
 )
@@ -217,9 +217,9 @@ def test_a_zip_without_the_catalog_is_refused(app, second):
     assert "not a ZIP file made by Vitrina" in page.get_data(as_text=True)
 
 
-def test_prices_in_another_currency_are_refused_not_converted(app, client, full, merchant):
+def test_prices_in_another_currency_are_refused_not_converted(app, client, full, another_merchant):
     data = export_zip(client)
-    other, shop_id = merchant("Cid", slug="chile", currency="CLP")
+    other, shop_id = another_merchant("Cid", slug="chile", currency="CLP")
     _location, page = preview(other, data)
     assert page.status_code == 422
     assert "in EUR and your shop counts in CLP" in page.get_data(as_text=True)
@@ -360,8 +360,8 @@ def test_a_meta_catalog_feed_csv_in_utf8_with_bom(app, second):
     assert count(page, "created") == 0
 
 
-def test_whole_pesos_in_a_clp_shop(app, merchant):
-    client, shop_id = merchant("Cid", slug="chile", currency="CLP", whatsapp="+56912345678")
+def test_whole_pesos_in_a_clp_shop(app, another_merchant):
+    client, shop_id = another_merchant("Cid", slug="chile", currency="CLP", whatsapp="+56912345678")
     import_file(app, client, b"Producto\tPrecio\nEmpanada\t1.500\nCompleto\t$2500\n")
     items = catalog_of(app, shop_id)["items"]
     assert items["Empanada"]["price"] == 1500

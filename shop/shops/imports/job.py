@@ -62,6 +62,10 @@ def read_staged(shop: Shop, token: str, mapping: list[str] | None = None) -> Sou
     money = (shop.currency, shop.currency_exponent, shop_locale(shop))
     mapping = mapping if mapping is not None else staged_mapping(shop.id, token)
     with path.open("rb") as file:
+        if file.read(4) == ZIP_MAGIC and not zipfile.is_zipfile(file):
+            raise ImportRefused(
+                _("This file is damaged and cannot be read. Save it again and upload it.")
+            )
         if is_workbook(file):
             return read_table(workbook_rows(file, money[2]), *money, mapping)
         if file.read(4) == ZIP_MAGIC:
