@@ -29,6 +29,7 @@ from shop.lib.safe_fetch import FetchRefused, fetch
 from shop.media.pipeline import ImageRejected, ingest
 from shop.media.storage import StorageError
 from shop.models import Job, JobStep, Shop
+from shop.models.catalog_version import moves_once
 from shop.shops.imports.sheet import read_sheet, read_table
 from shop.shops.imports.source import (
     MAX_PHOTO_BYTES,
@@ -105,7 +106,8 @@ def _import(job: RunningJob, shop: Shop, token: str, folder: Path) -> None:
             _photo_batch(job.shop_id, archive, batches[number], folder)
     images, failed = _photo_results(folder, names)
     for _step in job.steps(["catalog"]):
-        report = write_catalog(db.session.get(Shop, job.shop_id), catalog, images)
+        with moves_once(db.session, job.shop_id):  # shoppers' caches: one change
+            report = write_catalog(db.session.get(Shop, job.shop_id), catalog, images)
         result = report.as_dict() | {"photos": len(images), "photos_failed": failed}
         # The report commits with the catalog and the step: a retry finds all three.
         db.session.execute(update(Job).where(Job.id == job.id).values(result=result))
