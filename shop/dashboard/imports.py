@@ -84,22 +84,31 @@ def import_confirm(import_token: str):
     if not ConfirmImportForm().validate_on_submit():
         return redirect(url_for(".import_preview", import_token=token), code=303)
     choice = request.form.getlist("column")
-    if choice:
-        try:
-            shown = read_staged(shop, token).mapping
-        except ImportRefused:
-            shown = None
+    shown, ready = _columns_shown(shop, token)
+    if shown is not None and choice:  # a plain sheet: its columns came with the post
         try:
             read_staged(shop, token, choice)
         except MappingError as error:
             return _preview(shop, token, choice, str(error))
-        except ImportRefused:
-            return _preview(shop, token)
         save_mapping(shop.id, token, choice)
-        if choice != shown or request.form.get("action") == "columns":
+        if choice != shown or not ready or request.form.get("action") == "columns":
             return redirect(url_for(".import_preview", import_token=token), code=303)
+    elif not ready:  # its columns are not known yet, or it cannot be read: the preview says
+        return redirect(url_for(".import_preview", import_token=token), code=303)
     job = start_import(shop, current_user.id, token)
     return redirect(url_for(".job_page", job_token=job.token), code=303)
+
+
+def _columns_shown(shop, token: str) -> tuple[list[str] | None, bool]:
+    """What the preview says each column holds (None when the file has none to map: a
+    Vitrina ZIP, a Shopify or WooCommerce export, a damaged file), and whether the file
+    can be imported as it stands."""
+    try:
+        return read_staged(shop, token).mapping, True
+    except NeedsMapping as need:
+        return need.proposal, False
+    except ImportRefused:
+        return None, False
 
 
 def _preview(shop, token: str, choice: list[str] | None = None, problem: str | None = None):

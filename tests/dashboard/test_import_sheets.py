@@ -8,8 +8,11 @@ import re
 import zipfile
 
 import pytest
+from sqlalchemy import func, select
 
+from shop.extensions import db
 from shop.jobs import drain
+from shop.models import Job
 from shop.shops.imports import workbook as workbook_module
 from tests.dashboard.importing import (
     EN,
@@ -216,6 +219,11 @@ def test_unknown_headers_ask_what_each_column_holds_then_import_with_it(app, sec
         ("Notas", "ignore"),
         ("Artículo 🛍️", "ignore"),
     ]
+    # Confirming without columns (a crafted post) starts nothing: back to the step.
+    response = other.post(location, data={}, headers=EN)
+    assert response.headers["Location"].endswith(location)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Job)) == 0
     choice = ["name", "price", "category", "description", "ignore"]
     response = other.post(location, data={"column": choice, "action": "columns"}, headers=EN)
     assert response.status_code == 303
