@@ -14,6 +14,7 @@ BENCHMARKS = (
     "wire",
     "upload",
     "export",
+    "imports",
     "checkout",
     "viral",
     "lighthouse",

@@ -33,8 +33,8 @@ from .workspace import ROOT, Workspace
 OUT = Path(__file__).resolve().parent / "out"
 # Cheapest first, so a broken app shows up before the long runs.
 ORDER = (
-    "sql", "cpu", "wire", "upload", "export", "throughput", "beacon", "checkout", "viral",
-    "lighthouse",
+    "sql", "cpu", "wire", "upload", "export", "imports", "throughput", "beacon", "checkout",
+    "viral", "lighthouse",
 )  # fmt: skip
 TITLES = {
     "sql": "SQL statements",
@@ -42,6 +42,7 @@ TITLES = {
     "wire": "Bytes on the wire",
     "upload": "Photo upload",
     "export": "Export job",
+    "imports": "Catalog import",
     "viral": "Viral post",
     "checkout": "Checkout",
     "throughput": "Throughput",

@@ -1,9 +1,10 @@
 """Catalog imports (issue 21): rows and photos per second, and the worker's peak memory.
 
-Run alone: ``python -m benchmarks.imports [--quick]``. It makes its own workspace and
-SQLite database, writes CSV files of 1,000 and 5,000 rows (the cap) without photos and
-one of 200 rows whose photos a local HTTP server gives out (distinct JPEGs, so each
-goes through the pipeline), and runs each import in a real ``flask --app shop jobs run``
+A row of ``make bench`` (``python -m benchmarks --only imports``), or alone:
+``python -m benchmarks.imports [--quick]`` (its own SQLite workspace). It writes CSV
+files of 1,000 and 5,000 rows (the cap) without photos, the cap again as XLSX, and one
+of 200 rows whose photos a local HTTP server gives out (distinct JPEGs, so each goes
+through the pipeline), and runs each import in a real ``flask --app shop jobs run``
 process, whose peak resident memory is read from the kernel (wait4) when it exits.
 """
 
@@ -17,9 +18,11 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from .report import Row, at_most, table
 from .workspace import ROOT, Workspace, create_app
 
 MEMORY_TARGET_MB = 300
+TITLE = "Catalog import"
 
 
 def _jpeg(number: int) -> bytes:
@@ -59,6 +62,17 @@ def _sheet(rows: int, base: str | None, prefix: str) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
+def _xlsx(rows: int) -> bytes:
+    """The same plain sheet as an XLSX workbook (numbers as numbers)."""
+    from tests.dashboard.workbooks import xlsx
+
+    table = [["Nombre", "Precio", "Categoría", "Descripción", "Código"]]
+    table += [
+        [f"D {n} ñ", n % 500 + 0.5, f"Cat {n % 20}", f"Texto {n}", f"D-{n}"] for n in range(rows)
+    ]
+    return xlsx(table)
+
+
 def _import(app, workspace, shop_id: int, user_id: int, data: bytes) -> dict:
     from shop.extensions import db
     from shop.models import Job, Shop
@@ -83,46 +97,118 @@ def _import(app, workspace, shop_id: int, user_id: int, data: bytes) -> dict:
         return {
             "seconds": round(seconds, 2),
             "state": job.state.value,
-            "result": {k: v for k, v in (job.result or {}).items() if k != "skipped"},
+            "result": {k: v for k, v in (job.result or {}).items() if k not in ("skipped", "undo")},
             "peak_mb": round(usage.ru_maxrss / 1024, 1),
         }
 
 
-def main(quick: bool = False) -> None:
-    from flask_migrate import upgrade
+def _worker_seconds(workspace) -> float:
+    """How long `flask jobs run` takes with an empty queue: its start-up, for scale."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "shop", "jobs", "run"],
+        env=workspace.env(),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    return time.perf_counter() - started
 
+
+def _shops(count: int) -> tuple[list[int], int]:
+    """A merchant with `count` empty EUR shops in the run's database."""
     from shop.extensions import db
-    from tests import factories
+    from shop.models import Shop, User
+
+    user = User(oidc_issuer="https://bench.test", oidc_subject="importer", email="i@example.com")
+    shops = [
+        Shop(
+            owner=user,
+            slug=f"import-bench-{n}",
+            name=f"Import {n}",
+            whatsapp="+34612345678",
+            currency="EUR",
+            language="es",
+        )
+        for n in range(count)
+    ]
+    db.session.add_all(shops)
+    db.session.commit()
+    return [shop.id for shop in shops], user.id
+
+
+def run(data, quick: bool = False) -> tuple[dict, list[Row]]:
+    """Four imports, each in its own worker process: 1,000 rows, the 5,000-row cap as
+    CSV and as XLSX, and 200 rows whose photos a local server gives out."""
+    app = create_app(data.workspace)
+    with app.app_context():
+        ids, user_id = _shops(4)
+    sizes = (100, 500, 20) if quick else (1000, 5000, 200)
+    server = _server(sizes[2])
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    cap = "" if quick else " (the cap)"
+    runs = [
+        (f"{sizes[0]} rows, no photos (CSV)", _sheet(sizes[0], None, "A"), sizes[0], 0),
+        (f"{sizes[1]} rows{cap}, no photos (CSV)", _sheet(sizes[1], None, "B"), sizes[1], 0),
+        (f"{sizes[1]} rows{cap}, no photos (XLSX)", _xlsx(sizes[1]), sizes[1], 0),
+        (
+            f"{sizes[2]} rows with photos from a local server",
+            _sheet(sizes[2], base, "C"),
+            *sizes[2:] * 2,
+        ),
+    ]
+    idle = _worker_seconds(data.workspace)
+    results: dict = {"worker_start_seconds": round(idle, 2)}
+    rows = [
+        Row(TITLE, "a worker's start-up with nothing to do (in every time below)", f"{idle:.1f} s")
+    ]
+    try:
+        for shop_id, (label, file, count, photos) in zip(ids, runs, strict=True):
+            figures = _import(app, data.workspace, shop_id, user_id, file)
+            results[label] = figures
+            done = figures["state"] == "done"
+            speed = f"{count / figures['seconds']:.0f} rows/s"
+            if photos:
+                speed += f", {photos / figures['seconds']:.1f} photos/s"
+            rows.append(
+                Row(
+                    TITLE,
+                    f"{label}: time (worker start-up included)",
+                    f"{figures['seconds']:.1f} s ({speed})" if done else f"job {figures['state']}",
+                    "",
+                    None if done else False,
+                )
+            )
+            rows.append(
+                Row(
+                    TITLE,
+                    f"{label}: worker's peak memory (RSS)",
+                    f"{figures['peak_mb']:.0f} MB",
+                    f"≤ {MEMORY_TARGET_MB} MB",
+                    at_most(figures["peak_mb"], MEMORY_TARGET_MB),
+                )
+            )
+    finally:
+        server.shutdown()
+    return results, rows
+
+
+def main(quick: bool = False) -> None:
+    """Run alone, on a fresh SQLite workspace: the same rows, printed as a table."""
+    from types import SimpleNamespace
+
+    from flask_migrate import upgrade
 
     workspace = Workspace.create()
     app = create_app(workspace)
     with app.app_context():
         upgrade()
-        user = factories.make_user()
-        shops = [factories.make_shop(user, slug=f"bench-{n}") for n in range(3)]
-        db.session.commit()
-        ids = [shop.id for shop in shops]
-        user_id = user.id
-    sizes = (100, 500, 20) if quick else (1000, 5000, 200)
-    server = _server(sizes[2])
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    runs = [
-        (f"{sizes[0]} rows, no photos", ids[0], _sheet(sizes[0], None, "A"), sizes[0], 0),
-        (f"{sizes[1]} rows (the cap), no photos", ids[1], _sheet(sizes[1], None, "B"), sizes[1], 0),
-        (f"{sizes[2]} rows with photos", ids[2], _sheet(sizes[2], base, "C"), sizes[2], sizes[2]),
-    ]
-    print(f"{'import':40} {'state':6} {'s':>7} {'rows/s':>8} {'photos/s':>9} {'peak MB':>8}")
-    for label, shop_id, data, rows, photos in runs:
-        figures = _import(app, workspace, shop_id, user_id, data)
-        per_row = rows / figures["seconds"]
-        per_photo = photos / figures["seconds"] if photos else 0
-        print(
-            f"{label:40} {figures['state']:6} {figures['seconds']:7.1f} {per_row:8.0f}"
-            f" {per_photo:9.1f} {figures['peak_mb']:8.0f}"
-            f"  (target ≤ {MEMORY_TARGET_MB} MB) {figures['result']}"
-        )
-    server.shutdown()
-    workspace.remove()
+    try:
+        _results, rows = run(SimpleNamespace(workspace=workspace), quick=quick)
+        print(table(rows))
+    finally:
+        workspace.remove()
 
 
 if __name__ == "__main__":

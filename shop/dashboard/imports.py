@@ -7,7 +7,7 @@ file (the name carries the shop), so it answers 404.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,12 +19,14 @@ from shop.dashboard.blueprint import bp
 from shop.dashboard.jobs import job_of_my_shops_or_404
 from shop.extensions import db
 from shop.shops.imports import ImportRefused, make_plan, stage_upload, staged_path
+from shop.shops.imports.columns import LABELS, MappingError
 from shop.shops.imports.job import read_staged, start_import
-from shop.shops.imports.staging import remove_staged
+from shop.shops.imports.sheet import NeedsMapping
+from shop.shops.imports.staging import remove_staged, save_mapping
 from shop.shops.imports.undo import can_undo, undo_import
 from shop.web import limits
 
-ACCEPT = ".zip,.csv,.tsv,.txt,application/zip,text/csv"
+ACCEPT = ".zip,.csv,.tsv,.txt,.xlsx,.ods,application/zip,text/csv"
 SHOWN_ROWS = 200  # the preview lists this many names per kind; the counts are whole
 
 
@@ -68,34 +70,76 @@ def import_preview(import_token: str):
     shop, token = current_shop(), import_token
     if staged_path(shop.id, token) is None:
         abort(404)
-    try:
-        catalog = read_staged(shop, token)
-    except ImportRefused as error:
-        remove_staged(shop.id, token)
-        form = ImportForm(formdata=None)
-        form.file.errors = [str(error)]
-        return render_template("dashboard/import.html", shop=shop, form=form), 422
-    return render_template(
-        "dashboard/import_preview.html",
-        shop=shop,
-        plan=make_plan(shop, catalog),
-        form=ConfirmImportForm(),
-        token=token,
-        shown=SHOWN_ROWS,
-    )
+    return _preview(shop, token)
 
 
 @bp.post("/data/import/<import_token>")
 @shop_required
 def import_confirm(import_token: str):
-    """Start the job (a second click follows the same one) and show its progress."""
+    """Start the job (a second click follows the same one) and show its progress; with
+    columns chosen anew, keep them and show the preview they give first."""
     shop, token = current_shop(), import_token
     if staged_path(shop.id, token) is None:
         abort(404)
     if not ConfirmImportForm().validate_on_submit():
         return redirect(url_for(".import_preview", import_token=token), code=303)
+    choice = request.form.getlist("column")
+    shown, ready = _columns_shown(shop, token)
+    if shown is not None and choice:  # a plain sheet: its columns came with the post
+        try:
+            read_staged(shop, token, choice)
+        except MappingError as error:
+            return _preview(shop, token, choice, str(error))
+        save_mapping(shop.id, token, choice)
+        if choice != shown or not ready or request.form.get("action") == "columns":
+            return redirect(url_for(".import_preview", import_token=token), code=303)
+    elif not ready:  # its columns are not known yet, or it cannot be read: the preview says
+        return redirect(url_for(".import_preview", import_token=token), code=303)
     job = start_import(shop, current_user.id, token)
     return redirect(url_for(".job_page", job_token=job.token), code=303)
+
+
+def _columns_shown(shop, token: str) -> tuple[list[str] | None, bool]:
+    """What the preview says each column holds (None when the file has none to map: a
+    Vitrina ZIP, a Shopify or WooCommerce export, a damaged file), and whether the file
+    can be imported as it stands."""
+    try:
+        return read_staged(shop, token).mapping, True
+    except NeedsMapping as need:
+        return need.proposal, False
+    except ImportRefused:
+        return None, False
+
+
+def _preview(shop, token: str, choice: list[str] | None = None, problem: str | None = None):
+    """The preview page: what the import would do, and for a plain sheet what each
+    column holds (the merchant's `choice` kept when it could not be used)."""
+    status = 422 if problem else 200
+    try:
+        catalog = read_staged(shop, token)
+    except NeedsMapping as need:
+        header, mapping, plan = need.header, choice or need.proposal, None
+        problem = problem or str(need)
+    except ImportRefused as error:
+        remove_staged(shop.id, token)
+        form = ImportForm(formdata=None)
+        form.file.errors = [str(error)]
+        return render_template("dashboard/import.html", shop=shop, form=form), 422
+    else:
+        header, mapping = catalog.header, choice or catalog.mapping
+        plan = make_plan(shop, catalog) if not problem else None
+    page = render_template(
+        "dashboard/import_preview.html",
+        shop=shop,
+        plan=plan,
+        form=ConfirmImportForm(),
+        token=token,
+        shown=SHOWN_ROWS,
+        columns=list(zip(header, mapping, strict=False)) if header else None,
+        fields=LABELS,
+        problem=problem,
+    )
+    return page, status
 
 
 @bp.post("/jobs/<job_token>/undo")

@@ -26,7 +26,10 @@ the shop, and the shop's own trigger runs BEFORE UPDATE and bumps the row being 
 
 from __future__ import annotations
 
-from sqlalchemy import event
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from shop.models.shops import Shop
@@ -110,6 +113,26 @@ def _read_versions_again(session: Session, flush_context) -> None:
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Shop):
             session.expire(obj, ["catalog_version"])
+
+
+@contextmanager
+def moves_once(session: Session, shop_id: int) -> Iterator[None]:
+    """The writes inside move the shop's version once, not once per row (an import of
+    thousands of rows is one change to a shopper's eyes).
+
+    The triggers still count every row; the shop row is read first under a lock
+    (FOR UPDATE on PostgreSQL; on SQLite a transaction that has read cannot write once
+    another has), so no other writer's move can fall in between, and at the end the
+    version is set to what it was plus one, if anything moved it. The numbers in
+    between were never committed, so no cache ever saw them.
+    """
+    current = select(Shop.catalog_version).where(Shop.id == shop_id)
+    before = session.execute(current.with_for_update()).scalar_one()
+    yield
+    session.flush()
+    if session.execute(current).scalar_one() != before:
+        # catalog_version is a private column: setting it fires no trigger.
+        session.execute(update(Shop).where(Shop.id == shop_id).values(catalog_version=before + 1))
 
 
 EVENTS = ("INSERT", "UPDATE", "DELETE")

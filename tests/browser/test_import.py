@@ -60,3 +60,48 @@ def test_upload_preview_confirm_and_read_the_report(
     with app.app_context():
         names = sorted(db.session.scalars(select(Item.name).where(Item.shop_id == shop_id)).all())
     assert names == ["Camiseta ñandú", "Gorra 🧢"]
+
+
+def test_a_workbook_with_unknown_headers_is_mapped_then_imported(
+    app,  # noqa: F811
+    live_server,
+    page,
+    browser_sign_in,
+    workers,  # noqa: F811
+    tmp_path,
+):
+    from tests.dashboard.workbooks import xlsx
+
+    with app.app_context():
+        user = factories.make_user()
+        shop = factories.make_shop(user, language="en")
+        db.session.commit()
+        user_id, shop_id = user.id, shop.id
+    book = tmp_path / "inventario.xlsx"
+    book.write_bytes(
+        xlsx([["Artikel", "Preis", "Notiz"], ["Taza 🍵", 4.5, "Barro"], ["Vaso", 3, ""]])
+    )
+    browser_sign_in(page.context, user_id)
+    workers.start()
+    page.goto(f"{live_server}/dashboard/data/import")
+    page.get_by_label("Your file").set_input_files(str(book))
+    page.get_by_role("button", name="Upload and preview").click()
+    page.wait_for_url("**/dashboard/data/import/**")
+    assert "choose what each column holds" in page.inner_text("main")
+    assert page.get_by_role("button", name="Import now").count() == 0
+    page.get_by_label("Artikel").select_option("name")
+    page.get_by_label("Preis").select_option("price")
+    page.get_by_label("Notiz").select_option("description")
+    page.get_by_role("button", name="Preview with these columns").click()
+    page.locator('[data-count="created"]').wait_for()
+    assert page.locator('[data-count="created"]').inner_text() == "New products: 2"
+    assert page.get_by_label("Preis").input_value() == "price"  # the choice is kept
+    page.get_by_role("button", name="Import now").click()
+    page.wait_for_url("**/dashboard/jobs/**")
+    report = page.locator(".import-report")
+    report.wait_for(timeout=30_000)
+    assert report.locator('[data-count="created"]').inner_text() == "New products: 2"
+    with app.app_context():
+        items = db.session.scalars(select(Item).where(Item.shop_id == shop_id)).all()
+        found = sorted((item.name, item.price_minor, item.description) for item in items)
+    assert found == [("Taza 🍵", 450, "Barro"), ("Vaso", 300, "")]

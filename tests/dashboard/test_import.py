@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import io
 import json
-import re
 import zipfile
 
 import pytest
@@ -13,113 +12,22 @@ from sqlalchemy import func, select
 
 from shop.extensions import db
 from shop.jobs import drain
-from shop.models import Category, Image, Item, Job, JobState, ShippingMethod
+from shop.models import Image, Item, Job, JobState
 from shop.shops.imports import source as source_module
 from shop.shops.imports import writing as writing_module
-from tests import factories
-
-EN = {"Accept-Language": "en"}
-EXPORT = "/dashboard/data/export"
-IMPORT = "/dashboard/data/import"
-
-
-def export_zip(client) -> bytes:
-    response = client.post(EXPORT, data={}, headers=EN)
-    assert response.status_code == 200
-    return response.get_data()
-
-
-@pytest.fixture
-def second(app, sign_in_as):
-    """Another merchant with an empty EUR shop, signed in on their own client."""
-    with app.app_context():
-        user = factories.make_user("Bea")
-        shop = factories.make_shop(user, slug="nueva", name="Nueva", language="en")
-        db.session.commit()
-        ids = (user.id, shop.id)
-    client = app.test_client()
-    sign_in_as(client, ids[0])
-    return client, ids[1]
-
-
-def upload(client, data: bytes, name: str = "shop.zip"):
-    return client.post(
-        IMPORT,
-        data={"file": (io.BytesIO(data), name)},
-        content_type="multipart/form-data",
-        headers=EN,
-    )
-
-
-def preview(client, data: bytes):
-    response = upload(client, data)
-    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
-    location = response.headers["Location"]
-    page = client.get(location, headers=EN)
-    return location, page
-
-
-def count(page, name: str) -> int:
-    text = page.get_data(as_text=True)
-    match = re.search(rf'data-count="{name}">[^<]*?(\d+)</li>', text)
-    assert match, (name, text[:3000])
-    return int(match.group(1))
-
-
-def confirm(client, location: str) -> str:
-    response = client.post(location, data={}, headers=EN)
-    assert response.status_code == 303, response.get_data(as_text=True)[:1000]
-    return response.headers["Location"]
-
-
-def catalog_of(app, shop_id: int) -> dict:
-    """The catalog as a shopper sees it, by names (ids differ between shops)."""
-    with app.app_context():
-        items = db.session.scalars(select(Item).where(Item.shop_id == shop_id).order_by(Item.name))
-        found = {}
-        for item in items:
-            groups = [
-                (
-                    g.name,
-                    g.kind.value,
-                    g.min_choices,
-                    g.max_choices,
-                    [(c.name, c.price_delta_minor) for c in g.choices],
-                )
-                for g in item.option_groups
-            ]
-            names = {str(c.id): c.name for g in item.option_groups for c in g.choices}
-            stock = sorted(
-                ("+".join(sorted(names[p] for p in row.key.split("-"))), row.stock)
-                for row in item.variant_stock
-            )
-            found[item.name] = {
-                "price": item.price_minor,
-                "compare_at": item.compare_at_minor,
-                "code": item.code,
-                "category": item.category.name if item.category else None,
-                "availability": item.availability.value,
-                "stock": item.stock,
-                "description": item.description,
-                "groups": groups,
-                "variant_stock": stock,
-                "photos": len(item.photos),
-            }
-        shipping = sorted(
-            (m.name, m.price_minor, m.needs_address)
-            for m in db.session.scalars(
-                select(ShippingMethod).where(ShippingMethod.shop_id == shop_id)
-            )
-        )
-        categories = sorted(
-            db.session.scalars(select(Category.name).where(Category.shop_id == shop_id))
-        )
-        return {"items": found, "shipping": shipping, "categories": categories}
-
-
-def items_in(app, shop_id: int) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).where(Item.shop_id == shop_id))
+from tests.dashboard.importing import (
+    EN,
+    IMPORT,
+    catalog_of,
+    confirm,
+    confirm_and_run,
+    count,
+    export_zip,
+    import_file,
+    items_in,
+    preview,
+    upload,
+)
 
 
 def test_round_trip_preview_then_confirm_then_the_same_catalog(app, client, full, second):
@@ -133,9 +41,7 @@ def test_round_trip_preview_then_confirm_then_the_same_catalog(app, client, full
     assert count(page, "shipping") == 2
     assert "Camiseta ☀️ azul" in page.get_data(as_text=True)
     assert items_in(app, shop_id) == 0  # nothing is written before the merchant confirms
-    job_page = confirm(other, location)
-    with app.app_context():
-        drain()
+    job_page = confirm_and_run(app, other, location)
     page = other.get(job_page, headers=EN)
     assert page.status_code == 200
     assert count(page, "created") == 2
@@ -149,18 +55,15 @@ def test_reimporting_the_same_file_changes_nothing(app, client, full, second):
     data = export_zip(client)
     other, shop_id = second
     location, _page = preview(other, data)
-    confirm(other, location)
-    with app.app_context():
-        drain()
+    confirm_and_run(app, other, location)
     before = catalog_of(app, shop_id)
     location, page = preview(other, data)
     assert count(page, "created") == 0
     assert count(page, "updated") == 0
     assert count(page, "unchanged") == 2
     assert "nothing to import" in page.get_data(as_text=True)
-    confirm(other, location)
+    confirm_and_run(app, other, location)
     with app.app_context():
-        drain()
         job = db.session.scalars(select(Job).order_by(Job.id.desc())).first()
         assert job.state is JobState.DONE
         assert job.result["created"] == 0
@@ -173,9 +76,7 @@ def test_the_same_shop_imports_its_own_export_as_a_no_op(app, client, full):
     before = catalog_of(app, full.shop)
     location, page = preview(client, export_zip(client))
     assert count(page, "unchanged") == 2
-    confirm(client, location)
-    with app.app_context():
-        drain()
+    confirm_and_run(app, client, location)
     assert catalog_of(app, full.shop) == before
 
 
@@ -183,18 +84,15 @@ def test_an_import_updates_what_changed_and_keeps_the_rest(app, client, full, se
     data = export_zip(client)
     other, shop_id = second
     location, _page = preview(other, data)
-    confirm(other, location)
+    confirm_and_run(app, other, location)
     with app.app_context():
-        drain()
         cap = db.session.scalar(select(Item).where(Item.shop_id == shop_id, Item.name == "@Gorra"))
         cap.price_minor = 1
         db.session.commit()
     location, page = preview(other, data)
     assert count(page, "updated") == 1
     assert count(page, "unchanged") == 1
-    confirm(other, location)
-    with app.app_context():
-        drain()
+    confirm_and_run(app, other, location)
     assert catalog_of(app, shop_id) == catalog_of(app, full.shop)
 
 
@@ -278,9 +176,7 @@ def test_rows_that_cannot_come_in_are_named_with_their_reason(app, client, full,
     assert "Row 8 (🌵 Cactus ñandú): Row 2 has the same product already." in text
     assert "Row 9" in text
     assert "<script>alert(1)</script>" not in text  # shown inert
-    confirm(other, location)
-    with app.app_context():
-        drain()
+    confirm_and_run(app, other, location)
     names = set(catalog_of(app, shop_id)["items"])
     assert names == {"🌵 Cactus ñandú", "<script>alert(1)</script>"}
 
@@ -289,7 +185,7 @@ def test_rows_that_cannot_come_in_are_named_with_their_reason(app, client, full,
     ("data", "message"),
     [
         (b"not a zip at all", "We need a column for the name and one for the price"),
-        (b"PK\x03\x04 broken", "This file is not a ZIP file made by Vitrina."),
+        (b"PK\x03\x04 broken", "This file is damaged and cannot be read."),
         (b"", "This file is empty."),
     ],
 )
@@ -321,19 +217,13 @@ def test_a_zip_without_the_catalog_is_refused(app, second):
     assert "not a ZIP file made by Vitrina" in page.get_data(as_text=True)
 
 
-def test_prices_in_another_currency_are_refused_not_converted(app, client, full, sign_in_as):
+def test_prices_in_another_currency_are_refused_not_converted(app, client, full, another_merchant):
     data = export_zip(client)
-    with app.app_context():
-        user = factories.make_user("Cid")
-        shop = factories.make_shop(user, slug="chile", currency="CLP")
-        db.session.commit()
-        ids = (user.id, shop.id)
-    other = app.test_client()
-    sign_in_as(other, ids[0])
+    other, shop_id = another_merchant("Cid", slug="chile", currency="CLP")
     _location, page = preview(other, data)
     assert page.status_code == 422
     assert "in EUR and your shop counts in CLP" in page.get_data(as_text=True)
-    assert items_in(app, ids[1]) == 0
+    assert items_in(app, shop_id) == 0
 
 
 def test_a_part_that_expands_past_the_limit_is_refused_unread(
@@ -384,9 +274,8 @@ def test_a_failed_import_writes_nothing(app, client, full, second, monkeypatch):
     monkeypatch.setattr("shop.shops.imports.job.write_catalog", half_then_fail)
     other, shop_id = second
     location, _page = preview(other, export_zip(client))
-    confirm(other, location)
+    confirm_and_run(app, other, location)
     with app.app_context():
-        drain()
         job = db.session.scalars(select(Job).where(Job.kind == "catalog-import")).one()
         assert job.state is JobState.FAILED
     assert catalog_of(app, shop_id) == {"items": {}, "shipping": [], "categories": []}
@@ -408,9 +297,8 @@ def test_a_job_that_dies_mid_write_finishes_on_retry_without_duplicates(
     monkeypatch.setattr("shop.shops.imports.job.write_catalog", dies_once)
     other, shop_id = second
     location, _page = preview(other, export_zip(client))
-    confirm(other, location)
+    confirm_and_run(app, other, location)
     with app.app_context():
-        drain()
         job = db.session.scalars(select(Job).where(Job.kind == "catalog-import")).one()
         assert job.state is JobState.DONE, job.error
         images = db.session.scalar(select(func.count()).where(Image.shop_id == shop_id))
@@ -420,14 +308,6 @@ def test_a_job_that_dies_mid_write_finishes_on_retry_without_duplicates(
 
 
 # -- Spreadsheets (CSV) -------------------------------------------------------------------
-
-
-def import_file(app, client, data: bytes) -> None:
-    location, page = preview(client, data)
-    assert page.status_code == 200, page.get_data(as_text=True)[:2000]
-    confirm(client, location)
-    with app.app_context():
-        drain()
 
 
 def test_a_spanish_spreadsheet_with_semicolons_in_windows_1252(app, second):
@@ -449,9 +329,7 @@ def test_a_spanish_spreadsheet_with_semicolons_in_windows_1252(app, second):
     assert "Row 5 (Sin precio): This product has no price." in body
     assert "Row 6 (Caro): Its price is not in EUR: prices are never converted." in body
     assert "Row 7 (Raro): Its availability is not one Vitrina knows." in body
-    confirm(other, location)
-    with app.app_context():
-        drain()
+    confirm_and_run(app, other, location)
     items = catalog_of(app, shop_id)["items"]
     assert items["Camiseta ñandú"]["price"] == 1250
     assert items["Camiseta ñandú"]["category"] == "Ropa"
@@ -482,16 +360,10 @@ def test_a_meta_catalog_feed_csv_in_utf8_with_bom(app, second):
     assert count(page, "created") == 0
 
 
-def test_whole_pesos_in_a_clp_shop(app, sign_in_as):
-    with app.app_context():
-        user = factories.make_user("Cid")
-        shop = factories.make_shop(user, slug="chile", currency="CLP", whatsapp="+56912345678")
-        db.session.commit()
-        ids = (user.id, shop.id)
-    client = app.test_client()
-    sign_in_as(client, ids[0])
+def test_whole_pesos_in_a_clp_shop(app, another_merchant):
+    client, shop_id = another_merchant("Cid", slug="chile", currency="CLP", whatsapp="+56912345678")
     import_file(app, client, b"Producto\tPrecio\nEmpanada\t1.500\nCompleto\t$2500\n")
-    items = catalog_of(app, ids[1])["items"]
+    items = catalog_of(app, shop_id)["items"]
     assert items["Empanada"]["price"] == 1500
     assert items["Completo"]["price"] == 2500
 
@@ -501,9 +373,7 @@ def test_formulas_and_markup_in_cells_stay_inert_text(app, second):
     other, shop_id = second
     location, page = preview(other, text.encode())
     assert "<img src=x" not in page.get_data(as_text=True)
-    confirm(other, location)
-    with app.app_context():
-        drain()
+    confirm_and_run(app, other, location)
     items = catalog_of(app, shop_id)["items"]
     assert items['=HYPERLINK("http://evil")']["description"] == "<img src=x onerror=alert(1)>"
 
@@ -600,9 +470,7 @@ def test_meta_variants_become_size_and_colour_groups_with_prices_and_stock(app, 
     body = html.unescape(page.get_data(as_text=True))
     assert count(page, "created") == 2
     assert "Row 6 (Raro): Its variants' prices cannot be written" in body
-    confirm(other, location)
-    with app.app_context():
-        drain()
+    confirm_and_run(app, other, location)
     dress = catalog_of(app, shop_id)["items"]["Vestido"]
     assert dress["price"] == 2000
     assert dress["code"] == "VEST-1"
@@ -636,9 +504,7 @@ def test_a_shopify_product_csv_with_variants_and_image_rows(app, second):
     body = html.unescape(page.get_data(as_text=True))
     assert count(page, "created") == 3
     assert "Row 7 (Taza): Its option “Material” is not a size or a colour" in body
-    confirm(other, location)
-    with app.app_context():
-        drain()
+    confirm_and_run(app, other, location)
     items = catalog_of(app, shop_id)["items"]
     shirt = items["Camisa <b>lino</b>"]  # a title is text, kept as typed
     assert shirt["description"] == "Fresca & ligera"
@@ -767,9 +633,8 @@ def test_a_job_that_dies_after_the_catalog_is_in_finishes_with_its_report(
     monkeypatch.setattr(job_module, "remove_staged", dies_once)
     other, shop_id = second
     location, _page = preview(other, export_zip(client))
-    confirm(other, location)
+    confirm_and_run(app, other, location)
     with app.app_context():
-        drain()
         job = db.session.scalars(select(Job).where(Job.kind == "catalog-import")).one()
         assert job.state is JobState.DONE
         assert job.result["created"] == 2

@@ -29,7 +29,8 @@ from shop.lib.safe_fetch import FetchRefused, fetch
 from shop.media.pipeline import ImageRejected, ingest
 from shop.media.storage import StorageError
 from shop.models import Job, JobStep, Shop
-from shop.shops.imports.sheet import read_sheet
+from shop.models.catalog_version import moves_once
+from shop.shops.imports.sheet import read_sheet, read_table
 from shop.shops.imports.source import (
     MAX_PHOTO_BYTES,
     ImportRefused,
@@ -37,7 +38,8 @@ from shop.shops.imports.source import (
     read_photo,
     read_vitrina_zip,
 )
-from shop.shops.imports.staging import prune_staged, remove_staged, staged_path
+from shop.shops.imports.staging import prune_staged, remove_staged, staged_mapping, staged_path
+from shop.shops.imports.workbook import is_workbook, workbook_rows
 from shop.shops.imports.writing import write_catalog
 
 KIND = "catalog-import"
@@ -52,17 +54,26 @@ def start_import(shop: Shop, user_id: int, token: str) -> Job:
     return start_job(KIND, shop_id=shop.id, user_id=user_id, params={"upload": token})
 
 
-def read_staged(shop: Shop, token: str) -> SourceCatalog:
-    """The staged file's catalog; ImportRefused when it is gone or cannot be read."""
+def read_staged(shop: Shop, token: str, mapping: list[str] | None = None) -> SourceCatalog:
+    """The staged file's catalog, a plain sheet read through `mapping` (else the one
+    saved for it, else its headers); ImportRefused when it is gone or cannot be read."""
     path = staged_path(shop.id, token)
     if path is None:
         raise ImportRefused(_("This file was imported already, or it is too old: upload it again."))
+    money = (shop.currency, shop.currency_exponent, shop_locale(shop))
+    mapping = mapping if mapping is not None else staged_mapping(shop.id, token)
     with path.open("rb") as file:
+        if file.read(4) == ZIP_MAGIC and not zipfile.is_zipfile(file):
+            raise ImportRefused(
+                _("This file is damaged and cannot be read. Save it again and upload it.")
+            )
+        if is_workbook(file):
+            return read_table(workbook_rows(file, money[2]), *money, mapping)
         if file.read(4) == ZIP_MAGIC:
             file.seek(0)
             return read_vitrina_zip(file, shop.currency, shop.currency_exponent)
         file.seek(0)
-        return read_sheet(file, shop.currency, shop.currency_exponent, shop_locale(shop))
+        return read_sheet(file, *money, mapping)
 
 
 @job_kind(KIND, tries=3, exclusive=True)
@@ -89,12 +100,14 @@ def _import(job: RunningJob, shop: Shop, token: str, folder: Path) -> None:
     batches = [names[i : i + PHOTOS_PER_COMMIT] for i in range(0, len(names), PHOTOS_PER_COMMIT)]
     job.set_total(len(batches) + 1)  # the bar moves one batch of photos at a time
     with staged_path(job.shop_id, token).open("rb") as file:
-        archive = zipfile.ZipFile(file) if file.read(4) == ZIP_MAGIC else None
+        vitrina = file.read(4) == ZIP_MAGIC and not is_workbook(file)
+        archive = zipfile.ZipFile(file) if vitrina else None
         for number in job.steps(range(len(batches)), key=lambda number: f"photos:{number}"):
             _photo_batch(job.shop_id, archive, batches[number], folder)
     images, failed = _photo_results(folder, names)
     for _step in job.steps(["catalog"]):
-        report = write_catalog(db.session.get(Shop, job.shop_id), catalog, images)
+        with moves_once(db.session, job.shop_id):  # shoppers' caches: one change
+            report = write_catalog(db.session.get(Shop, job.shop_id), catalog, images)
         result = report.as_dict() | {"photos": len(images), "photos_failed": failed}
         # The report commits with the catalog and the step: a retry finds all three.
         db.session.execute(update(Job).where(Job.id == job.id).values(result=result))

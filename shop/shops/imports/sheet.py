@@ -30,7 +30,7 @@ from shop.catalog.options import CHOICE_NAME_MAX, MAX_CHOICES
 from shop.lib.money import AmountError, parse_amount
 from shop.lib.text import clean_text
 from shop.models import Availability, OptionKind
-from shop.shops.imports.columns import normalised
+from shop.shops.imports.columns import REQUIRED, columns, guessed, mapped, normalised
 from shop.shops.imports.shopify import is_shopify, shopify_cells
 from shop.shops.imports.source import (
     MAX_ROWS,
@@ -45,22 +45,6 @@ from shop.shops.imports.woocommerce import is_woocommerce, woocommerce_cells
 MAX_CELL = 100_000  # characters; a longer cell refuses the file (csv.Error)
 SEPARATORS = ",;\t"
 
-# Normalised header -> the field it fills (first match wins, see HEADERS order).
-HEADERS: dict[str, tuple[str, ...]] = {
-    "name": ("name", "title", "nombre", "producto", "product", "titulo", "nome", "articulo"),
-    "price": ("price", "precio", "preco", "valor", "pvp"),
-    "sale_price": ("saleprice", "preciooferta", "preciorebajado", "precopromocional"),
-    "description": ("description", "descripcion", "descricao", "detalle", "detalles"),
-    "category": ("category", "categoria", "producttype", "tipo", "seccion", "coleccion"),
-    "code": ("code", "sku", "codigo", "referencia", "ref", "itemcode", "id"),
-    "stock": ("stock", "existencias", "inventory", "inventario", "cantidad", "quantity", "estoque"),
-    "availability": ("availability", "disponibilidad", "disponibilidade", "estado"),
-    "image": ("imagelink", "image", "imageurl", "imagen", "urlimagen", "foto", "photo", "imagem"),
-    "more_images": ("additionalimagelink", "imagenesadicionales", "fotosadicionales"),
-    "group": ("itemgroupid", "grupo", "grupodevariantes", "variantgroup"),
-    "size": ("size", "talla", "tamano", "tamanho"),
-    "color": ("color", "colour", "cor"),
-}
 AVAILABILITY = {
     "instock": Availability.AVAILABLE,
     "available": Availability.AVAILABLE,
@@ -79,6 +63,25 @@ AVAILABILITY = {
     "oculto": Availability.HIDDEN,
     "no": Availability.HIDDEN,
 }
+
+
+class NeedsMapping(ImportRefused):
+    """A plain sheet whose headers name no name or price column: the merchant says
+    which column holds what (the preview's mapping step)."""
+
+    def __init__(self, header: list[str], proposal: list[str]) -> None:
+        super().__init__(
+            _(
+                "We could not tell which column holds the name and which the price: "
+                "choose what each column holds."
+            )
+        )
+        self.header = header
+        self.proposal = proposal
+
+
+# Meta's template explains its columns in rows such as "# Required | A unique ID...".
+COMMENT = re.compile(r"#\s")
 FOREIGN = re.compile(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])|[$€£¥₹₩₽]|R\$")
 
 
@@ -89,21 +92,11 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def columns(header: list[str]) -> dict[str, int]:
-    """Field -> column index, from the header row."""
-    found: dict[str, int] = {}
-    names = [normalised(cell) for cell in header]
-    for field, synonyms in HEADERS.items():
-        for synonym in synonyms:
-            if synonym in names and names.index(synonym) not in found.values():
-                found[field] = names.index(synonym)
-                break
-    return found
-
-
-def read_sheet(file: IO[bytes], currency: str, exponent: int, locale: str) -> SourceCatalog:
+def read_sheet(
+    file: IO[bytes], currency: str, exponent: int, locale: str, mapping: list[str] | None = None
+) -> SourceCatalog:
     """The catalog in a CSV file, prices read in `locale` (the shop's number format, or
-    any unambiguous common one); ImportRefused when it has no name or price column."""
+    any unambiguous common one); see read_table."""
     text = decode(file.read())
     first = text.split("\n", 1)[0]
     separator = max(SEPARATORS, key=first.count)
@@ -114,27 +107,50 @@ def read_sheet(file: IO[bytes], currency: str, exponent: int, locale: str) -> So
         rows = _rows(reader)
     finally:
         csv.field_size_limit(limit)
-    if not rows:
+    return read_table(rows, currency, exponent, locale, mapping)
+
+
+def read_table(
+    rows: list[list[str]],
+    currency: str,
+    exponent: int,
+    locale: str,
+    mapping: list[str] | None = None,
+) -> SourceCatalog:
+    """The catalog in a sheet's rows (the first is the header): Shopify's and
+    WooCommerce's exports by their columns, else a plain sheet read through `mapping`
+    (the merchant's, one field per column) or its recognised headers. NeedsMapping when
+    neither names a name and a price column; MappingError when `mapping` is wrong."""
+    numbered = [
+        (n, row)
+        for n, row in enumerate(rows, start=1)
+        if any(c.strip() for c in row) and not COMMENT.match(row[0])
+    ]
+    if not numbered:
         raise ImportRefused(_("This file is empty."))
-    numbered = [(n, row) for n, row in enumerate(rows[1:], start=2) if any(c.strip() for c in row)]
-    if is_shopify(rows[0]):
-        entries = shopify_cells(rows[0], numbered)
-    elif is_woocommerce(rows[0]):
-        entries = woocommerce_cells(rows[0], numbered)
+    header = numbered.pop(0)[1]
+    plain = None
+    if is_shopify(header):
+        entries = shopify_cells(header, numbered)
+    elif is_woocommerce(header):
+        entries = woocommerce_cells(header, numbered)
     else:
-        found = columns(rows[0])
+        plain = mapping if mapping is not None else guessed(header)
+        found = mapped(header, mapping) if mapping is not None else columns(header)
         if "name" not in found or "price" not in found:
-            raise ImportRefused(
-                _(
-                    "We need a column for the name and one for the price, with a header such "
-                    "as Name and Price, or Nombre and Precio, in the first row."
+            if sum(1 for cell in header if cell.strip()) < len(REQUIRED):
+                raise ImportRefused(
+                    _(
+                        "We need a column for the name and one for the price, with a header "
+                        "such as Name and Price, or Nombre and Precio, in the first row."
+                    )
                 )
-            )
+            raise NeedsMapping(header, plain)
         entries = [
             (n, {field: (row[i] if i < len(row) else "") for field, i in found.items()})
             for n, row in numbered
         ]
-    catalog = SourceCatalog(currency=currency)
+    catalog = SourceCatalog(currency=currency, header=header if plain else None, mapping=plain)
     read: list[tuple[SourceItem, dict[str, str]]] = []
     for number, cells in entries:
         try:

@@ -97,6 +97,9 @@ class SourceCatalog:
     errors: list[RowError] = field(default_factory=list)
     discounts: list[SourceDiscount] = field(default_factory=list)
     discounts_left_out: list[tuple[str, str]] = field(default_factory=list)  # (label, why)
+    # A plain sheet's header row and the field read from each column (the mapping step).
+    header: list[str] | None = None
+    mapping: list[str] | None = None
 
     @property
     def photo_names(self) -> list[str]:

@@ -7,6 +7,7 @@ copied whole or not at all, and refused past the size cap while it is still arri
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import time
@@ -68,7 +69,27 @@ def open_staged(shop_id: int, token: str) -> IO[bytes] | None:
 
 def remove_staged(shop_id: int, token: str) -> None:
     if (path := staged_path(shop_id, token)) is not None:
+        path.with_suffix(".columns").unlink(missing_ok=True)
         path.unlink(missing_ok=True)
+
+
+def save_mapping(shop_id: int, token: str, mapping: list[str]) -> None:
+    """Keep the merchant's column mapping beside the upload: the job reads it too."""
+    path = staged_path(shop_id, token)
+    if path is not None:
+        data = json.dumps(mapping).encode()
+        write_atomically(path.with_suffix(".columns"), lambda f: f.write(data))
+
+
+def staged_mapping(shop_id: int, token: str) -> list[str] | None:
+    """The mapping saved for that upload, or None (the headers' recognition)."""
+    path = staged_path(shop_id, token)
+    if path is None or not path.with_suffix(".columns").is_file():
+        return None
+    mapping = json.loads(path.with_suffix(".columns").read_text())
+    return (
+        mapping if isinstance(mapping, list) and all(isinstance(f, str) for f in mapping) else None
+    )
 
 
 def prune_staged(older_than_seconds: float) -> int:

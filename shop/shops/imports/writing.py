@@ -15,16 +15,18 @@ from shop.catalog import ItemData, create_category, create_item, update_item
 from shop.catalog.options import GroupData, save_group, set_variant_stock
 from shop.catalog.variants import combination_key
 from shop.extensions import db
-from shop.models import Category, Image, Item, ItemPhoto, ShippingMethod, Shop
+from shop.models import Category, Image, Item, ItemPhoto, OptionKind, ShippingMethod, Shop
 from shop.shops.imports.discounts import write_discounts
 from shop.shops.imports.plan import (
     existing_items,
     fields_of,
+    groups_of,
     item_key,
     source_fields,
+    variant_stock_of,
     without_twins,
 )
-from shop.shops.imports.source import SourceCatalog, SourceItem
+from shop.shops.imports.source import SourceCatalog, SourceGroup, SourceItem
 
 
 @dataclass
@@ -38,7 +40,9 @@ class Report:
     discounts_refused: list[list[str]] = field(default_factory=list)  # [label, why]
     skipped: list[dict] = field(default_factory=list)
     # What undo needs (shop.shops.imports.undo): ids created; fields before and after.
-    undo: dict = field(default_factory=lambda: {"created": [], "updated": [], "discounts": []})
+    undo: dict = field(
+        default_factory=lambda: {"created": [], "updated": [], "categories": [], "discounts": []}
+    )
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
@@ -70,17 +74,16 @@ def write_catalog(shop: Shop, catalog: SourceCatalog, images: dict[str, int]) ->
             report.unchanged += 1
             continue
         if not same_fields:
-            before = undo_fields(match)
+            before = undo_fields(match) | {"options": options_state(match)}
             update_item(match, _data(source, category))
-            report.undo["updated"].append(
-                {"id": match.id, "before": before, "after": undo_fields(match)}
-            )
             if match.option_groups and _group_data(source) != _group_data_of(match):
                 for group in list(match.option_groups):
                     db.session.delete(group)
                 db.session.flush()
                 db.session.expire(match, ["option_groups", "variant_stock"])
             _options(match, source)
+            after = undo_fields(match) | {"options": options_state(match)}
+            report.undo["updated"].append({"id": match.id, "before": before, "after": after})
         if not same_photos:
             _photos(match, photos)
         report.updated += 1
@@ -105,14 +108,48 @@ UNDO_FIELDS = (
     "category_id",
     "availability",
     "is_service",
+    "stock",
 )
 
 
 def undo_fields(item: Item) -> dict:
-    """The fields an undo puts back (stock and options are not: orders move them)."""
+    """The fields an undo puts back, each only if it is still as the import left it
+    (a stock count an order moved since stays)."""
     values = {name: getattr(item, name) for name in UNDO_FIELDS}
     values["availability"] = str(item.availability.value)
     return values
+
+
+def options_state(item: Item) -> dict:
+    """The item's option groups and per-combination stock, by names, as JSON: what undo
+    compares and puts back (choice ids change when groups are made again)."""
+    db.session.expire(item, ["option_groups", "variant_stock"])
+    return {
+        "groups": [
+            [g.name, g.kind.value, g.min_choices, g.max_choices, [list(c) for c in g.choices]]
+            for g in groups_of(item)
+        ],
+        "stock": sorted(
+            [[list(pair) for pair in combo], n] for combo, n in variant_stock_of(item).items()
+        ),
+    }
+
+
+def restore_options(item: Item, state: dict) -> None:
+    """Make the item's groups and combination stock `state` (from options_state) again."""
+    for group in list(item.option_groups):
+        db.session.delete(group)
+    db.session.flush()
+    db.session.expire(item, ["option_groups", "variant_stock"])
+    source = SourceItem(row=0, name=item.name, price_minor=item.price_minor)
+    source.groups = [
+        SourceGroup(name, OptionKind(kind), low, high, [(c, d) for c, d in choices])
+        for name, kind, low, high, choices in state.get("groups", [])
+    ]
+    source.variant_stock = {
+        tuple(tuple(pair) for pair in combo): n for combo, n in state.get("stock", [])
+    }
+    _options(item, source)
 
 
 def _categories(shop: Shop, names: list[str], report: Report) -> dict[str, Category]:
@@ -124,6 +161,7 @@ def _categories(shop: Shop, names: list[str], report: Report) -> dict[str, Categ
         if name.casefold() not in found:
             found[name.casefold()] = create_category(shop, name)
             report.categories += 1
+            report.undo["categories"].append(found[name.casefold()].id)
     return found
 
 
