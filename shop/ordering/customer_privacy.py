@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Boolean, String, Text, delete, func, or_, select, update
 
 from shop.extensions import db
@@ -111,3 +113,31 @@ def forget_idle_customers(job: RunningJob, now: datetime | None = None) -> dict:
         forget_customers(shop.id, ids)
         db.session.commit()
     return {"forgotten": forgotten}
+
+
+def default_privacy_text(shop: Shop) -> str:
+    """What the privacy page says about orders when the shop wrote nothing of its own."""
+    kept = _(
+        "Your orders (what you chose, your name and, if you give them, your WhatsApp "
+        "number, address and notes) are kept for %(shop)s to prepare and deliver them and "
+        "to know you when you order again.",
+        shop=shop.name,
+    )
+    months = shop.forget_customers_after_months
+    if months:
+        how_long = ngettext(
+            "Your name, number, address and notes are deleted from the shop's orders "
+            "%(num)d month after your last order; what was sold and its totals stay in "
+            "the shop's accounts.",
+            "Your name, number, address and notes are deleted from the shop's orders "
+            "%(num)d months after your last order; what was sold and its totals stay in "
+            "the shop's accounts.",
+            months,
+        )
+    else:
+        how_long = _(
+            "They are kept until you ask the shop to delete them: write to it on "
+            "WhatsApp. Your name, number, address and notes are then deleted from its "
+            "orders; what was sold and its totals stay in the shop's accounts."
+        )
+    return f"{kept} {how_long}"
