@@ -35,5 +35,5 @@ def customer_privacy():
         "dashboard/customers/privacy.html",
         shop=shop,
         form=form,
-        default_text=default_privacy_text(shop),
+        default_text=default_privacy_text(shop.name, shop.forget_customers_after_months),
     ), status

@@ -115,15 +115,15 @@ def forget_idle_customers(job: RunningJob, now: datetime | None = None) -> dict:
     return {"forgotten": forgotten}
 
 
-def default_privacy_text(shop: Shop) -> str:
-    """What the privacy page says about orders when the shop wrote nothing of its own."""
+def default_privacy_text(shop_name: str, months: int | None) -> str:
+    """What the privacy page says about orders when the shop wrote nothing of its own;
+    `months`: the shop's forget_customers_after_months."""
     kept = _(
         "Your orders (what you chose, your name and, if you give them, your WhatsApp "
         "number, address and notes) are kept for %(shop)s to prepare and deliver them and "
         "to know you when you order again.",
-        shop=shop.name,
+        shop=shop_name,
     )
-    months = shop.forget_customers_after_months
     if months:
         how_long = ngettext(
             "Your name, number, address and notes are deleted from the shop's orders "
@@ -141,3 +141,20 @@ def default_privacy_text(shop: Shop) -> str:
             "orders; what was sold and its totals stay in the shop's accounts."
         )
     return f"{kept} {how_long}"
+
+
+def privacy_of(shop_id: int) -> tuple[str, str, int | None]:
+    """The shop's name, own privacy text and months, read for the public page alone
+    (the storefront's shop row does not carry them)."""
+    row = db.session.execute(
+        select(Shop.name, Shop.privacy_text, Shop.forget_customers_after_months).where(
+            Shop.id == shop_id
+        )
+    ).one()
+    return row[0], row[1], row[2]
+
+
+def orders_privacy_text(shop_id: int) -> str:
+    """What the public privacy page says is kept about orders, and for how long."""
+    name, own, months = privacy_of(shop_id)
+    return own.strip() or default_privacy_text(name, months)
