@@ -13,7 +13,7 @@ from shop.dashboard.blueprint import bp
 from shop.dashboard.customer_forms import CustomerDetailsForm, DeleteCustomerForm, MergeForm
 from shop.dashboard.orders import csv_response, order_money
 from shop.extensions import db
-from shop.lib.text import whole_number
+from shop.lib.text import clean_line, whole_number
 from shop.models import Customer
 from shop.ordering.customer_privacy import forget_customer
 from shop.ordering.customers import (
@@ -35,7 +35,7 @@ CUSTOMER_ORDERS = 100  # the newest; the orders list filtered by customer shows 
 
 
 def _query() -> str:
-    return (request.args.get("q") or "").strip()[:100]
+    return clean_line(request.args.get("q"))[:100]
 
 
 @bp.get("/customers")

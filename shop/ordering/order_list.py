@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Select, case, func, or_, select
 
 from shop.extensions import db
-from shop.lib.text import LIKE_ESCAPE, escape_like, whole_number
+from shop.lib.text import LIKE_ESCAPE, clean_line, escape_like, whole_number
 from shop.models import Order, OrderStatus, Shop
 from shop.ordering.customers import returning_clause
 from shop.ordering.paid import unpaid_clause
@@ -83,11 +83,11 @@ def read_filters(args) -> Filters:
     return Filters(
         status=status,
         paid=paid if paid in ("yes", "no") else "",
-        method=" ".join((args.get("method") or "").split())[:80],
+        method=" ".join(clean_line(args.get("method")).split())[:80],
         since=_date(args.get("since")),
         until=_date(args.get("until")),
         customer=customer if customer and customer > 0 else None,
-        query=" ".join((args.get("q") or "").split())[:MAX_SEARCH],
+        query=" ".join(clean_line(args.get("q")).split())[:MAX_SEARCH],
         before=before if before and before > 0 else None,
     )
 
