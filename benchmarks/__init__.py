@@ -17,4 +17,5 @@ BENCHMARKS = (
     "checkout",
     "viral",
     "lighthouse",
+    "orders_list",
 )

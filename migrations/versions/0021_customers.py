@@ -82,7 +82,7 @@ def upgrade():
         batch_op.add_column(sa.Column('customer_key', sa.String(length=130), server_default='', nullable=False))
         batch_op.add_column(sa.Column('customer_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_shop_order_customer_id_customer'), 'customer', ['customer_id'], ['id'], ondelete='SET NULL')
-        batch_op.create_index('ix_shop_order_shop_id_status_number', ['shop_id', 'status', 'number'], unique=False)
+        batch_op.create_index('ix_shop_order_shop_id_status_number', ['shop_id', 'status', 'number', 'paid_at'], unique=False, postgresql_include=['id'])
         batch_op.create_index('ix_shop_order_customer_id_number', ['customer_id', 'number'], unique=False)
 
     bind = op.get_bind()
