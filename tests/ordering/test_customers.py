@@ -163,3 +163,22 @@ def test_search_finds_names_in_any_case_numbers_and_tags(app, client, ids):
         assert found("100%") == ["Luis 100%"]
         assert found("%") == ["Luis 100%"]  # a LIKE wildcard matches itself only
         assert found("x" * 10_000) == []
+
+
+def test_the_order_names_its_customer_in_the_request_that_placed_it(app, ids):
+    from shop.ordering.cart import Customer as Shopper
+    from shop.ordering.checkout import checkout
+
+    with app.test_request_context():
+        shop = db.session.get(Shop, ids.shop)
+        order, created = checkout(
+            shop,
+            [(ids.shirt, 1)],
+            shipping_method_id=ids.pickup,
+            customer=Shopper(name="Zoë", address="", notes="", phone="612345678"),
+            idempotency_key="k" * 20,
+        )
+        assert created
+        customer = db.session.scalars(select(Customer)).one()
+        assert order.customer_id == customer.id
+        db.session.rollback()
