@@ -87,6 +87,11 @@ NEW_POSTS = {
     "dashboard.edit_discount",
     "dashboard.toggle_discount",
     "storefront.discount_preview",
+    # Issue 20: customers.
+    "dashboard.save_customer",
+    "dashboard.merge_customer",
+    "dashboard.delete_customer",
+    "dashboard.customer_privacy",
 }
 
 
@@ -106,6 +111,7 @@ def test_every_route_that_changes_data_refuses_get(app):
         if "GET" in rule.methods:
             assert rule.endpoint in {
                 "dashboard.ads",  # GET shows the form only
+                "dashboard.customer_privacy",  # GET shows the form only (issue 20)
                 "dashboard.categories",
                 "dashboard.delete_category",
                 "dashboard.edit_category",
