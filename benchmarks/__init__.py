@@ -18,4 +18,5 @@ BENCHMARKS = (
     "checkout",
     "viral",
     "lighthouse",
+    "orders_list",
 )

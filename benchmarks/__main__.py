@@ -33,8 +33,8 @@ from .workspace import ROOT, Workspace
 OUT = Path(__file__).resolve().parent / "out"
 # Cheapest first, so a broken app shows up before the long runs.
 ORDER = (
-    "sql", "cpu", "wire", "upload", "export", "imports", "throughput", "beacon", "checkout",
-    "viral", "lighthouse",
+    "sql", "orders_list", "cpu", "wire", "upload", "export", "imports", "throughput",
+    "beacon", "checkout", "viral", "lighthouse",
 )  # fmt: skip
 TITLES = {
     "sql": "SQL statements",
@@ -48,6 +48,7 @@ TITLES = {
     "throughput": "Throughput",
     "beacon": "Analytics beacon",
     "lighthouse": "Lighthouse",
+    "orders_list": "Orders list",
 }
 
 

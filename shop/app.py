@@ -108,6 +108,7 @@ JOB_MODULES = (
     "shop.shops.export_job",
     "shop.shops.imports.job",
     "shop.media.pending",
+    "shop.ordering.customer_privacy",
 )
 
 

@@ -30,6 +30,21 @@ def test_sql_benchmark_counts_statements_on_a_tiny_catalog(tmp_path):
     assert "SQL statements" in report.table(rows)
 
 
+def test_orders_list_benchmark_counts_statements_on_small_shops(tmp_path):
+    from benchmarks import orders_list
+
+    results, rows = orders_list.run(
+        workspace=Workspace.create(parent=tmp_path), quick=True, sizes=(3, 60)
+    )
+
+    for page, by_size in results.items():
+        for size, found in by_size.items():
+            assert found["status"] == 200, (page, size)
+            assert 1 <= found["list_statements"] <= orders_list.STATEMENTS_TARGET, (page, size)
+    assert len(rows) == 2 * len(results)
+    assert "Orders list" in report.table(rows)
+
+
 def test_page_parser_finds_what_a_shop_page_downloads():
     from benchmarks.wire import parse
 

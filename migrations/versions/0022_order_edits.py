@@ -6,7 +6,7 @@ is a move to a status (kind 'status', no details), which is what it was. No shop
 changes, so the catalog-version triggers stay as they are.
 
 Revision ID: 0022_order_edits
-Revises: 0020_coupons
+Revises: 0021_customers
 Create Date: 2026-12-06 02:30:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = '0022_order_edits'
-down_revision = '0020_coupons'
+down_revision = '0021_customers'
 branch_labels = None
 depends_on = None
 

@@ -7,6 +7,8 @@ from shop.dashboard import (  # noqa: F401  (register routes)
     ads,
     analytics,
     categories,
+    customer_privacy,
+    customers,
     data,
     discounts,
     drafts,

@@ -35,6 +35,14 @@ NEEDS: dict[str, Capability | None] = {
     "new_order": C.ORDERS,  # an order that came another way
     "order_slip": C.ORDERS,
     "order_slips": C.ORDERS,
+    # Customers, built from orders (issue 20); their privacy settings are the shop's.
+    "customers": C.ORDERS,
+    "customers_csv": C.ORDERS,
+    "customer_detail": C.ORDERS,
+    "save_customer": C.ORDERS,
+    "merge_customer": C.ORDERS,
+    "delete_customer": C.ORDERS,
+    "customer_privacy": C.SETTINGS,
     # This device told of new orders (Web Push): whoever runs the orders.
     "push_subscribe": C.ORDERS,
     "push_unsubscribe": C.ORDERS,

@@ -17,18 +17,18 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from shop.dashboard.access import current_shop, owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
-from shop.dashboard.order_news import NewOrdersForm, list_etag, not_modified, order_counts
+from shop.dashboard.order_news import NewOrdersForm, list_etag, not_modified
 from shop.extensions import db
 from shop.lib.locales import money_locale
 from shop.lib.money import format_money
 from shop.mail import mail_configured
-from shop.models import Order, OrderStatus, Shop, utcnow
-from shop.ordering.paid import unpaid_clause
+from shop.models import Order, OrderStatus, utcnow
+from shop.ordering.customers import is_returning
+from shop.ordering.order_list import filtered, list_counts, page_of, read_filters
 from shop.ordering.statuses import (
     CANCEL_REASONS,
     STATUS_LABELS,
@@ -47,64 +47,39 @@ from shop.push import push_configured
 from shop.shops.exports import order_header, order_rows, write_csv
 from shop.whatsapp.updates import changed_link, changed_message, update_link, update_message
 
-PER_PAGE = 50
-MAX_PAGE = 100_000  # a typed ?page=10**30 must not reach the database as an OFFSET
-
-
-def _status_filter() -> OrderStatus | None:
-    """The ?status= the merchant picked; anything unknown means every order."""
-    try:
-        return OrderStatus(request.args.get("status", ""))
-    except ValueError:
-        return None
-
-
-def _unpaid_filter() -> bool:
-    """?paid=no: only orders whose money is still to come."""
-    return request.args.get("paid") == "no"
-
 
 def order_money(minor: int, order: Order) -> str:
     """An amount of the order in the currency it was placed in (the shop may change its own)."""
     return format_money(minor, order.currency, order.currency_exponent, money_locale(order.shop))
 
 
-def _orders_of(shop: Shop, status: OrderStatus | None, unpaid: bool = False) -> Select:
-    stmt = select(Order).where(Order.shop_id == shop.id)
-    if status is not None:
-        stmt = stmt.where(Order.status == status)
-    if unpaid:
-        stmt = stmt.where(unpaid_clause())
-    return stmt
-
-
 @bp.get("/orders")
 @shop_required
 def orders():
+    """The orders, newest first, filtered and searched, a keyset page at a time: four
+    statements whatever the number of orders (counts, the news check, the page, the
+    shop's payment methods for the filter)."""
     shop = current_shop()
-    status, unpaid = _status_filter(), _unpaid_filter()
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-    counts, paid, latest = order_counts(shop)
+    filters = read_filters(request.args)
+    counts, paid, latest, unpaid_count = list_counts(shop)
     etag = list_etag(shop, counts, paid, latest)
     unchanged = not_modified(etag)
     if unchanged is not None:
         return unchanged
-    unpaid_count = db.session.scalar(
-        select(func.count()).select_from(Order).where(Order.shop_id == shop.id, unpaid_clause())
-    )
-    pagination = db.paginate(
-        _orders_of(shop, status, unpaid).order_by(Order.number.desc()),
-        page=page,
-        per_page=PER_PAGE,
-        error_out=False,
-    )
+    page, next_before = page_of(shop, filters)
+    methods = list(dict.fromkeys(m.name for m in shop.payment_methods))
+    if filters.method and filters.method not in methods:
+        methods.append(filters.method)
     response = make_response(
         render_template(
             "dashboard/orders/list.html",
             shop=shop,
-            pagination=pagination,
-            status=status,
-            unpaid=unpaid,
+            page=page,
+            next_before=next_before,
+            filters=filters,
+            status=filters.status,
+            unpaid=filters.unpaid,
+            methods=methods,
             unpaid_count=unpaid_count,
             counts=counts,
             total=sum(counts.values()),
@@ -155,6 +130,7 @@ def order_detail(order_id: int):
         order=order,
         history=history,
         editable=not is_final(order),
+        returning=is_returning(order),
         actions=[
             (target, action_label(target, order)) for target in allowed_transitions(order.status)
         ],
@@ -221,9 +197,10 @@ def change_order_status(order_id: int):
 def orders_csv():
     """The order history, one row per line, honouring the filters of the page."""
     shop = current_shop()
-    status, unpaid = _status_filter(), _unpaid_filter()
+    filters = read_filters(request.args)
+    status, unpaid = filters.status, filters.unpaid
     stmt = (
-        _orders_of(shop, status, unpaid)
+        filtered(shop, filters)
         .order_by(Order.number)
         .options(selectinload(Order.lines))
         .execution_options(yield_per=500)

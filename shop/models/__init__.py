@@ -20,6 +20,7 @@ from shop.models.catalog import (
     OptionKind,
     VariantStock,
 )
+from shop.models.customers import Customer
 from shop.models.discounts import Discount, DiscountKind
 from shop.models.jobs import Job, JobState, JobStep, Worker
 from shop.models.media import Image, PendingUpload
@@ -43,6 +44,7 @@ __all__ = [
     "Category",
     "ChangeKind",
     "ClosedPolicy",
+    "Customer",
     "DailyCount",
     "DailySalt",
     "DailySource",

@@ -81,6 +81,8 @@ PRIVATE_TABLES = frozenset(
         "order_status_change",
         # Discounts are read at checkout and by the cart's uncached preview only.
         "discount",
+        # Customers: the merchant's record of who ordered (issue 20).
+        "customer",
         # Background jobs: the dashboard's, never on a public page.
         "job",
         "job_step",

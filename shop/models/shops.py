@@ -114,6 +114,11 @@ class Shop(db.Model):
     # True while the shop has an active automatic discount (kept by shop.ordering.coupons),
     # so a plain cart in a shop without one costs checkout no query for them.
     has_automatic_discount: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # The shop's privacy page (issue 20): its own short text ("" = the default in the
+    # page's language), and after how many months without an order a customer's personal
+    # data is wiped (shop.ordering.customer_privacy; None = kept until deleted by hand).
+    privacy_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    forget_customers_after_months: Mapped[int | None] = mapped_column()
 
     owner: Mapped[User] = relationship(back_populates="shops")
     # The team, the owner included (shop.shops.team keeps owner_id and the owner's

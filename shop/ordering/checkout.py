@@ -247,6 +247,8 @@ def _insert_order(order: Order, shop: Shop) -> None:
     make_transient_to_detached(order)
     db.session.add(order)
     set_committed_value(order, "shop", shop)
+    # Its customer is named by a trigger; SQLite's RETURNING shows the row before it ran.
+    db.session.expire(order, ["customer_id"])
 
 
 def _insert_lines(order: Order, lines: list[OrderLine]) -> None:

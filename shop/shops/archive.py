@@ -8,6 +8,7 @@ What is in it (README.txt inside says the same to the merchant):
 - ``discounts`` (codes and automatic discounts, with their uses) as CSV and JSON;
 - ``orders/orders.json`` (each order with its lines and status history) and the same
   as three CSV files (orders, order_lines, status_history);
+- ``customers/customers.csv``: each customer with their totals, note and tags;
 - ``photos/``: every image of the shop, the largest rendition kept (uploads are never
   stored as sent), read through media storage, so it works with S3 too;
 - ``more/``: any other table that belongs to the shop, its items or its orders.
@@ -42,6 +43,7 @@ from shop.media.names import rendition_name
 from shop.media.storage import get_storage
 from shop.models import (
     Category,
+    Customer,
     Discount,
     Image,
     Invitation,
@@ -56,6 +58,7 @@ from shop.models import (
     Shop,
     ShopSlugRedirect,
 )
+from shop.shops.customer_exports import customer_csv_rows, customer_header
 from shop.shops.exports import write_csv
 
 BATCH = 500
@@ -78,6 +81,7 @@ WRITTEN = frozenset(
         OrderLine.__table__,
         OrderStatusChange.__table__,
         ShopSlugRedirect.__table__,  # the shop's old links: part of shop.json
+        Customer.__table__,  # as customers/customers.csv, with their totals
     )
 )
 # The app's own bookkeeping about a shop, not the merchant's data: never exported.
@@ -116,6 +120,8 @@ def write_archive(
             _write_csv(
                 archive, f"orders/{name}.csv", columns_of(table), _order_children(model, shop)
             )
+        with _text_member(archive, "customers/customers.csv") as out:
+            out.writelines(write_csv(customer_header(), customer_csv_rows(shop), bom=True))
         for table, where in _more_tables(shop):
             _write_table(
                 archive, f"more/{table.name}", columns_of(table), partial(_rows_where, table, where)
@@ -369,6 +375,7 @@ def readme(shop: Shop, missing: list[str]) -> str:
             "(percentages in hundredths of a percent: 1250 is 12.5 %)."
         ),
         _("orders/: every order with its lines and status history."),
+        _("customers/: everyone who ordered, with their orders and totals, notes and tags."),
         _("photos/: your photos, in the largest size Vitrina keeps."),
         _(
             "Amounts are whole numbers in minor units of the currency beside them: "

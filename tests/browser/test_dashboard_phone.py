@@ -20,6 +20,7 @@ from shop.models import (
     Category,
     Discount,
     DiscountKind,
+    Order,
     PaymentMethod,
     ShippingMethod,
     Shop,
@@ -33,6 +34,7 @@ from tests.dashboard.full_shop import build_full_shop
 NOT_PAGES = {
     "dashboard.catalog_csv",
     "dashboard.orders_csv",
+    "dashboard.customers_csv",
     "dashboard.analytics_csv",
     "dashboard.share_qr_png",
     "dashboard.share_qr_svg",
@@ -71,6 +73,7 @@ def shop_with_everything(app):
         arguments = {
             "item_id": full.items[0],
             "order_id": full.orders[1],
+            "customer_id": db.session.get(Order, full.orders[1]).customer_id,
             "category_id": category.id,
             "method_id": shipping.id,
             "payment_id": payment.id,

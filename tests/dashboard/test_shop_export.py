@@ -72,6 +72,7 @@ def test_holds_the_whole_shop(client, full):
         "orders/orders.csv",
         "orders/order_lines.csv",
         "orders/status_history.csv",
+        "customers/customers.csv",
     }
     assert expected <= names
     photos = {name for name in names if name.startswith("photos/")}

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from shop.extensions import db
 from shop.models import (
     Category,
+    Customer,
     Discount,
     DiscountKind,
     Image,
@@ -67,6 +68,7 @@ KINDS = {
     "invitation_id": "invitation",
     "discount_id": "discount",  # coupons (issue 24)
     "import_token": "import",  # a catalog file staged for import (issue 21)
+    "customer_id": "customer",  # customers (issue 20)
 }
 # The invitation link is the permission itself: whoever holds it may join (whatever shop
 # they are in), so it is not walked here; tests/dashboard/test_team.py checks its rules.
@@ -116,6 +118,10 @@ def attack_form(victim: dict) -> dict:
         "closed_policy": "refuse",
         "day_0": "09:00-10:00",
         "reason": "Hacked",
+        # Customers (issue 20): a note, tags, merging with the victim's other customer.
+        "note": "Hacked",
+        "tags": "hacked",
+        "other": str(victim["customer_other"]),
     }
 
 
@@ -140,6 +146,7 @@ def objects_of(shop: Shop, order_number: int) -> dict:
         currency_exponent=shop.currency_exponent,
         language=shop.language,
         customer_name="Ana",
+        customer_phone="+34612345678",
         subtotal_minor=2000,
         total_minor=2000,
         lines=[
@@ -174,7 +181,8 @@ def objects_of(shop: Shop, order_number: int) -> dict:
     db.session.flush()
     invitation, _token = team.invite(shop, Role.STAFF, shop.owner)
     discount = Discount(shop=shop, code=f"code{shop.id}", kind=DiscountKind.PERCENT, value=1000)
-    db.session.add(discount)
+    other_customer = Customer(shop_id=shop.id, key="n:luis", name="Luis")
+    db.session.add_all([discount, other_customer])
     db.session.flush()
     export = io.BytesIO()
     with current_app.test_request_context():  # the archive names the shop's pages
@@ -199,6 +207,8 @@ def objects_of(shop: Shop, order_number: int) -> dict:
         "invitation": invitation.id,
         "discount": discount.id,
         "import": import_token,
+        "customer": order.customer_id,  # made by the database from the order
+        "customer_other": other_customer.id,
     }
 
 
@@ -235,6 +245,7 @@ def snapshot(shop_id: int) -> dict:
         "job": rows(Job, Job.shop_id == shop_id),
         "membership": rows(Membership, Membership.shop_id == shop_id),
         "invitation": rows(Invitation, Invitation.shop_id == shop_id),
+        "customer": rows(Customer, Customer.shop_id == shop_id),
     }
 
 

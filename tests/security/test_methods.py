@@ -89,6 +89,11 @@ NEW_POSTS = {
     "storefront.discount_preview",
     "dashboard.edit_order_page",
     "dashboard.new_order",
+    # Issue 20: customers.
+    "dashboard.save_customer",
+    "dashboard.merge_customer",
+    "dashboard.delete_customer",
+    "dashboard.customer_privacy",
 }
 
 
@@ -108,6 +113,7 @@ def test_every_route_that_changes_data_refuses_get(app):
         if "GET" in rule.methods:
             assert rule.endpoint in {
                 "dashboard.ads",  # GET shows the form only
+                "dashboard.customer_privacy",  # GET shows the form only (issue 20)
                 "dashboard.categories",
                 "dashboard.delete_category",
                 "dashboard.edit_category",

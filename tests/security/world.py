@@ -60,6 +60,7 @@ class World:
     discount: int = 0  # a coupon of the shop (issue 24)
     rival_discount: int = 0
     import_token: str = ""  # the shop's own export, uploaded to import (issue 21)
+    customer: int = 0  # the order's customer (issue 20)
 
 
 def jpeg(size=(640, 480), color=(200, 30, 60)) -> bytes:
@@ -140,6 +141,7 @@ def build_world(app, **shop_fields) -> World:
             discount=discount.id,
             rival_discount=rival_discount.id,
             import_token=import_token,
+            customer=order.customer_id,
         )
 
 
@@ -176,6 +178,7 @@ def url_values(world: World) -> dict[str, object]:
         "member_id": world.member,
         "invitation_id": world.invitation,
         "invite_token": world.invite_token,
+        "customer_id": world.customer,
     }
 
 
