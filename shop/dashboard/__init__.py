@@ -9,6 +9,7 @@ from shop.dashboard import (  # noqa: F401  (register routes)
     categories,
     data,
     discounts,
+    domains,
     drafts,
     home,
     imports,

@@ -21,6 +21,7 @@ from shop.models.catalog import (
     VariantStock,
 )
 from shop.models.discounts import Discount, DiscountKind
+from shop.models.domains import DomainState, ShopDomain
 from shop.models.jobs import Job, JobState, JobStep, Worker
 from shop.models.media import Image, PendingUpload
 from shop.models.ordering import (
@@ -47,6 +48,7 @@ __all__ = [
     "DailyVisitor",
     "Discount",
     "DiscountKind",
+    "DomainState",
     "FormSubmission",
     "Image",
     "Invitation",
@@ -71,6 +73,7 @@ __all__ = [
     "Role",
     "ShippingMethod",
     "Shop",
+    "ShopDomain",
     "ShopSlugRedirect",
     "ShopTombstone",
     "User",

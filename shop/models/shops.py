@@ -114,6 +114,9 @@ class Shop(db.Model):
     # True while the shop has an active automatic discount (kept by shop.ordering.coupons),
     # so a plain cart in a shop without one costs checkout no query for them.
     has_automatic_discount: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # The merchant's own domain once it is verified and live (shop.shops.domains keeps it
+    # in step with ShopDomain): canonical URLs name it, so it is a public column.
+    custom_domain: Mapped[str | None] = mapped_column(String(253), unique=True, index=True)
 
     owner: Mapped[User] = relationship(back_populates="shops")
     # The team, the owner included (shop.shops.team keeps owner_id and the owner's
