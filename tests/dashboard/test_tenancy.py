@@ -39,6 +39,7 @@ from shop.models import (
     Role,
     ShippingMethod,
     Shop,
+    ShopDomain,
     VariantStock,
     utcnow,
 )
@@ -67,6 +68,7 @@ KINDS = {
     "invitation_id": "invitation",
     "discount_id": "discount",  # coupons (issue 24)
     "import_token": "import",  # a catalog file staged for import (issue 21)
+    "domain_id": "domain",  # the shop's own domain (issue 28)
 }
 # The invitation link is the permission itself: whoever holds it may join (whatever shop
 # they are in), so it is not walked here; tests/dashboard/test_team.py checks its rules.
@@ -174,7 +176,8 @@ def objects_of(shop: Shop, order_number: int) -> dict:
     db.session.flush()
     invitation, _token = team.invite(shop, Role.STAFF, shop.owner)
     discount = Discount(shop=shop, code=f"code{shop.id}", kind=DiscountKind.PERCENT, value=1000)
-    db.session.add(discount)
+    domain = ShopDomain(shop_id=shop.id, name=f"tienda-{shop.id}.example.com", token="t" * 32)
+    db.session.add_all([discount, domain])
     db.session.flush()
     export = io.BytesIO()
     with current_app.test_request_context():  # the archive names the shop's pages
@@ -199,6 +202,7 @@ def objects_of(shop: Shop, order_number: int) -> dict:
         "invitation": invitation.id,
         "discount": discount.id,
         "import": import_token,
+        "domain": domain.id,
     }
 
 
@@ -235,6 +239,7 @@ def snapshot(shop_id: int) -> dict:
         "job": rows(Job, Job.shop_id == shop_id),
         "membership": rows(Membership, Membership.shop_id == shop_id),
         "invitation": rows(Invitation, Invitation.shop_id == shop_id),
+        "domain": rows(ShopDomain, ShopDomain.shop_id == shop_id),
     }
 
 
