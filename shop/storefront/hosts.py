@@ -25,8 +25,8 @@ page (robots.txt and sitemap.xml the shop's own). Its links are written relative
 it, and every absolute storefront link of that shop (canonical, link cards, sitemap,
 feed) names the domain. A waiting domain answers only its token
 (``/.well-known/vitrina/<token>``, for the check); any other unknown Host is refused
-with 421 whenever the app knows its own names (APP_URL or SHOP_DOMAIN set), even with
-no proxy in front.
+with 421 whenever the app knows its main host (APP_URL set), even with no proxy in
+front.
 """
 
 from __future__ import annotations
@@ -181,8 +181,9 @@ def own_names(config) -> tuple[str, ...]:
 
 
 def strict_hosts(config) -> bool:
-    """Whether the app knows its own names and so refuses every other one."""
-    return bool(config.get("APP_URL") or config.get("SHOP_DOMAIN"))
+    """Whether the app knows its main host (APP_URL, which production with shop
+    subdomains requires) and so refuses every name that is not its own."""
+    return bool(config.get("APP_URL"))
 
 
 def request_shop_host() -> str | None:
