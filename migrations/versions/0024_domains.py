@@ -1,7 +1,8 @@
 """domains: a shop's own domain, its verification and, once live, the shop's column
 
-A new table (shop_domain) and a nullable shop column (custom_domain): every existing
-shop starts without a domain, so its pages and links stay as they were. The column is
+A new table (shop_domain), a nullable shop column (custom_domain) and a nullable
+tombstone column (domain, for a deleted shop's domain): every existing shop starts
+without a domain, so its pages and links stay as they were. The column is
 shown on public pages (canonical URLs name it), so the catalog-version triggers are
 made again with it among the shop's public columns.
 
@@ -87,6 +88,9 @@ def upgrade():
         sa.UniqueConstraint("name", name=op.f("uq_shop_domain_name")),
         sa.UniqueConstraint("shop_id", name=op.f("uq_shop_domain_shop_id")),
     )
+    # A deleted shop's domain answers 410 like its link (shop.shops.deletion).
+    op.add_column('shop_tombstone', sa.Column('domain', sa.String(length=253), nullable=True))
+    op.create_index('ix_shop_tombstone_domain', 'shop_tombstone', ['domain'])
     # Plain ALTER TABLE and a unique index (no batch copy of the shop table).
     drop_triggers(op.get_bind(), TABLES)
     op.add_column("shop", sa.Column("custom_domain", sa.String(length=253), nullable=True))

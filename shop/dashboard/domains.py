@@ -76,9 +76,7 @@ def domain():
         try:
             add_domain(shop, form.name.data)
         except (DomainError, DomainNameError) as error:
-            form.name.errors.append(
-                NAME_ERRORS.get(error.reason, _l("That is not a domain name."))
-            )
+            form.name.errors.append(NAME_ERRORS.get(error.reason, _l("That is not a domain name.")))
         else:
             flash(_("Domain added. Create the DNS record below, then check it."), "success")
             return redirect(url_for(".domain"))

@@ -170,3 +170,6 @@ class ShopTombstone(db.Model):
 
     slug: Mapped[str] = mapped_column(String(60), primary_key=True)
     deleted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The shop's live custom domain, on its current slug's row: the domain then answers
+    # 410 as the link does, while no shop has the slug (shop/storefront/hosts.py).
+    domain: Mapped[str | None] = mapped_column(String(253), index=True)

@@ -40,7 +40,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from shop.extensions import db
-from shop.models import Shop, ShopDomain
+from shop.models import Shop, ShopDomain, ShopSlugRedirect, ShopTombstone
 from shop.shops.slugs import RESERVED_SLUGS
 
 ENVIRON_SHOP_HOST = "vitrina.shop_host"  # the slug a request's host named
@@ -105,6 +105,10 @@ class ShopHosts:
             environ[ENVIRON_CUSTOM_HOST] = name
             _to_shop(environ, found.slug)
             return self.wsgi_app(environ, start_response)
+        if found is None and (gone := self._gone_or_none(name)) is not None:
+            environ[ENVIRON_SHOP_HOST] = gone
+            environ["PATH_INFO"] = f"/s/{gone}"  # its link's 410 page, whatever the path
+            return self.wsgi_app(environ, start_response)
         if found is not None or strict_hosts(self.app.config):
             return _plain(start_response, "421 Misdirected Request", "Unknown host.")
         return self.wsgi_app(environ, start_response)  # development: any name is the app
@@ -113,15 +117,38 @@ class ShopHosts:
         """(slug, token, live) of the shop whose domain `name` is, or None: one query."""
         if not name or len(name) > 253:
             return None
-        if self._engine is None:
-            with self.app.app_context():
-                self._engine = db.engine
-        with self._engine.connect() as connection:
+        with self.engine.connect() as connection:
             return connection.execute(
                 select(Shop.slug, ShopDomain.token, (Shop.custom_domain == name).label("live"))
                 .join(Shop, Shop.id == ShopDomain.shop_id)
                 .where(ShopDomain.name == name)
             ).first()
+
+    def _gone_or_none(self, name: str) -> str | None:
+        try:
+            return self.gone(name)
+        except SQLAlchemyError:
+            return None
+
+    def gone(self, name: str) -> str | None:
+        """The slug of the deleted shop whose live domain `name` was, while no shop
+        answers at that slug (a new shop that took it never shows on the old domain)."""
+        if not name or len(name) > 253:
+            return None
+        taken = select(Shop.slug).union(select(ShopSlugRedirect.slug))
+        with self.engine.connect() as connection:
+            return connection.execute(
+                select(ShopTombstone.slug).where(
+                    ShopTombstone.domain == name, ShopTombstone.slug.not_in(taken)
+                )
+            ).scalar()
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            with self.app.app_context():
+                self._engine = db.engine
+        return self._engine
 
 
 def _to_shop(environ, slug: str) -> None:

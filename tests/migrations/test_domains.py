@@ -41,6 +41,7 @@ def test_existing_shops_start_without_a_domain_and_a_live_one_moves_the_version(
         for slug, name in (("sol", "Sol ☀️"), ("luna", "Luna 🌙"))
     ]
     old.insert("category", shop_id=shops[0], name="Camisetas", position=0)  # the version: 6
+    old.execute("INSERT INTO shop_tombstone (slug, deleted_at) VALUES ('cerrada', :now)", now=NOW)
 
     old.upgrade("head")
     with old.connection() as conn:
@@ -55,6 +56,8 @@ def test_existing_shops_start_without_a_domain_and_a_live_one_moves_the_version(
             ("luna", "Luna 🌙", 5, None, None),
         ]
         assert conn.execute(text("SELECT count(*) FROM shop_domain")).scalar_one() == 0
+        tombstones = conn.execute(text("SELECT slug, domain FROM shop_tombstone")).all()
+        assert [tuple(row) for row in tombstones] == [("cerrada", None)]
         conn.execute(
             text(
                 "INSERT INTO shop_domain (shop_id, name, token, state, last_error, created_at)"
@@ -77,6 +80,8 @@ def test_existing_shops_start_without_a_domain_and_a_live_one_moves_the_version(
     with old.connection() as conn:
         assert "custom_domain" not in {c["name"] for c in inspect(conn).get_columns("shop")}
         assert "shop_domain" not in inspect(conn).get_table_names()
+        columns = {c["name"] for c in inspect(conn).get_columns("shop_tombstone")}
+        assert columns == {"slug", "deleted_at"}
         conn.execute(text("UPDATE shop SET name = 'Sol' WHERE slug = 'sol'"))
         conn.commit()
         row = conn.execute(text("SELECT name, catalog_version FROM shop WHERE slug = 'sol'"))

@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 
 from shop.extensions import db
 from shop.models import DomainState, Shop, ShopDomain, utcnow
+from shop.shops.deletion import delete_shop
 from shop.shops.domains import check_due_domains, checks
 from tests import factories
 
@@ -295,6 +296,25 @@ def test_a_suspended_shops_domain_answers_as_its_slug_does(app, client, shop_ids
         db.session.commit()
     assert client.get(f"/s/{slug}", headers=EN).status_code == 403
     assert client.get("/", headers=on()).status_code == 403
+
+
+def test_a_deleted_shops_domain_answers_gone_as_its_link_does(app, client, shop_ids, served):
+    shop_id, slug, item_id = shop_ids
+    make_live(app, client, shop_id)
+    app.config["APP_URL"] = "http://localhost"
+    with app.app_context():
+        shop = db.session.get(Shop, shop_id)
+        delete_shop(shop, shop.name)
+        db.session.commit()
+    assert client.get(f"/s/{slug}", headers=EN).status_code == 410
+    for path in ("/", f"/p/{item_id}", "/cart"):
+        assert client.get(path, headers=on()).status_code == 410
+    assert client.get(f"/caddy/ask?domain={NAME}").status_code == 404
+    # Once another shop takes the slug, the old domain never shows it.
+    with app.app_context():
+        factories.make_shop(factories.make_user("Bea", "bea@example.com"), slug=slug)
+        db.session.commit()
+    assert client.get("/", headers=on()).status_code == 421
 
 
 def test_caddy_is_told_yes_only_for_live_domains(app, client, shop_ids, served):
