@@ -89,8 +89,8 @@ def upgrade():
         sa.UniqueConstraint("shop_id", name=op.f("uq_shop_domain_shop_id")),
     )
     # A deleted shop's domain answers 410 like its link (shop.shops.deletion).
-    op.add_column('shop_tombstone', sa.Column('domain', sa.String(length=253), nullable=True))
-    op.create_index('ix_shop_tombstone_domain', 'shop_tombstone', ['domain'])
+    op.add_column("shop_tombstone", sa.Column("domain", sa.String(length=253), nullable=True))
+    op.create_index("ix_shop_tombstone_domain", "shop_tombstone", ["domain"])
     # Plain ALTER TABLE and a unique index (no batch copy of the shop table).
     drop_triggers(op.get_bind(), TABLES)
     op.add_column("shop", sa.Column("custom_domain", sa.String(length=253), nullable=True))
@@ -103,4 +103,6 @@ def downgrade():
     op.drop_index("ix_shop_custom_domain", table_name="shop")
     op.drop_column("shop", "custom_domain")
     create_triggers(op.get_bind(), TABLES, SHOP_COLUMNS)
+    op.drop_index("ix_shop_tombstone_domain", table_name="shop_tombstone")
+    op.drop_column("shop_tombstone", "domain")
     op.drop_table("shop_domain")
