@@ -33,10 +33,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import threading
+from contextlib import suppress
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, has_app_context, has_request_context, request, url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from shop.extensions import db
@@ -82,6 +84,7 @@ class ShopHosts:
         self.app = app
         self.wsgi_app = wsgi_app
         self._engine = None
+        self._local = threading.local()
 
     def __call__(self, environ, start_response):
         host = environ.get("HTTP_HOST")
@@ -114,15 +117,28 @@ class ShopHosts:
         return self.wsgi_app(environ, start_response)  # development: any name is the app
 
     def lookup(self, name: str):
-        """(slug, token, live) of the shop whose domain `name` is, or None: one query."""
+        """(slug, token, live) of the shop whose domain `name` is, or None: one query
+        on a unique index, on this thread's own autocommit connection (as the fast
+        path reads shops: no pool checkout, no BEGIN/ROLLBACK around it)."""
         if not name or len(name) > 253:
             return None
-        with self.engine.connect() as connection:
-            return connection.execute(
-                select(Shop.slug, ShopDomain.token, (Shop.custom_domain == name).label("live"))
-                .join(Shop, Shop.id == ShopDomain.shop_id)
-                .where(ShopDomain.name == name)
-            ).first()
+        return self._run(_DOMAIN_QUERY, name).first()
+
+    def _run(self, statement, name: str):
+        if self.app.testing:  # test apps, made by the hundred, keep no connection
+            with self.engine.connect() as connection:
+                return connection.execute(statement, {"name": name})
+        connection = getattr(self._local, "connection", None)
+        if connection is None or connection.invalidated or connection.closed:
+            connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            self._local.connection = connection
+        try:
+            return connection.execute(statement, {"name": name})
+        except SQLAlchemyError:
+            self._local.connection = None
+            with suppress(SQLAlchemyError):
+                connection.close()
+            raise
 
     def _gone_or_none(self, name: str) -> str | None:
         try:
@@ -135,13 +151,7 @@ class ShopHosts:
         answers at that slug (a new shop that took it never shows on the old domain)."""
         if not name or len(name) > 253:
             return None
-        taken = select(Shop.slug).union(select(ShopSlugRedirect.slug))
-        with self.engine.connect() as connection:
-            return connection.execute(
-                select(ShopTombstone.slug).where(
-                    ShopTombstone.domain == name, ShopTombstone.slug.not_in(taken)
-                )
-            ).scalar()
+        return self._run(_GONE_QUERY, name).scalar()
 
     @property
     def engine(self):
@@ -149,6 +159,18 @@ class ShopHosts:
             with self.app.app_context():
                 self._engine = db.engine
         return self._engine
+
+
+_NAME = bindparam("name")
+_DOMAIN_QUERY = (
+    select(Shop.slug, ShopDomain.token, (Shop.custom_domain == _NAME).label("live"))
+    .join(Shop, Shop.id == ShopDomain.shop_id)
+    .where(ShopDomain.name == _NAME)
+)
+_GONE_QUERY = select(ShopTombstone.slug).where(
+    ShopTombstone.domain == _NAME,
+    ShopTombstone.slug.not_in(select(Shop.slug).union(select(ShopSlugRedirect.slug))),
+)
 
 
 def _to_shop(environ, slug: str) -> None:
