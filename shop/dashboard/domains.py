@@ -59,6 +59,8 @@ def server_name() -> str:
 
 
 def own_domain_or_404(domain_id: int) -> ShopDomain:
+    if not 0 < domain_id < 2**63:  # past the database's integers: no such row
+        abort(404)
     domain = db.session.get(ShopDomain, domain_id)
     if domain is None or domain.shop_id != current_shop().id:
         abort(404)
