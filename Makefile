@@ -6,12 +6,12 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 SIGNIN_PORT ?= 9400
 
-.PHONY: run test install browser lint bench messages translations
+.PHONY: run test install browser caddy lint bench messages translations
 
 run: install
 	$(BIN)/flask --app shop dev --port $(PORT) --signin-port $(SIGNIN_PORT)
 
-test: install browser
+test: install browser caddy
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -27,6 +27,14 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	  else echo "Browser tests need Chromium: sudo apt-get install chromium"; exit 1; fi; }
+
+# The custom-domain TLS test runs Debian's caddy (tests/production/test_caddy_domains.py;
+# skipped without it outside CI). Debian starts the service it installs: stop it again.
+caddy:
+	@command -v caddy >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q caddy \
+	    && { systemctl stop caddy 2>/dev/null || caddy stop 2>/dev/null || true; }; \
+	  else echo "The Caddy test needs caddy: sudo apt-get install caddy (skipped without it)"; fi; }
 
 lint: install
 	$(BIN)/ruff check .

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from shop import pipeline
 from shop.config import load_config
 from shop.extensions import babel, db, login_manager, migrate
-from shop.storefront.hosts import host_form, links_to_shop_host
+from shop.storefront.hosts import custom_origin, host_form, is_shop_link, links_to_shop_host
 from shop.web import assets, headers, limits, logs
 from shop.web.lean import LeanFlask
 
@@ -42,7 +42,10 @@ class Vitrina(LeanFlask):
         **values,
     ) -> str:
         slug = values.get("slug")
-        if not links_to_shop_host(self, endpoint, slug):
+        origin = None
+        if is_shop_link(endpoint, slug):
+            origin = custom_origin(slug, external=bool(_external), scheme=_scheme)
+        if origin is None and not links_to_shop_host(self, endpoint, slug):
             return super().url_for(
                 endpoint,
                 _anchor=_anchor,
@@ -52,7 +55,7 @@ class Vitrina(LeanFlask):
                 **values,
             )
         path = super().url_for(endpoint, _anchor=_anchor, _method=_method, **values)
-        return host_form(self, slug, path, external=bool(_external), scheme=_scheme)
+        return host_form(self, slug, path, external=bool(_external), scheme=_scheme, origin=origin)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -109,6 +112,7 @@ JOB_MODULES = (
     "shop.shops.imports.job",
     "shop.media.pending",
     "shop.ordering.customer_privacy",
+    "shop.shops.domains.checks",
 )
 
 
@@ -125,12 +129,13 @@ def register_blueprints(app: Flask) -> None:
     from shop.dashboard import bp as dashboard_bp
     from shop.media.views import bp as media_bp
     from shop.operator import bp as operator_bp
-    from shop.site import health, pages
+    from shop.site import health, pages, tls
     from shop.storefront import bp as storefront_bp
 
     for blueprint in (
         health.bp,
         pages.bp,
+        tls.bp,
         auth_bp,
         dashboard_bp,
         media_bp,

@@ -140,6 +140,14 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
             if host.strip()
         ],
         "IMPORT_FETCH_TIMEOUT": float(env.get("IMPORT_FETCH_TIMEOUT") or 10),
+        # Custom domains' checks (shop.shops.domains.checks): hosts checked even on a
+        # private address, comma-separated, and the port the check fetches (80).
+        "DOMAIN_CHECK_ALLOW_HOSTS": [
+            host.strip()
+            for host in (env.get("DOMAIN_CHECK_ALLOW_HOSTS") or "").split(",")
+            if host.strip()
+        ],
+        "DOMAIN_CHECK_PORT": int(env.get("DOMAIN_CHECK_PORT") or 80),
         # E-mail through any SMTP server; no MAIL_SERVER means no e-mail (shop/mail).
         "MAIL_SERVER": (env.get("MAIL_SERVER") or "").strip() or None,
         "MAIL_PORT": int(env.get("MAIL_PORT") or 587),

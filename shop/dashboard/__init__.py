@@ -11,6 +11,7 @@ from shop.dashboard import (  # noqa: F401  (register routes)
     customers,
     data,
     discounts,
+    domains,
     drafts,
     home,
     imports,

@@ -80,6 +80,10 @@ NEEDS: dict[str, Capability | None] = {
     # The shop's settings and ordering rules.
     "settings": C.SETTINGS,
     "ads": C.SETTINGS,  # the shop's ads pixels (issue 23)
+    # The shop's own domain (issue 28).
+    "domain": C.SETTINGS,
+    "check_domain_now": C.SETTINGS,
+    "remove_domain_now": C.SETTINGS,
     # Discount codes and automatic discounts (issue 24).
     "discounts": C.COUPONS,
     "new_discount": C.COUPONS,

@@ -22,6 +22,7 @@ from shop.models.catalog import (
 )
 from shop.models.customers import Customer
 from shop.models.discounts import Discount, DiscountKind
+from shop.models.domains import DomainState, ShopDomain
 from shop.models.jobs import Job, JobState, JobStep, Worker
 from shop.models.media import Image, PendingUpload
 from shop.models.ordering import (
@@ -51,6 +52,7 @@ __all__ = [
     "DailyVisitor",
     "Discount",
     "DiscountKind",
+    "DomainState",
     "FormSubmission",
     "Image",
     "Invitation",
@@ -75,6 +77,7 @@ __all__ = [
     "Role",
     "ShippingMethod",
     "Shop",
+    "ShopDomain",
     "ShopSlugRedirect",
     "ShopTombstone",
     "User",

@@ -99,6 +99,8 @@ PRIVATE_TABLES = frozenset(
         # The shop's team and its invitations: the merchant's only (issue 26).
         "membership",
         "invitation",
+        # A custom domain's checks: public pages read Shop.custom_domain instead.
+        "shop_domain",
     }
 )
 

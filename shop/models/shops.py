@@ -119,6 +119,9 @@ class Shop(db.Model):
     # data is wiped (shop.ordering.customer_privacy; None = kept until deleted by hand).
     privacy_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     forget_customers_after_months: Mapped[int | None] = mapped_column()
+    # The merchant's own domain once it is verified and live (shop.shops.domains keeps it
+    # in step with ShopDomain): canonical URLs name it, so it is a public column.
+    custom_domain: Mapped[str | None] = mapped_column(String(253), unique=True, index=True)
 
     owner: Mapped[User] = relationship(back_populates="shops")
     # The team, the owner included (shop.shops.team keeps owner_id and the owner's
@@ -172,3 +175,6 @@ class ShopTombstone(db.Model):
 
     slug: Mapped[str] = mapped_column(String(60), primary_key=True)
     deleted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The shop's live custom domain, on its current slug's row: the domain then answers
+    # 410 as the link does, while no shop has the slug (shop/storefront/hosts.py).
+    domain: Mapped[str | None] = mapped_column(String(253), index=True)

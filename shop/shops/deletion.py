@@ -1,7 +1,8 @@
 """Deleting a shop: its rows and photos go, only a tombstone of its links stays.
 
 What is kept, and why: one ShopTombstone row (slug, deleted_at) per slug the shop
-answered at, current and old. Its public link then answers 410 Gone with a short
+answered at, current and old, the current one with the shop's live custom domain, which
+then answers as the link does. Its public link then answers 410 Gone with a short
 notice instead of a bare 404, and for SLUG_HOLD (30 days, see shop.shops.slugs) nobody can
 take the slug and pose as the shop in posts that still point there. After that the
 slug is free again; the tombstone only answers while no shop uses it.
@@ -64,6 +65,7 @@ def delete_shop(shop: Shop, typed_name: str | None) -> list[str]:
         )
     shop_id = shop.id
     slugs = [shop.slug, *_old_slugs(shop_id)]
+    domain = shop.custom_domain
     images = db.session.execute(
         select(Image.key, Image.widths).where(Image.shop_id == shop_id)
     ).all()
@@ -75,7 +77,8 @@ def delete_shop(shop: Shop, typed_name: str | None) -> list[str]:
     db.session.execute(delete(Shop).where(Shop.id == shop_id))
     now = utcnow()
     for slug in slugs:
-        db.session.merge(ShopTombstone(slug=slug, deleted_at=now))
+        kept = domain if slug == slugs[0] else None
+        db.session.merge(ShopTombstone(slug=slug, deleted_at=now, domain=kept))
     db.session.flush()
     keys = {key for key, _widths in images}
     shared = set(db.session.scalars(select(Image.key).where(Image.key.in_(keys)))) if keys else ()

@@ -25,6 +25,7 @@ from shop.shops.exports import FEED_COLUMNS, feed_rows, write_csv
 from shop.shops.settings import resolve_slug
 from shop.storefront.blueprint import bp
 from shop.storefront.fast import shop_etag
+from shop.storefront.hosts import remember_domains
 from shop.storefront.loading import missing_shop
 from shop.storefront.unavailable import abort_if_suspended
 from shop.web.caching import not_modified, public
@@ -97,35 +98,41 @@ def _url_count() -> int:
     return shops + items
 
 
-def _sitemap_entries(offset: int, limit: int):
-    """(slug, item id or 0 for the shop page, lastmod), shop first then its products."""
+def _sitemap_entries(offset: int, limit: int, shop_id: int | None = None):
+    """(slug, item id or 0 for the shop page, lastmod, custom domain), shop first then
+    its products; only one shop's with `shop_id` (its own sitemap, on its domain)."""
+    listed = _LISTED if shop_id is None else Shop.id == shop_id
     shop_pages = select(
         Shop.id.label("shop_id"),
         Shop.slug.label("slug"),
         literal(0).label("item_id"),
         Shop.updated_at.label("lastmod"),
-    ).where(_LISTED)
+        Shop.custom_domain.label("domain"),
+    ).where(listed)
     product_pages = (
-        select(Item.shop_id, Shop.slug, Item.id, Item.updated_at)
+        select(Item.shop_id, Shop.slug, Item.id, Item.updated_at, Shop.custom_domain)
         .join(Shop, Item.shop_id == Shop.id)
-        .where(Item.availability != Availability.HIDDEN, _LISTED)
+        .where(Item.availability != Availability.HIDDEN, listed)
     )
     pages = union_all(shop_pages, product_pages).subquery()
     return db.session.execute(
-        select(pages.c.slug, pages.c.item_id, pages.c.lastmod)
+        select(pages.c.slug, pages.c.item_id, pages.c.lastmod, pages.c.domain)
         .order_by(pages.c.shop_id, pages.c.item_id)
         .offset(offset)
         .limit(limit)
-    )
+    ).all()
 
 
 def _w3c(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat() + "+00:00"  # stored as naive UTC
 
 
-def _urlset(offset: int) -> str:
+def _urlset(offset: int, shop_id: int | None = None) -> str:
     parts = ['<?xml version="1.0" encoding="UTF-8"?>\n', f'<urlset xmlns="{SITEMAP_NS}">\n']
-    for slug, item_id, lastmod in _sitemap_entries(offset, URLS_PER_SITEMAP):
+    entries = _sitemap_entries(offset, URLS_PER_SITEMAP, shop_id)
+    # A shop's live domain is where its pages are listed (hosts.custom_origin).
+    remember_domains({slug: domain for slug, _item, _lastmod, domain in entries})
+    for slug, item_id, lastmod, _domain in entries:
         if item_id:
             loc = url_for("storefront.product_page", slug=slug, item_id=item_id, _external=True)
         else:
@@ -165,3 +172,30 @@ def sitemap_page(page: int):
     if pages <= 1 or not 1 <= page <= pages:
         abort(404)
     return _xml_response(_urlset((page - 1) * URLS_PER_SITEMAP))
+
+
+def _shop_for_feed(slug: str) -> Shop:
+    """The shop of a robots.txt or sitemap on its own host: 404/410 and the suspended
+    shop's 403 as for its pages; an old slug is served, not redirected."""
+    shop, _is_old = resolve_slug(slug)
+    if shop is None:
+        missing_shop(slug)
+    abort_if_suspended(shop)
+    return shop
+
+
+@bp.get("/s/<slug>/sitemap.xml")
+def shop_sitemap(slug: str):
+    """One shop's pages: the sitemap its own domain (or subdomain) answers at /sitemap.xml."""
+    shop = _shop_for_feed(slug)
+    return _xml_response(_urlset(0, shop.id))
+
+
+@bp.get("/s/<slug>/robots.txt")
+def shop_robots(slug: str):
+    """A shop's own host lets crawlers in and names its sitemap."""
+    shop = _shop_for_feed(slug)
+    sitemap_url = url_for("storefront.shop_sitemap", slug=shop.slug, _external=True)
+    body = f"User-agent: *\nAllow: /\nSitemap: {sitemap_url}\n"
+    etag = hashlib.sha256(body.encode()).hexdigest()[:32]
+    return not_modified(etag) or public(Response(body, mimetype="text/plain"), etag)

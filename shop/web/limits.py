@@ -66,6 +66,9 @@ UPLOADS = frozenset(
     }
 )
 
+# Reads that are counted all the same: sign-in's, and Caddy's question (site/tls.py).
+LIMITED_READS = (*SIGN_IN, "tls.ask")
+
 DEFAULTS = {
     "MAX_FORM_LENGTH": 1024 * 1024,
     "RATELIMIT_SIGN_IN": "20/minute",
@@ -74,6 +77,9 @@ DEFAULTS = {
     "RATELIMIT_CODE_GUESSES": "10/minute;60/day",
     # A shopper browsing fast sends a few events a page; a flood is cut short.
     "RATELIMIT_BEACON": "60/minute;1000/day",
+    # Caddy's question before it gets a certificate for a name (on-demand TLS): one
+    # key, Caddy's address; names sprayed at the TLS port cannot flood the database.
+    "RATELIMIT_TLS_ASK": "600/minute",
     # Counted in photos, not posts: a ten-photo item costs ten.
     "RATELIMIT_UPLOADS": "300/hour",
     "RATELIMIT_DASHBOARD_POSTS": "120/minute;3000/day",
@@ -120,7 +126,7 @@ def no_limit_applies() -> bool:
     sign-in's, and for an app with limits off. The limiter is one object shared by
     every app of the process (the tests make hundreds), so each app's switch is read
     here, at each request, rather than from whichever app set it up last."""
-    if request.method in READS and request.endpoint not in SIGN_IN:
+    if request.method in READS and request.endpoint not in LIMITED_READS:
         return True
     return not current_app.config["RATELIMIT_ENABLED"]
 
@@ -161,6 +167,7 @@ sign_in = limiter.limit(Setting("RATELIMIT_SIGN_IN"), key_func=get_remote_addres
 checkout = limiter.limit(Setting("RATELIMIT_CHECKOUT"), key_func=visitor_in_shop)
 code_guesses = limiter.limit(Setting("RATELIMIT_CODE_GUESSES"), key_func=visitor_in_shop)
 beacon = limiter.limit(Setting("RATELIMIT_BEACON"), key_func=hashed_address)
+tls_ask = limiter.limit(Setting("RATELIMIT_TLS_ASK"), key_func=get_remote_address)
 # Counted in photos, across every form that takes them; the dashboard's ceiling on
 # posts still applies (override_defaults=False).
 photo_uploads = limiter.shared_limit(

@@ -40,6 +40,7 @@ from shop.models import (
     Role,
     ShippingMethod,
     Shop,
+    ShopDomain,
     VariantStock,
     utcnow,
 )
@@ -69,6 +70,7 @@ KINDS = {
     "discount_id": "discount",  # coupons (issue 24)
     "import_token": "import",  # a catalog file staged for import (issue 21)
     "customer_id": "customer",  # customers (issue 20)
+    "domain_id": "domain",  # the shop's own domain (issue 28)
 }
 # The invitation link is the permission itself: whoever holds it may join (whatever shop
 # they are in), so it is not walked here; tests/dashboard/test_team.py checks its rules.
@@ -182,7 +184,8 @@ def objects_of(shop: Shop, order_number: int) -> dict:
     invitation, _token = team.invite(shop, Role.STAFF, shop.owner)
     discount = Discount(shop=shop, code=f"code{shop.id}", kind=DiscountKind.PERCENT, value=1000)
     other_customer = Customer(shop_id=shop.id, key="n:luis", name="Luis")
-    db.session.add_all([discount, other_customer])
+    domain = ShopDomain(shop_id=shop.id, name=f"tienda-{shop.id}.example.com", token="t" * 32)
+    db.session.add_all([discount, other_customer, domain])
     db.session.flush()
     export = io.BytesIO()
     with current_app.test_request_context():  # the archive names the shop's pages
@@ -209,6 +212,7 @@ def objects_of(shop: Shop, order_number: int) -> dict:
         "import": import_token,
         "customer": order.customer_id,  # made by the database from the order
         "customer_other": other_customer.id,
+        "domain": domain.id,
     }
 
 
@@ -246,6 +250,7 @@ def snapshot(shop_id: int) -> dict:
         "membership": rows(Membership, Membership.shop_id == shop_id),
         "invitation": rows(Invitation, Invitation.shop_id == shop_id),
         "customer": rows(Customer, Customer.shop_id == shop_id),
+        "domain": rows(ShopDomain, ShopDomain.shop_id == shop_id),
     }
 
 

@@ -235,6 +235,12 @@ def public_cases(app, world, gone_slug: str, old_slug: str) -> list[Case]:
         Case("sitemap", "storefront.sitemap", 200, get("/sitemap.xml")),
         Case("sitemap, 304", "storefront.sitemap", 304, revalidate("/sitemap.xml")),
         Case("numbered sitemap", "storefront.sitemap_page", 404, get("/sitemap-1.xml")),
+        # A shop's own host's sitemap and robots.txt (issue 28).
+        Case("shop sitemap", "storefront.shop_sitemap", 200, get(f"{shop}/sitemap.xml")),
+        Case(
+            "shop sitemap, 304", "storefront.shop_sitemap", 304, revalidate(f"{shop}/sitemap.xml")
+        ),
+        Case("shop robots", "storefront.shop_robots", 200, get(f"{shop}/robots.txt")),
         Case("order page", "storefront.order_page", 200, get(order)),
         Case("no such order", "storefront.order_page", 404, get("/o/" + "x" * 43)),
         Case("checkout", "storefront.checkout", 200, checkout(json=cart)),

@@ -25,6 +25,7 @@ from shop.models import (
     PaymentMethod,
     Role,
     Shop,
+    ShopDomain,
     utcnow,
 )
 from shop.shops import team
@@ -58,6 +59,7 @@ class World:
     invitation: int = 0
     invite_token: str = ""
     discount: int = 0  # a coupon of the shop (issue 24)
+    domain: int = 0  # the shop's own domain (issue 28)
     rival_discount: int = 0
     import_token: str = ""  # the shop's own export, uploaded to import (issue 21)
     customer: int = 0  # the order's customer (issue 20)
@@ -113,7 +115,8 @@ def build_world(app, **shop_fields) -> World:
         rival_item = factories.make_item(rival, None, name="Ajena", price_minor=100)
         discount = Discount(shop=shop, code="verano10", kind=DiscountKind.PERCENT, value=1000)
         rival_discount = Discount(shop=rival, code="suyo", kind=DiscountKind.FIXED, value=100)
-        db.session.add_all([discount, rival_discount])
+        domain = ShopDomain(shop_id=shop.id, name="tienda.example.com", token="t" * 32)
+        db.session.add_all([discount, rival_discount, domain])
         db.session.commit()
         return World(
             user=user.id,
@@ -140,6 +143,7 @@ def build_world(app, **shop_fields) -> World:
             invite_token=invite_token,
             discount=discount.id,
             rival_discount=rival_discount.id,
+            domain=domain.id,
             import_token=import_token,
             customer=order.customer_id,
         )
@@ -161,6 +165,7 @@ def url_values(world: World) -> dict[str, object]:
         "order_id": world.order,
         "method_id": world.method,
         "discount_id": world.discount,
+        "domain_id": world.domain,
         "payment_id": world.payment,
         "photo_id": world.photo,
         "group_id": world.group,
