@@ -25,6 +25,7 @@ from shop.dashboard import (  # noqa: F401  (register routes)
     share,
     shipping,
     shops,
+    stock,
     team,
     uploads,
 )
