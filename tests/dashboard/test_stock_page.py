@@ -238,7 +238,8 @@ def test_owner_and_manager_open_it_too_and_see_the_edit_link(app, client, team, 
 
 def test_the_page_speaks_spanish(client, team):
     page = unescape(client.get("/dashboard/stock", headers={"Accept-Language": "es"}).text)
-    assert "Quedan pocas" in page or "Se está acabando" in page
+    assert "Se están acabando (5 unidades o menos)" in page
+    assert "Unidades que quedan" in page
 
 
 def test_many_counted_items_are_capped_but_low_ones_always_show(app, client, team):
