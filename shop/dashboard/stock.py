@@ -79,10 +79,14 @@ def save_stock(item_id: int):
         if "loaded" not in request.form:
             abort(400)  # this page always sends the count it showed
         own = (_units(request.form["loaded"]), _units(request.form["stock"]))
-    if not typed and own is None or NOT_A_NUMBER in loaded.values() or own and own[0] is NOT_A_NUMBER:
-        abort(400)
-    errors = {key: _("Write a whole number, or leave it empty.")
-              for key, value in typed.items() if value is NOT_A_NUMBER}
+    shown_counts = [*loaded.values(), *([own[0]] if own else [])]
+    if (not typed and own is None) or NOT_A_NUMBER in shown_counts:
+        abort(400)  # nothing to save, or a count this page never showed
+    errors = {
+        key: _("Write a whole number, or leave it empty.")
+        for key, value in typed.items()
+        if value is NOT_A_NUMBER
+    }
     if own is not None and own[1] is NOT_A_NUMBER:
         errors[OWN] = _("Write a whole number, or leave it empty.")
     status = 422
