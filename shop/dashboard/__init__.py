@@ -30,6 +30,7 @@ from shop.dashboard import (  # noqa: F401  (register routes)
     share,
     shipping,
     shops,
+    stock,
     team,
     uploads,
 )

@@ -48,6 +48,8 @@ NEEDS: dict[str, Capability | None] = {
     "push_unsubscribe": C.ORDERS,
     "push_service_worker": C.ORDERS,
     "save_variant_stock": C.STOCK,
+    "stock": C.STOCK,  # units left of every counted item, and changing only those
+    "save_stock": C.STOCK,
     # The catalog: names, prices, photos, options.
     "items": C.CATALOG,
     "new_item": C.CATALOG,

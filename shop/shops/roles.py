@@ -17,7 +17,7 @@ class Capability(enum.StrEnum):
 
     VIEW = "view"  # the dashboard's home, the shop's link and QR code
     ORDERS = "orders"  # orders, their statuses and payments, customers, printing slips
-    STOCK = "stock"  # how many of each variant are left
+    STOCK = "stock"  # units left of items and combinations (the stock page)
     CATALOG = "catalog"  # items, prices, categories, photos, options
     IMPORTS = "imports"  # many items at once (from photos, bulk edits)
     SETTINGS = "settings"  # the shop's settings, shipping, payments, ordering rules
