@@ -31,6 +31,8 @@ from shop.models.ordering import (
     PaymentKind,
     PaymentMethod,
     ShippingMethod,
+    ShippingZone,
+    ZoneKind,
 )
 from shop.models.push import PushSubscription
 from shop.models.shops import ClosedPolicy, PhonePolicy, Shop, ShopSlugRedirect, ShopTombstone
@@ -70,11 +72,13 @@ __all__ = [
     "PushSubscription",
     "Role",
     "ShippingMethod",
+    "ShippingZone",
     "Shop",
     "ShopSlugRedirect",
     "ShopTombstone",
     "User",
     "VariantStock",
     "Worker",
+    "ZoneKind",
     "utcnow",
 ]

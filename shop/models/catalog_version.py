@@ -39,6 +39,7 @@ PUBLIC_TABLES = {
     "item": "shop_id",
     "shipping_method": "shop_id",
     "payment_method": "shop_id",
+    "shipping_zone": "shop_id",
     "item_photo": "item_id",
     "option_group": "item_id",
     "variant_stock": "item_id",

@@ -6,7 +6,16 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.extensions import db
@@ -51,6 +60,49 @@ class ShippingMethod(db.Model):
     free_above_minor: Mapped[int | None] = mapped_column(BigInteger)
 
     shop: Mapped[Shop] = relationship(back_populates="shipping_methods")
+    # Where the method goes and what each place costs (shop.ordering.zones); none = the
+    # method's own fee everywhere.
+    zones: Mapped[list[ShippingZone]] = relationship(
+        back_populates="method",
+        order_by="ShippingZone.position, ShippingZone.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class ZoneKind(enum.StrEnum):
+    """How a shopper is placed in a zone (shop.ordering.zones)."""
+
+    EVERYWHERE = "everywhere"  # anywhere no other zone takes: the method's own fee
+    LIST = "list"  # a neighbourhood or town the shopper picks
+    POSTAL = "postal"  # postal codes, exact ("28001") or prefixes ("280*")
+    DISTANCE = "distance"  # up to max_m metres from the shop's location, straight line
+
+
+class ShippingZone(db.Model):
+    """A place a shipping method delivers to, with its own fee, minimum and free-above."""
+
+    __table_args__ = (
+        CheckConstraint("fee_minor >= 0", name="zone_fee_not_negative"),
+        CheckConstraint("max_m IS NULL OR max_m > 0", name="zone_distance_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
+    method_id: Mapped[int] = mapped_column(
+        ForeignKey("shipping_method.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[ZoneKind] = mapped_column(text_enum(ZoneKind, "zone_kind"))
+    name: Mapped[str] = mapped_column(String(80), default="")
+    # Postal zones: "28001, 28002, 280*" as the merchant wrote them (upper-cased).
+    codes: Mapped[str] = mapped_column(Text, default="")
+    max_m: Mapped[int | None] = mapped_column()  # distance zones: up to this many metres
+    fee_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    min_order_minor: Mapped[int | None] = mapped_column(BigInteger)
+    free_above_minor: Mapped[int | None] = mapped_column(BigInteger)
+    position: Mapped[int] = mapped_column(default=0)
+
+    method: Mapped[ShippingMethod] = relationship(back_populates="zones")
 
 
 class PaymentMethod(db.Model):
@@ -119,6 +171,11 @@ class Order(db.Model):
     payment_kind: Mapped[str] = mapped_column(String(20), default="")
     payment_name: Mapped[str] = mapped_column(String(80), default="")
     payment_details: Mapped[str] = mapped_column(Text, default="")
+    # The delivery zone the order was priced for ("" = none) and, when the shopper shared
+    # it, where they are: stored only here, shown only to the shop, never logged.
+    zone_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    customer_lat: Mapped[float | None] = mapped_column(Float)
+    customer_lng: Mapped[float | None] = mapped_column(Float)
     # Set when the order came in while the shop was closed (the "accept with a note" policy).
     closed_note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

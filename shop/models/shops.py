@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.extensions import db
@@ -114,6 +114,10 @@ class Shop(db.Model):
     # True while the shop has an active automatic discount (kept by shop.ordering.coupons),
     # so a plain cart in a shop without one costs checkout no query for them.
     has_automatic_discount: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Where delivery distances are measured from (shop.ordering.zones); None = not set.
+    # Public: the cart page estimates a distance zone's fee in the shopper's browser.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
 
     owner: Mapped[User] = relationship(back_populates="shops")
     # The team, the owner included (shop.shops.team keeps owner_id and the owner's

@@ -109,6 +109,7 @@ class PricedLine:
 class PricedCart:
     lines: list[PricedLine]
     shipping: object | None  # ShippingMethod, or None (no methods, or only services)
+    zone: object | None = None  # the delivery zone priced for (shop.ordering.zones)
 
     @property
     def subtotal_minor(self) -> int:
@@ -116,7 +117,7 @@ class PricedCart:
 
     @property
     def shipping_minor(self) -> int:
-        return shipping_price(self.shipping, self.subtotal_minor)
+        return shipping_price(self.shipping, self.subtotal_minor, self.zone)
 
     @property
     def total_minor(self) -> int:

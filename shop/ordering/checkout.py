@@ -27,7 +27,7 @@ from shop.models import (
     OrderStatusChange,
     Shop,
 )
-from shop.ordering import stock
+from shop.ordering import stock, zones
 from shop.ordering.cart import (
     Customer,
     OrderError,
@@ -40,6 +40,7 @@ from shop.ordering.cart import (
 )
 from shop.ordering.choices import snapshot
 from shop.ordering.coupons import Chosen, choose, take_use
+from shop.ordering.offers import offers
 from shop.ordering.repeats import same_recent_order, submission_fingerprint
 from shop.ordering.rules import check_rules
 from shop.ordering.shopper_phone import check_phone
@@ -62,6 +63,7 @@ def checkout(
     now: datetime | None = None,
     same_as_recent: bool = False,
     coupon_code: str = "",
+    where: zones.Where | None = None,
 ) -> tuple[Order, bool]:
     """Record the order (flushed, not committed); (order, created).
 
@@ -73,7 +75,8 @@ def checkout(
     `same_as_recent` (the no-JavaScript form, whose key may be new after Back), so does
     the same order placed minutes ago (shop.ordering.repeats). `now` is when the order
     is placed, for the opening hours and a code's dates (tests pass their own).
-    `coupon_code` is what the shopper typed, "" for none (shop.ordering.coupons).
+    `coupon_code` is what the shopper typed, "" for none (shop.ordering.coupons);
+    `where` where they say they are, for a method's delivery zones (shop.ordering.zones).
     """
     if shop.suspended_at is not None:
         raise ShopUnavailable(_("This shop is unavailable."))
@@ -105,12 +108,17 @@ def checkout(
                 shop.pause_message.strip() or _("This shop is not taking orders right now.")
             )
         cart = price_cart(shop, raw_lines, shipping_method_id)
+        placed = zones.place(
+            shop, cart.shipping, offers(shop).shipping, cart.subtotal_minor, where or zones.Where()
+        )
+        if placed is not None:
+            cart = replace(cart, zone=placed.zone)
         now = now or datetime.now(UTC)
         accepted = check_rules(shop, cart, payment_method_id, now)
         customer = check_customer(cart, customer)
         customer = replace(customer, phone=check_phone(shop, customer.phone))
         chosen = choose(shop, cart, coupon_code, now)
-        return place_order(shop, cart, customer, key, accepted, chosen), True
+        return place_order(shop, cart, customer, key, accepted, chosen, placed), True
     except OrderError:
         if find_order(shop, key) is None:
             raise
@@ -152,6 +160,7 @@ def place_order(
     idempotency_key: str,
     accepted=None,
     chosen: Chosen | None = None,
+    placed: zones.Placed | None = None,
 ) -> Order:
     """Insert the order with snapshots of everything the shopper saw (flushes).
 
@@ -194,6 +203,7 @@ def place_order(
         payment_name=payment.name if payment is not None else "",
         payment_details=payment.details if payment is not None else "",
         closed_note=accepted.closed_note if accepted is not None else "",
+        **zones.order_fields(placed),
     )
     lines = [
         OrderLine(
