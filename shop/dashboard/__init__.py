@@ -27,6 +27,7 @@ from shop.dashboard import (  # noqa: F401  (register routes)
     shops,
     team,
     uploads,
+    zones,
 )
 from shop.dashboard.blueprint import bp
 

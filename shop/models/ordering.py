@@ -198,6 +198,15 @@ class Order(db.Model):
         back_populates="order", order_by="OrderStatusChange.id", cascade="all, delete-orphan"
     )
 
+    @property
+    def location_url(self) -> str:
+        """The shared location as a link the courier opens in any maps app (no API key,
+        no map service of ours); "" when none was shared."""
+        lat, lng = getattr(self, "customer_lat", None), getattr(self, "customer_lng", None)
+        if lat is None or lng is None:
+            return ""
+        return f"https://maps.google.com/?q={lat:.6f},{lng:.6f}"
+
 
 class OrderLine(db.Model):
     __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)

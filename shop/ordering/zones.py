@@ -201,11 +201,6 @@ def format_km(metres: int) -> str:
     return f"{metres / 1000:g}"
 
 
-def maps_link(lat: float, lng: float) -> str:
-    """A link the courier opens in any maps app (no API key, no map service of ours)."""
-    return f"https://maps.google.com/?q={lat:.6f},{lng:.6f}"
-
-
 def order_fields(placed: Placed | None) -> dict:
     """What the order keeps of the zone: its name and the shared location."""
     if placed is None:

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from shop.extensions import db
-from shop.models import ShippingMethod, ShippingZone, Shop, ZoneKind
+from shop.models import Order, ShippingMethod, ShippingZone, Shop, ZoneKind
 from shop.ordering import zone_edits, zones
 from tests.storefront.shopper import build_shop, orders, post_cart
 
@@ -193,7 +193,9 @@ def test_postal_codes_are_read_as_the_merchant_means_them():
     assert zones.postal_match("280*", "29000") == 0
     assert zones.normal_postal("sw1a 1aa") == "SW1A1AA"
     assert zones.normal_postal("😀") == ""
-    assert zones.maps_link(40.4, -3.7) == "https://maps.google.com/?q=40.400000,-3.700000"
+    order = Order(customer_lat=40.4, customer_lng=-3.7)
+    assert order.location_url == "https://maps.google.com/?q=40.400000,-3.700000"
+    assert Order(customer_lat=None, customer_lng=None).location_url == ""
 
 
 def test_a_zone_saved_moves_the_catalog_version(app, ids):
