@@ -14,7 +14,7 @@ from wtforms.validators import Length, ValidationError
 from shop.lib.locales import shop_locale
 from shop.lib.money import AmountError, format_amount_input, parse_amount
 from shop.lib.text import clean_line
-from shop.models import Shop, ShippingZone, ZoneKind
+from shop.models import ShippingZone, Shop, ZoneKind
 from shop.ordering.zone_edits import MAX_NAME
 
 _AMOUNT = {"inputmode": "decimal", "maxlength": 30, "autocomplete": "off"}

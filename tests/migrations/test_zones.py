@@ -35,7 +35,7 @@ def _fill_as_0020(old) -> tuple[int, list[int]]:
             active=True,
             position=position,
             free_above_minor=free,
-        )  # fmt: skip
+        )
         for position, (name, price, address, free) in enumerate(
             (("Envío 🛵", 300, True, 5000), ("Recogida", 0, False, None))
         )
