@@ -228,11 +228,10 @@ def _read_form(shop: Shop) -> Submission:
         key=form.get("idempotency_key"),
         payment=form.get("payment_method_id"),
         coupon=form.get("coupon", ""),
+        # The one-product form has a zone field per method: the chosen method's counts.
         where=Where(
-            zone_id=form.get("zone_id"),
-            postal=form.get("postal_code", ""),
-            lat=form.get("latitude"),
-            lng=form.get("longitude"),
+            zone_id=form.get(f"zone_id-{form.get('shipping_method_id')}"),
+            postal=form.get(f"postal_code-{form.get('shipping_method_id')}", ""),
         ),
     )
 
