@@ -170,7 +170,7 @@ def place(shop, method, methods, subtotal_minor: int, where: Where) -> Placed | 
     if zone.min_order_minor and subtotal_minor < zone.min_order_minor:
         raise OrderError(
             _(
-                "Delivery to %(zone)s needs an order of at least %(amount)s.",
+                "Delivery (%(zone)s) needs an order of at least %(amount)s.",
                 zone=zone_label(zone),
                 amount=_money(shop, zone.min_order_minor),
             ),
