@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from shop.dev.demo import ensure_demo_shop
 from shop.extensions import db
-from shop.models import Item, Order, ShippingMethod, Shop, ZoneKind
+from shop.models import Item, Order, ShippingMethod, ZoneKind
 from shop.ordering import zone_edits
 from tests.browser.conftest import PHONE
 from tests.browser.taps import TapCounter
@@ -86,9 +86,7 @@ def _orders(app, shop_id):
         return list(found)
 
 
-def test_a_shared_location_prices_the_band_and_reaches_the_message(
-    app, live_server, browser, demo
-):
+def test_a_shared_location_prices_the_band_and_reaches_the_message(app, live_server, browser, demo):
     at = north_of(SHOP, 2900)
     context = phone(browser, **at)
     taps = TapCounter(context)
