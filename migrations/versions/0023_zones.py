@@ -7,6 +7,10 @@ it), shown to the cart page's script, so the catalog-version triggers are made a
 with the new public table and columns. Orders get the zone they were priced for and the
 shopper's location when shared (None for every existing order).
 
+Pickup and delivery times: each method gets its slot settings, off (slots_on false);
+a new private table (slot_booking) counts the places taken per slot, and orders get
+their slot (None for every existing order).
+
 Revision ID: 0023_zones
 Revises: 0020_coupons
 Create Date: 2026-12-06 02:20:00
@@ -84,12 +88,52 @@ def upgrade():
         batch_op.add_column(sa.Column('zone_name', sa.String(length=80), server_default='', nullable=False))
         batch_op.add_column(sa.Column('customer_lat', sa.Float(), nullable=True))
         batch_op.add_column(sa.Column('customer_lng', sa.Float(), nullable=True))
+    # Pickup and delivery times: off for every existing method.
+    with op.batch_alter_table('shipping_method', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('slots_on', sa.Boolean(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('slot_minutes', sa.Integer(), server_default='30', nullable=False))
+        batch_op.add_column(sa.Column('lead_minutes', sa.Integer(), server_default='120', nullable=False))
+        batch_op.add_column(sa.Column('order_by', sa.String(length=5), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('days_ahead', sa.Integer(), server_default='3', nullable=False))
+        batch_op.add_column(sa.Column('slot_capacity', sa.Integer(), server_default='0', nullable=False))
+    op.create_table('slot_booking',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('shop_id', sa.Integer(), nullable=False),
+    sa.Column('method_id', sa.Integer(), nullable=False),
+    sa.Column('starts_at', sa.DateTime(), nullable=False),
+    sa.Column('taken', sa.Integer(), nullable=False),
+    sa.CheckConstraint('taken >= 0', name=op.f('ck_slot_booking_slot_taken_not_negative')),
+    sa.ForeignKeyConstraint(['method_id'], ['shipping_method.id'], name=op.f('fk_slot_booking_method_id_shipping_method'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['shop_id'], ['shop.id'], name=op.f('fk_slot_booking_shop_id_shop'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_slot_booking')),
+    sa.UniqueConstraint('method_id', 'starts_at', name=op.f('uq_slot_booking_method_id_starts_at'))
+    )
+    with op.batch_alter_table('slot_booking', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_slot_booking_shop_id'), ['shop_id'], unique=False)
+    with op.batch_alter_table('shop_order', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('slot_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('slot_ends_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('slot_booking_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_shop_order_slot_at'), ['slot_at'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_shop_order_slot_booking_id_slot_booking'), 'slot_booking', ['slot_booking_id'], ['id'], ondelete='SET NULL')
     create_triggers(bind, NEW_TABLES, NEW_SHOP_COLUMNS)
 
 
 def downgrade():
     bind = op.get_bind()
     drop_triggers(bind, NEW_TABLES)
+    with op.batch_alter_table('shop_order', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_shop_order_slot_booking_id_slot_booking'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_shop_order_slot_at'))
+        batch_op.drop_column('slot_booking_id')
+        batch_op.drop_column('slot_ends_at')
+        batch_op.drop_column('slot_at')
+    with op.batch_alter_table('slot_booking', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_slot_booking_shop_id'))
+    op.drop_table('slot_booking')
+    with op.batch_alter_table('shipping_method', schema=None) as batch_op:
+        for column in ('slot_capacity', 'days_ahead', 'order_by', 'lead_minutes', 'slot_minutes', 'slots_on'):
+            batch_op.drop_column(column)
     with op.batch_alter_table('shop_order', schema=None) as batch_op:
         batch_op.drop_column('customer_lng')
         batch_op.drop_column('customer_lat')

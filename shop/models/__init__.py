@@ -32,6 +32,7 @@ from shop.models.ordering import (
     PaymentMethod,
     ShippingMethod,
     ShippingZone,
+    SlotBooking,
     ZoneKind,
 )
 from shop.models.push import PushSubscription
@@ -73,6 +74,7 @@ __all__ = [
     "Role",
     "ShippingMethod",
     "ShippingZone",
+    "SlotBooking",
     "Shop",
     "ShopSlugRedirect",
     "ShopTombstone",

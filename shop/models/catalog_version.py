@@ -79,6 +79,8 @@ PRIVATE_TABLES = frozenset(
         "order_status_change",
         # Discounts are read at checkout and by the cart's uncached preview only.
         "discount",
+        # Places taken in pickup/delivery slots: every order moves them (issue 25).
+        "slot_booking",
         # Background jobs: the dashboard's, never on a public page.
         "job",
         "job_step",

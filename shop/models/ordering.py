@@ -58,6 +58,15 @@ class ShippingMethod(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     # Shipping costs nothing once the subtotal reaches this; None = never free.
     free_above_minor: Mapped[int | None] = mapped_column(BigInteger)
+    # Pickup or delivery times (shop.ordering.slots): whether the shopper picks one, the
+    # slot length, the least notice (minutes, or "order by HH:MM for tomorrow"), how many
+    # days ahead and how many orders a slot takes (0 = any number).
+    slots_on: Mapped[bool] = mapped_column(default=False, server_default="0")
+    slot_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
+    lead_minutes: Mapped[int] = mapped_column(default=120, server_default="120")
+    order_by: Mapped[str] = mapped_column(String(5), default="", server_default="")
+    days_ahead: Mapped[int] = mapped_column(default=3, server_default="3")
+    slot_capacity: Mapped[int] = mapped_column(default=0, server_default="0")
 
     shop: Mapped[Shop] = relationship(back_populates="shipping_methods")
     # Where the method goes and what each place costs (shop.ordering.zones); none = the
@@ -103,6 +112,22 @@ class ShippingZone(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     method: Mapped[ShippingMethod] = relationship(back_populates="zones")
+
+
+class SlotBooking(db.Model):
+    """How many orders took a method's slot: a place is taken by a conditional UPDATE
+    (shop.ordering.slots.take) and given back when the order is cancelled."""
+
+    __table_args__ = (
+        UniqueConstraint("method_id", "starts_at"),
+        CheckConstraint("taken >= 0", name="slot_taken_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
+    method_id: Mapped[int] = mapped_column(ForeignKey("shipping_method.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime]  # UTC
+    taken: Mapped[int] = mapped_column(default=0)
 
 
 class PaymentMethod(db.Model):
@@ -176,6 +201,13 @@ class Order(db.Model):
     zone_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
     customer_lat: Mapped[float | None] = mapped_column(Float)
     customer_lng: Mapped[float | None] = mapped_column(Float)
+    # The pickup or delivery time the shopper picked (UTC; None = none), and the place
+    # it took (None once given back on cancel, or its method deleted).
+    slot_at: Mapped[datetime | None] = mapped_column(index=True)
+    slot_ends_at: Mapped[datetime | None] = mapped_column()
+    slot_booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("slot_booking.id", ondelete="SET NULL")
+    )
     # Set when the order came in while the shop was closed (the "accept with a note" policy).
     closed_note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

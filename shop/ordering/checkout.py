@@ -27,7 +27,7 @@ from shop.models import (
     OrderStatusChange,
     Shop,
 )
-from shop.ordering import stock, zones
+from shop.ordering import slots, stock, zones
 from shop.ordering.cart import (
     Customer,
     OrderError,
@@ -64,6 +64,7 @@ def checkout(
     same_as_recent: bool = False,
     coupon_code: str = "",
     where: zones.Where | None = None,
+    slot: object = None,
 ) -> tuple[Order, bool]:
     """Record the order (flushed, not committed); (order, created).
 
@@ -76,7 +77,8 @@ def checkout(
     the same order placed minutes ago (shop.ordering.repeats). `now` is when the order
     is placed, for the opening hours and a code's dates (tests pass their own).
     `coupon_code` is what the shopper typed, "" for none (shop.ordering.coupons);
-    `where` where they say they are, for a method's delivery zones (shop.ordering.zones).
+    `where` where they say they are, for a method's delivery zones (shop.ordering.zones);
+    `slot` the pickup or delivery time they picked (shop.ordering.slots).
     """
     if shop.suspended_at is not None:
         raise ShopUnavailable(_("This shop is unavailable."))
@@ -118,7 +120,8 @@ def checkout(
         customer = check_customer(cart, customer)
         customer = replace(customer, phone=check_phone(shop, customer.phone))
         chosen = choose(shop, cart, coupon_code, now)
-        return place_order(shop, cart, customer, key, accepted, chosen, placed), True
+        picked = slots.choose(shop, cart.shipping, slot, now)
+        return place_order(shop, cart, customer, key, accepted, chosen, placed, picked), True
     except OrderError:
         if find_order(shop, key) is None:
             raise
@@ -161,6 +164,7 @@ def place_order(
     accepted=None,
     chosen: Chosen | None = None,
     placed: zones.Placed | None = None,
+    slot: slots.Slot | None = None,
 ) -> Order:
     """Insert the order with snapshots of everything the shopper saw (flushes).
 
@@ -170,6 +174,7 @@ def place_order(
     shipping = cart.shipping
     payment = accepted.payment if accepted is not None else None
     number = take_order_number(shop)
+    booking = slots.take(shop, shipping, slot) if slot is not None else None
     if chosen is not None:
         take_use(chosen, customer.phone)
         off = chosen.applied
@@ -204,6 +209,7 @@ def place_order(
         payment_details=payment.details if payment is not None else "",
         closed_note=accepted.closed_note if accepted is not None else "",
         **zones.order_fields(placed),
+        **slots.order_fields(slot, booking),
     )
     lines = [
         OrderLine(

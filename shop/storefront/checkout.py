@@ -62,6 +62,7 @@ class Submission:
     # Where the shopper is, for a method's delivery zones (shop.ordering.zones): a zone
     # picked from the list, a postal code, or the browser's location; checked there.
     where: Where = field(default_factory=Where)
+    slot: object = None  # the pickup or delivery time's key (shop.ordering.slots)
 
 
 @bp.post("/s/<slug>/checkout")
@@ -153,6 +154,7 @@ def place(shop: Shop, submission: Submission, same_as_recent: bool = False) -> t
             same_as_recent=same_as_recent,
             coupon_code=submission.coupon[:100],
             where=submission.where,
+            slot=submission.slot,
         )
         _commit_keeping_loaded()
     except OrderError:
@@ -208,6 +210,7 @@ def _read_json() -> Submission | None:
             lat=data.get("latitude"),
             lng=data.get("longitude"),
         ),
+        slot=data.get("slot"),
     )
 
 
@@ -233,6 +236,7 @@ def _read_form(shop: Shop) -> Submission:
             zone_id=form.get(f"zone_id-{form.get('shipping_method_id')}"),
             postal=form.get(f"postal_code-{form.get('shipping_method_id')}", ""),
         ),
+        slot=form.get(f"slot-{form.get('shipping_method_id')}"),
     )
 
 
