@@ -174,14 +174,14 @@ def order_fields(slot: Slot | None, booking_id: int | None) -> dict:
 
 
 def slot_text(starts: datetime, ends: datetime, zone: str) -> str:
-    """ "Sat 28 Mar, 13:00–13:30" on the shop's clock, in the current language."""
+    """ "Sat 28 Mar, 13:00-13:30" (an en dash) on the shop's clock, in the current language."""
     tz = zone_info(zone)
     if starts.tzinfo is None:
         starts, ends = starts.replace(tzinfo=UTC), ends.replace(tzinfo=UTC)
     day = format_datetime(starts.astimezone(tz), "EEE d MMM", rebase=False)
     begin = format_time(starts.astimezone(tz), "HH:mm", rebase=False)
     finish = format_time(ends.astimezone(tz), "HH:mm", rebase=False)
-    return f"{day}, {begin}–{finish}"
+    return f"{day}, {begin}\u2013{finish}"
 
 
 def local_day(moment: datetime, zone: str) -> date:

@@ -48,7 +48,7 @@ def test_ten_shoppers_two_places(app, server):  # noqa: F811
             shipping_method_id=ids.pickup,
             address="",
             slot="2026-12-02T12:00Z",
-        )  # fmt: skip
+        )
         for n in range(SHOPPERS)
     ]
     url = f"{server}/s/{ids.slug}/checkout"
