@@ -88,6 +88,7 @@ NEEDS: dict[str, Capability | None] = {
     "edit_shipping_zone": C.SETTINGS,
     "delete_shipping_zone": C.SETTINGS,
     "shop_location": C.SETTINGS,
+    "shipping_times": C.SETTINGS,
     "payment_methods": C.SETTINGS,
     "edit_payment_method": C.SETTINGS,
     "delete_payment_method": C.SETTINGS,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date
 
 from flask import (
     Response,
@@ -20,6 +20,7 @@ from flask_login import current_user
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
+from shop.dashboard import order_times
 from shop.dashboard.access import current_shop, owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
 from shop.dashboard.order_news import NewOrdersForm, list_etag, not_modified, order_counts
@@ -92,7 +93,7 @@ def orders():
         select(func.count()).select_from(Order).where(Order.shop_id == shop.id, unpaid_clause())
     )
     pagination = db.paginate(
-        _orders_of(shop, status, unpaid).order_by(Order.number.desc()),
+        order_times.apply(_orders_of(shop, status, unpaid), shop, utcnow().replace(tzinfo=UTC)),
         page=page,
         per_page=PER_PAGE,
         error_out=False,
@@ -104,6 +105,9 @@ def orders():
             pagination=pagination,
             status=status,
             unpaid=unpaid,
+            when=order_times.when_filter(),
+            sort_time=order_times.by_time(),
+            has_times=order_times.has_times(shop),
             unpaid_count=unpaid_count,
             counts=counts,
             total=sum(counts.values()),

@@ -1,5 +1,6 @@
-"""The delivery zone and shop location forms: amounts and distances read in the shop's
-locale; the rules themselves are shop.ordering.zone_edits'."""
+"""The delivery zone, shop location and pickup/delivery time forms: amounts and
+distances read in the shop's locale; the rules themselves are shop.ordering.zone_edits'
+and shop.ordering.slots'."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import Length, NumberRange, ValidationError
 
+from shop.lib.hours import DAY, HoursError, parse_time
 from shop.lib.locales import shop_locale
 from shop.lib.money import AmountError, format_amount_input, parse_amount
 from shop.lib.text import clean_line
@@ -121,3 +123,62 @@ class ZoneForm(FlaskForm):
 class LocationForm(FlaskForm):
     latitude = StringField(_l("Latitude"), render_kw={"inputmode": "decimal", "maxlength": 20})
     longitude = StringField(_l("Longitude"), render_kw={"inputmode": "decimal", "maxlength": 20})
+
+
+class TimesForm(FlaskForm):
+    """A method's pickup or delivery times (shop.ordering.slots)."""
+
+    slots_on = BooleanField(_l("Shoppers pick a time"))
+    slot_minutes = SelectField(
+        _l("Each time lasts"),
+        choices=[
+            SelectChoice(str(m), _l("%(num)d minutes", num=m))
+            for m in (15, 20, 30, 45, 60, 90, 120)
+        ],
+        default="30",
+    )
+    lead_minutes = SelectField(
+        _l("Least notice"),
+        choices=[
+            SelectChoice(
+                str(m), _l("%(num)d minutes", num=m) if m < 60 else _l("%(num)d h", num=m // 60)
+            )
+            for m in (0, 15, 30, 60, 120, 180, 240, 360, 720, 1440, 2880)
+        ],
+        default="120",
+    )
+    order_by = StringField(
+        _l("Or: order by this time for the next day (optional)"),
+        render_kw={"maxlength": 5, "placeholder": "18:00", "inputmode": "numeric"},
+    )
+    days_ahead = IntegerField(
+        _l("Days ahead"),
+        default=3,
+        validators=[NumberRange(0, 30, message=_l("From 0 (today only) to 30 days."))],
+    )
+    slot_capacity = IntegerField(
+        _l("Orders per time (0 = no limit)"),
+        default=0,
+        validators=[NumberRange(0, 1000, message=_l("From 0 to 1000."))],
+    )
+
+    def validate_order_by(self, field) -> None:
+        text = (field.data or "").strip()
+        if not text:
+            field.data = ""
+            return
+        try:
+            minutes = parse_time(text) % DAY
+        except HoursError as error:
+            raise ValidationError(str(error)) from None
+        field.data = f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+    def values(self) -> dict:
+        return {
+            "slots_on": bool(self.slots_on.data),
+            "slot_minutes": int(self.slot_minutes.data),
+            "lead_minutes": int(self.lead_minutes.data),
+            "order_by": self.order_by.data or "",
+            "days_ahead": self.days_ahead.data,
+            "slot_capacity": self.slot_capacity.data,
+        }

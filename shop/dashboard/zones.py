@@ -1,4 +1,5 @@
-"""Delivery zones of a shipping method, and the shop's location distances start from."""
+"""Delivery zones of a shipping method, the shop's location distances start from, and
+the method's pickup or delivery times."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from flask_babel import gettext as _
 
 from shop.dashboard.access import current_shop, owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
-from shop.dashboard.zone_forms import LocationForm, ZoneForm
+from shop.dashboard.zone_forms import LocationForm, TimesForm, ZoneForm
 from shop.extensions import db
 from shop.models import ShippingMethod, ShippingZone
 from shop.ordering import zone_edits
@@ -99,6 +100,25 @@ def shop_location():
             return redirect(url_for(".shipping_methods"))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("dashboard/shipping/location.html", form=form, shop=shop), status
+
+
+@bp.route(f"/shipping/{METHOD_ID}/times", methods=["GET", "POST"])
+@shop_required
+def shipping_times(method_id: int):
+    """Whether shoppers pick a pickup or delivery time for this method, and which."""
+    method = owned_or_404(ShippingMethod, method_id)
+    form = TimesForm(obj=method if request.method == "GET" else None)
+    if request.method == "GET":
+        form.slot_minutes.data = str(method.slot_minutes)
+        form.lead_minutes.data = str(method.lead_minutes)
+    if form.validate_on_submit():
+        for name, value in form.values().items():
+            setattr(method, name, value)
+        db.session.commit()
+        flash(_("Times saved."), "success")
+        return redirect(url_for(".shipping_methods") + f"#method-{method.id}")
+    status = 422 if form.errors else 200
+    return render_template("dashboard/shipping/times.html", method=method, form=form), status
 
 
 def _same_zone(method: ShippingMethod, values: dict) -> ShippingZone | None:

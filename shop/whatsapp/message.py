@@ -13,9 +13,11 @@ from urllib.parse import quote
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
+from shop.lib.hours import shop_zone
 from shop.lib.locales import regional_locale
 from shop.lib.money import format_money
 from shop.models import PaymentKind
+from shop.ordering.slots import slot_text
 from shop.whatsapp.texts import render_text
 
 MAX_URL_LENGTH = 2000
@@ -108,6 +110,12 @@ def _parts(order, shop, order_url: str) -> dict:
         )
     if order.customer_address:
         parts["address"] = _("Address: %(address)s", address=order.customer_address)
+    if getattr(order, "slot_at", None) is not None:
+        when = slot_text(order.slot_at, order.slot_ends_at, shop_zone(shop))
+        if order.shipping_needs_address:
+            parts["when"] = _("Delivery time: %(when)s", when=when)
+        else:
+            parts["when"] = _("Pickup time: %(when)s", when=when)
     if getattr(order, "location_url", ""):
         parts["location"] = _("Location: %(url)s", url=order.location_url)
     if order.customer_notes:

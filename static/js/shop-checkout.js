@@ -70,6 +70,7 @@
     }
 
     const zones = deliveryZones(form, () => updateTotals(refresh(cart.read())));
+    const times = pickupTimes(form);
 
     function selectedMethod() {
       return form ? form.querySelector("input[name=shipping_method_id]:checked") : null;
@@ -138,6 +139,7 @@
       const freeAbove = method && method.dataset.freeAbove !== undefined ? Number(method.dataset.freeAbove) : null;
       let shippingPrice = !method || (freeAbove !== null && subtotal >= freeAbove) ? 0 : Number(method.dataset.price);
       const zoned = zones.show(method, subtotal);
+      times.show(method);
       if (zoned !== null) shippingPrice = zoned;
       document.querySelector("[data-cart-total]").textContent = cart.money(subtotal + shippingPrice);
       previewDiscount();
@@ -273,8 +275,9 @@
       errorBox.textContent = result.error || messages.network;
       errorBox.hidden = false;
       if (result.field) {
-        const field = result.field === "zone" ? zones.block(selectedMethod()) :
-          form.querySelector(`[data-field="${result.field}"]`);
+        let field = form.querySelector(`[data-field="${result.field}"]`);
+        if (result.field === "zone") field = zones.block(selectedMethod());
+        if (result.field === "slot") field = times.block(selectedMethod(), true);
         if (field) {
           field.classList.add("has-error");
           const input = field.querySelector("input:not([disabled]):not([type=hidden]), textarea, select");
@@ -314,6 +317,7 @@
         coupon: form.elements.namedItem("coupon") ? form.elements.namedItem("coupon").value.trim() : "",
         idempotency_key: data.key,
         ...zones.where(method),
+        slot: times.picked(method),
       };
       let response;
       let result;
@@ -427,6 +431,63 @@
       if (event.persisted) show();
     });
     return show;
+  }
+
+  // Pickup and delivery times (shop.ordering.slots): the chosen method's free times,
+  // asked of the server when it is chosen (times pass and places fill: the cached page
+  // cannot carry them), the earliest picked already. After a refusal (the time filled
+  // up), the list is asked for again.
+  function pickupTimes(form) {
+    const blocks = form ? Array.from(form.querySelectorAll("[data-slot-for]")) : [];
+    const block = (method) => (method ? blocks.find((each) => each.dataset.slotFor === method.value) : null) || null;
+    const loaded = new Set();
+
+    async function load(each) {
+      loaded.add(each);
+      const select = each.querySelector("[data-slot-pick]");
+      let days = [];
+      try {
+        const response = await fetch(each.dataset.times, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+        if (response.ok) days = (await response.json()).days || [];
+      } catch (error) {
+        loaded.delete(each); // offline: asked again next time
+        return;
+      }
+      const before = select.value;
+      select.replaceChildren();
+      days.forEach((day) => {
+        const group = document.createElement("optgroup");
+        group.label = day.day;
+        day.slots.forEach((slot) => {
+          const option = new Option(day.day + ", " + slot.label, slot.key);
+          group.append(option);
+        });
+        select.append(group);
+      });
+      if (before && Array.from(select.options).some((option) => option.value === before)) select.value = before;
+      each.querySelector("[data-slot-none]").hidden = days.length > 0;
+      select.hidden = days.length === 0;
+    }
+
+    return {
+      block(method, reload) {
+        const each = block(method);
+        if (each && reload) load(each);
+        return each;
+      },
+      show(method) {
+        const chosen = block(method);
+        blocks.forEach((each) => {
+          each.hidden = each !== chosen;
+          each.querySelector("select").disabled = each !== chosen;
+        });
+        if (chosen && !loaded.has(chosen)) load(chosen);
+      },
+      picked(method) {
+        const chosen = block(method);
+        return chosen ? chosen.querySelector("[data-slot-pick]").value || null : null;
+      },
+    };
   }
 
   // Delivery zones (shop.ordering.zones): the chosen method's way in (its location, its

@@ -182,3 +182,29 @@ def test_a_time_costs_checkout_at_most_two_statements(app, client, ids):
         response = _pickup(client, ids, slot="2026-12-02T11:30Z")
     assert response.status_code == 200, response.get_json()
     assert len(statements) <= PLAIN_CART + 2, statements
+
+
+def test_the_times_the_cart_asks_for(app, client, ids):
+    response = client.get(f"/s/tienda-sol/times/{ids.pickup}")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    days = response.get_json()["days"]
+    assert days[0]["slots"][0] == {"key": "2026-12-02T10:00Z", "label": "11:00\u201311:30"}
+    assert len(days) == 3  # today and two days ahead
+    for _ in range(2):
+        assert _pickup(client, ids, slot="2026-12-02T10:00Z").status_code == 200
+    days = client.get(f"/s/tienda-sol/times/{ids.pickup}").get_json()["days"]
+    assert days[0]["slots"][0]["key"] == "2026-12-02T10:30Z"  # the full one is gone
+    # Delivery has no times, the retired method is off, another shop's is not here.
+    for method in (ids.delivery, ids.retired, ids.other_method, 2**31 - 1):
+        assert client.get(f"/s/tienda-sol/times/{method}").status_code == 404
+
+
+def test_the_time_is_in_the_message_the_order_page_and_the_slip(app, client, ids):
+    from urllib.parse import parse_qs, urlsplit
+
+    body = _pickup(client, ids, slot="2026-12-02T11:00Z").get_json()
+    text = parse_qs(urlsplit(body["whatsapp_url"]).query)["text"][0]
+    assert "Pickup time: Wed 2 Dec, 12:00\u201312:30" in text.split("\n")
+    page = client.get(body["order_url"]).get_data(as_text=True)
+    assert "Wed 2 Dec, 12:00\u201312:30" in page

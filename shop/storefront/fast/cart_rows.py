@@ -113,6 +113,7 @@ def active_methods(shop_id: int) -> list[SimpleNamespace]:
             ShippingMethod.price_minor,
             ShippingMethod.needs_address,
             ShippingMethod.free_above_minor,
+            ShippingMethod.slots_on,
             ShippingZone.id.label("zone_id"),
             type_coerce(ShippingZone.kind, String).label("kind"),
             ShippingZone.name.label("zone_name"),
@@ -138,6 +139,7 @@ def active_methods(shop_id: int) -> list[SimpleNamespace]:
                 price_minor=row.price_minor,
                 needs_address=bool(row.needs_address),
                 free_above_minor=row.free_above_minor,
+                slots_on=bool(row.slots_on),
                 zones=[],
             )
         if row.zone_id is not None:
