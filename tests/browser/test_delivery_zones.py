@@ -5,6 +5,7 @@ replaced by the list, or too far; the final wa.me text checked line by line."""
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
@@ -12,7 +13,7 @@ from sqlalchemy import select
 
 from shop.dev.demo import ensure_demo_shop
 from shop.extensions import db
-from shop.models import Item, Order, ShippingMethod, ZoneKind
+from shop.models import Item, Order, ShippingMethod, Shop, ZoneKind
 from shop.ordering import zone_edits
 from tests.browser.conftest import PHONE
 from tests.browser.taps import TapCounter
@@ -86,7 +87,19 @@ def _orders(app, shop_id):
         return list(found)
 
 
-def test_a_shared_location_prices_the_band_and_reaches_the_message(app, live_server, browser, demo):
+NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)  # Wednesday 11:00 in Valencia
+
+
+def test_a_shared_location_and_a_chosen_time_reach_the_message(app, live_server, browser, demo):
+    with app.app_context():
+        shop = db.session.get(Shop, demo["id"])
+        shop.time_zone = "Europe/Madrid"
+        shop.opening_hours = {str(day): [["10:00", "20:00"]] for day in range(7)}
+        delivery = db.session.get(ShippingMethod, demo["delivery"])
+        delivery.slots_on, delivery.slot_minutes, delivery.lead_minutes = True, 30, 60
+        delivery.slot_capacity = 4
+        db.session.commit()
+    app.config["CLOCK"] = lambda: NOW
     at = north_of(SHOP, 2900)
     context = phone(browser, **at)
     taps = TapCounter(context)
@@ -99,6 +112,10 @@ def test_a_shared_location_prices_the_band_and_reaches_the_message(app, live_ser
     expect(block.locator("[data-location-status]")).to_have_text("Ubicación compartida.")
     expect(block.locator("[data-zone-note]")).to_have_text("Envío (hasta 3 km): 2,00 €")
     expect(sheet.locator("[data-cart-total]")).to_have_text("32,00 €")
+    times = sheet.locator(f"[data-slot-for='{demo['delivery']}'] [data-slot-pick]")
+    expect(times).to_have_value("2026-12-02T11:00Z")  # the earliest free time, picked
+    times.tap()  # another time: one tap on the list, then the choice
+    times.select_option("2026-12-02T11:30Z")
     sheet.locator("[data-order-button]").click()
     page.wait_for_url("https://wa.me/**")
     (order,) = _orders(app, demo["id"])
@@ -110,6 +127,7 @@ def test_a_shared_location_prices_the_band_and_reaches_the_message(app, live_ser
         "1 x Lámina Dalia naranja (A4) - 15,00\xa0€",
         "Envío: Envío a domicilio (24-48 h) (hasta 3 km) - 2,00\xa0€",
         "*Total: 32,00\xa0€*",
+        "Hora de entrega: mié 2 dic, 12:30\u201313:00",
         "Nombre: Luis",
         "Dirección: Calle Colón 5",
         f"Ubicación: https://maps.google.com/?q={at['latitude']:.6f},{at['longitude']:.6f}",
@@ -118,10 +136,12 @@ def test_a_shared_location_prices_the_band_and_reaches_the_message(app, live_ser
     assert (order.customer_lat, order.customer_lng) == pytest.approx(
         (at["latitude"], at["longitude"])
     )
-    # Name typed after the sheet opens, the method, the address, the order: as without
-    # zones (the location costs no tap of the page's: the browser asks once).
-    assert taps.count <= 6, taps.log
-    print(f"\ntaps: two products, delivery by distance band: {taps.count}")
+    assert order.slot_at == datetime(2026, 12, 2, 11, 30)
+    # Two products, the sheet, the method, the address, the order (6, as without zones
+    # or times): the location costs no tap of the page's (the browser asks once, when
+    # the method is chosen) and another time than the earliest one tap.
+    assert taps.count <= 7, taps.log
+    print(f"\ntaps: two products, delivery by distance band, another time: {taps.count}")
     assert errors == []
     context.close()
 
