@@ -32,9 +32,9 @@ def slot_times(slug: str, method_id: int):
             ShippingMethod.active.is_(True),
         )
     )
-    if method is None or not method.slots_on:
+    if method is None:
         abort(404)
-    return private(jsonify(days=offered(shop, method)))
+    return private(jsonify(days=offered(shop, method) if method.slots_on else []))
 
 
 def offered(shop, method) -> list[dict]:

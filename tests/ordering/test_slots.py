@@ -195,8 +195,9 @@ def test_the_times_the_cart_asks_for(app, client, ids):
         assert _pickup(client, ids, slot="2026-12-02T10:00Z").status_code == 200
     days = client.get(f"/s/tienda-sol/times/{ids.pickup}").get_json()["days"]
     assert days[0]["slots"][0]["key"] == "2026-12-02T10:30Z"  # the full one is gone
-    # Delivery has no times, the retired method is off, another shop's is not here.
-    for method in (ids.delivery, ids.retired, ids.other_method, 2**31 - 1):
+    # Delivery has no times; the retired method is off, another shop's is not here.
+    assert client.get(f"/s/tienda-sol/times/{ids.delivery}").get_json() == {"days": []}
+    for method in (ids.retired, ids.other_method, 2**31 - 1):
         assert client.get(f"/s/tienda-sol/times/{method}").status_code == 404
 
 

@@ -24,7 +24,9 @@ from shop.models import (
     Membership,
     PaymentMethod,
     Role,
+    ShippingZone,
     Shop,
+    ZoneKind,
     utcnow,
 )
 from shop.shops import team
@@ -82,6 +84,17 @@ def build_world(app, **shop_fields) -> World:
         photo = ItemPhoto(item=item, image=image, position=0)
         db.session.add(photo)
         method = factories.make_shipping(shop, name="Entrega a domicilio", price_minor=300)
+        # Delivery zones (issue 25): everywhere at the method's fee, a neighbourhood
+        # picked from the list and a band up to 2 km from the shop.
+        shop.latitude, shop.longitude = 40.416775, -3.70379
+        method.zones = [
+            ShippingZone(shop_id=shop.id, kind=ZoneKind.EVERYWHERE, name="", codes="",
+                         fee_minor=300, position=0),
+            ShippingZone(shop_id=shop.id, kind=ZoneKind.LIST, name="Centro", codes="",
+                         fee_minor=150, position=1),
+            ShippingZone(shop_id=shop.id, kind=ZoneKind.DISTANCE, name="Cerca", codes="",
+                         max_m=2000, fee_minor=200, position=2),
+        ]  # fmt: skip
         payment = PaymentMethod(shop=shop, kind="cash", name="Efectivo", details="", active=False)
         db.session.add(payment)
         order = factories.make_order(shop)
