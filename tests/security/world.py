@@ -60,6 +60,7 @@ class World:
     invitation: int = 0
     invite_token: str = ""
     discount: int = 0  # a coupon of the shop (issue 24)
+    zone: int = 0  # the delivery method's list zone (issue 25)
     rival_discount: int = 0
     import_token: str = ""  # the shop's own export, uploaded to import (issue 21)
 
@@ -153,6 +154,7 @@ def build_world(app, **shop_fields) -> World:
             discount=discount.id,
             rival_discount=rival_discount.id,
             import_token=import_token,
+            zone=method.zones[1].id,
         )
 
 
@@ -172,6 +174,7 @@ def url_values(world: World) -> dict[str, object]:
         "order_id": world.order,
         "method_id": world.method,
         "discount_id": world.discount,
+        "zone_id": world.zone,
         "payment_id": world.payment,
         "photo_id": world.photo,
         "group_id": world.group,
