@@ -7,7 +7,7 @@ shown on public pages (canonical URLs name it), so the catalog-version triggers 
 made again with it among the shop's public columns.
 
 Revision ID: 0024_domains
-Revises: 0022_order_edits
+Revises: 0023_zones
 Create Date: 2026-12-06 02:30:00
 
 """
@@ -19,7 +19,7 @@ from shop.models.catalog_version import create_triggers, drop_triggers
 
 
 revision = "0024_domains"
-down_revision = "0022_order_edits"
+down_revision = "0023_zones"
 branch_labels = None
 depends_on = None
 
@@ -32,6 +32,7 @@ TABLES = {
     "option_group": "item_id",
     "variant_stock": "item_id",
     "option_choice": "group_id",
+    "shipping_zone": "shop_id",  # issue 25 (0023_zones)
 }
 SHOP_COLUMNS = [
     "slug",
@@ -57,6 +58,9 @@ SHOP_COLUMNS = [
     # issue 20 (0021_customers): the shop's privacy page
     "privacy_text",
     "forget_customers_after_months",
+    # issue 25 (0023_zones): where delivery distances are measured from
+    "latitude",
+    "longitude",
 ]
 
 

@@ -33,6 +33,7 @@ from shop.dashboard import (  # noqa: F401  (register routes)
     stock,
     team,
     uploads,
+    zones,
 )
 from shop.dashboard.blueprint import bp
 

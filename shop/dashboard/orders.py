@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from shop.dashboard import order_times
 from shop.dashboard.access import current_shop, owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
 from shop.dashboard.order_news import NewOrdersForm, list_etag, not_modified
@@ -28,7 +29,13 @@ from shop.lib.money import format_money
 from shop.mail import mail_configured
 from shop.models import Order, OrderStatus, utcnow
 from shop.ordering.customers import is_returning
-from shop.ordering.order_list import filtered, list_counts, page_of, read_filters
+from shop.ordering.order_list import (
+    filtered,
+    list_counts,
+    page_of,
+    read_filters,
+    time_page_of,
+)
 from shop.ordering.statuses import (
     CANCEL_REASONS,
     STATUS_LABELS,
@@ -63,10 +70,16 @@ def orders():
     filters = read_filters(request.args)
     counts, paid, latest, unpaid_count = list_counts(shop)
     etag = list_etag(shop, counts, paid, latest)
-    unchanged = not_modified(etag)
+    # "Today" and "tomorrow" move with the clock, not with the orders: never a 304.
+    unchanged = not_modified(etag) if order_times.when_filter() is None else None
     if unchanged is not None:
         return unchanged
-    page, next_before = page_of(shop, filters)
+    more_by_time = False
+    if order_times.by_time():
+        page, more_by_time = time_page_of(shop, filters, order_times.arrange(shop, utcnow()))
+        next_before = None
+    else:
+        page, next_before = page_of(shop, filters)
     methods = list(dict.fromkeys(m.name for m in shop.payment_methods))
     if filters.method and filters.method not in methods:
         methods.append(filters.method)
@@ -80,6 +93,10 @@ def orders():
             status=filters.status,
             unpaid=filters.unpaid,
             methods=methods,
+            when=order_times.when_filter(),
+            sort_time=order_times.by_time(),
+            more_by_time=more_by_time,
+            has_times=order_times.has_times(shop),
             unpaid_count=unpaid_count,
             counts=counts,
             total=sum(counts.values()),

@@ -34,6 +34,9 @@ from shop.models.ordering import (
     PaymentKind,
     PaymentMethod,
     ShippingMethod,
+    ShippingZone,
+    SlotBooking,
+    ZoneKind,
 )
 from shop.models.push import PushSubscription
 from shop.models.shops import ClosedPolicy, PhonePolicy, Shop, ShopSlugRedirect, ShopTombstone
@@ -76,12 +79,15 @@ __all__ = [
     "PushSubscription",
     "Role",
     "ShippingMethod",
+    "ShippingZone",
     "Shop",
     "ShopDomain",
     "ShopSlugRedirect",
     "ShopTombstone",
+    "SlotBooking",
     "User",
     "VariantStock",
     "Worker",
+    "ZoneKind",
     "utcnow",
 ]

@@ -42,6 +42,7 @@ PUBLIC_TABLES = {
     "item": "shop_id",
     "shipping_method": "shop_id",
     "payment_method": "shop_id",
+    "shipping_zone": "shop_id",
     "item_photo": "item_id",
     "option_group": "item_id",
     "variant_stock": "item_id",
@@ -83,6 +84,8 @@ PRIVATE_TABLES = frozenset(
         "discount",
         # Customers: the merchant's record of who ordered (issue 20).
         "customer",
+        # Places taken in pickup/delivery slots: every order moves them (issue 25).
+        "slot_booking",
         # Background jobs: the dashboard's, never on a public page.
         "job",
         "job_step",

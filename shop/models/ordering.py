@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     CheckConstraint,
+    Float,
     ForeignKey,
     Index,
     String,
@@ -60,8 +61,76 @@ class ShippingMethod(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     # Shipping costs nothing once the subtotal reaches this; None = never free.
     free_above_minor: Mapped[int | None] = mapped_column(BigInteger)
+    # Pickup or delivery times (shop.ordering.slots): whether the shopper picks one, the
+    # slot length, the least notice (minutes, or "order by HH:MM for tomorrow"), how many
+    # days ahead and how many orders a slot takes (0 = any number).
+    slots_on: Mapped[bool] = mapped_column(default=False, server_default="0")
+    slot_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
+    lead_minutes: Mapped[int] = mapped_column(default=120, server_default="120")
+    order_by: Mapped[str] = mapped_column(String(5), default="", server_default="")
+    days_ahead: Mapped[int] = mapped_column(default=3, server_default="3")
+    slot_capacity: Mapped[int] = mapped_column(default=0, server_default="0")
 
     shop: Mapped[Shop] = relationship(back_populates="shipping_methods")
+    # Where the method goes and what each place costs (shop.ordering.zones); none = the
+    # method's own fee everywhere.
+    zones: Mapped[list[ShippingZone]] = relationship(
+        back_populates="method",
+        order_by="ShippingZone.position, ShippingZone.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class ZoneKind(enum.StrEnum):
+    """How a shopper is placed in a zone (shop.ordering.zones)."""
+
+    EVERYWHERE = "everywhere"  # anywhere no other zone takes: the method's own fee
+    LIST = "list"  # a neighbourhood or town the shopper picks
+    POSTAL = "postal"  # postal codes, exact ("28001") or prefixes ("280*")
+    DISTANCE = "distance"  # up to max_m metres from the shop's location, straight line
+
+
+class ShippingZone(db.Model):
+    """A place a shipping method delivers to, with its own fee, minimum and free-above."""
+
+    __table_args__ = (
+        CheckConstraint("fee_minor >= 0", name="zone_fee_not_negative"),
+        CheckConstraint("max_m IS NULL OR max_m > 0", name="zone_distance_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
+    method_id: Mapped[int] = mapped_column(
+        ForeignKey("shipping_method.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[ZoneKind] = mapped_column(text_enum(ZoneKind, "zone_kind"))
+    name: Mapped[str] = mapped_column(String(80), default="")
+    # Postal zones: "28001, 28002, 280*" as the merchant wrote them (upper-cased).
+    codes: Mapped[str] = mapped_column(Text, default="")
+    max_m: Mapped[int | None] = mapped_column()  # distance zones: up to this many metres
+    fee_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    min_order_minor: Mapped[int | None] = mapped_column(BigInteger)
+    free_above_minor: Mapped[int | None] = mapped_column(BigInteger)
+    position: Mapped[int] = mapped_column(default=0)
+
+    method: Mapped[ShippingMethod] = relationship(back_populates="zones")
+
+
+class SlotBooking(db.Model):
+    """How many orders took a method's slot: a place is taken by a conditional UPDATE
+    (shop.ordering.slots.take) and given back when the order is cancelled."""
+
+    __table_args__ = (
+        UniqueConstraint("method_id", "starts_at"),
+        CheckConstraint("taken >= 0", name="slot_taken_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shop.id", ondelete="CASCADE"), index=True)
+    method_id: Mapped[int] = mapped_column(ForeignKey("shipping_method.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime]  # UTC
+    taken: Mapped[int] = mapped_column(default=0)
 
 
 class PaymentMethod(db.Model):
@@ -148,6 +217,18 @@ class Order(db.Model):
     payment_kind: Mapped[str] = mapped_column(String(20), default="")
     payment_name: Mapped[str] = mapped_column(String(80), default="")
     payment_details: Mapped[str] = mapped_column(Text, default="")
+    # The delivery zone the order was priced for ("" = none) and, when the shopper shared
+    # it, where they are: stored only here, shown only to the shop, never logged.
+    zone_name: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    customer_lat: Mapped[float | None] = mapped_column(Float)
+    customer_lng: Mapped[float | None] = mapped_column(Float)
+    # The pickup or delivery time the shopper picked (UTC; None = none), and the place
+    # it took (None once given back on cancel, or its method deleted).
+    slot_at: Mapped[datetime | None] = mapped_column(index=True)
+    slot_ends_at: Mapped[datetime | None] = mapped_column()
+    slot_booking_id: Mapped[int | None] = mapped_column(
+        ForeignKey("slot_booking.id", ondelete="SET NULL")
+    )
     # Set when the order came in while the shop was closed (the "accept with a note" policy).
     closed_note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -175,6 +256,15 @@ class Order(db.Model):
     status_changes: Mapped[list[OrderStatusChange]] = relationship(
         back_populates="order", order_by="OrderStatusChange.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def location_url(self) -> str:
+        """The shared location as a link the courier opens in any maps app (no API key,
+        no map service of ours); "" when none was shared."""
+        lat, lng = getattr(self, "customer_lat", None), getattr(self, "customer_lng", None)
+        if lat is None or lng is None:
+            return ""
+        return f"https://maps.google.com/?q={lat:.6f},{lng:.6f}"
 
 
 class OrderLine(db.Model):
@@ -247,6 +337,7 @@ class OrderStatusChange(db.Model):
     @property
     def is_edit(self) -> bool:
         return self.kind == ChangeKind.EDIT
+
 
 @event.listens_for(Session, "after_flush")
 def _note_new_orders(session: Session, flush_context) -> None:

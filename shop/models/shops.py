@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.extensions import db
@@ -122,6 +122,10 @@ class Shop(db.Model):
     # The merchant's own domain once it is verified and live (shop.shops.domains keeps it
     # in step with ShopDomain): canonical URLs name it, so it is a public column.
     custom_domain: Mapped[str | None] = mapped_column(String(253), unique=True, index=True)
+    # Where delivery distances are measured from (shop.ordering.zones); None = not set.
+    # Public: the cart page estimates a distance zone's fee in the shopper's browser.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
 
     owner: Mapped[User] = relationship(back_populates="shops")
     # The team, the owner included (shop.shops.team keeps owner_id and the owner's

@@ -111,6 +111,7 @@ class PricedCart:
     shipping: object | None  # ShippingMethod, or None (no methods, or only services)
     # The cart preview's cart before a method is picked: it ships, none chosen yet.
     shipping_pending: bool = False
+    zone: object | None = None  # the delivery zone priced for (shop.ordering.zones)
 
     @property
     def subtotal_minor(self) -> int:
@@ -118,7 +119,7 @@ class PricedCart:
 
     @property
     def shipping_minor(self) -> int:
-        return shipping_price(self.shipping, self.subtotal_minor)
+        return shipping_price(self.shipping, self.subtotal_minor, self.zone)
 
     @property
     def total_minor(self) -> int:

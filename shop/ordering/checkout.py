@@ -27,7 +27,7 @@ from shop.models import (
     OrderStatusChange,
     Shop,
 )
-from shop.ordering import stock
+from shop.ordering import slots, stock, zones
 from shop.ordering.cart import (
     Customer,
     OrderError,
@@ -40,6 +40,7 @@ from shop.ordering.cart import (
 )
 from shop.ordering.choices import snapshot
 from shop.ordering.coupons import Chosen, choose, take_use
+from shop.ordering.offers import offers
 from shop.ordering.repeats import same_recent_order, submission_fingerprint
 from shop.ordering.rules import check_rules
 from shop.ordering.shopper_phone import check_phone
@@ -62,6 +63,8 @@ def checkout(
     now: datetime | None = None,
     same_as_recent: bool = False,
     coupon_code: str = "",
+    where: zones.Where | None = None,
+    slot: object = None,
 ) -> tuple[Order, bool]:
     """Record the order (flushed, not committed); (order, created).
 
@@ -73,7 +76,9 @@ def checkout(
     `same_as_recent` (the no-JavaScript form, whose key may be new after Back), so does
     the same order placed minutes ago (shop.ordering.repeats). `now` is when the order
     is placed, for the opening hours and a code's dates (tests pass their own).
-    `coupon_code` is what the shopper typed, "" for none (shop.ordering.coupons).
+    `coupon_code` is what the shopper typed, "" for none (shop.ordering.coupons);
+    `where` where they say they are, for a method's delivery zones (shop.ordering.zones);
+    `slot` the pickup or delivery time they picked (shop.ordering.slots).
     """
     if shop.suspended_at is not None:
         raise ShopUnavailable(_("This shop is unavailable."))
@@ -105,12 +110,18 @@ def checkout(
                 shop.pause_message.strip() or _("This shop is not taking orders right now.")
             )
         cart = price_cart(shop, raw_lines, shipping_method_id)
+        placed = zones.place(
+            shop, cart.shipping, offers(shop).shipping, cart.subtotal_minor, where or zones.Where()
+        )
+        if placed is not None:
+            cart = replace(cart, zone=placed.zone)
         now = now or datetime.now(UTC)
         accepted = check_rules(shop, cart, payment_method_id, now)
         customer = check_customer(cart, customer)
         customer = replace(customer, phone=check_phone(shop, customer.phone))
         chosen = choose(shop, cart, coupon_code, now)
-        return place_order(shop, cart, customer, key, accepted, chosen), True
+        picked = slots.choose(shop, cart.shipping, slot, now)
+        return place_order(shop, cart, customer, key, accepted, chosen, placed, picked), True
     except OrderError:
         if find_order(shop, key) is None:
             raise
@@ -152,6 +163,8 @@ def place_order(
     idempotency_key: str,
     accepted=None,
     chosen: Chosen | None = None,
+    placed: zones.Placed | None = None,
+    slot: slots.Slot | None = None,
 ) -> Order:
     """Insert the order with snapshots of everything the shopper saw (flushes).
 
@@ -161,6 +174,7 @@ def place_order(
     shipping = cart.shipping
     payment = accepted.payment if accepted is not None else None
     number = take_order_number(shop)
+    booking = slots.take(shop, shipping, slot) if slot is not None else None
     if chosen is not None:
         take_use(chosen, customer.phone)
         off = chosen.applied
@@ -194,6 +208,8 @@ def place_order(
         payment_name=payment.name if payment is not None else "",
         payment_details=payment.details if payment is not None else "",
         closed_note=accepted.closed_note if accepted is not None else "",
+        **zones.order_fields(placed),
+        **slots.order_fields(slot, booking),
     )
     lines = [
         OrderLine(

@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import inspect, select
 
 from shop.extensions import db
-from shop.models import PaymentMethod, ShippingMethod, Shop
+from shop.models import PaymentMethod, ShippingMethod, ShippingZone, Shop
 
 KEPT_SHOPS = 512  # entries per app; each is a few short rows
 
@@ -48,13 +48,31 @@ def offers(shop: Shop) -> Offers:
             kept.entries.move_to_end(key)
             return found
     found = Offers(
-        shipping=_active(ShippingMethod, shop.id), payment=_active(PaymentMethod, shop.id)
+        shipping=_with_zones(_active(ShippingMethod, shop.id), shop.id),
+        payment=_active(PaymentMethod, shop.id),
     )
     with kept.lock:
         kept.entries[key] = found
         while len(kept.entries) > KEPT_SHOPS:
             kept.entries.popitem(last=False)
     return found
+
+
+def _with_zones(methods: tuple[SimpleNamespace, ...], shop_id: int):
+    """Each method with its delivery zones (shop.ordering.zones), in their order."""
+    if not methods:
+        return methods
+    rows = db.session.execute(
+        select(*[getattr(ShippingZone, a.key) for a in inspect(ShippingZone).column_attrs])
+        .where(ShippingZone.shop_id == shop_id)
+        .order_by(ShippingZone.position, ShippingZone.id)
+    )
+    zones: dict[int, list[SimpleNamespace]] = {}
+    for row in rows:
+        zones.setdefault(row.method_id, []).append(SimpleNamespace(**row._asdict()))
+    for method in methods:
+        method.zones = tuple(zones.get(method.id, ()))
+    return methods
 
 
 def _active(model, shop_id: int) -> tuple[SimpleNamespace, ...]:

@@ -10,6 +10,7 @@ the query string and anything malformed is ignored rather than refused.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
@@ -141,6 +142,18 @@ def page_of(shop: Shop, filters: Filters) -> tuple[list[tuple[Order, bool]], int
     page = [(row[0], bool(row[1])) for row in rows[:PER_PAGE]]
     more = len(rows) > PER_PAGE
     return page, (page[-1][0].number if more else None)
+
+
+def time_page_of(
+    shop: Shop, filters: Filters, arrange: Callable[[Select], Select]
+) -> tuple[list[tuple[Order, bool]], bool]:
+    """The first page in pickup or delivery time order (`arrange` filters and sorts, as
+    shop.dashboard.order_times asks): (order, returning) pairs and whether more orders
+    match than one page shows. One statement; no keyset here (times repeat), so a list
+    by time is narrowed by its day or the other filters rather than paged."""
+    stmt = filtered(shop, filters).add_columns(returning_clause().label("returning_customer"))
+    rows = db.session.execute(arrange(stmt).limit(PER_PAGE + 1)).all()
+    return [(row[0], bool(row[1])) for row in rows[:PER_PAGE]], len(rows) > PER_PAGE
 
 
 def list_counts(shop: Shop) -> tuple[dict, int, int, int]:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from shop.extensions import db
 from shop.lib.money import MAX_MINOR_UNITS
 from shop.lib.text import clean_line
-from shop.models import ShippingMethod, Shop
+from shop.models import ShippingMethod, ShippingZone, Shop, ZoneKind
 
 MAX_NAME = 80
 MAX_METHODS = 50
@@ -22,10 +22,15 @@ class ShippingError(ValueError):
     """A shipping change that breaks a rule; the message is for the merchant."""
 
 
-def shipping_price(method: ShippingMethod | None, subtotal_minor: int) -> int:
-    """What the method costs for this subtotal: nothing once it reaches the free-from amount."""
+def shipping_price(method: ShippingMethod | None, subtotal_minor: int, zone=None) -> int:
+    """What the method costs for this subtotal: nothing once it reaches the free-from
+    amount; in a delivery zone (shop.ordering.zones), the zone's fee and amounts."""
     if method is None:
         return 0
+    if zone is not None:
+        if zone.free_above_minor is not None and subtotal_minor >= zone.free_above_minor:
+            return 0
+        return zone.fee_minor
     free_above = method.free_above_minor
     if free_above is not None and subtotal_minor >= free_above:
         return 0
@@ -59,6 +64,7 @@ def create_method(
         position=(last if last is not None else -1) + 1,
     )
     db.session.add(method)
+    sync_everywhere(method)
     db.session.flush()
     return method
 
@@ -86,8 +92,25 @@ def update_method(
             setattr(method, field, value)
             changed = True
     if changed:
+        sync_everywhere(method)
         db.session.flush()
     return changed
+
+
+def sync_everywhere(method: ShippingMethod) -> None:
+    """The method's own fee is its "everywhere" zone's (shop.ordering.zone_edits): a
+    new method gets one, a changed fee moves it; a method that kept only its own zones
+    (the merchant deleted "everywhere else") gets none back."""
+    everywhere = next((z for z in method.zones if z.kind == ZoneKind.EVERYWHERE), None)
+    if everywhere is None:
+        if method.zones:
+            return
+        everywhere = ShippingZone(
+            shop_id=method.shop.id, kind=ZoneKind.EVERYWHERE, name="", codes="", position=0
+        )
+        method.zones.append(everywhere)
+    everywhere.fee_minor = method.price_minor
+    everywhere.free_above_minor = method.free_above_minor
 
 
 def set_active(method: ShippingMethod, active: bool) -> None:

@@ -31,7 +31,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from shop.extensions import db
 from shop.lib.text import clean_line
 from shop.models import Order, OrderStatus, OrderStatusChange, User, utcnow
-from shop.ordering import coupons, stock
+from shop.ordering import coupons, slots, stock
 
 # The next step first: the first move is the one button the merchant usually taps.
 TRANSITIONS: dict[OrderStatus, tuple[OrderStatus, ...]] = {
@@ -214,6 +214,7 @@ def _follow_stock(order: Order, current: OrderStatus, target: OrderStatus) -> No
     if target == OrderStatus.CANCELLED:
         stock.give_back(order)
         coupons.give_back(order)
+        slots.give_back(order)  # its time's place; a reopened order keeps its time
     elif current == OrderStatus.CANCELLED:
         coupons.take_again(order)
         try:

@@ -12,6 +12,8 @@ from shop.storefront import (  # noqa: F401  (register routes)
     order_page,
     pages,
     privacy,
+    slot_times,
+    zone_choice,
 )
 from shop.storefront.blueprint import bp
 

@@ -32,6 +32,7 @@ from shop.ordering.new_order_push import push_new_order
 from shop.ordering.payments import active_methods
 from shop.ordering.repeats import repeat_of
 from shop.ordering.rules import ShopClosed
+from shop.ordering.zones import Where
 from shop.storefront.blueprint import bp
 from shop.storefront.hosts import main_host_url
 from shop.storefront.loading import shop_or_404, visible_item_or_404
@@ -58,6 +59,10 @@ class Submission:
     payment: object = None
     coupon: str = ""  # the discount code as typed ("" = none); checked by shop.ordering.coupons
     again: bool = False  # the explicit "order again": the repeat rule does not apply
+    # Where the shopper is, for a method's delivery zones (shop.ordering.zones): a zone
+    # picked from the list, a postal code, or the browser's location; checked there.
+    where: Where = field(default_factory=Where)
+    slot: object = None  # the pickup or delivery time's key (shop.ordering.slots)
 
 
 @bp.post("/s/<slug>/checkout")
@@ -148,6 +153,8 @@ def place(shop: Shop, submission: Submission, same_as_recent: bool = False) -> t
             now=clock.now(),
             same_as_recent=same_as_recent,
             coupon_code=submission.coupon[:100],
+            where=submission.where,
+            slot=submission.slot,
         )
         _commit_keeping_loaded()
     except OrderError:
@@ -197,6 +204,13 @@ def _read_json() -> Submission | None:
         key=data.get("idempotency_key"),
         payment=data.get("payment_method_id"),
         coupon=_text(data.get("coupon")),
+        where=Where(
+            zone_id=data.get("zone_id"),
+            postal=_text(data.get("postal_code")),
+            lat=data.get("latitude"),
+            lng=data.get("longitude"),
+        ),
+        slot=data.get("slot"),
     )
 
 
@@ -217,6 +231,12 @@ def _read_form(shop: Shop) -> Submission:
         key=form.get("idempotency_key"),
         payment=form.get("payment_method_id"),
         coupon=form.get("coupon", ""),
+        # The one-product form has a zone field per method: the chosen method's counts.
+        where=Where(
+            zone_id=form.get(f"zone_id-{form.get('shipping_method_id')}"),
+            postal=form.get(f"postal_code-{form.get('shipping_method_id')}", ""),
+        ),
+        slot=form.get(f"slot-{form.get('shipping_method_id')}"),
     )
 
 

@@ -75,6 +75,8 @@ DEFAULTS = {
     "RATELIMIT_CHECKOUT": "10/minute;100/day",
     # The cart's discount preview: enough to fix a typo, too few to guess codes.
     "RATELIMIT_CODE_GUESSES": "10/minute;60/day",
+    # The cart's list of pickup/delivery times: a few per checkout, a scraper cut short.
+    "RATELIMIT_TIMES": "30/minute;600/day",
     # A shopper browsing fast sends a few events a page; a flood is cut short.
     "RATELIMIT_BEACON": "60/minute;1000/day",
     # Caddy's question before it gets a certificate for a name (on-demand TLS): one
@@ -168,6 +170,7 @@ checkout = limiter.limit(Setting("RATELIMIT_CHECKOUT"), key_func=visitor_in_shop
 code_guesses = limiter.limit(Setting("RATELIMIT_CODE_GUESSES"), key_func=visitor_in_shop)
 beacon = limiter.limit(Setting("RATELIMIT_BEACON"), key_func=hashed_address)
 tls_ask = limiter.limit(Setting("RATELIMIT_TLS_ASK"), key_func=get_remote_address)
+slot_times = limiter.limit(Setting("RATELIMIT_TIMES"), key_func=visitor_in_shop)
 # Counted in photos, across every form that takes them; the dashboard's ceiling on
 # posts still applies (override_defaults=False).
 photo_uploads = limiter.shared_limit(

@@ -13,9 +13,11 @@ from urllib.parse import quote
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
+from shop.lib.hours import shop_zone
 from shop.lib.locales import regional_locale
 from shop.lib.money import format_money
 from shop.models import PaymentKind
+from shop.ordering.slots import slot_text
 from shop.whatsapp.texts import render_text
 
 MAX_URL_LENGTH = 2000
@@ -76,6 +78,8 @@ def _parts(order, shop, order_url: str) -> dict:
         "total": "*" + _("Total: %(amount)s", amount=money(order.total_minor)) + "*",
         "name": _("Name: %(name)s", name=order.customer_name),
         "address": "",
+        "location": "",
+        "when": "",
         "notes": "",
         "payment": "",
         "closed_note": getattr(order, "closed_note", ""),
@@ -87,12 +91,15 @@ def _parts(order, shop, order_url: str) -> dict:
     if getattr(order, "payment_kind", "") == PaymentKind.PIX.value:
         # The shopper pays with the code on the order page: say so, and where it is.
         parts["link"] = _("Pix code and order: %(url)s", url=order_url)
+    shipping_name = order.shipping_name
+    if getattr(order, "zone_name", ""):
+        shipping_name = f"{shipping_name} ({order.zone_name})"
     if order.shipping_name and not order.shipping_price_minor:
-        parts["shipping"] = _("Shipping: %(method)s - free", method=order.shipping_name)
+        parts["shipping"] = _("Shipping: %(method)s - free", method=shipping_name)
     elif order.shipping_name:
         parts["shipping"] = _(
             "Shipping: %(method)s - %(amount)s",
-            method=order.shipping_name,
+            method=shipping_name,
             amount=money(order.shipping_price_minor),
         )
     if getattr(order, "discount_minor", 0):
@@ -103,6 +110,14 @@ def _parts(order, shop, order_url: str) -> dict:
         )
     if order.customer_address:
         parts["address"] = _("Address: %(address)s", address=order.customer_address)
+    if getattr(order, "slot_at", None) is not None:
+        when = slot_text(order.slot_at, order.slot_ends_at, shop_zone(shop))
+        if order.shipping_needs_address:
+            parts["when"] = _("Delivery time: %(when)s", when=when)
+        else:
+            parts["when"] = _("Pickup time: %(when)s", when=when)
+    if getattr(order, "location_url", ""):
+        parts["location"] = _("Location: %(url)s", url=order.location_url)
     if order.customer_notes:
         parts["notes"] = _("Notes: %(notes)s", notes=order.customer_notes)
     return parts
@@ -129,7 +144,8 @@ def _fit(parts: dict, lines: list[str], budget: int, line_count: int) -> str:
         body = [*shown, _more(hidden)] if hidden else shown
         pieces = [fields["greeting"], fields["number"], *body, fields["shipping"]]
         pieces += [fields["discount"]]
-        pieces += [fields["total"], fields["payment"], fields["name"], fields["address"]]
+        pieces += [fields["total"], fields["payment"], fields["when"], fields["name"]]
+        pieces += [fields["address"], fields["location"]]
         pieces += [fields["notes"], fields["closed_note"], fields["link"], fields["closing"]]
         return [piece for piece in pieces if piece]
 

@@ -69,6 +69,9 @@
       if (key && (current.soldOut || []).includes(key)) line.problem = line.problem || messages.soldOut;
     }
 
+    const zones = deliveryZones(form, () => updateTotals(refresh(cart.read())));
+    const times = pickupTimes(form);
+
     function selectedMethod() {
       return form ? form.querySelector("input[name=shipping_method_id]:checked") : null;
     }
@@ -134,7 +137,10 @@
       if (shipping) address.hidden = shipsSomething && !(method && method.dataset.needsAddress === "1");
       // Free once the subtotal reaches the method's amount (the server applies the same rule).
       const freeAbove = method && method.dataset.freeAbove !== undefined ? Number(method.dataset.freeAbove) : null;
-      const shippingPrice = !method || (freeAbove !== null && subtotal >= freeAbove) ? 0 : Number(method.dataset.price);
+      let shippingPrice = !method || (freeAbove !== null && subtotal >= freeAbove) ? 0 : Number(method.dataset.price);
+      const zoned = zones.show(method, subtotal);
+      times.show(method);
+      if (zoned !== null) shippingPrice = zoned;
       document.querySelector("[data-cart-total]").textContent = cart.money(subtotal + shippingPrice);
       previewDiscount();
     }
@@ -249,7 +255,14 @@
 
     if (form) {
       form.addEventListener("change", (event) => {
-        if (event.target.name === "shipping_method_id") updateTotals(refresh(cart.read()));
+        if (event.target.name === "shipping_method_id") {
+          updateTotals(refresh(cart.read()));
+          zones.chosen(selectedMethod());
+        }
+        if (event.target.matches("[data-zone-pick]")) updateTotals(refresh(cart.read()));
+      });
+      form.addEventListener("input", (event) => {
+        if (event.target.matches("[data-zone-postal]")) updateTotals(refresh(cart.read()));
       });
       form.addEventListener("submit", (event) => {
         event.preventDefault();
@@ -267,10 +280,12 @@
       errorBox.textContent = result.error || messages.network;
       errorBox.hidden = false;
       if (result.field) {
-        const field = form.querySelector(`[data-field="${result.field}"]`);
+        let field = form.querySelector(`[data-field="${result.field}"]`);
+        if (result.field === "zone") field = zones.block(selectedMethod());
+        if (result.field === "slot") field = times.block(selectedMethod(), true);
         if (field) {
           field.classList.add("has-error");
-          const input = field.querySelector("input:not([disabled]), textarea");
+          const input = field.querySelector("input:not([disabled]):not([type=hidden]), textarea, select");
           if (input) input.focus();
         }
       }
@@ -306,6 +321,8 @@
         payment_method_id: payment ? Number(payment.value) : null,
         coupon: form.elements.namedItem("coupon") ? form.elements.namedItem("coupon").value.trim() : "",
         idempotency_key: data.key,
+        ...zones.where(method),
+        slot: times.picked(method),
       };
       let response;
       let result;
@@ -419,5 +436,198 @@
       if (event.persisted) show();
     });
     return show;
+  }
+
+  // Pickup and delivery times (shop.ordering.slots): the chosen method's free times,
+  // asked of the server when it is chosen (times pass and places fill: the cached page
+  // cannot carry them), the earliest picked already. After a refusal (the time filled
+  // up), the list is asked for again.
+  function pickupTimes(form) {
+    const blocks = form ? Array.from(form.querySelectorAll("[data-slot-for]")) : [];
+    const block = (method) => (method ? blocks.find((each) => each.dataset.slotFor === method.value) : null) || null;
+    const loaded = new Set();
+
+    async function load(each) {
+      loaded.add(each);
+      const select = each.querySelector("[data-slot-pick]");
+      let days = [];
+      try {
+        const response = await fetch(each.dataset.times, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+        if (response.ok) days = (await response.json()).days || [];
+      } catch (error) {
+        loaded.delete(each); // offline: asked again next time
+        return;
+      }
+      const before = select.value;
+      select.replaceChildren();
+      days.forEach((day) => {
+        const group = document.createElement("optgroup");
+        group.label = day.day;
+        day.slots.forEach((slot) => {
+          const option = new Option(day.day + ", " + slot.label, slot.key);
+          group.append(option);
+        });
+        select.append(group);
+      });
+      if (before && Array.from(select.options).some((option) => option.value === before)) select.value = before;
+      each.querySelector("[data-slot-none]").hidden = days.length > 0;
+      select.hidden = days.length === 0;
+    }
+
+    return {
+      block(method, reload) {
+        const each = block(method);
+        if (each && reload) load(each);
+        return each;
+      },
+      show(method) {
+        const chosen = block(method);
+        blocks.forEach((each) => {
+          each.hidden = each !== chosen;
+          each.querySelector("select").disabled = each !== chosen;
+        });
+        if (chosen && !loaded.has(chosen)) load(chosen);
+      },
+      picked(method) {
+        const chosen = block(method);
+        return chosen ? chosen.querySelector("[data-slot-pick]").value || null : null;
+      },
+    };
+  }
+
+  // Delivery zones (shop.ordering.zones): the chosen method's way in (its location, its
+  // area, a postal code) and an estimate of its fee, by the same rules as the server,
+  // which works the fee out again at checkout. The location is asked for only once a
+  // method with distance bands is chosen; refused or unavailable, the list and the
+  // postal code are there. It leaves this browser only inside the order.
+  function deliveryZones(form, changed) {
+    const located = new Map();
+    const blocks = form ? Array.from(form.querySelectorAll("[data-zone-for]")) : [];
+    const block = (method) => (method ? blocks.find((each) => each.dataset.zoneFor === method.value) : null) || null;
+    const canLocate = Boolean(navigator.geolocation) && window.isSecureContext !== false;
+    blocks.forEach((each) => {
+      const button = each.querySelector("[data-share-location]");
+      if (!button) return;
+      button.hidden = !canLocate;
+      button.addEventListener("click", () => locate(each));
+      if (!canLocate) refused(each);
+    });
+
+    function refused(each) {
+      const status = each.querySelector("[data-location-status]");
+      status.textContent = status.dataset.refused;
+    }
+
+    function locate(each) {
+      const status = each.querySelector("[data-location-status]");
+      if (!canLocate) return;
+      status.textContent = status.dataset.asking;
+      navigator.geolocation.getCurrentPosition((position) => {
+        located.set(each.dataset.zoneFor, [position.coords.latitude, position.coords.longitude]);
+        status.textContent = status.dataset.found;
+        changed();
+      }, () => {
+        refused(each);
+        const fallback = each.querySelector("[data-zone-pick], [data-zone-postal]");
+        if (fallback) fallback.focus();
+      }, { enableHighAccuracy: false, timeout: 15000, maximumAge: 300000 });
+    }
+
+    function metres(a, b) {
+      const radians = (degrees) => (degrees * Math.PI) / 180;
+      const h = Math.sin(radians(b[0] - a[0]) / 2) ** 2 +
+        Math.cos(radians(a[0])) * Math.cos(radians(b[0])) * Math.sin(radians(b[1] - a[1]) / 2) ** 2;
+      return 2 * 6371008.8 * Math.asin(Math.sqrt(h));
+    }
+
+    function postalMatch(codes, postal) {
+      let best = 0;
+      for (const code of codes) {
+        if (code.endsWith("*")) {
+          if (postal.startsWith(code.slice(0, -1))) best = Math.max(best, code.length);
+        } else if (code === postal) return 100;
+      }
+      return best;
+    }
+
+    // The zone that takes the shopper, as shop.ordering.zones.find_zone picks it.
+    function find(each) {
+      const data = JSON.parse(each.dataset.zones);
+      const pick = each.querySelector("[data-zone-pick]");
+      const typed = each.querySelector("[data-zone-postal]");
+      const point = located.get(each.dataset.zoneFor);
+      const given = Boolean((pick && pick.value) || (typed && typed.value.trim()) || point);
+      if (pick && pick.value) {
+        const zone = data.zones.find((z) => z.kind === "list" && String(z.id) === pick.value);
+        if (zone) return { zone, given };
+      }
+      const postal = typed ? typed.value.replace(/[\s.-]/g, "").toUpperCase() : "";
+      if (postal) {
+        let best = null;
+        let score = 0;
+        data.zones.filter((z) => z.kind === "postal").forEach((z) => {
+          const found = postalMatch(z.codes, postal);
+          if (found > score) [best, score] = [z, found];
+        });
+        if (best) return { zone: best, given };
+      }
+      if (point && data.origin) {
+        const away = metres(data.origin, point);
+        const band = data.zones.filter((z) => z.kind === "distance").sort((a, b) => a.max_m - b.max_m)
+          .find((z) => away <= z.max_m);
+        if (band) return { zone: band, given };
+      }
+      return { zone: data.zones.find((z) => z.kind === "everywhere") || null, given };
+    }
+
+    return {
+      block,
+      // Show the chosen method's block (the others off, so nothing of theirs is sent);
+      // the estimated fee, or null when the method has no zones.
+      show(method, subtotal) {
+        const chosen = block(method);
+        blocks.forEach((each) => {
+          each.hidden = each !== chosen;
+          each.querySelectorAll("input, select").forEach((field) => {
+            field.disabled = each !== chosen;
+          });
+        });
+        if (!chosen) return null;
+        const note = chosen.querySelector("[data-zone-note]");
+        const { zone, given } = find(chosen);
+        if (!zone) {
+          note.textContent = given ? note.dataset.outside : "";
+          return 0;
+        }
+        const label = zone.label || "";
+        if (zone.min && subtotal < zone.min) {
+          note.textContent = note.dataset.min.replace("{zone}", label).replace("{amount}", cart.money(zone.min));
+          return zone.fee;
+        }
+        const fee = zone.free !== null && subtotal >= zone.free ? 0 : zone.fee;
+        note.textContent = !label ? "" : fee ? note.dataset.fee.replace("{zone}", label).replace("{fee}", cart.money(fee)) :
+          note.dataset.free.replace("{zone}", label);
+        return fee;
+      },
+      // A method with distance bands was chosen: ask for the location now (once).
+      chosen(method) {
+        const chosen = block(method);
+        if (chosen && chosen.querySelector("[data-share-location]") && !located.has(chosen.dataset.zoneFor)) locate(chosen);
+      },
+      // What checkout is told of where the shopper is (the server checks all of it).
+      where(method) {
+        const chosen = block(method);
+        if (!chosen) return {};
+        const pick = chosen.querySelector("[data-zone-pick]");
+        const typed = chosen.querySelector("[data-zone-postal]");
+        const point = located.get(chosen.dataset.zoneFor);
+        return {
+          zone_id: pick && pick.value ? Number(pick.value) : null,
+          postal_code: typed ? typed.value.trim() : "",
+          latitude: point ? point[0] : null,
+          longitude: point ? point[1] : null,
+        };
+      },
+    };
   }
 })();

@@ -23,7 +23,9 @@ from shop.models import (
     Order,
     PaymentMethod,
     ShippingMethod,
+    ShippingZone,
     Shop,
+    ZoneKind,
 )
 from shop.shops.archive import write_archive
 from shop.shops.imports import stage_upload
@@ -70,6 +72,12 @@ def shop_with_everything(app):
         export = io.BytesIO()
         write_archive(shop, export)
         export.seek(0)
+        zone = ShippingZone(
+            shop_id=shop.id, method_id=shipping.id, kind=ZoneKind.POSTAL, name="Centro",
+            codes="28001, 280*", fee_minor=150, min_order_minor=1000,
+        )  # fmt: skip
+        db.session.add(zone)
+        db.session.flush()
         arguments = {
             "item_id": full.items[0],
             "order_id": full.orders[1],
@@ -80,6 +88,7 @@ def shop_with_everything(app):
             "job_token": job.token,
             "discount_id": discount.id,
             "import_token": stage_upload(shop.id, export),
+            "zone_id": zone.id,
         }
         db.session.commit()
     return full, arguments

@@ -96,7 +96,7 @@ def test_adds_a_method_with_the_price_typed_in_the_merchants_language(
     response = client.post("/dashboard/shipping/new", data=form(price=typed))
     assert response.status_code == 302
     assert methods(app, shop_id) == [("Entrega a domicilio", minor, True, True)]
-    assert version(app, shop_id) == before + 1
+    assert version(app, shop_id) == before + 2  # the method and its zone "everywhere"
 
 
 def test_reads_chilean_pesos_without_decimals(app, client, sign_in_as):
@@ -179,7 +179,7 @@ def test_edit_shows_the_price_in_the_merchants_language_and_saves(app, client, m
     )
     assert response.status_code == 302
     assert methods(app, shop_id)[0] == ("Casa (48 h)", 425, False, False)
-    assert version(app, shop_id) == before + 1
+    assert version(app, shop_id) == before + 2  # the method and its zone "everywhere"
 
 
 def test_edit_refuses_bad_price_and_changes_nothing(app, client, merchant, three):

@@ -39,9 +39,11 @@ from shop.models import (
     PendingUpload,
     Role,
     ShippingMethod,
+    ShippingZone,
     Shop,
     ShopDomain,
     VariantStock,
+    ZoneKind,
     utcnow,
 )
 from shop.shops import team
@@ -71,6 +73,7 @@ KINDS = {
     "import_token": "import",  # a catalog file staged for import (issue 21)
     "customer_id": "customer",  # customers (issue 20)
     "domain_id": "domain",  # the shop's own domain (issue 28)
+    "zone_id": "zone",  # a shipping method's delivery zone (issue 25)
 }
 # The invitation link is the permission itself: whoever holds it may join (whatever shop
 # they are in), so it is not walked here; tests/dashboard/test_team.py checks its rules.
@@ -124,6 +127,12 @@ def attack_form(victim: dict) -> dict:
         "note": "Hacked",
         "tags": "hacked",
         "other": str(victim["customer_other"]),
+        # Delivery zones and the shop's location (issue 25).
+        "fee": "0",
+        "distance": "1",
+        "codes": "1*",
+        "latitude": "1",
+        "longitude": "1",
     }
 
 
@@ -136,6 +145,10 @@ def objects_of(shop: Shop, order_number: int) -> dict:
     photo = ItemPhoto(image=image)
     item.photos.append(photo)
     method = factories.make_shipping(shop)
+    zone = ShippingZone(
+        shop_id=shop.id, method_id=method.id, kind=ZoneKind.LIST, name="Centro", fee_minor=100
+    )
+    db.session.add(zone)
     group = factories.make_group(item, "Talla", ["S", "M"], kind="size")
     factories.set_variant_stock(item, [group.choices[0]], 3)
     payment = PaymentMethod(shop=shop, kind="cash", name="Efectivo", details="")
@@ -179,7 +192,7 @@ def objects_of(shop: Shop, order_number: int) -> dict:
         preview=b"RIFF",
     )
     member = Membership(shop=shop, user=manager, role=Role.MANAGER)
-    db.session.add_all([image, order, payment, job, upload, member])
+    db.session.add_all([image, order, payment, job, upload, member, zone])
     db.session.flush()
     invitation, _token = team.invite(shop, Role.STAFF, shop.owner)
     discount = Discount(shop=shop, code=f"code{shop.id}", kind=DiscountKind.PERCENT, value=1000)
@@ -213,6 +226,7 @@ def objects_of(shop: Shop, order_number: int) -> dict:
         "customer": order.customer_id,  # made by the database from the order
         "customer_other": other_customer.id,
         "domain": domain.id,
+        "zone": zone.id,
     }
 
 
@@ -243,6 +257,7 @@ def snapshot(shop_id: int) -> dict:
         "image": rows(Image, Image.shop_id == shop_id),
         "pending_upload": rows(PendingUpload, PendingUpload.shop_id == shop_id),
         "shipping": rows(ShippingMethod, ShippingMethod.shop_id == shop_id),
+        "zone": rows(ShippingZone, ShippingZone.shop_id == shop_id),
         "order": rows(Order, Order.shop_id == shop_id),
         "line": rows(OrderLine, OrderLine.order_id.in_(order_ids)),
         "status": rows(OrderStatusChange, OrderStatusChange.order_id.in_(order_ids)),

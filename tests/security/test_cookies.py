@@ -259,6 +259,8 @@ def public_cases(app, world, gone_slug: str, old_slug: str) -> list[Case]:
             422,
             preview(json=cart | {"coupon": "NOPE"}),
         ),
+        Case("times", "storefront.slot_times", 200, get(f"{shop}/times/{world.method}")),
+        Case("no such times", "storefront.slot_times", 404, get(f"{shop}/times/2147483647")),
         Case("analytics event", "storefront.beacon", 204, beacon('{"k": "shop_view"}')),
         Case("analytics event, malformed", "storefront.beacon", 204, beacon("{")),
         Case("static file", "static", 200, get(css)),

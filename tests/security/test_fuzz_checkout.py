@@ -110,7 +110,12 @@ def assert_priced_from_the_database(app, world: World, order_id: int) -> None:
                     ShippingMethod.name == order.shipping_name,
                 )
             )
-            assert shipping == method.price_minor
+            zones = {zone.name: zone.fee_minor for zone in method.zones if zone.name}
+            # Priced by its zone (the server's, whatever the browser sent), else the method.
+            assert shipping == zones.get(order.zone_name, method.price_minor)
+            if order.customer_lat is not None:
+                assert -90 <= order.customer_lat <= 90
+                assert -180 <= order.customer_lng <= 180
         assert order.subtotal_minor == sum(line.line_total_minor for line in order.lines)
         assert order.total_minor == order.subtotal_minor + shipping
         active = db.session.scalars(
@@ -169,9 +174,27 @@ def json_cart(world: World, extras: dict):
             "idempotency_key": st.uuids().map(str) | json_value,
             "payment_method_id": payment_ids(world, extras),
         },
-        optional={field: json_value for field in PRICE_FIELDS + ORDER_FIELDS},
+        optional={field: json_value for field in PRICE_FIELDS + ORDER_FIELDS} | where(world),
     )
     return st.one_of(body, body, body, json_value)
+
+
+def where(world: World) -> dict:
+    """Where the shopper says they are and when (issue 25): anything a browser could send,
+    near the world's shop (its 2 km band), forged or far."""
+    coordinate = (
+        st.floats(allow_nan=True, allow_infinity=True)
+        | st.floats(min_value=40.40, max_value=40.43)
+        | st.sampled_from(["NaN", "-Infinity", "1e400", "40.41", " 40.41 ", "\uff14\uff10"])
+        | json_value
+    )
+    return {
+        "zone_id": st.integers(min_value=-2, max_value=10) | json_value,
+        "postal_code": hostile_text | json_value,
+        "latitude": coordinate,
+        "longitude": st.floats(min_value=-3.72, max_value=-3.69) | coordinate,
+        "slot": st.sampled_from(["2026-12-02T11:00Z", ""]) | hostile_text | json_value,
+    }
 
 
 def test_fuzzed_json_checkout_records_whole_orders_or_nothing(app, world, extras):

@@ -94,6 +94,12 @@ NEW_POSTS = {
     "dashboard.merge_customer",
     "dashboard.delete_customer",
     "dashboard.customer_privacy",
+    # Delivery zones and times (issue 25).
+    "dashboard.shipping_zones",
+    "dashboard.edit_shipping_zone",
+    "dashboard.delete_shipping_zone",
+    "dashboard.shop_location",
+    "dashboard.shipping_times",
 }
 
 
@@ -125,6 +131,11 @@ def test_every_route_that_changes_data_refuses_get(app):
                 "dashboard.settings",
                 "dashboard.setup",
                 "dashboard.edit_shipping_method",
+                # Zones and times (issue 25): GET shows the list and its form, or a form.
+                "dashboard.shipping_zones",
+                "dashboard.edit_shipping_zone",
+                "dashboard.shop_location",
+                "dashboard.shipping_times",
                 "dashboard.new_shipping_method",
                 "dashboard.ordering_rules",
                 "dashboard.payment_methods",

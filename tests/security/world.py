@@ -24,8 +24,10 @@ from shop.models import (
     Membership,
     PaymentMethod,
     Role,
+    ShippingZone,
     Shop,
     ShopDomain,
+    ZoneKind,
     utcnow,
 )
 from shop.shops import team
@@ -60,6 +62,7 @@ class World:
     invite_token: str = ""
     discount: int = 0  # a coupon of the shop (issue 24)
     domain: int = 0  # the shop's own domain (issue 28)
+    zone: int = 0  # the delivery method's list zone (issue 25)
     rival_discount: int = 0
     import_token: str = ""  # the shop's own export, uploaded to import (issue 21)
     customer: int = 0  # the order's customer (issue 20)
@@ -85,6 +88,17 @@ def build_world(app, **shop_fields) -> World:
         photo = ItemPhoto(item=item, image=image, position=0)
         db.session.add(photo)
         method = factories.make_shipping(shop, name="Entrega a domicilio", price_minor=300)
+        # Delivery zones (issue 25): everywhere at the method's fee, a neighbourhood
+        # picked from the list and a band up to 2 km from the shop.
+        shop.latitude, shop.longitude = 40.416775, -3.70379
+        method.zones = [
+            ShippingZone(shop_id=shop.id, kind=ZoneKind.EVERYWHERE, name="", codes="",
+                         fee_minor=300, position=0),
+            ShippingZone(shop_id=shop.id, kind=ZoneKind.LIST, name="Centro", codes="",
+                         fee_minor=150, position=1),
+            ShippingZone(shop_id=shop.id, kind=ZoneKind.DISTANCE, name="Cerca", codes="",
+                         max_m=2000, fee_minor=200, position=2),
+        ]  # fmt: skip
         payment = PaymentMethod(shop=shop, kind="cash", name="Efectivo", details="", active=False)
         db.session.add(payment)
         order = factories.make_order(shop)
@@ -146,6 +160,7 @@ def build_world(app, **shop_fields) -> World:
             domain=domain.id,
             import_token=import_token,
             customer=order.customer_id,
+            zone=method.zones[1].id,
         )
 
 
@@ -166,6 +181,7 @@ def url_values(world: World) -> dict[str, object]:
         "method_id": world.method,
         "discount_id": world.discount,
         "domain_id": world.domain,
+        "zone_id": world.zone,
         "payment_id": world.payment,
         "photo_id": world.photo,
         "group_id": world.group,

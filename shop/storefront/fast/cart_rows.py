@@ -3,9 +3,19 @@ choices, and the active shipping methods (see rows.py for why pages read plain r
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from types import SimpleNamespace
 
-from shop.models import Availability, Item, OptionChoice, OptionGroup, ShippingMethod, VariantStock
+from sqlalchemy import String, select, type_coerce
+
+from shop.models import (
+    Availability,
+    Item,
+    OptionChoice,
+    OptionGroup,
+    ShippingMethod,
+    ShippingZone,
+    VariantStock,
+)
 from shop.storefront.fast.rows import ShopView, connection
 
 _GROUPS = (
@@ -90,19 +100,59 @@ def cart_catalog(shop: ShopView) -> tuple[dict, list]:
             entry["choices"] = {str(k): list(v) for k, v in choices[item.id].items()}
             entry["soldOut"] = sorted(sold_out.get(item.id, ()))
         catalog[str(item.id)] = entry
-    methods = (
-        connection()
-        .execute(
-            select(
-                ShippingMethod.id,
-                ShippingMethod.name,
-                ShippingMethod.price_minor,
-                ShippingMethod.needs_address,
-                ShippingMethod.free_above_minor,
-            )
-            .where(ShippingMethod.shop_id == shop.id, ShippingMethod.active.is_(True))
-            .order_by(ShippingMethod.position, ShippingMethod.id)
+    return catalog, active_methods(shop.id)
+
+
+def active_methods(shop_id: int) -> list[SimpleNamespace]:
+    """The active shipping methods, each with its delivery zones (one statement): what
+    the cart shows and its script estimates; checkout prices them again."""
+    rows = connection().execute(
+        select(
+            ShippingMethod.id,
+            ShippingMethod.name,
+            ShippingMethod.price_minor,
+            ShippingMethod.needs_address,
+            ShippingMethod.free_above_minor,
+            ShippingMethod.slots_on,
+            ShippingZone.id.label("zone_id"),
+            type_coerce(ShippingZone.kind, String).label("kind"),
+            ShippingZone.name.label("zone_name"),
+            ShippingZone.codes,
+            ShippingZone.max_m,
+            ShippingZone.fee_minor,
+            ShippingZone.min_order_minor,
+            ShippingZone.free_above_minor.label("zone_free_above"),
         )
-        .all()
+        .outerjoin(ShippingZone, ShippingZone.method_id == ShippingMethod.id)
+        .where(ShippingMethod.shop_id == shop_id, ShippingMethod.active.is_(True))
+        .order_by(
+            ShippingMethod.position, ShippingMethod.id, ShippingZone.position, ShippingZone.id
+        )
     )
-    return catalog, methods
+    methods: dict[int, SimpleNamespace] = {}
+    for row in rows:
+        method = methods.get(row.id)
+        if method is None:
+            method = methods[row.id] = SimpleNamespace(
+                id=row.id,
+                name=row.name,
+                price_minor=row.price_minor,
+                needs_address=bool(row.needs_address),
+                free_above_minor=row.free_above_minor,
+                slots_on=bool(row.slots_on),
+                zones=[],
+            )
+        if row.zone_id is not None:
+            method.zones.append(
+                SimpleNamespace(
+                    id=row.zone_id,
+                    kind=row.kind,
+                    name=row.zone_name,
+                    codes=row.codes,
+                    max_m=row.max_m,
+                    fee_minor=row.fee_minor,
+                    min_order_minor=row.min_order_minor,
+                    free_above_minor=row.zone_free_above,
+                )
+            )
+    return list(methods.values())

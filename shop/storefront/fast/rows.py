@@ -97,6 +97,9 @@ class ShopView:
     # Ads pixels (shop.lib.pixels): None = off.
     meta_pixel_id: str | None = column(Shop.meta_pixel_id)
     ga4_measurement_id: str | None = column(Shop.ga4_measurement_id)
+    # Where delivery distances start (shop.ordering.zones): the cart estimates a fee.
+    latitude: float | None = column(Shop.latitude)
+    longitude: float | None = column(Shop.longitude)
 
     @property
     def logo(self) -> ImageView | None:
