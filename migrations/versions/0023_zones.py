@@ -20,6 +20,7 @@ from alembic import op
 import sqlalchemy as sa
 
 from shop.models.catalog_version import create_triggers, drop_triggers
+from shop.models.customers import create_customer_trigger, drop_customer_trigger
 
 
 revision = '0023_zones'
@@ -118,6 +119,10 @@ def upgrade():
         batch_op.add_column(sa.Column('slot_booking_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_shop_order_slot_at'), ['slot_at'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_shop_order_slot_booking_id_slot_booking'), 'slot_booking', ['slot_booking_id'], ['id'], ondelete='SET NULL')
+    # SQLite copies shop_order to add a foreign key, and the copy has no triggers:
+    # 0021's trigger giving each new order its customer is made again.
+    drop_customer_trigger(bind)
+    create_customer_trigger(bind)
     create_triggers(bind, NEW_TABLES, NEW_SHOP_COLUMNS)
 
 
@@ -148,3 +153,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_shipping_zone_method_id'))
     op.drop_table('shipping_zone')
     create_triggers(bind, OLD_TABLES, OLD_SHOP_COLUMNS)
+    drop_customer_trigger(bind)  # shop_order was copied (SQLite) without it: made again
+    create_customer_trigger(bind)

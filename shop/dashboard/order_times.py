@@ -46,5 +46,7 @@ def arrange(shop, now: datetime):
     return lambda stmt: apply(stmt, shop, aware)
 
 
-def has_times(shop) -> bool:
-    return any(method.slots_on for method in shop.shipping_methods)
+def has_times(page) -> bool:
+    """Whether to offer the lists by time: when the merchant is in one, or the page shows
+    an order with a time (no statement of its own: the list's budget is four)."""
+    return by_time() or any(order.slot_at is not None for order, _returning in page)

@@ -96,7 +96,7 @@ def orders():
             when=order_times.when_filter(),
             sort_time=order_times.by_time(),
             more_by_time=more_by_time,
-            has_times=order_times.has_times(shop),
+            has_times=order_times.has_times(page),
             unpaid_count=unpaid_count,
             counts=counts,
             total=sum(counts.values()),

@@ -119,13 +119,13 @@ class Shop(db.Model):
     # data is wiped (shop.ordering.customer_privacy; None = kept until deleted by hand).
     privacy_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     forget_customers_after_months: Mapped[int | None] = mapped_column()
-    # The merchant's own domain once it is verified and live (shop.shops.domains keeps it
-    # in step with ShopDomain): canonical URLs name it, so it is a public column.
-    custom_domain: Mapped[str | None] = mapped_column(String(253), unique=True, index=True)
     # Where delivery distances are measured from (shop.ordering.zones); None = not set.
     # Public: the cart page estimates a distance zone's fee in the shopper's browser.
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
+    # The merchant's own domain once it is verified and live (shop.shops.domains keeps it
+    # in step with ShopDomain): canonical URLs name it, so it is a public column.
+    custom_domain: Mapped[str | None] = mapped_column(String(253), unique=True, index=True)
 
     owner: Mapped[User] = relationship(back_populates="shops")
     # The team, the owner included (shop.shops.team keeps owner_id and the owner's

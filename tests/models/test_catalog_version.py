@@ -299,12 +299,18 @@ def test_every_table_and_every_shop_column_is_classified():
     assert set(shop_public_columns()) == columns - SHOP_PRIVATE_COLUMNS
 
 
+# Triggers with another job than the catalog version (shop.models.customers: each new
+# order's customer, issue 20).
+OTHER_TRIGGERS = {"customer_of_new_order"}
+
+
 def test_the_databases_triggers_match_the_classification(app):
     with app.app_context(), db.engine.connect() as conn:
         if conn.dialect.name == "sqlite":
             rows = conn.exec_driver_sql(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
             ).all()
+            rows = [row for row in rows if row[0] not in OTHER_TRIGGERS]
             triggered = {re.search(r" ON (\w+)", sql).group(1) for _, sql in rows}
             events = {name.rsplit("_", 1)[1] for name, _ in rows if name != "catalog_version_shop"}
             assert events == {"insert", "update", "delete"}
@@ -312,6 +318,7 @@ def test_the_databases_triggers_match_the_classification(app):
             rows = conn.exec_driver_sql(
                 "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal"
             ).all()
+            rows = [row for row in rows if row[0] not in OTHER_TRIGGERS]
             triggered = {re.search(r" ON (?:public\.)?(\w+)", sql).group(1) for _, sql in rows}
             for name, sql in rows:
                 if name != "catalog_version_shop":

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select
+from sqlalchemy import Connection, Float, Select
 
 from shop.storefront.fast.driver import compile_select, cursor_execute
 
@@ -96,10 +96,20 @@ def _compile(statement: Select, dialect) -> _Compiled:
     sql, order, constants = compile_select(statement, dialect)
     converters = []
     for index, column in enumerate(statement.selected_columns):
-        convert = dialect.type_descriptor(column.type).result_processor(dialect, None)
+        convert = _converter(column.type, dialect)
         if convert is not None:
             converters.append((index, convert))
     return _Compiled(sql, order, constants, tuple(converters))
+
+
+def _converter(type_, dialect):
+    """The dialect's conversion of a value of `type_`, None when the driver's value is
+    already right. A plain cursor gives no column types, and psycopg's Float asks for one
+    (it raises without): its driver returns Python floats itself."""
+    impl = dialect.type_descriptor(type_)
+    if isinstance(impl, Float) and not impl.asdecimal:
+        return None
+    return impl.result_processor(dialect, None)
 
 
 def _converted(row: Sequence, converters) -> tuple:
