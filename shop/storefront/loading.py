@@ -17,7 +17,7 @@ from shop.lib.text import clean_line
 from shop.models import Availability, Item, ItemPhoto, Shop
 from shop.shops.deletion import tombstone
 from shop.shops.settings import resolve_slug
-from shop.storefront.hosts import request_shop_host
+from shop.storefront.hosts import remember_domains, request_shop_host
 from shop.storefront.unavailable import abort_if_suspended
 from shop.web.errors import render_error
 from shop.web.headers import allow_sources
@@ -66,6 +66,7 @@ def shop_or_404(slug: str, *, redirect_old: bool = True, allow_suspended: bool =
         abort_if_suspended(shop)
     use_shop_language(shop)
     allow_sources(shop_pixel_sources(shop))
+    remember_domains({shop.slug: shop.custom_domain})  # links need no statement of their own
     return shop
 
 

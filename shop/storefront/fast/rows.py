@@ -46,6 +46,7 @@ from shop.models import (
 )
 from shop.storefront.fast.columns import column, columns, position
 from shop.storefront.fast.plain_sql import PlainSelect
+from shop.storefront.hosts import remember_domains
 from shop.storefront.loading import shop_or_404
 from shop.storefront.unavailable import abort_if_suspended
 from shop.web.headers import allow_sources
@@ -100,6 +101,8 @@ class ShopView:
     # Where delivery distances start (shop.ordering.zones): the cart estimates a fee.
     latitude: float | None = column(Shop.latitude)
     longitude: float | None = column(Shop.longitude)
+    # The shop's own live domain (shop.shops.domains): canonical links name it.
+    custom_domain: str | None = column(Shop.custom_domain)
 
     @property
     def logo(self) -> ImageView | None:
@@ -273,6 +276,7 @@ def public_shop(slug: str) -> ShopView:
     abort_if_suspended(shop)
     use_shop_language(shop)
     allow_sources(shop_pixel_sources(shop))
+    remember_domains({shop.slug: shop.custom_domain})  # links need no statement of their own
     return shop
 
 
