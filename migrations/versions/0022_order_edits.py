@@ -13,6 +13,8 @@ Create Date: 2026-12-06 02:30:00
 from alembic import op
 import sqlalchemy as sa
 
+from shop.models.customers import create_customer_trigger, drop_customer_trigger
+
 
 revision = '0022_order_edits'
 down_revision = '0021_customers'
@@ -30,6 +32,7 @@ def upgrade():
         batch_op.create_check_constraint(
             op.f('ck_order_status_change_order_change_kind'), "kind IN ('status', 'edit')"
         )
+    _customer_trigger_again()
 
 
 def downgrade():
@@ -43,3 +46,12 @@ def downgrade():
     with op.batch_alter_table('shop_order', schema=None) as batch_op:
         batch_op.drop_column('by_merchant')
         batch_op.drop_column('version')
+    _customer_trigger_again()
+
+
+def _customer_trigger_again():
+    """SQLite may copy shop_order to change it, and the copy has no triggers: 0021's
+    trigger giving each new order its customer is made again."""
+    bind = op.get_bind()
+    drop_customer_trigger(bind)
+    create_customer_trigger(bind)
