@@ -35,13 +35,18 @@ public way to, and 19 µs is under 2% of a rendered shop page.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import Blueprint, Flask, current_app, jsonify, make_response, request
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from limits import parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import SlidingWindowCounterRateLimiter
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from shop.extensions import limiter
@@ -134,10 +139,46 @@ def visitor_in_shop() -> str:
 def hashed_address() -> str:
     """The analytics beacon is counted per address, by a keyed hash of it: the limiter's
     storage (Redis, shared) never holds a shopper's address."""
-    key = current_app.secret_key
+    return address_key(current_app, get_remote_address())
+
+
+def address_key(app: Flask, address: str) -> str:
+    """The beacon's name for an address in the limiter's storage: a keyed hash."""
+    key = app.secret_key
     key = key.encode() if isinstance(key, str) else key
-    digest = hashlib.blake2b(get_remote_address().encode(), key=key[:64], digest_size=16)
+    digest = hashlib.blake2b(address.encode(), key=key[:64], digest_size=16)
     return "beacon:" + digest.hexdigest()
+
+
+def beacon_wait(app: Flask, address: str) -> int:
+    """The beacon's limit for the fast path, which answers before Flask (and so before
+    Flask-Limiter's hooks): 0 when this event may be counted, else the seconds to wait
+    (Retry-After). Same setting, strategy and storage as the limits above (the
+    extension's public `limiter.limiter`); a storage that fails counts in memory."""
+    if not app.config["RATELIMIT_ENABLED"]:
+        return 0
+    key = address_key(app, address)
+    for item in _parsed(app.config["RATELIMIT_BEACON"]):
+        try:
+            strategy = limiter.limiter
+            allowed = strategy.hit(item, "vitrina", "beacon-fast", key)
+        except Exception:  # Redis gone: as Flask-Limiter does, count in memory
+            strategy = _fallback()
+            allowed = strategy.hit(item, "vitrina", "beacon-fast", key)
+        if not allowed:
+            reset = strategy.get_window_stats(item, "vitrina", "beacon-fast", key).reset_time
+            return max(1, int(reset - time.time()) + 1)
+    return 0
+
+
+@lru_cache(maxsize=16)
+def _parsed(setting: str):
+    return tuple(parse_many(setting))
+
+
+@lru_cache(maxsize=1)
+def _fallback():
+    return SlidingWindowCounterRateLimiter(MemoryStorage())
 
 
 def merchant() -> str:
