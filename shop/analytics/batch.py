@@ -24,7 +24,6 @@ from shop.extensions import db
 from shop.models import DailyCount, DailySource, DailyVisitor
 from shop.models.analytics import NO_ITEM
 
-ROWS_PER_STATEMENT = 300  # well under SQLite's 32,766 parameters (3 per visitor row)
 SOURCE_AMOUNTS = ("visitors", "views")
 
 
@@ -70,11 +69,7 @@ def count_batch(batch: Sequence[Checked]) -> None:
 def _new_visitors(visitors: Iterable[tuple[int, date, str]]) -> set[tuple[int, date, str]]:
     """Add the day's hashes not there yet; those this call added."""
     rows = [{"shop_id": s, "day": d, "digest": h} for s, d, h in sorted(visitors)]
-    made = set()
-    for start in range(0, len(rows), ROWS_PER_STATEMENT):
-        chunk = rows[start : start + ROWS_PER_STATEMENT]
-        made |= insert_many_ignore(DailyVisitor, chunk, ["shop_id", "day", "digest"])
-    return made
+    return insert_many_ignore(DailyVisitor, rows, ["shop_id", "day", "digest"])
 
 
 def _known_campaigns(days: set[tuple[int, date]]) -> dict[tuple[int, date], set[str]]:

@@ -43,7 +43,7 @@ def add_many(model, key: list[str], rows: list[tuple]) -> None:
     if not rows:
         return
     names = list(rows[0][-1])
-    statement = _insert(model)
+    statement = _insert(model.__table__)
     column = model.__table__.c
     statement = statement.on_conflict_do_update(
         index_elements=key,
@@ -57,8 +57,12 @@ def insert_many_ignore(model, rows: list[dict], key: list[str]) -> set[tuple]:
     """Insert the rows whose key is free, in one statement; the keys of those it made."""
     if not rows:
         return set()
-    columns = [model.__table__.c[name] for name in key]
+    table = model.__table__
     statement = (
-        _insert(model).values(rows).on_conflict_do_nothing(index_elements=key).returning(*columns)
+        _insert(table)
+        .on_conflict_do_nothing(index_elements=key)
+        .returning(*(table.c[name] for name in key))
     )
-    return {tuple(row) for row in db.session.execute(statement)}
+    # An executemany that SQLAlchemy sends as multi-row statements ("insertmanyvalues"),
+    # compiled once and cached, with the rows each one made.
+    return {tuple(row) for row in db.session.execute(statement, rows)}

@@ -22,6 +22,8 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC
+from functools import lru_cache
+from types import SimpleNamespace
 
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
@@ -29,10 +31,10 @@ from werkzeug.wsgi import get_host
 
 from shop import analytics
 from shop.analytics.buffer import event_buffer
-from shop.analytics.days import local_day
+from shop.analytics.days import zone_of
 from shop.analytics.events import ADD, CHECKOUT, PRODUCT_VIEW, SHOP_VIEW, check
 from shop.analytics.live import live_counts
-from shop.analytics.visitors import is_bot
+from shop.analytics.visitors import has_salt, is_bot
 from shop.extensions import db
 from shop.lib import clock
 from shop.storefront import fast
@@ -72,16 +74,13 @@ class BeaconPath:
         if event is None or event.kind not in FAST_KINDS or len(body) != length:
             environ["wsgi.input"] = io.BytesIO(body)  # the view reads it again
             return self.wsgi_app(environ, start_response)
-        with self.app.app_context():
-            wait = limits.beacon_wait(self.app, environ.get("REMOTE_ADDR") or "127.0.0.1")
-            if wait:
-                start_response(
-                    "429 TOO MANY REQUESTS", [*self.headers(), ("Retry-After", str(wait))]
-                )
-                return []
-            self._count(match.group(1), event, environ)
-            start_response("204 NO CONTENT", self.headers())
+        wait = limits.beacon_wait(self.app, environ.get("REMOTE_ADDR") or "127.0.0.1")
+        if wait:
+            start_response("429 TOO MANY REQUESTS", [*self.headers(), ("Retry-After", str(wait))])
             return []
+        self._count(match.group(1), event, environ)
+        start_response("204 NO CONTENT", self.headers())
+        return []
 
     def _count(self, slug: str, event: analytics.Event, environ) -> None:
         user_agent = environ.get("HTTP_USER_AGENT", "")
@@ -91,7 +90,7 @@ class BeaconPath:
             )
             or environ.get("HTTP_DNT") == "1"
             or environ.get("HTTP_SEC_GPC") == "1"
-            or is_bot(user_agent)
+            or _is_bot(user_agent)
         ):
             return
         try:
@@ -100,14 +99,16 @@ class BeaconPath:
             return  # the database is away: this event is not counted (the view would fail too)
         if shop is None or shop.suspended:
             return
-        moment = clock.now()
+        moment = clock.now(self.app)
         now = moment.astimezone(UTC).replace(tzinfo=None)
-        day = local_day(shop, moment)
-        checked = check(
-            shop.id, event, environ.get("REMOTE_ADDR") or "", user_agent, now, day, shown=shown
-        )
-        if db.session().in_transaction():
-            db.session.commit()  # the day's salt, made by the first event that needed it
+        day = moment.astimezone(_zone(shop.time_zone, shop.whatsapp)).date()
+        address = environ.get("REMOTE_ADDR") or ""
+        if has_salt(day):  # every event but a worker's first of the day: no app context
+            checked = check(shop.id, event, address, user_agent, now, day, shown=shown)
+        else:
+            with self.app.app_context():
+                checked = check(shop.id, event, address, user_agent, now, day, shown=shown)
+                db.session.commit()  # the day's salt, made by the first event that needed it
         if checked is None:
             return
         live = live_counts(self.app)
@@ -117,14 +118,36 @@ class BeaconPath:
     def headers(self) -> list[tuple[str, str]]:
         """The headers of the view's 204: no-store and the security headers (built once)."""
         if self._headers is None:
-            found = [("Cache-Control", "no-store")]
-            found.append(("Content-Security-Policy", headers.content_security_policy()))
-            found += list(headers.STATIC_HEADERS.items())
-            hsts = self.app.config.get("STRICT_TRANSPORT_SECURITY")
-            if hsts:
-                found.append(("Strict-Transport-Security", hsts))
-            self._headers = found
-        return self._headers
+            with self.app.app_context():
+                self._headers = self._security_headers()
+        return list(self._headers)  # a copy: middleware outside (RequestIds) adds to it
+
+    def _security_headers(self) -> list[tuple[str, str]]:
+        found = [("Cache-Control", "no-store")]
+        found.append(("Content-Security-Policy", headers.content_security_policy()))
+        found += list(headers.STATIC_HEADERS.items())
+        hsts = self.app.config.get("STRICT_TRANSPORT_SECURITY")
+        if hsts:
+            found.append(("Strict-Transport-Security", hsts))
+        return found
+
+
+@lru_cache(maxsize=1024)
+def _known_bot(user_agent: str) -> bool:
+    return is_bot(user_agent)
+
+
+def _is_bot(user_agent: str) -> bool:
+    """visitors.is_bot, remembered for the usual user agents (a browser's is a few
+    hundred characters; the pattern search costs more than the rest of the event)."""
+    return _known_bot(user_agent) if len(user_agent) <= 400 else is_bot(user_agent)
+
+
+@lru_cache(maxsize=4096)
+def _zone(time_zone: str, whatsapp: str):
+    """The shop's zone (days.zone_of), worked out once per setting: from a WhatsApp
+    number it takes a phone number parse, which costs more than the rest of the event."""
+    return zone_of(SimpleNamespace(time_zone=time_zone, whatsapp=whatsapp))
 
 
 def _host(environ) -> str:
