@@ -3,8 +3,10 @@
 Counting an event alone costs a transaction of four or five statements; a worker
 taking hundreds a second would spend itself on them. So the beacon's fast path puts
 each checked event (never an address or user agent: only the day's visitor hash) in
-its worker's buffer, and a background thread writes the buffer with batch.count_batch
-in one transaction at least every FLUSH_SECONDS, or sooner once FLUSH_EVENTS wait;
+its worker's buffer, and a background thread writes the buffer at least every
+FLUSH_SECONDS, or sooner once FLUSH_EVENTS wait: to Redis when the app counts there
+(live.LiveCounts.count_many: one MULTI/EXEC round trip), else, or when Redis does not
+answer, to the database with batch.count_batch in one transaction;
 an exiting worker writes what is left (atexit: gunicorn's graceful stop, a deploy).
 
 Bounds, said plainly (docs/analytics.md): a buffer holds at most MAX_EVENTS; beyond
@@ -27,6 +29,7 @@ from flask import Flask
 
 from shop.analytics.batch import count_batch
 from shop.analytics.events import Checked
+from shop.analytics.live import live_counts
 from shop.extensions import db
 
 EXTENSION = "vitrina.analytics_buffer"
@@ -94,6 +97,9 @@ class EventBuffer:
         return 0
 
     def _write_batch(self, events: list[Checked]) -> None:
+        live = live_counts(self.app)
+        if live is not None and live.count_many(events):
+            return
         try:
             count_batch(events)
             db.session.commit()

@@ -12,9 +12,9 @@ address (limits.beacon_wait, same setting), then another site's page, Do-Not-Tra
 or Global Privacy Control, a bot, an unknown or suspended shop, a product the shop
 does not show (a set of ids kept per catalog version): an empty 204 either way.
 
-A counted event goes to Redis (one script, as the view does) or, without Redis or
-when it does not answer, to the worker's buffer (analytics.buffer), written in bulk
-within a second. No address, user agent or cookie is kept or logged here.
+A counted event goes to the worker's buffer (analytics.buffer), written in bulk
+within a second: to Redis when the app counts there, else to the database. No
+address, user agent or cookie is kept or logged here.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from shop import analytics
 from shop.analytics.buffer import event_buffer
 from shop.analytics.days import zone_of
 from shop.analytics.events import ADD, CHECKOUT, PRODUCT_VIEW, SHOP_VIEW, check
-from shop.analytics.live import live_counts
 from shop.analytics.visitors import has_salt, is_bot
 from shop.extensions import db
 from shop.lib import clock
@@ -111,9 +110,7 @@ class BeaconPath:
                 db.session.commit()  # the day's salt, made by the first event that needed it
         if checked is None:
             return
-        live = live_counts(self.app)
-        if live is None or not live.count(checked):
-            event_buffer(self.app).add(checked)
+        event_buffer(self.app).add(checked)
 
     def headers(self) -> list[tuple[str, str]]:
         """The headers of the view's 204: no-store and the security headers (built once)."""
