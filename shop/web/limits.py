@@ -45,12 +45,11 @@ from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from limits import parse_many
-from limits.storage import MemoryStorage
-from limits.strategies import SlidingWindowCounterRateLimiter
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from shop.extensions import limiter
 from shop.web.errors import render_error
+from shop.web.local_limits import LocalLimits
 
 SIGN_IN = ("auth.login", "auth.callback")
 CHECKOUT = "storefront.checkout"
@@ -58,6 +57,7 @@ DISCOUNT_PREVIEW = "storefront.discount_preview"
 CHECKOUT_MAX_BYTES = 64 * 1024  # a full cart (100 lines) with the longest notes is ~15 KB
 BEACON = "storefront.beacon"
 BEACON_MAX_BYTES = 2 * 1024  # an analytics event is ~150 bytes
+LOCAL = "vitrina.local_limits"  # the app's LocalLimits in this worker
 # The forms that take photos (an item's, and the logo at set-up and in settings).
 UPLOADS = frozenset(
     {
@@ -151,34 +151,36 @@ def address_key(app: Flask, address: str) -> str:
 
 
 def beacon_wait(app: Flask, address: str) -> int:
-    """The beacon's limit for the fast path, which answers before Flask (and so before
+    """The beacon's limit for its fast path, which answers before Flask (and so before
     Flask-Limiter's hooks): 0 when this event may be counted, else the seconds to wait
-    (Retry-After). Same setting, strategy and storage as the limits above (the
-    extension's public `limiter.limiter`); a storage that fails counts in memory."""
+    (Retry-After). Same setting (RATELIMIT_BEACON) and key as the view's. With a shared
+    storage (Redis) it is counted there, through the extension's public
+    `limiter.limiter`, so every worker and server shares it; with the memory storage,
+    which is per worker anyway, and when Redis does not answer, in this worker's
+    LocalLimits (local_limits.py says why not limits' own memory storage)."""
     if not app.config["RATELIMIT_ENABLED"]:
         return 0
     key = address_key(app, address)
-    for item in _parsed(app.config["RATELIMIT_BEACON"]):
-        try:
-            strategy = limiter.limiter
-            allowed = strategy.hit(item, "vitrina", "beacon-fast", key)
-        except Exception:  # Redis gone: as Flask-Limiter does, count in memory
-            strategy = _fallback()
-            allowed = strategy.hit(item, "vitrina", "beacon-fast", key)
-        if not allowed:
-            reset = strategy.get_window_stats(item, "vitrina", "beacon-fast", key).reset_time
-            return max(1, int(reset - time.time()) + 1)
+    items = _parsed(app.config["RATELIMIT_BEACON"])
+    local = app.extensions.get(LOCAL)
+    if local is None:
+        local = app.extensions[LOCAL] = LocalLimits()
+    if str(app.config.get("RATELIMIT_STORAGE_URI") or "").startswith("memory://"):
+        return local.hit(items, key)
+    try:
+        strategy = limiter.limiter
+        for item in items:
+            if not strategy.hit(item, "vitrina", "beacon-fast", key):
+                reset = strategy.get_window_stats(item, "vitrina", "beacon-fast", key).reset_time
+                return max(1, int(reset - time.time()) + 1)
+    except Exception:  # Redis gone: as Flask-Limiter does, count in memory
+        return local.hit(items, key)
     return 0
 
 
 @lru_cache(maxsize=16)
 def _parsed(setting: str):
     return tuple(parse_many(setting))
-
-
-@lru_cache(maxsize=1)
-def _fallback():
-    return SlidingWindowCounterRateLimiter(MemoryStorage())
 
 
 def merchant() -> str:
