@@ -49,6 +49,7 @@ class EventBuffer:
         self.max_events = MAX_EVENTS
         self.flush_events = FLUSH_EVENTS
         self.dropped = 0  # events refused because the buffer was full, or a flush failed
+        self._reported = 0
         self._events: list[Checked] = []
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -80,7 +81,12 @@ class EventBuffer:
         """Write every waiting event now; how many were written."""
         with self._lock:
             events, self._events = self._events, []
-        return self._flush(events)
+        written = self._flush(events)
+        if self.dropped != self._reported:  # said once per flush, not once per event
+            self._reported = self.dropped
+            log.warning("analytics: %d events dropped so far (buffer full or writes failed)",
+                        self.dropped)  # fmt: skip
+        return written
 
     def _flush(self, events: list[Checked]) -> int:
         if not events:

@@ -35,7 +35,6 @@ public way to, and 19 µs is under 2% of a rendered shop page.
 from __future__ import annotations
 
 import hashlib
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -153,29 +152,17 @@ def address_key(app: Flask, address: str) -> str:
 def beacon_wait(app: Flask, address: str) -> int:
     """The beacon's limit for its fast path, which answers before Flask (and so before
     Flask-Limiter's hooks): 0 when this event may be counted, else the seconds to wait
-    (Retry-After). Same setting (RATELIMIT_BEACON) and key as the view's. With a shared
-    storage (Redis) it is counted there, through the extension's public
-    `limiter.limiter`, so every worker and server shares it; with the memory storage,
-    which is per worker anyway, and when Redis does not answer, in this worker's
-    LocalLimits (local_limits.py says why not limits' own memory storage)."""
+    (Retry-After). Same setting (RATELIMIT_BEACON) and keyed hash as the view's, but
+    counted in this worker's memory (LocalLimits), even when the other limits share
+    Redis: a round trip per event to a shared store costs more than the event, and
+    the limit is there to cut a flood short, which it does in every worker (an address
+    may send the limit to each worker it reaches; storage cannot grow either way)."""
     if not app.config["RATELIMIT_ENABLED"]:
         return 0
-    key = address_key(app, address)
-    items = _parsed(app.config["RATELIMIT_BEACON"])
     local = app.extensions.get(LOCAL)
     if local is None:
         local = app.extensions[LOCAL] = LocalLimits()
-    if str(app.config.get("RATELIMIT_STORAGE_URI") or "").startswith("memory://"):
-        return local.hit(items, key)
-    try:
-        strategy = limiter.limiter
-        for item in items:
-            if not strategy.hit(item, "vitrina", "beacon-fast", key):
-                reset = strategy.get_window_stats(item, "vitrina", "beacon-fast", key).reset_time
-                return max(1, int(reset - time.time()) + 1)
-    except Exception:  # Redis gone: as Flask-Limiter does, count in memory
-        return local.hit(items, key)
-    return 0
+    return local.hit(_parsed(app.config["RATELIMIT_BEACON"]), address_key(app, address))
 
 
 @lru_cache(maxsize=16)

@@ -1,6 +1,5 @@
 """A rate limit counted in this worker's memory, cheaply: the analytics beacon's limit
-on its fast path when the limits' storage is the worker's own memory anyway (the
-embedded default, RATELIMIT_STORAGE_URI=memory://), and when Redis stops answering.
+on its fast path (limits.beacon_wait says why not in the shared storage).
 
 Flask-Limiter's memory storage (limits' MemoryStorage) is per worker too, but it
 expires counters by scanning every key from a timer thread started every 10 ms: with
