@@ -7,6 +7,11 @@ CSRF token (there is no session to ride): a request another site's page sends is
 refused by its Origin / Sec-Fetch-Site, and a flood is cut by a rate limit keyed on a
 hash of the address (shop.web.limits.beacon). Every answer is an empty 204, counted
 or not, so the endpoint tells a prober nothing.
+
+Views, adds and checkouts, nearly every event, never get here: the beacon's fast path
+(beacon_path.py) answers them before Flask with the same checks. This view answers
+the rest: an order's report and "Open WhatsApp" again (they read the orders), and
+bodies the fast path does not take (malformed, oversized), as it always did.
 """
 
 from __future__ import annotations
