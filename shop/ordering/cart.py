@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -199,16 +199,19 @@ def price_cart(
     return PricedCart(lines=lines, shipping=shipping)
 
 
+# Built once (a statement made per call costs its cache key every time).
+_CART_ITEMS = select(
+    Item, select(OptionGroup.id).where(OptionGroup.item_id == Item.id).exists()
+).where(Item.shop_id == bindparam("shop_id"), Item.id.in_(bindparam("ids", expanding=True)))
+
+
 def _items(shop: Shop, ids: set[int]) -> dict[int, Item]:
     """The shop's items among `ids`, with their options and combinations' stock.
 
     One statement for a cart of plain products: whether an item has options is asked in
     the same statement, and only the items that have some load them (two more).
     """
-    has_options = select(OptionGroup.id).where(OptionGroup.item_id == Item.id).exists()
-    rows = db.session.execute(
-        select(Item, has_options).where(Item.shop_id == shop.id, Item.id.in_(ids))
-    ).all()
+    rows = db.session.execute(_CART_ITEMS, {"shop_id": shop.id, "ids": list(ids)}).all()
     with_options = [item.id for item, has in rows if has]
     for item, has in rows:
         if not has:  # nothing to load: no lazy load later either

@@ -15,7 +15,7 @@ from typing import IO
 from babel.core import Locale
 from babel.numbers import get_territory_currencies
 from flask_babel import gettext as _
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import bindparam, case, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from shop.extensions import db
@@ -68,6 +68,24 @@ class ShopError(ValueError):
 # -- Finding a shop by its link ---------------------------------------------------
 
 
+# Built once: every public request asks it, and a statement made per call costs its
+# cache key each time.
+_SHOP_BY_SLUG = (
+    select(Shop)
+    .options(joinedload(Shop.logo))
+    .where(
+        or_(
+            Shop.slug == bindparam("slug"),
+            Shop.id
+            == select(ShopSlugRedirect.shop_id)
+            .where(ShopSlugRedirect.slug == bindparam("slug"))
+            .scalar_subquery(),
+        )
+    )
+    .limit(2)
+)
+
+
 def resolve_slug(slug: str) -> tuple[Shop | None, bool]:
     """The shop a ``/s/<slug>`` link means, and whether to redirect to its current slug.
 
@@ -78,13 +96,7 @@ def resolve_slug(slug: str) -> tuple[Shop | None, bool]:
     wanted = normalize_slug(slug)
     if not wanted or len(wanted) > SLUG_MAX or not SLUG_PATTERN.fullmatch(wanted):
         return None, False
-    old = select(ShopSlugRedirect.shop_id).where(ShopSlugRedirect.slug == wanted)
-    shops = db.session.scalars(
-        select(Shop)
-        .options(joinedload(Shop.logo))
-        .where(or_(Shop.slug == wanted, Shop.id == old.scalar_subquery()))
-        .limit(2)
-    ).all()
+    shops = db.session.scalars(_SHOP_BY_SLUG, {"slug": wanted}).all()
     if not shops:
         return None, False
     # Rules keep current and old slugs disjoint; prefer the current one if they ever meet.
