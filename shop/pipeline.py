@@ -8,6 +8,8 @@ read here rather than pieced together from init_app calls. A request meets:
    RequestIds (every response gets an id, the fast path's too; logs.py) ->
    ProxyFix (with TRUST_PROXY_HEADERS: the visitor's address, scheme and host) ->
    ShopHosts (``<slug>.SHOP_DOMAIN/p/7`` becomes ``/s/<slug>/p/7``; hosts.py) ->
+   BeaconPath (the analytics beacon's views and adds, counted before Flask;
+   storefront/beacon_path.py) ->
    FastPath (kept public pages and their 304s, answered before Flask) -> Flask.
 2. The session (Flask opens it before routing): none on public paths, the signed
    cookie elsewhere (shop.web.sessions).
@@ -43,6 +45,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from shop.extensions import csrf, limiter, login_manager
 from shop.operator import require_operator
 from shop.storefront import fast
+from shop.storefront.beacon_path import BeaconPath
 from shop.storefront.hosts import ShopHosts
 from shop.web import compression, headers, limits
 from shop.web.logs import RequestIds
@@ -69,6 +72,7 @@ def middleware(app: Flask) -> None:
         if app.config["TRUST_PROXY_HEADERS"]
         else None,
         partial(ShopHosts, app),
+        partial(BeaconPath, app),
         partial(fast.FastPath, app),
     ]
     for layer in reversed([layer for layer in layers if layer is not None]):

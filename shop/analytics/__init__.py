@@ -7,7 +7,7 @@ the merchant's analytics page, and `pruning` forgets each day's hashes and salt.
 """
 
 from shop.analytics import live, pruning  # noqa: F401  (register the periodic tasks)
-from shop.analytics.events import KINDS, Event, record
+from shop.analytics.events import KINDS, Event, read_event, record
 from shop.analytics.visitors import is_bot, opted_out
 
-__all__ = ["KINDS", "Event", "is_bot", "opted_out", "record"]
+__all__ = ["KINDS", "Event", "is_bot", "opted_out", "read_event", "record"]

@@ -9,6 +9,8 @@ shop has at most MAX_CAMPAIGNS campaigns a day, so no flood grows storage past t
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -32,6 +34,8 @@ KINDS = frozenset({SHOP_VIEW, PRODUCT_VIEW, ADD, CHECKOUT, ORDER, WHATSAPP_AGAIN
 VIEWS = frozenset({SHOP_VIEW, PRODUCT_VIEW})
 ITEM_KINDS = frozenset({PRODUCT_VIEW, ADD})
 MAX_CAMPAIGNS = 30
+# An event's text fields and their longest accepted length.
+TEXT_FIELDS = {"r": 253, "s": 60, "c": 200, "o": 43}
 # An order is attributed by the page that placed it, soon after: an old token is no news.
 ORDER_WINDOW = timedelta(hours=2)
 
@@ -65,6 +69,31 @@ class Checked:
         return self.kind in VIEWS
 
 
+def read_event(text: str) -> Event | None:
+    """The event a beacon's body holds, or None for anything that is not a small
+    object of known fields (malformed, too deep, unknown kind, overlong texts)."""
+    try:
+        data = json.loads(text or "null")
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or data.get("k") not in KINDS:
+        return None
+    texts = {}
+    for name, length in TEXT_FIELDS.items():
+        value = data.get(name, "")
+        if not isinstance(value, str) or len(value) > length:
+            return None
+        texts[name] = value
+    return Event(
+        kind=data["k"],
+        item_id=data.get("i"),
+        referrer_host=texts["r"],
+        utm_source=texts["s"],
+        utm_campaign=texts["c"],
+        order_token=texts["o"],
+    )
+
+
 def record(
     shop_id: int,
     event: Event,
@@ -88,14 +117,23 @@ def record(
 
 
 def check(
-    shop_id: int, event: Event, address: str, user_agent: str, now: datetime, day: date
+    shop_id: int,
+    event: Event,
+    address: str,
+    user_agent: str,
+    now: datetime,
+    day: date,
+    *,
+    shown: Container[int] | None = None,
 ) -> Checked | None:
-    """The event's counters, or None when it names an item or order not the shop's."""
+    """The event's counters, or None when it names an item or order not the shop's.
+    `shown`, when given, holds the ids of the items the shop shows (read once per
+    catalog version by the beacon's fast path) instead of a query per event."""
     if event.kind not in KINDS:
         return None
     item_id = NO_ITEM
     if event.kind in ITEM_KINDS:
-        item_id = _shop_item(shop_id, event.item_id)
+        item_id = _shop_item(shop_id, event.item_id, shown)
         if item_id is None:
             return None
     order_total, order_seen = None, ""
@@ -165,10 +203,12 @@ def _count(shop_id: int, day: date, kind: str, item_id: int) -> None:
     add_to(DailyCount, key, {"count": 1})
 
 
-def _shop_item(shop_id: int, item_id) -> int | None:
+def _shop_item(shop_id: int, item_id, shown: Container[int] | None = None) -> int | None:
     """The item's id if the shop shows it, else None."""
     if not isinstance(item_id, int) or isinstance(item_id, bool) or not 0 < item_id < 2**31:
         return None
+    if shown is not None:
+        return item_id if item_id in shown else None
     return db.session.scalar(
         select(Item.id).where(
             Item.id == item_id,

@@ -106,22 +106,38 @@ class LiveCounts:
     def count(self, c: events.Checked) -> bool:
         """Move the event's counters; False if Redis did not answer (the caller then
         counts in the database, so an outage loses nothing)."""
+        try:
+            self._call(c, self.client)
+        except self.errors:
+            return False
+        return True
+
+    def count_many(self, batch: list[events.Checked]) -> bool:
+        """Move every event's counters in one round trip (a MULTI/EXEC of the script
+        per event: all of them or none); False if Redis did not answer."""
+        try:
+            with self.client.pipeline(transaction=True) as pipe:
+                for c in batch:
+                    self._call(c, pipe)
+                pipe.execute()
+        except self.errors:
+            return False
+        return True
+
+    def _call(self, c: events.Checked, client) -> None:
         member = f"{c.shop_id}:{c.day.isoformat()}"
         where = f"{PREFIX}{member}"
         field = SEP.join(("c", c.kind, str(c.item_id)))
         order = f"{PREFIX}seen:{c.shop_id}:{c.order_seen}" if c.order_seen else f"{where}:none"
-        try:
-            self._count(
-                keys=[_counts_key(member), f"{where}:visitors", f"{where}:campaigns", DIRTY, order],
-                args=[
-                    member, c.digest, field, c.source, c.campaign, int(c.is_view),
-                    "" if c.order_total is None else c.order_total,
-                    events.MAX_CAMPAIGNS, KEEP_SECONDS,
-                ],
-            )  # fmt: skip
-        except self.errors:
-            return False
-        return True
+        self._count(
+            keys=[_counts_key(member), f"{where}:visitors", f"{where}:campaigns", DIRTY, order],
+            args=[
+                member, c.digest, field, c.source, c.campaign, int(c.is_view),
+                "" if c.order_total is None else c.order_total,
+                events.MAX_CAMPAIGNS, KEEP_SECONDS,
+            ],
+            client=client,
+        )  # fmt: skip
 
     def fold(self) -> int:
         """Move every counter into the daily rows; how many (shop, day) hashes went."""

@@ -56,6 +56,11 @@ def salt_for(day: date) -> bytes:
     return salt
 
 
+def has_salt(day: date) -> bool:
+    """Whether this process knows the day's salt already (salt_for needs no database)."""
+    return day in _salts
+
+
 def visitor_digest(salt: bytes, address: str, user_agent: str, shop_id: int) -> str:
     """The day's name for one visitor of one shop: 32 hex digits of a keyed BLAKE2b."""
     message = f"{address}\n{user_agent}\n{shop_id}".encode()

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import current_app
+from flask import Flask, current_app
 
 
-def now() -> datetime:
-    clock = current_app.config.get("CLOCK")
+def now(app: Flask | None = None) -> datetime:
+    """Now, as `app` (the current app by default) tells it."""
+    clock = (app or current_app).config.get("CLOCK")
     return clock() if callable(clock) else datetime.now(UTC)

@@ -36,16 +36,19 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import Blueprint, Flask, current_app, jsonify, make_response, request
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from limits import parse_many
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from shop.extensions import limiter
 from shop.web.errors import render_error
+from shop.web.local_limits import LocalLimits
 
 SIGN_IN = ("auth.login", "auth.callback")
 CHECKOUT = "storefront.checkout"
@@ -53,6 +56,7 @@ DISCOUNT_PREVIEW = "storefront.discount_preview"
 CHECKOUT_MAX_BYTES = 64 * 1024  # a full cart (100 lines) with the longest notes is ~15 KB
 BEACON = "storefront.beacon"
 BEACON_MAX_BYTES = 2 * 1024  # an analytics event is ~150 bytes
+LOCAL = "vitrina.local_limits"  # the app's LocalLimits in this worker
 # The forms that take photos (an item's, and the logo at set-up and in settings).
 UPLOADS = frozenset(
     {
@@ -142,10 +146,36 @@ def visitor_in_shop() -> str:
 def hashed_address() -> str:
     """The analytics beacon is counted per address, by a keyed hash of it: the limiter's
     storage (Redis, shared) never holds a shopper's address."""
-    key = current_app.secret_key
+    return address_key(current_app, get_remote_address())
+
+
+def address_key(app: Flask, address: str) -> str:
+    """The beacon's name for an address in the limiter's storage: a keyed hash."""
+    key = app.secret_key
     key = key.encode() if isinstance(key, str) else key
-    digest = hashlib.blake2b(get_remote_address().encode(), key=key[:64], digest_size=16)
+    digest = hashlib.blake2b(address.encode(), key=key[:64], digest_size=16)
     return "beacon:" + digest.hexdigest()
+
+
+def beacon_wait(app: Flask, address: str) -> int:
+    """The beacon's limit for its fast path, which answers before Flask (and so before
+    Flask-Limiter's hooks): 0 when this event may be counted, else the seconds to wait
+    (Retry-After). Same setting (RATELIMIT_BEACON) and keyed hash as the view's, but
+    counted in this worker's memory (LocalLimits), even when the other limits share
+    Redis: a round trip per event to a shared store costs more than the event, and
+    the limit is there to cut a flood short, which it does in every worker (an address
+    may send the limit to each worker it reaches; storage cannot grow either way)."""
+    if not app.config["RATELIMIT_ENABLED"]:
+        return 0
+    local = app.extensions.get(LOCAL)
+    if local is None:
+        local = app.extensions[LOCAL] = LocalLimits()
+    return local.hit(_parsed(app.config["RATELIMIT_BEACON"]), address_key(app, address))
+
+
+@lru_cache(maxsize=16)
+def _parsed(setting: str):
+    return tuple(parse_many(setting))
 
 
 def merchant() -> str:

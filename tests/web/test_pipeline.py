@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shop import create_app
 from shop.pipeline import PUBLIC
+from shop.storefront.beacon_path import BeaconPath
 from shop.storefront.fast import FastPath
 from shop.storefront.hosts import ShopHosts
 from shop.web.logs import RequestIds
@@ -73,12 +74,12 @@ def _layers(app) -> list[type]:
 
 
 def test_middleware_outermost_first(app):
-    assert _layers(app) == [RequestIds, ShopHosts, FastPath]
+    assert _layers(app) == [RequestIds, ShopHosts, BeaconPath, FastPath]
 
 
 def test_proxy_fix_goes_right_behind_the_request_ids(migrated, tmp_path):
     app = create_app(_test_config(migrated, tmp_path / "media") | {"TRUST_PROXY_HEADERS": True})
-    assert _layers(app) == [RequestIds, ProxyFix, ShopHosts, FastPath]
+    assert _layers(app) == [RequestIds, ProxyFix, ShopHosts, BeaconPath, FastPath]
 
 
 def test_public_paths_are_the_public_blueprints_prefixes(app):

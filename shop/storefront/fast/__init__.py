@@ -6,7 +6,9 @@ import contract in pyproject.toml holds to that):
 
 - for the request pipeline (shop/pipeline.py): `FastPath`, the WSGI middleware that
   answers kept pages and their 304s before Flask, and `keep_page`, the last
-  after_request hook, which keeps a page Flask rendered for it;
+  after_request hook, which keeps a page Flask rendered for it; and for the
+  analytics beacon's fast path, `shop_and_items` (the shop row and the ids of the
+  items it shows, on the fast path's connection);
 - for the storefront's views: the page cache's door (`serve_page`, `shop_etag`,
   `code_version`), the plain-row reads (`public_shop`, `product`, `cart_catalog`,
   and `connection` for a view's own statements), the shop page's cards and frame (`shop_cards`,
@@ -29,7 +31,7 @@ from shop.storefront.fast.cards import (
 from shop.storefront.fast.cart_rows import cart_catalog
 from shop.storefront.fast.framed import framed_page
 from shop.storefront.fast.frames import frame_key, in_frame
-from shop.storefront.fast.middleware import FastPath, keep_page
+from shop.storefront.fast.middleware import FastPath, keep_page, shop_and_items
 from shop.storefront.fast.product_rows import product
 from shop.storefront.fast.rows import connection, public_shop
 
@@ -49,6 +51,7 @@ __all__ = [
     "product_images",
     "public_shop",
     "serve_page",
+    "shop_and_items",
     "shop_cards",
     "shop_etag",
 ]

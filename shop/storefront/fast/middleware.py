@@ -29,6 +29,7 @@ from shop.extensions import db
 from shop.storefront.fast.caching import page_key, shop_etag
 from shop.storefront.fast.page_cache import Page, pages
 from shop.storefront.fast.rows import ENVIRON_CONNECTION, ENVIRON_SHOP, read_shop
+from shop.storefront.fast.shown_items import ShownItems
 from shop.storefront.hosts import ENVIRON_SHOP_HOST
 from shop.web.caching import NOT_MODIFIED_HEADERS, PUBLIC_CACHE
 from shop.web.compression import gzip_accepted
@@ -57,6 +58,7 @@ class FastPath:
         self.wsgi_app = wsgi_app
         self._engine = None
         self._local = threading.local()
+        self._shown = ShownItems()
         app.extensions[EXTENSION] = self
 
     def __call__(self, environ, start_response):
@@ -121,6 +123,25 @@ class FastPath:
             self._local.connection = connection
         return read_shop(connection, slug), connection
 
+    def shop_and_items(self, slug: str):
+        """The shop row and the ids of the items it shows (kept per catalog version),
+        on read_shop's connection: what the analytics beacon checks an event against.
+        (None, empty) for no such shop; a suspended shop's items are not read."""
+        try:
+            if self.app.testing:
+                with self.engine.connect() as connection:
+                    return self._with_items(connection, read_shop(connection, slug))
+            shop, connection = self.read_shop(slug)
+            return self._with_items(connection, shop)
+        except SQLAlchemyError:
+            self._drop_connection()
+            raise
+
+    def _with_items(self, connection, shop):
+        if shop is None or shop.suspended:
+            return shop, frozenset()
+        return shop, self._shown.of(connection, shop.id, shop.catalog_version)
+
     def _drop_connection(self) -> None:
         connection, self._local.connection = getattr(self._local, "connection", None), None
         if connection is not None:
@@ -159,6 +180,11 @@ def _language(query_string: str | None, shop) -> str:
     if query_string and LANGUAGE_PARAM in query_string:
         picked = dict(parse_qsl(query_string)).get(LANGUAGE_PARAM)
     return page_language(picked, shop.language)
+
+
+def shop_and_items(app: Flask, slug: str):
+    """The app's FastPath.shop_and_items (the fast path is in every app's pipeline)."""
+    return app.extensions[EXTENSION].shop_and_items(slug)
 
 
 def keep_page(response: Response) -> Response:
