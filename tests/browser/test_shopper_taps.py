@@ -309,3 +309,37 @@ def test_a_returning_shopper_finds_the_number_a_shop_requires_already_filled(
     assert taps.count <= 3, taps.log
     assert lines[1] == "*Pedido #2*"
     assert _orders(app, demo["id"])[-1].customer_phone == "+34600112233"
+
+
+def test_a_typed_code_costs_one_tap(app, live_server, demo, shopper):
+    """Issue 24: the code field is one tap (typing is not one); the order button sends
+    the typed code, so no Apply tap is needed, and the message carries the discount."""
+    from shop.ordering.coupon_edits import save_discount
+
+    with app.app_context():
+        shop = db.session.get(Shop, demo["id"])
+        save_discount(shop, None, code="HOLA10", name="", kind="percent", value=1000)
+        db.session.commit()
+    page, taps, whatsapp = shopper
+    page.goto(f"{live_server}/s/demo")
+    _add(page, demo["espresso"])
+    _open_checkout(page)
+    expect(page.locator("#name")).to_be_focused()
+    page.keyboard.type("Ana María 🌻")
+    page.locator(f"label:has(input[value='{demo['pickup']}'])").tap()
+    page.locator("#coupon").tap()
+    page.keyboard.type("hola10")
+    lines = _order(page, whatsapp)
+    assert taps.count <= 5, taps.log  # one product with pickup, first time: 4, plus the code
+    (order,) = _orders(app, demo["id"])
+    assert (order.discount_code, order.discount_minor, order.total_minor) == ("HOLA10", 150, 1350)
+    assert lines == [
+        "Hola Tienda Sol, quiero hacer este pedido:",
+        "*Pedido #1*",
+        "1 x Lámina Espresso (A4) - 15,00\xa0€",
+        "Envío: Recogida en la tienda (Valencia) - gratis",
+        "Descuento HOLA10: -1,50\xa0€",
+        "*Total: 13,50\xa0€*",
+        "Nombre: Ana María 🌻",
+        f"Ver pedido: {live_server}/o/{order.token}",
+    ]
