@@ -18,13 +18,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import format_datetime, format_time
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from shop.extensions import db
 from shop.lib.hours import DAY, parse_time, shop_zone, week_intervals, zone_info
-from shop.models import SlotBooking
+from shop.models import ShippingMethod, SlotBooking
 from shop.ordering.cart import OrderError
 
 MAX_SLOTS = 400  # offered at once: a week of 15-minute slots round the clock is 672
@@ -151,7 +151,9 @@ def take(shop, method, slot: Slot) -> int:
 
 
 def give_back(order) -> None:
-    """A cancelled order frees its place (once: the order forgets its booking)."""
+    """A cancelled order frees its place. The order keeps its booking, so reopening it
+    takes the place again (take_again); the status change's compare-and-set makes each
+    move run once."""
     if order.slot_booking_id is None:
         return
     table = SlotBooking.__table__
@@ -160,7 +162,24 @@ def give_back(order) -> None:
         .where(table.c.id == order.slot_booking_id, table.c.taken > 0)
         .values(taken=table.c.taken - 1)
     )
-    order.slot_booking_id = None
+
+
+def take_again(order) -> bool:
+    """A reopened order takes its time's place back, in one conditional UPDATE; False
+    when the time filled up meanwhile (nothing changed). True without a time, or when
+    its method is gone (the booking went with it)."""
+    if order.slot_booking_id is None:
+        return True
+    table, methods = SlotBooking.__table__, ShippingMethod.__table__
+    capacity = (
+        select(methods.c.slot_capacity).where(methods.c.id == table.c.method_id).scalar_subquery()
+    )
+    taken = db.session.execute(
+        update(table)
+        .where(table.c.id == order.slot_booking_id, or_(capacity == 0, table.c.taken < capacity))
+        .values(taken=table.c.taken + 1)
+    ).rowcount
+    return bool(taken)
 
 
 def order_fields(slot: Slot | None, booking_id: int | None) -> dict:

@@ -102,7 +102,8 @@ class AlreadyInStatus(StatusChangeError):
 
 
 class NotEnoughStock(StatusChangeError):
-    """Reopening would need units that were sold meanwhile."""
+    """Reopening would need units that were sold meanwhile (or its time's place, taken
+    by another order since)."""
 
 
 def status_label(status: OrderStatus | str) -> str:
@@ -214,8 +215,15 @@ def _follow_stock(order: Order, current: OrderStatus, target: OrderStatus) -> No
     if target == OrderStatus.CANCELLED:
         stock.give_back(order)
         coupons.give_back(order)
-        slots.give_back(order)  # its time's place; a reopened order keeps its time
+        slots.give_back(order)  # its time's place, taken again if it is reopened
     elif current == OrderStatus.CANCELLED:
+        if not slots.take_again(order):
+            raise NotEnoughStock(
+                _(
+                    "This order cannot be reopened: its pickup or delivery time is full. "
+                    "Raise the places per time of its method, then reopen it."
+                )
+            )
         coupons.take_again(order)
         try:
             stock.take_again(order)

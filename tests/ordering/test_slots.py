@@ -209,3 +209,36 @@ def test_the_time_is_in_the_message_the_order_page_and_the_slip(app, client, ids
     assert "Pickup time: Wed 2 Dec, 12:00\u201312:30" in text.split("\n")
     page = client.get(body["order_url"]).get_data(as_text=True)
     assert "Wed 2 Dec, 12:00\u201312:30" in page
+
+
+def test_a_reopened_order_takes_its_place_again_or_is_refused_when_full(app, client, ids):
+    from shop.models import Order
+    from shop.ordering import statuses
+
+    def booked() -> int:
+        with app.app_context():
+            return db.session.scalar(db.select(SlotBooking.taken))
+
+    for _ in range(2):
+        assert _pickup(client, ids, slot="2026-12-02T12:00Z").status_code == 200
+    with app.test_request_context():
+        first = db.session.scalar(db.select(Order).order_by(Order.id))
+        statuses.change_status(first, OrderStatus.CANCELLED)
+        db.session.commit()
+    assert booked() == 1
+    assert _pickup(client, ids, slot="2026-12-02T12:00Z").status_code == 200  # the freed place
+    assert booked() == 2
+    with app.test_request_context():
+        first = db.session.scalar(db.select(Order).order_by(Order.id))
+        with pytest.raises(statuses.NotEnoughStock, match="time is full"):
+            statuses.change_status(first, OrderStatus.NEW)
+        db.session.rollback()
+        assert db.session.get(Order, first.id).status == OrderStatus.CANCELLED
+    assert booked() == 2  # nothing changed
+    with app.test_request_context():
+        last = db.session.scalar(db.select(Order).order_by(Order.id.desc()))
+        statuses.change_status(last, OrderStatus.CANCELLED)
+        first = db.session.scalar(db.select(Order).order_by(Order.id))
+        statuses.change_status(first, OrderStatus.NEW)
+        db.session.commit()
+    assert booked() == 2  # the reopened order has its place back, the cancelled one gave its
