@@ -8,14 +8,18 @@ again. Guessing codes is limited per address and shop (shop.web.limits.code_gues
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import jsonify, request
 
 from shop import ordering
 from shop.extensions import csrf
 from shop.lib import clock
 from shop.models import DiscountKind
-from shop.ordering import OrderError
+from shop.ordering import OrderError, zones
 from shop.ordering.coupons import choose
+from shop.ordering.offers import offers
+from shop.ordering.zones import Where
 from shop.storefront.blueprint import bp
 from shop.storefront.loading import shop_or_404
 from shop.web import limits
@@ -41,6 +45,7 @@ def discount_preview(slug: str):
     code = code[:100] if isinstance(code, str) else ""
     try:
         cart = ordering.price_cart(shop, lines, data.get("shipping_method_id"), shipping_later=True)
+        cart = _in_zone(shop, cart, data)
         chosen = choose(shop, cart, code, clock.now())
     except OrderError as error:
         return private(jsonify(error=error.message, field=error.field)), 422
@@ -64,3 +69,22 @@ def discount_preview(slug: str):
             free_shipping=chosen.discount.kind == DiscountKind.FREE_SHIPPING,
         )
     )
+
+
+def _in_zone(shop, cart, data: dict):
+    """The cart with its delivery zone's fee, as checkout prices it (shop.ordering.zones).
+    Where the shopper is not known yet, or is out of reach, the items are priced alone
+    (shipping_pending): the cart's zone note says why, and checkout decides."""
+    if cart.shipping is None:
+        return cart
+    where = Where(
+        zone_id=data.get("zone_id"),
+        postal=data.get("postal_code") if isinstance(data.get("postal_code"), str) else "",
+        lat=data.get("latitude"),
+        lng=data.get("longitude"),
+    )
+    try:
+        placed = zones.place(shop, cart.shipping, offers(shop).shipping, cart.subtotal_minor, where)
+    except OrderError:
+        return replace(cart, shipping=None, shipping_pending=True)
+    return cart if placed is None else replace(cart, zone=placed.zone)

@@ -168,6 +168,7 @@
             lines: data.lines.map((line) => ({ item_id: line.id, quantity: line.qty, choices: line.choices })),
             shipping_method_id: method ? Number(method.value) : null,
             coupon: code,
+            ...(method ? zones.where(method) : {}),
           }),
           credentials: "same-origin",
         });

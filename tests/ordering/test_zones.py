@@ -206,3 +206,30 @@ def test_a_zone_saved_moves_the_catalog_version(app, ids):
         zone.fee_minor = 175
         db.session.commit()
         assert db.session.get(Shop, ids.shop).catalog_version > before
+
+
+def test_the_carts_discount_preview_prices_the_zone_as_checkout_does(app, client, ids):
+    """Issue 25 with issue 24: the total the cart shows with a code counts the zone's fee
+    once the shopper says where they are, and the items alone until then."""
+    from shop.ordering.coupon_edits import save_discount
+
+    with app.app_context():
+        shop = db.session.get(Shop, ids.shop)
+        save_discount(shop, None, code="HOLA10", name="", kind="percent", value=1000)
+        db.session.commit()
+    body = {
+        "lines": [{"item_id": ids.shirt, "quantity": 2}, {"item_id": ids.cap, "quantity": 1}],
+        "shipping_method_id": ids.delivery,
+        "coupon": "hola10",
+    }
+    url = f"/s/{ids.slug}/discount"
+    unknown = client.post(url, json=body).get_json()
+    assert (unknown["discount_minor"], unknown["total_minor"]) == (485, 4850 - 485)
+    assert unknown["shipping_pending"] is True
+    centro = client.post(url, json=body | {"zone_id": ids.centro}).get_json()
+    assert (centro["total_minor"], centro["shipping_pending"]) == (4850 + 150 - 485, False)
+    far = north_of(SOL, 50_000)
+    away = client.post(url, json=body | {"latitude": far[0], "longitude": far[1]}).get_json()
+    assert (away["total_minor"], away["shipping_pending"]) == (4850 - 485, True)
+    order = _zone_order(app, client, ids, zone_id=ids.centro, coupon="HOLA10")
+    assert order.total_minor == centro["total_minor"]  # what the cart said is what was recorded
