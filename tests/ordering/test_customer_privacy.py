@@ -27,6 +27,8 @@ def test_every_column_that_names_or_places_the_shopper_is_wiped():
         "customer_notes",
         "customer_key",
     } <= names
+    # The delivery point a shopper shared for a zone (issue 25) goes with them too.
+    assert {"customer_lat", "customer_lng"} <= names
     assert not names & {"customer_id", "shipping_needs_address", "total_minor", "shipping_name"}
     for column in Order.__table__.columns:
         if any(word in column.name for word in ("customer_", "location", "latitude")):
@@ -39,7 +41,7 @@ def _shop_with_customers(app, months):
         shop.forget_customers_after_months = months
         old = factories.make_order(
             shop, customer_name="Zoë 🌻", customer_phone="+34699111222",
-            created_at=NOW - timedelta(days=200),
+            created_at=NOW - timedelta(days=200), customer_lat=40.4168, customer_lng=-3.7038,
         )  # fmt: skip
         recent = factories.make_order(
             shop, customer_name="Luis", created_at=NOW - timedelta(days=20)
@@ -56,6 +58,7 @@ def test_the_daily_task_forgets_customers_idle_for_the_shops_months(app):
         assert forget_idle_customers(None, now=NOW) == {"forgotten": 1}
         old = db.session.get(Order, old_id)
         assert (old.customer_name, old.customer_phone, old.customer_id) == ("", "", None)
+        assert (old.customer_lat, old.customer_lng) == (None, None)
         assert old.total_minor == total
         assert len(old.lines) == 2
         assert db.session.get(Order, recent_id).customer_name == "Luis"
