@@ -42,10 +42,11 @@ def _fill(app, size: int) -> tuple[int, int, int]:
     from shop.models import Order, OrderStatusChange, Shop, User
 
     with app.app_context():
-        user = User(oidc_issuer="bench", oidc_subject=f"owner-{size}", email=f"o{size}@x.test",
-                    name="Owner")  # fmt: skip
-        shop = Shop(owner=user, slug=f"bench-{size}", name=f"Bench {size}", whatsapp="+34612345678",
-                    currency="EUR", language="es")  # fmt: skip
+        # Slugs and accounts of their own: the shared benchmark data has bench-<size> shops.
+        user = User(oidc_issuer="bench", oidc_subject=f"orders-owner-{size}",
+                    email=f"orders{size}@x.test", name="Owner")  # fmt: skip
+        shop = Shop(owner=user, slug=f"orders-{size}", name=f"Orders {size}",
+                    whatsapp="+34612345678", currency="EUR", language="es")  # fmt: skip
         db.session.add_all([user, shop])
         db.session.flush()
         customers = max(1, size // 3)
