@@ -25,12 +25,12 @@ from datetime import datetime
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.extensions import db
 from shop.lib.text import clean_line
-from shop.models import Order, OrderStatus, OrderStatusChange, User, utcnow
+from shop.models import Order, OrderStatus, OrderStatusChange, Shop, User, utcnow
 from shop.ordering import coupons, slots, stock
 
 # The next step first: the first move is the one button the merchant usually taps.
@@ -184,6 +184,11 @@ def change_status(
         raise InvalidTransition(_("That is not an order status.")) from None
     current = order.status
     _check(current, target)
+    if OrderStatus.CANCELLED in (current, target):
+        # Cancelling or reopening moves stock, whose triggers touch the shop row; checkout
+        # locks that row first (its order number): lock it now, in the same order, so a
+        # cancel racing a checkout queues behind it instead of deadlocking (PostgreSQL).
+        db.session.execute(select(Shop.id).where(Shop.id == order.shop_id).with_for_update())
     # Compare-and-set: only the request that still sees `current` wins the change.
     result = db.session.execute(
         update(Order)

@@ -95,3 +95,42 @@ def test_confirm_and_cancel_at_once_give_one_result_and_stock_moves_once(app, at
     with app.app_context():
         stock = db.session.get(Item, item_id).stock
     assert stock == (5 if winner == "cancelled" else 3)
+
+
+def test_a_cancel_waits_for_a_checkout_holding_the_shop_row_instead_of_deadlocking(app):
+    """Checkout takes the shop row (its number), then an item's row (stock). Cancelling
+    gives stock back, and the stock's trigger moves the shop's catalog version: had the
+    cancel locked the item first, a checkout of the same item would deadlock with it.
+    Here a checkout is held between its two steps on a connection of its own."""
+    from sqlalchemy import text
+
+    order_id, item_id = _order_with_stock(app)
+    with app.app_context():
+        shop_id = db.session.get(Order, order_id).shop_id
+        engine = db.engine
+    checkout = engine.connect()
+    checkout.begin()
+    checkout.execute(
+        text("UPDATE shop SET next_order_number = next_order_number + 1 WHERE id = :id"),
+        {"id": shop_id},
+    )
+
+    def cancel() -> str:
+        with app.test_request_context():
+            change_status(db.session.get(Order, order_id), "cancelled")
+            db.session.commit()
+            return "cancelled"
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        cancelling = pool.submit(cancel)
+        threading.Event().wait(0.5)  # the cancel is now waiting for the shop row
+        assert not cancelling.done()
+        checkout.execute(
+            text("UPDATE item SET stock = stock - 1 WHERE id = :id"), {"id": item_id}
+        )  # would wait on the cancel's item lock, which waits on us: a deadlock
+        checkout.commit()
+        checkout.close()
+        assert cancelling.result(timeout=30) == "cancelled"
+    with app.app_context():
+        assert db.session.get(Item, item_id).stock == 3 - 1 + 2
+        assert db.session.get(Order, order_id).status == OrderStatus.CANCELLED
