@@ -98,7 +98,7 @@ def _when(moment) -> str:
     return format_datetime(moment, "short") if moment else ""
 
 
-@bp.post("/domain/<int:domain_id>/check")
+@bp.post("/domain/<int(max=2147483647):domain_id>/check")
 @shop_required
 def check_domain_now(domain_id: int):
     """Check the domain now rather than at the next periodic check."""
@@ -109,7 +109,7 @@ def check_domain_now(domain_id: int):
     return redirect(url_for(".domain"))
 
 
-@bp.post("/domain/<int:domain_id>/remove")
+@bp.post("/domain/<int(max=2147483647):domain_id>/remove")
 @shop_required
 def remove_domain_now(domain_id: int):
     """Forget the domain: the shop stops answering there at once."""
