@@ -10,15 +10,15 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     CheckConstraint,
+    FetchedValue,
     Float,
     ForeignKey,
     Index,
     String,
     Text,
     UniqueConstraint,
-    event,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.extensions import db
 from shop.models.base import text_enum, utcnow
@@ -156,6 +156,7 @@ class Order(db.Model):
     """
 
     __tablename__ = "shop_order"  # "order" is reserved in SQL
+    __mapper_args__ = {"eager_defaults": False}
     __table_args__ = (
         UniqueConstraint("shop_id", "number"),
         UniqueConstraint("shop_id", "idempotency_key"),
@@ -196,7 +197,12 @@ class Order(db.Model):
     customer_key: Mapped[str] = mapped_column(
         String(KEY_LENGTH), default=key_of_order_row, server_default=""
     )
-    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id", ondelete="SET NULL"))
+    # FetchedValue: the ORM knows the database writes it, so an inserted order reads it
+    # again when asked (eager_defaults off below: on SQLite the trigger runs after the
+    # insert, so a RETURNING would give the value from before it).
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer.id", ondelete="SET NULL"), server_default=FetchedValue()
+    )
     shipping_name: Mapped[str] = mapped_column(String(80), default="")
     shipping_price_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     shipping_needs_address: Mapped[bool] = mapped_column(default=False)
@@ -337,17 +343,3 @@ class OrderStatusChange(db.Model):
     @property
     def is_edit(self) -> bool:
         return self.kind == ChangeKind.EDIT
-
-
-@event.listens_for(Session, "after_flush")
-def _note_new_orders(session: Session, flush_context) -> None:
-    new = [obj for obj in session.new if isinstance(obj, Order)]
-    if new:
-        session.info.setdefault("new_orders", []).extend(new)
-
-
-@event.listens_for(Session, "after_flush_postexec")
-def _read_customers_again(session: Session, flush_context) -> None:
-    """The database named the new orders' customers (a trigger): read when asked."""
-    for order in session.info.pop("new_orders", ()):
-        session.expire(order, ["customer_id", "customer"])
