@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 SIGNIN_PORT ?= 9400
 
-.PHONY: run test install browser caddy lint bench messages translations
+.PHONY: run test install browser caddy nginx lint bench messages translations
 
 run: install
 	$(BIN)/flask --app shop dev --port $(PORT) --signin-port $(SIGNIN_PORT)
@@ -36,12 +36,22 @@ caddy:
 	    && { systemctl stop caddy 2>/dev/null || caddy stop 2>/dev/null || true; }; \
 	  else echo "The Caddy test needs caddy: sudo apt-get install caddy (skipped without it)"; fi; }
 
+# The viral-post benchmark and the deploy guide's `nginx -t` check run Debian's nginx with its
+# brotli module; each is installed when missing. Debian starts the service: stop it again.
+nginx:
+	@{ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } \
+	  && [ -e /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so ] || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	    nginx-light libnginx-mod-http-brotli-filter && { /usr/sbin/nginx -s quit 2>/dev/null || true; }; \
+	  else echo "The nginx checks need nginx: sudo apt-get install nginx-light libnginx-mod-http-brotli-filter"; fi; }
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-# Benchmarks load the app with wrk (Debian) and run Lighthouse (npm) in Chromium.
-bench: install browser
+# Benchmarks load the app with wrk (Debian), put nginx in front of it for the viral post,
+# and run Lighthouse (npm) in Chromium.
+bench: install browser nginx
 	@command -v wrk >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; \
 	  else echo "Benchmarks need wrk: sudo apt-get install wrk"; exit 1; fi; }
