@@ -19,4 +19,5 @@ BENCHMARKS = (
     "viral",
     "lighthouse",
     "orders_list",
+    "analytics_page",
 )

@@ -33,8 +33,8 @@ from .workspace import ROOT, Workspace
 OUT = Path(__file__).resolve().parent / "out"
 # Cheapest first, so a broken app shows up before the long runs.
 ORDER = (
-    "sql", "orders_list", "cpu", "wire", "upload", "export", "imports", "throughput",
-    "beacon", "checkout", "viral", "lighthouse",
+    "sql", "orders_list", "analytics_page", "cpu", "wire", "upload", "export", "imports",
+    "throughput", "beacon", "checkout", "viral", "lighthouse",
 )  # fmt: skip
 TITLES = {
     "sql": "SQL statements",
@@ -49,6 +49,7 @@ TITLES = {
     "beacon": "Analytics beacon",
     "lighthouse": "Lighthouse",
     "orders_list": "Orders list",
+    "analytics_page": "Analytics page",
 }
 
 

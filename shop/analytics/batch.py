@@ -18,7 +18,7 @@ from datetime import date
 
 from sqlalchemy import select, tuple_
 
-from shop.analytics.events import MAX_CAMPAIGNS, ORDER, VISITOR, Checked
+from shop.analytics.events import MAX_CAMPAIGNS, ORDER, VISITOR, Checked, counters_of
 from shop.analytics.upserts import add_many, insert_many_ignore
 from shop.extensions import db
 from shop.models import DailyCount, DailySource, DailyVisitor
@@ -45,7 +45,8 @@ def count_batch(batch: Sequence[Checked]) -> None:
             new.discard(visitor)  # new on its first event only
             counts[(c.shop_id, c.day, VISITOR, NO_ITEM)] += 1
             amounts["visitors"] = 1
-        counts[(c.shop_id, c.day, c.kind, c.item_id)] += 1
+        for kind, item_id in counters_of(c.kind, c.item_id):
+            counts[(c.shop_id, c.day, kind, item_id)] += 1
         if c.is_view:
             amounts["views"] = 1
         if amounts:

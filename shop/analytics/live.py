@@ -17,7 +17,7 @@ The day's HyperLogLog expires with its day, as the database's hashes do.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 from flask import Flask, current_app
@@ -178,13 +178,17 @@ def add_rows(shop_id: int, day: date, fold_id: str, counters: dict[str, str]) ->
         db.session.rollback()
         return False
     sources: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    counts: Counter = Counter()
     for field, value in counters.items():
         parts = field.split(SEP)
         if parts[0] == "c" and len(parts) == 3:
-            key = {"shop_id": shop_id, "day": day, "kind": parts[1], "item_id": int(parts[2])}
-            add_to(DailyCount, key, {"count": int(value)})
+            for kind, item_id in events.counters_of(parts[1], int(parts[2])):
+                counts[(kind, item_id)] += int(value)
         elif parts[0] == "s" and len(parts) == 4:
             sources[(parts[1], parts[2])][parts[3]] = int(value)
+    for (kind, item_id), count in sorted(counts.items()):  # every writer's row order
+        key = {"shop_id": shop_id, "day": day, "kind": kind, "item_id": item_id}
+        add_to(DailyCount, key, {"count": count})
     for (source, campaign), amounts in sources.items():
         where = {"shop_id": shop_id, "day": day, "source": source, "campaign": campaign}
         add_to(DailySource, where, amounts)

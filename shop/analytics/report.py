@@ -12,7 +12,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, String, case, cast, func, literal, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    String,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
 
 from shop.analytics.days import local_date, utc_bounds
 from shop.analytics.events import (
@@ -26,6 +36,10 @@ from shop.analytics.events import (
 from shop.analytics.periods import Period
 from shop.extensions import db
 from shop.models import DailyCount, DailySource, Item, Order, OrderLine, OrderStatus
+from shop.models.analytics import NO_ITEM
+
+NO_ITEM_SQL = str(int(NO_ITEM))
+PRODUCT_VIEW_SQL = f"'{PRODUCT_VIEW}'"
 
 CONFIRMED = (OrderStatus.CONFIRMED, OrderStatus.PREPARING, OrderStatus.READY, OrderStatus.DELIVERED)
 TOP = 10
@@ -172,8 +186,9 @@ def _n(column):
 
 
 def _analytics_rows(shop_id: int, start: date, period: Period):
-    """Counters by day and kind (both periods), product views by item and sources
-    (this period): (tag, key, key, numbers...)."""
+    """Counters by day and kind (both periods: the day totals, a few rows a day however
+    many products were seen), product views by item and sources (this period):
+    (tag, key, key, numbers...)."""
     zero = _n(literal(0))
     by_day = (
         select(
@@ -186,25 +201,29 @@ def _analytics_rows(shop_id: int, start: date, period: Period):
             zero,
             zero,
         )
-        .where(DailyCount.shop_id == shop_id, DailyCount.day.between(start, period.end))
+        # Constants written into the SQL, so both databases pick the partial indexes.
+        .where(DailyCount.shop_id == shop_id, DailyCount.item_id == literal_column(NO_ITEM_SQL))
+        .where(DailyCount.day.between(start, period.end))
         .group_by(DailyCount.day, DailyCount.kind)
     )
-    by_item = (
-        select(
-            literal("item"),
-            cast(DailyCount.item_id, String),
-            Item.name,
-            _n(func.sum(DailyCount.count)),
-            zero,
-            zero,
-            zero,
-            zero,
-        )
-        .join(Item, (Item.id == DailyCount.item_id) & (Item.shop_id == shop_id))
-        .where(DailyCount.shop_id == shop_id, DailyCount.kind == PRODUCT_VIEW)
+    # Summed from the index first, then named: one lookup per product, not per row.
+    views = (
+        select(DailyCount.item_id, func.sum(DailyCount.count).label("views"))
+        .where(DailyCount.shop_id == shop_id, DailyCount.kind == literal_column(PRODUCT_VIEW_SQL))
         .where(DailyCount.day.between(period.start, period.end))
-        .group_by(DailyCount.item_id, Item.name)
+        .group_by(DailyCount.item_id)
+        .subquery()
     )
+    by_item = select(
+        literal("item"),
+        cast(views.c.item_id, String),
+        Item.name,
+        _n(views.c.views),
+        zero,
+        zero,
+        zero,
+        zero,
+    ).join(Item, (Item.id == views.c.item_id) & (Item.shop_id == shop_id))
     by_source = (
         select(
             literal("source"),

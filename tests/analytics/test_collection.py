@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
 from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
 
+from shop.analytics.events import ITEM_KINDS
 from shop.analytics.pruning import forget_past_days
 from shop.analytics.visitors import salt_for, visitor_digest
 from shop.extensions import db
 from shop.models import DailyCount, DailySalt, DailySource, DailyVisitor
+from shop.models.analytics import NO_ITEM
 from tests.storefront.shopper import build_shop, orders
 
 PHONE_UA = (
@@ -40,9 +43,28 @@ def send(client, event, *, ua=PHONE_UA, address=ANA, **headers):
 
 
 def counts(app) -> dict:
+    """(kind, item) -> count of the rows events moved, after checking that each kind's
+    day total (item 0) is the sum of its products' rows, which it leaves out."""
     with app.app_context():
-        rows = db.session.execute(select(DailyCount.kind, DailyCount.item_id, DailyCount.count))
-        return {(kind, item): count for kind, item, count in rows}
+        rows = db.session.execute(
+            select(DailyCount.shop_id, DailyCount.day, DailyCount.kind, DailyCount.item_id,
+                   DailyCount.count)
+        ).all()  # fmt: skip
+    summed: Counter = Counter()
+    for shop_id, day, kind, item, count in rows:
+        if item != NO_ITEM:
+            summed[(shop_id, day, kind)] += count
+    totals = {
+        (shop_id, day, kind): count
+        for shop_id, day, kind, item, count in rows
+        if item == NO_ITEM and kind in ITEM_KINDS
+    }
+    assert totals == dict(summed)
+    return {
+        (kind, item): count
+        for _shop, _day, kind, item, count in rows
+        if item != NO_ITEM or kind not in ITEM_KINDS
+    }
 
 
 def sources(app) -> dict:
