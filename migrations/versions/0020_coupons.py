@@ -22,7 +22,8 @@ down_revision = '0019_team'
 branch_labels = None
 depends_on = None
 
-# The triggers as 0016_pix made them (this revision adds no public table or column).
+# The triggers as 0017_pixels made them (this revision adds no public table or column):
+# the downgrade makes them again after copying the shop table on SQLite.
 TABLES = {
     'category': 'shop_id',
     'item': 'shop_id',
@@ -37,6 +38,7 @@ SHOP_COLUMNS = [
     'slug', 'name', 'description', 'logo_id', 'whatsapp', 'currency', 'currency_exponent',
     'language', 'paused', 'pause_message', 'min_order_minor', 'time_zone', 'opening_hours',
     'closed_policy', 'greeting_text', 'closing_text', 'suspended_at', 'ask_phone',
+    'meta_pixel_id', 'ga4_measurement_id',
 ]
 
 

@@ -102,4 +102,9 @@ def test_orders_keep_their_totals_and_arrive_without_a_discount(database_at):
         # The shop table was copied on SQLite: its catalog-version triggers were made again.
         conn.execute(text("UPDATE shop SET name = 'Sol' WHERE id = :id"), {"id": shop})
         conn.commit()
-        assert conn.execute(text("SELECT catalog_version FROM shop")).scalar() > 5
+        moved = conn.execute(text("SELECT catalog_version FROM shop")).scalar()
+        assert moved > 5
+        # ...with every public column 0019 had, the ads pixels (0017) included.
+        conn.execute(text("UPDATE shop SET meta_pixel_id = '123456789012345'"))
+        conn.commit()
+        assert conn.execute(text("SELECT catalog_version FROM shop")).scalar() == moved + 1
