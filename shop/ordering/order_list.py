@@ -152,15 +152,17 @@ def filtered(shop: Shop, filters: Filters) -> Select:
     return stmt
 
 
-def page_of(shop: Shop, filters: Filters) -> tuple[list[tuple[Order, bool]], int | None]:
+def page_of(
+    shop: Shop, filters: Filters, per_page: int = PER_PAGE
+) -> tuple[list[tuple[Order, bool]], int | None]:
     """One page, newest first: (order, returning customer) pairs and the keyset of the
     next page (None on the last). One statement."""
     stmt = filtered(shop, filters).add_columns(returning_clause().label("returning_customer"))
     if filters.before:
         stmt = stmt.where(Order.number < filters.before)
-    rows = db.session.execute(stmt.order_by(Order.number.desc()).limit(PER_PAGE + 1)).all()
-    page = [(row[0], bool(row[1])) for row in rows[:PER_PAGE]]
-    more = len(rows) > PER_PAGE
+    rows = db.session.execute(stmt.order_by(Order.number.desc()).limit(per_page + 1)).all()
+    page = [(row[0], bool(row[1])) for row in rows[:per_page]]
+    more = len(rows) > per_page
     return page, (page[-1][0].number if more else None)
 
 
