@@ -219,8 +219,11 @@ def _claim(order: Order, seen: int) -> None:
     Stock writes move the shop's catalog version (a trigger updates the shop row), and
     checkout and a cancel lock that row first: lock it now, before the order row, in the
     same order, so an edit racing a checkout or a cancel of this order queues behind it
-    instead of deadlocking (PostgreSQL)."""
-    db.session.execute(select(Shop.id).where(Shop.id == order.shop_id).with_for_update())
+    instead of deadlocking (PostgreSQL). FOR NO KEY UPDATE, as checkout's own UPDATE of the
+    row: a foreign key check of another transaction (FOR KEY SHARE) is not held up."""
+    db.session.execute(
+        select(Shop.id).where(Shop.id == order.shop_id).with_for_update(key_share=True)
+    )
     result = db.session.execute(
         update(Order)
         .where(Order.id == order.id, Order.version == seen, Order.status.not_in(FINAL))
