@@ -8,10 +8,17 @@ from flask_login import current_user
 
 from shop.dashboard.access import current_shop, owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
-from shop.dashboard.order_lines_form import pickable, posted_rows
+from shop.dashboard.order_lines_form import (
+    line_options,
+    pickable,
+    posted_choices,
+    posted_customer,
+    posted_rows,
+    typed_customer,
+)
 from shop.dashboard.orders import order_money
 from shop.extensions import db
-from shop.models import Order
+from shop.models import Order, PhonePolicy
 from shop.ordering import OrderError
 from shop.ordering.edits import (
     Edit,
@@ -56,6 +63,8 @@ def edit_order_page(order_id: int):
         quantities=quantities,
         added=[row.raw_line for row in rows],
         shipping_method_id=request.form.get("shipping") or None,
+        choices=posted_choices(order),
+        customer=posted_customer(),
     )
     try:
         edit_order(order, edit, seen_version=version, by=current_user)
@@ -69,7 +78,7 @@ def edit_order_page(order_id: int):
     except OrderError as error:
         db.session.rollback()
         order = owned_or_404(Order, order_id)
-        return _form(order, rows, quantities, version, error=error.message), 422
+        return _form(order, rows, quantities, version, error.message, error.field), 422
     db.session.commit()
     flash(
         _("Order #%(number)s changed. Tell the shopper the new total.", number=order.number),
@@ -78,7 +87,7 @@ def edit_order_page(order_id: int):
     return redirect(url_for("dashboard.order_detail", order_id=order_id, _anchor="tell"), code=303)
 
 
-def _form(order: Order, rows, quantities: dict, version, error: str = ""):
+def _form(order: Order, rows, quantities: dict, version, error: str = "", field=None):
     shop = current_shop()
     return render_template(
         "dashboard/orders/edit.html",
@@ -92,4 +101,8 @@ def _form(order: Order, rows, quantities: dict, version, error: str = ""):
         methods=offers(shop).shipping,
         chosen_shipping=request.form.get("shipping", ""),
         order_money=order_money,
+        line_options=line_options(shop, order),
+        customer=typed_customer(order),
+        ask_phone=PhonePolicy(shop.ask_phone) != PhonePolicy.OFF,
+        field=field,
     )

@@ -25,6 +25,7 @@ from shop.models.discounts import Discount, DiscountKind
 from shop.models.domains import DomainState, ShopDomain
 from shop.models.jobs import Job, JobState, JobStep, Worker
 from shop.models.media import Image, PendingUpload
+from shop.models.order_counts import OrderCount
 from shop.models.ordering import (
     ChangeKind,
     Order,
@@ -69,6 +70,7 @@ __all__ = [
     "OptionGroup",
     "OptionKind",
     "Order",
+    "OrderCount",
     "OrderLine",
     "OrderStatus",
     "OrderStatusChange",

@@ -173,6 +173,8 @@ class Order(db.Model):
             postgresql_include=["id"],
         ),
         Index("ix_shop_order_customer_id_number", "customer_id", "number"),
+        # The list filtered by shipping method (?shipping=), newest first.
+        Index("ix_shop_order_shop_id_shipping_name_number", "shop_id", "shipping_name", "number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -249,6 +249,13 @@ def load_items(shop: Shop, ids: set[int]) -> dict[int, Item]:
 
 def check_customer(cart: PricedCart, customer: Customer) -> Customer:
     """Trimmed customer details, or an OrderError naming the field to fix."""
+    return check_details(customer, cart.shipping)
+
+
+def check_details(customer: Customer, shipping) -> Customer:
+    """The same check for a shipping method (anything with `needs_address`, or None for
+    an order without one): also what a merchant's change of an order's details must pass
+    (shop.ordering.order_details)."""
     name = " ".join(clean_line(customer.name).split())
     address = clean_text(customer.address)
     notes = clean_text(customer.notes)
@@ -258,7 +265,7 @@ def check_customer(cart: PricedCart, customer: Customer) -> Customer:
         raise OrderError(
             _("The name can have at most %(max)d characters.", max=MAX_NAME), field="name"
         )
-    needs_address = cart.shipping is not None and cart.shipping.needs_address
+    needs_address = shipping is not None and shipping.needs_address
     if needs_address and not address:
         raise OrderError(_("Write the address to deliver to."), field="address")
     if len(address) > MAX_ADDRESS:
@@ -270,7 +277,7 @@ def check_customer(cart: PricedCart, customer: Customer) -> Customer:
         raise OrderError(
             _("The notes can have at most %(max)d characters.", max=MAX_NOTES), field="notes"
         )
-    if cart.shipping is not None and not cart.shipping.needs_address:
+    if shipping is not None and not shipping.needs_address:
         address = ""  # a pickup order: an address typed anyway would only confuse the merchant
     return Customer(name=name, address=address, notes=notes, phone=customer.phone)
 

@@ -1,4 +1,5 @@
-"""Adjusting an order before it ships: quantities, lines, added products, shipping.
+"""Adjusting an order before it ships: quantities, choices, lines, added products,
+shipping, and the shopper's details.
 
 What the shopper and the merchant agreed in the chat ("no M left, L instead") becomes the
 order. Untouched lines keep the price and discount share recorded at order time; a
@@ -7,7 +8,10 @@ taken by the checkout's own conditional UPDATEs (shop.ordering.stock), so an edi
 checkout for the last units never takes stock below zero. A discount is not applied
 again: a line keeps its recorded share (never above its new total), a removed line's
 share goes with it, an added line gets none, and a new shipping method keeps at most the
-shipping discount it had. Totals are integers of minor units, so they are exact.
+shipping discount it had. Totals are integers of minor units, so they are exact. A
+line's new choices ("L instead of M") are checked by checkout's own rules
+(shop.ordering.choices) and make it a changed line; the shopper's name, number and
+address by checkout's too (shop.ordering.order_details).
 
 Two tabs: an edit names the version its form showed and claims the order with
 ``UPDATE ... SET version = version + 1 WHERE version = <seen>``; the second one finds no
@@ -27,9 +31,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from shop.extensions import db
 from shop.lib.text import whole_number
 from shop.models import ChangeKind, Order, OrderLine, OrderStatusChange, Shop, User, utcnow
-from shop.ordering import stock
-from shop.ordering.cart import MAX_LINES, MAX_QUANTITY, OrderError, choose_offered
-from shop.ordering.choices import snapshot
+from shop.ordering import order_details, stock
+from shop.ordering.cart import MAX_LINES, MAX_QUANTITY, Customer, OrderError, choose_offered
+from shop.ordering.choices import parse_choice_ids, snapshot
 from shop.ordering.offers import offers
 from shop.ordering.pricing import price_line, price_lines
 from shop.ordering.shipping import shipping_price
@@ -51,12 +55,15 @@ class NothingChanged(EditError):
 @dataclass(frozen=True)
 class Edit:
     """What the merchant asked: new quantities by line id (0 removes; a line not named is
-    untouched), lines to add as (item id, quantity, choice ids), and a shipping method id
-    (None keeps the recorded shipping)."""
+    untouched), new choice ids by line id, lines to add as (item id, quantity, choice
+    ids), a shipping method id (None keeps the recorded shipping) and the shopper's
+    details as typed (None keeps them)."""
 
     quantities: dict[int, object] = field(default_factory=dict)
     added: list[tuple] = field(default_factory=list)
     shipping_method_id: object = None
+    choices: dict[int, object] = field(default_factory=dict)
+    customer: Customer | None = None
 
 
 def check_editable(order: Order) -> None:
@@ -86,18 +93,22 @@ def edit_order(
         raise EditConflict(_("This order changed meanwhile. Reload it and edit it again."))
     shop = order.shop
     before = summary(order)
-    quantities = _quantities(order, edit.quantities)
-    changed = [line for line in order.lines if line.id in quantities]
+    wanted = _line_changes(order, edit.quantities, edit.choices)
+    changed = [line for line in order.lines if line.id in wanted]
     repriced = {
-        line.id: price_line(shop, line.item_id, quantities[line.id], _choice_ids(line), line.label)
+        line.id: price_line(shop, line.item_id, *wanted[line.id], line.label)
         for line in changed
-        if quantities[line.id] > 0
+        if wanted[line.id][0] > 0
     }
     added = price_lines(shop, edit.added) if edit.added else []
     method = _shipping(order, edit.shipping_method_id)
-    if not changed and not added and method is None:
+    details = None
+    if edit.customer is not None:
+        details = order_details.checked(order, edit.customer, method)
+        details = None if details == order_details.current(order) else details
+    if not changed and not added and method is None and details is None:
         raise NothingChanged(_("Nothing was changed."))
-    kept = len(order.lines) - sum(1 for line in changed if quantities[line.id] == 0)
+    kept = len(order.lines) - sum(1 for line in changed if wanted[line.id][0] == 0)
     if kept + len(added) == 0:
         raise EditError(_("An order needs at least one product: cancel it instead."))
     if kept + len(added) > MAX_LINES:
@@ -108,6 +119,8 @@ def edit_order(
     except stock.OutOfStock as error:
         raise EditError(error.message) from None
     _apply_shipping(order, method)
+    if details is not None:
+        order_details.apply(order, details)
     _total(order)
     change = OrderStatusChange(
         order=order,
@@ -151,6 +164,37 @@ def _quantities(order: Order, raw: dict[int, object]) -> dict[int, int]:
     return result
 
 
+def _line_changes(
+    order: Order, raw_quantities: dict[int, object], raw_choices: dict[int, object]
+) -> dict[int, tuple[int, tuple[int, ...]]]:
+    """The lines that change, with their new (quantity, choice ids)."""
+    quantities = _quantities(order, raw_quantities)
+    lines = {line.id: line for line in order.lines}
+    choices = {}
+    for line_id, raw in raw_choices.items():
+        line = lines.get(whole_number(line_id))
+        if line is None:
+            raise EditConflict(_("This order changed meanwhile. Reload it and edit it again."))
+        ids = parse_choice_ids(raw)
+        if ids is None:
+            raise EditError(_("Choose the options of “%(name)s” again.", name=line.label))
+        if sorted(ids) == sorted(_choice_ids(line)):
+            continue
+        if line.item_id is None:
+            raise EditError(
+                _(
+                    "“%(name)s” is no longer in the catalog: it can only be removed.",
+                    name=line.label,
+                )
+            )
+        choices[line.id] = ids
+    return {
+        line.id: (quantities.get(line.id, line.quantity), choices.get(line.id, _choice_ids(line)))
+        for line in order.lines
+        if line.id in quantities or line.id in choices
+    }
+
+
 def _choice_ids(line: OrderLine) -> tuple[int, ...]:
     return tuple(choice["choice_id"] for choice in line.options or [] if choice.get("choice_id"))
 
@@ -170,7 +214,16 @@ def _shipping(order: Order, raw_id: object):
 
 
 def _claim(order: Order, seen: int) -> None:
-    """Compare-and-set on the version (and the status, for a move racing this edit)."""
+    """Compare-and-set on the version (and the status, for a move racing this edit).
+
+    Stock writes move the shop's catalog version (a trigger updates the shop row), and
+    checkout and a cancel lock that row first: lock it now, before the order row, in the
+    same order, so an edit racing a checkout or a cancel of this order queues behind it
+    instead of deadlocking (PostgreSQL). FOR NO KEY UPDATE, as checkout's own UPDATE of the
+    row: a foreign key check of another transaction (FOR KEY SHARE) is not held up."""
+    db.session.execute(
+        select(Shop.id).where(Shop.id == order.shop_id).with_for_update(key_share=True)
+    )
     result = db.session.execute(
         update(Order)
         .where(Order.id == order.id, Order.version == seen, Order.status.not_in(FINAL))
@@ -182,10 +235,6 @@ def _claim(order: Order, seen: int) -> None:
         check_editable(order)
         raise EditConflict(_("This order changed meanwhile. Reload it and edit it again."))
     set_committed_value(order, "version", seen + 1)
-    # Stock writes move the shop's catalog version (a trigger updates the shop row), and
-    # checkout locks that row first (its order number): lock it now, in the same order,
-    # so an edit racing a checkout queues behind it instead of deadlocking (PostgreSQL).
-    db.session.execute(select(Shop.id).where(Shop.id == order.shop_id).with_for_update())
 
 
 def _apply_lines(order: Order, changed: list[OrderLine], repriced: dict, added: list) -> None:
@@ -251,7 +300,8 @@ def _total(order: Order) -> None:
 
 
 def summary(order: Order) -> dict:
-    """The order as the edit history keeps it: lines, shipping and totals."""
+    """The order as the edit history keeps it: lines, shipping, totals and the shopper's
+    details."""
     return {
         "lines": [
             {
@@ -267,25 +317,33 @@ def summary(order: Order) -> dict:
         "subtotal_minor": order.subtotal_minor,
         "discount_minor": order.discount_minor,
         "total_minor": order.total_minor,
+        "customer": {
+            "name": order.customer_name,
+            "phone": order.customer_phone or "",
+            "address": order.customer_address or "",
+        },
     }
 
 
 def edit_details(before: dict, after: dict) -> dict:
-    """Before, after, and the changed lines in a few words each (for the history)."""
+    """Before, after, the changed lines in a few words each (a line whose choices changed
+    also keeps its label before) and the changed details (for the history)."""
     old = {line["id"]: line for line in before["lines"]}
     new = {line["id"]: line for line in after["lines"] if line["id"] is not None}
     changes = []
     for line_id, line in old.items():
         now = new.get(line_id)
         if now is None or (now["quantity"], now["label"]) != (line["quantity"], line["label"]):
-            changes.append(
-                {
-                    "label": now["label"] if now else line["label"],
-                    "before": line["quantity"],
-                    "after": now["quantity"] if now else 0,
-                }
-            )
+            change = {
+                "label": now["label"] if now else line["label"],
+                "before": line["quantity"],
+                "after": now["quantity"] if now else 0,
+            }
+            if now is not None and now["label"] != line["label"]:
+                change["before_label"] = line["label"]
+            changes.append(change)
     for line in after["lines"]:
         if line["id"] not in old:
             changes.append({"label": line["label"], "before": 0, "after": line["quantity"]})
-    return {"before": before, "after": after, "changes": changes}
+    customer = order_details.differences(before.get("customer"), after.get("customer"))
+    return {"before": before, "after": after, "changes": changes, "customer": customer}

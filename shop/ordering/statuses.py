@@ -188,7 +188,12 @@ def change_status(
         # Cancelling or reopening moves stock, whose triggers touch the shop row; checkout
         # locks that row first (its order number): lock it now, in the same order, so a
         # cancel racing a checkout queues behind it instead of deadlocking (PostgreSQL).
-        db.session.execute(select(Shop.id).where(Shop.id == order.shop_id).with_for_update())
+        # FOR NO KEY UPDATE, the lock checkout's own UPDATE takes: it still queues behind
+        # checkout, but lets a foreign key check (FOR KEY SHARE: another move creating
+        # its first order_count row for the shop) through, so that cannot deadlock.
+        db.session.execute(
+            select(Shop.id).where(Shop.id == order.shop_id).with_for_update(key_share=True)
+        )
     # Compare-and-set: only the request that still sees `current` wins the change.
     result = db.session.execute(
         update(Order)

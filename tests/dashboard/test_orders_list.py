@@ -15,8 +15,9 @@ from shop.ordering.paid import mark_paid
 from tests import factories
 
 START = datetime(2030, 3, 1, 10, 0)
-# Statements the orders list itself sends (counts, the news check, the page, the shop's
-# payment methods); the signed-in session costs the same on every dashboard page.
+# Statements the orders list itself sends (the counts the database keeps, the page, the
+# shop's payment and shipping methods); the signed-in session costs the same on every
+# dashboard page.
 LIST_STATEMENTS = 4
 
 
@@ -69,7 +70,8 @@ def test_filters_by_status_paid_method_dates_and_customer(app, client, shop_id):
     "query",
     ["?status=nope", "?paid=maybe", "?since=2030-13-45", "?until=ayer", "?customer=-1",
      "?customer=99999999999999999999", "?before=abc", "?q=" + "x" * 5000, "?method=%00",
-     "?q=%00%E2%80%AE", "?since=%00"],
+     "?q=%00%E2%80%AE", "?since=%00", "?shipping=abc", "?shipping=-3",
+     "?shipping=99999999999999999999", "?shipping=%00"],
 )  # fmt: skip
 def test_malformed_filters_are_ignored(app, client, shop_id, query):
     _fill(app, shop_id, 3)
@@ -138,3 +140,63 @@ def test_a_page_costs_the_same_few_statements_at_any_size(app, client, shop_id):
         big = _statements(app, client, url)
         assert len(big) - baseline <= LIST_STATEMENTS, big
         assert len(big) == len(small), url
+
+
+def test_filters_by_shipping_method_in_the_form_and_the_csv(app, client, shop_id):
+    with app.app_context():
+        shop = db.session.get(Shop, shop_id)
+        pickup = factories.make_shipping(shop, name="Recogida 🏪", price_minor=0)
+        courier = factories.make_shipping(shop, name="Mensajero")
+        for n in range(6):
+            method = (pickup, courier, None)[n % 3]
+            factories.make_order(
+                shop,
+                status=("new", "confirmed")[n % 2],
+                shipping=(method.name, method.price_minor) if method else None,
+                created_at=START + timedelta(days=n),
+            )
+        db.session.commit()
+        pickup_id, courier_id = pickup.id, courier.id
+    assert _numbers(client.get(f"/dashboard/orders?shipping={pickup_id}").text) == [4, 1]
+    assert _numbers(client.get(f"/dashboard/orders?shipping={courier_id}").text) == [5, 2]
+    both = client.get(f"/dashboard/orders?shipping={courier_id}&status=confirmed").text
+    assert _numbers(both) == [2]
+    form = client.get(f"/dashboard/orders?shipping={pickup_id}").text
+    assert f'<option value="{pickup_id}" selected>Recogida 🏪</option>' in form
+    assert f'<option value="{courier_id}">Mensajero</option>' in form
+    csv = client.get(f"/dashboard/orders.csv?shipping={courier_id}").text
+    assert "Mensajero" in csv
+    assert "Recogida" not in csv
+
+
+def test_another_shops_shipping_method_filters_to_nothing(app, client, shop_id):
+    _fill(app, shop_id, 3)
+    with app.app_context():
+        other = factories.make_shop(factories.make_user("Eva"), slug="eva")
+        theirs = factories.make_shipping(other, name="Entrega a domicilio")  # same name as ours
+        factories.make_order(other, customer_name="Eva")
+        db.session.commit()
+        theirs_id = theirs.id
+    page = client.get(f"/dashboard/orders?shipping={theirs_id}").text
+    assert _numbers(page) == []
+    assert "Eva" not in page
+    assert f'value="{theirs_id}"' not in page
+
+
+def test_the_shipping_filter_pages_by_keyset(app, client, shop_id):
+    with app.app_context():
+        shop = db.session.get(Shop, shop_id)
+        method = factories.make_shipping(shop, name="Mensajero")
+        for n in range(60):
+            factories.make_order(shop, shipping=("Mensajero" if n % 2 else "Otro", 300))
+        db.session.commit()
+        method_id = method.id
+    seen, url = [], f"/dashboard/orders?shipping={method_id}"
+    while url:
+        page = client.get(url).text
+        seen += _numbers(page)
+        older = re.search(r'href="([^"]+)" data-older', page)
+        url = older[1].replace("&amp;", "&") if older else None
+        if url:
+            assert f"shipping={method_id}" in url
+    assert seen == list(range(60, 0, -2))
