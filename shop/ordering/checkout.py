@@ -13,7 +13,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import bindparam, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached, selectinload
@@ -44,6 +43,7 @@ from shop.ordering.offers import offers
 from shop.ordering.repeats import same_recent_order, submission_fingerprint
 from shop.ordering.rules import check_rules
 from shop.ordering.shopper_phone import check_phone
+from shop.web.translating import gettext as _
 
 # crypto.randomUUID() in the page makes 36 characters; allow other sane client keys.
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from shop import ordering
@@ -42,6 +41,7 @@ from shop.web import limits
 from shop.web.caching import private
 from shop.web.errors import render_error
 from shop.web.origins import same_site_request
+from shop.web.translating import gettext as _
 from shop.whatsapp import message as whatsapp
 
 
