@@ -91,10 +91,12 @@ def register_extensions(app: Flask) -> None:
     from shop.auth import oidc
     from shop.auth.sessions import load_user
     from shop.web.locale import select_locale, select_timezone
+    from shop.web.translating import install_in_templates
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_in_templates(app)  # the catalog found once per request (web/translating.py)
     oidc.init_app(app)  # the app's own provider client
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"

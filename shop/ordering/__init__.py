@@ -10,7 +10,8 @@
 - paid.py: the merchant's paid mark, set and taken back race-safely.
 
 No module here knows about requests. This package may import lib, models, media and
-catalog, never shops, whatsapp, the web plumbing or the pages. The names below are its API.
+catalog, never shops, whatsapp, the web plumbing (but its gettext, shop.web.translating)
+or the pages. The names below are its API.
 """
 
 from shop.ordering.cart import (

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -35,6 +34,7 @@ from shop.ordering.choices import (
 )
 from shop.ordering.offers import offers
 from shop.ordering.shipping import shipping_price
+from shop.web.translating import gettext as _
 
 MAX_QUANTITY = 999
 MAX_LINES = 100

@@ -7,24 +7,19 @@ sends names the order. Functions add and flush; the request commits once. No HTT
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 
 from flask import current_app
-from flask_babel import gettext as _
-from sqlalchemy import bindparam, insert, inspect, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached, selectinload
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.extensions import db
 from shop.models import (
     Order,
-    OrderLine,
-    OrderStatus,
-    OrderStatusChange,
     Shop,
 )
 from shop.ordering import slots, stock, zones
@@ -38,12 +33,13 @@ from shop.ordering.cart import (
     check_customer,
     price_cart,
 )
-from shop.ordering.choices import snapshot
 from shop.ordering.coupons import Chosen, choose, take_use
 from shop.ordering.offers import offers
+from shop.ordering.order_rows import insert_order, order_rows
 from shop.ordering.repeats import same_recent_order, submission_fingerprint
 from shop.ordering.rules import check_rules
 from shop.ordering.shopper_phone import check_phone
+from shop.web.translating import gettext as _
 
 # crypto.randomUUID() in the page makes 36 characters; allow other sane client keys.
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -169,121 +165,28 @@ def place_order(
     """Insert the order with snapshots of everything the shopper saw (flushes).
 
     `accepted` (order_rules.Accepted) carries the chosen payment and any closed-shop note;
-    `chosen` the discount, whose use is taken before the order is inserted.
+    `chosen` the discount, whose use is taken before the order is inserted. The rows are
+    worked out first and the writes then run back to back (shop.ordering.order_rows).
     """
-    shipping = cart.shipping
-    payment = accepted.payment if accepted is not None else None
-    number = take_order_number(shop)
-    booking = slots.take(shop, shipping, slot) if slot is not None else None
+    rows = order_rows(shop, cart, customer, idempotency_key, accepted, chosen, placed)
+    wants = [(stock.Want(line.item, line.quantity, line.variant), line) for line in cart.lines]
+    # The first write: from here to the commit, the shop's other checkouts wait.
+    rows.order["number"] = take_order_number(shop)
+    booking = slots.take(shop, cart.shipping, slot) if slot is not None else None
+    rows.order.update(slots.order_fields(slot, booking))
     if chosen is not None:
         take_use(chosen, customer.phone)
-        off = chosen.applied
-    else:
-        off = None
-    line_offs = off.lines_minor if off is not None else (0,) * len(cart.lines)
-    order = Order(
-        shop_id=shop.id,
-        number=number,
-        token=secrets.token_urlsafe(32),
-        idempotency_key=idempotency_key,
-        status=OrderStatus.NEW,
-        currency=shop.currency,
-        currency_exponent=shop.currency_exponent,
-        language=shop.language,
-        customer_name=customer.name,
-        customer_address=customer.address,
-        customer_notes=customer.notes,
-        customer_phone=customer.phone,
-        shipping_name=shipping.name if shipping is not None else "",
-        shipping_price_minor=cart.shipping_minor,
-        shipping_needs_address=bool(shipping is not None and shipping.needs_address),
-        subtotal_minor=cart.subtotal_minor,
-        total_minor=cart.total_minor - (off.total_minor if off is not None else 0),
-        discount_code=chosen.discount.shown_code if chosen is not None else "",
-        discount_name=chosen.discount.name if chosen is not None else "",
-        discount_minor=off.total_minor if off is not None else 0,
-        discount_shipping_minor=off.shipping_minor if off is not None else 0,
-        discount_id=chosen.discount.id if chosen is not None else None,
-        payment_kind=payment.kind.value if payment is not None else "",
-        payment_name=payment.name if payment is not None else "",
-        payment_details=payment.details if payment is not None else "",
-        closed_note=accepted.closed_note if accepted is not None else "",
-        **zones.order_fields(placed),
-        **slots.order_fields(slot, booking),
-    )
-    lines = [
-        OrderLine(
-            item_id=line.item.id,
-            position=position,
-            name=line.item.name,
-            code=line.item.code or "",
-            unit_price_minor=line.unit_price_minor,
-            quantity=line.quantity,
-            line_total_minor=line.line_total_minor,
-            discount_minor=line_offs[position],
-            options_text=line.options_text,
-            options=snapshot(line.choices),
-            stock_taken=_take_stock(line),
-        )
-        for position, line in enumerate(cart.lines)
-    ]
-    _insert_order(order, shop)
-    db.session.connection().execute(_INSERT_NEW_STATUS, {"order_id": order.id})
-    _insert_lines(order, lines)
-    return order
+    for values, (want, line) in zip(rows.lines, wants, strict=True):
+        values["stock_taken"] = _take_stock(want, line)
+    return insert_order(shop, rows)
 
 
-# Built once: the statement and the attribute behind each column it writes and returns
-# (an attribute left None takes the table's default, and comes back in the returned row).
-_INSERT_ORDER = insert(Order.__table__).returning(*Order.__table__.columns)
-_ORDER_RETURNED = [inspect(Order).get_property_by_column(c).key for c in Order.__table__.columns]
-_ORDER_WRITTEN = [
-    (column.key, key)
-    for column, key in zip(Order.__table__.columns, _ORDER_RETURNED, strict=True)
-    if not column.primary_key
-]
-_INSERT_NEW_STATUS = insert(OrderStatusChange.__table__).values(status=OrderStatus.NEW)
-
-
-def _insert_order(order: Order, shop: Shop) -> None:
-    """Insert the order in one Core statement and attach it to the session as loaded.
-
-    The ORM's unit of work costs more CPU than everything else a checkout does with the
-    database; the order is written once and read back by nothing in this request, so it
-    goes in as a plain row (defaults filled by the table, returned), and the object
-    becomes persistent without being flushed again."""
-    values = {
-        column: value
-        for column, key in _ORDER_WRITTEN
-        if (value := getattr(order, key)) is not None
-    }
-    row = db.session.connection().execute(_INSERT_ORDER, values).one()
-    for key, value in zip(_ORDER_RETURNED, row, strict=True):
-        set_committed_value(order, key, value)
-    make_transient_to_detached(order)
-    db.session.add(order)
-    set_committed_value(order, "shop", shop)
-    # Its customer is named by a trigger; SQLite's RETURNING shows the row before it ran.
-    db.session.expire(order, ["customer_id"])
-
-
-def _insert_lines(order: Order, lines: list[OrderLine]) -> None:
-    """The lines in one statement (the ORM inserts them one by one to learn their ids,
-    which nothing needs here); the order holds them as if loaded."""
-    columns = [
-        attribute.key for attribute in inspect(OrderLine).column_attrs if attribute.key != "id"
-    ]
-    rows = [{key: getattr(line, key) for key in columns} | {"order_id": order.id} for line in lines]
-    db.session.connection().execute(insert(OrderLine.__table__), rows)
-    for line in lines:
-        line.order_id = order.id
-    set_committed_value(order, "lines", lines)
-
-
-def _take_stock(line: PricedLine) -> dict | None:
+def _take_stock(want: stock.Want, line: PricedLine) -> dict | None:
     """Take the line's units from stock; OrderError (naming it) when they are gone."""
+    if want.item.stock is None and want.variant is None:
+        return None  # nothing counted: nothing to take
     try:
-        taken = stock.take(stock.Want(line.item, line.quantity, line.variant), line.label)
+        taken = stock.take(want, line.label)
     except stock.OutOfStock as error:
         raise OrderError(error.message, item_id=line.item.id, line_key=line.key) from None
     return taken if taken["item"] or taken["variant"] else None

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask_babel import gettext as _
-
 from shop.catalog.variants import combination_key
 from shop.lib.text import whole_number
 from shop.models import Item, OptionChoice
+from shop.web.translating import gettext as _
 
 MAX_CHOICES_PER_LINE = 50  # far above any real product; bounds the work a cart can ask
 

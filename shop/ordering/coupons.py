@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
 from shop.extensions import db
@@ -23,6 +22,7 @@ from shop.lib.plain_codes import fold, is_plain, plain_suggestion
 from shop.models import Discount, DiscountKind, Order, OrderStatus, Shop
 from shop.ordering.cart import OrderError, PricedCart
 from shop.ordering.discounts import Applied, apply_discount
+from shop.web.translating import gettext as _
 
 MIN_CODE = 3
 MAX_CODE = 32

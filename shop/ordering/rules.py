@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
 
-from flask_babel import gettext as _
-
 from shop.lib import hours
 from shop.lib.locales import money
 from shop.models import ClosedPolicy, Shop
 from shop.ordering.cart import OrderError, PricedCart, choose_offered
 from shop.ordering.offers import offers
+from shop.web.translating import gettext as _
 
 
 class ShopClosed(OrderError):

@@ -6,13 +6,13 @@ and price, so editing or deleting a method never changes an order already placed
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from shop.extensions import db
 from shop.lib.money import MAX_MINOR_UNITS
 from shop.lib.text import clean_line
 from shop.models import ShippingMethod, ShippingZone, Shop, ZoneKind
+from shop.web.translating import gettext as _
 
 MAX_NAME = 80
 MAX_METHODS = 50

@@ -9,11 +9,11 @@ a chat with the shopper in one tap.
 from __future__ import annotations
 
 import phonenumbers
-from flask_babel import gettext as _
 
 from shop.lib.phones import DEFAULT_REGION, PhoneError, format_whatsapp, parse_whatsapp
 from shop.models import PhonePolicy, Shop
 from shop.ordering.cart import OrderError
+from shop.web.translating import gettext as _
 
 
 def shop_region(shop: Shop) -> str:

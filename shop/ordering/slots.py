@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import format_datetime, format_time
-from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -26,6 +25,7 @@ from shop.extensions import db
 from shop.lib.hours import DAY, parse_time, shop_zone, week_intervals, zone_info
 from shop.models import ShippingMethod, SlotBooking
 from shop.ordering.cart import OrderError
+from shop.web.translating import gettext as _
 
 MAX_SLOTS = 400  # offered at once: a week of 15-minute slots round the clock is 672
 _SLOT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\dZ")

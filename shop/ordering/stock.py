@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.extensions import db
 from shop.models import Item, Order, OrderLine, VariantStock
+from shop.web.translating import gettext as _
 
 
 class OutOfStock(ValueError):

@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from flask_babel import gettext as _
 from haversine import Unit, haversine
 
 from shop.lib.locales import shop_locale
@@ -24,6 +23,7 @@ from shop.lib.money import format_money
 from shop.lib.text import whole_number
 from shop.models import ZoneKind
 from shop.ordering.cart import OrderError
+from shop.web.translating import gettext as _
 
 MAX_POSTAL = 12
 _POSTAL_JUNK = re.compile(r"[\s\-.]")

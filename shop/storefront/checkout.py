@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from shop import ordering
@@ -33,6 +32,7 @@ from shop.ordering.payments import active_methods
 from shop.ordering.repeats import repeat_of
 from shop.ordering.rules import ShopClosed
 from shop.ordering.zones import Where
+from shop.push import push_configured
 from shop.storefront.blueprint import bp
 from shop.storefront.hosts import main_host_url
 from shop.storefront.loading import shop_or_404, visible_item_or_404
@@ -42,6 +42,7 @@ from shop.web import limits
 from shop.web.caching import private
 from shop.web.errors import render_error
 from shop.web.origins import same_site_request
+from shop.web.translating import gettext as _
 from shop.whatsapp import message as whatsapp
 
 
@@ -90,8 +91,7 @@ def checkout(slug: str):
     except OrderError as error:
         return _refuse(shop, submission, error, 422, wants_json)
     if created:  # issue 17: the merchant's e-mail and Web Push per new order, when on
-        mail_new_order(order, shop, main_host_url("dashboard.order_detail", order_id=order.id))
-        push_new_order(order, shop, url_for("dashboard.order_detail", order_id=order.id))
+        _tell_merchant(order, shop)
     # The message's link is the merchant's, in the shop's language; the shopper's own
     # way to the order page keeps the language they picked.
     order_url = url_for("storefront.order_page", token=order.token, lang=None, _external=True)
@@ -171,6 +171,15 @@ def place(shop: Shop, submission: Submission, same_as_recent: bool = False) -> t
                 _("The shop changed while you were ordering. Please try again.")
             ) from None
     return order, created
+
+
+def _tell_merchant(order: Order, shop: Shop) -> None:
+    """The new order's e-mail and Web Push, each when it may be sent: their links to the
+    dashboard are built only then (two url_for calls most checkouts do not need)."""
+    if shop.email_new_orders:
+        mail_new_order(order, shop, main_host_url("dashboard.order_detail", order_id=order.id))
+    if push_configured():
+        push_new_order(order, shop, url_for("dashboard.order_detail", order_id=order.id))
 
 
 def _commit_keeping_loaded() -> None:

@@ -30,13 +30,21 @@ find none. Its request filter, `no_limit_applies`, says first that none applies,
 the search never starts: the check then costs 19 µs (its bookkeeping). Skipping the
 check outright took a private method of the extension; Flask-Limiter 4 offers no
 public way to, and 19 µs is under 2% of a rendered shop page.
+
+Checkouts and code guesses, when the counts live in memory (no Redis: the embedded
+default), are counted in this worker's LocalLimits instead of Flask-Limiter's memory
+storage (`counted_here`). Both count per worker, so the limit is the same; but the
+memory storage starts a timer thread on every hit (a thread start per order under
+load) and its thread scans every key it holds, a key per shopper's address, every
+10 ms: at a few hundred orders a second that cost more than the order's own rules.
+With Redis the counts stay shared by every app server, through Flask-Limiter.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 from flask import Blueprint, Flask, current_app, jsonify, make_response, request
 from flask_babel import gettext as _
@@ -56,7 +64,7 @@ DISCOUNT_PREVIEW = "storefront.discount_preview"
 CHECKOUT_MAX_BYTES = 64 * 1024  # a full cart (100 lines) with the longest notes is ~15 KB
 BEACON = "storefront.beacon"
 BEACON_MAX_BYTES = 2 * 1024  # an analytics event is ~150 bytes
-LOCAL = "vitrina.local_limits"  # the app's LocalLimits in this worker
+LOCAL = "vitrina.local_limits"  # the app's LocalLimits in this worker, by setting
 # The forms that take photos (an item's, and the logo at set-up and in settings).
 UPLOADS = frozenset(
     {
@@ -129,12 +137,63 @@ def init_app(app: Flask) -> None:
 @limiter.request_filter
 def no_limit_applies() -> bool:
     """Flask-Limiter's request filter: True (skip every limit) for this app's reads but
-    sign-in's, and for an app with limits off. The limiter is one object shared by
-    every app of the process (the tests make hundreds), so each app's switch is read
-    here, at each request, rather than from whichever app set it up last."""
+    sign-in's, for an app with limits off, and for a view whose limit is counted here
+    (`counted_here`). The limiter is one object shared by every app of the process (the
+    tests make hundreds), so each app's switch is read here, at each request, rather
+    than from whichever app set it up last."""
     if request.method in READS and request.endpoint not in LIMITED_READS:
         return True
-    return not current_app.config["RATELIMIT_ENABLED"]
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, LOCAL_MARK, False) and _in_memory(current_app)
+
+
+def _in_memory(app: Flask) -> bool:
+    """The counts live in this worker's memory anyway (no Redis given)."""
+    return app.config["RATELIMIT_STORAGE_URI"].startswith("memory://")
+
+
+LOCAL_MARK = "vitrina_local_limit"
+
+
+def counted_here(setting: str, key_func):
+    """A view's limit (the config setting `setting`, counted per `key_func()`): through
+    Flask-Limiter when its storage is shared (Redis), else in this worker's LocalLimits
+    (see the module docstring), with the same rule, the same 429 and its Retry-After."""
+    shared = limiter.limit(Setting(setting), key_func=key_func)
+
+    def decorate(view):
+        limited = shared(view)
+
+        @wraps(view)
+        def counted(*args, **kwargs):
+            app = current_app._get_current_object()
+            if not (app.config["RATELIMIT_ENABLED"] and _in_memory(app)):
+                return limited(*args, **kwargs)  # Flask-Limiter's check (or none)
+            wait = local_wait(app, setting, key_func())
+            if wait:
+                response = too_many_requests(None)
+                response.headers["Retry-After"] = str(wait)
+                return response
+            return view(*args, **kwargs)
+
+        setattr(counted, LOCAL_MARK, True)
+        return counted
+
+    return decorate
+
+
+def local_wait(app: Flask, setting: str, key: str) -> int:
+    """Count one hit of `key` against the limit `setting` in this worker's memory: 0
+    when allowed, else the seconds to wait (Retry-After). One LocalLimits per setting."""
+    kept = app.extensions.get(LOCAL)
+    if kept is None:
+        kept = app.extensions[LOCAL] = {}
+    local = kept.get(setting)
+    if local is None:
+        local = kept.setdefault(setting, LocalLimits())
+    return local.hit(_parsed(app.config[setting]), key)
 
 
 def visitor_in_shop() -> str:
@@ -167,10 +226,7 @@ def beacon_wait(app: Flask, address: str) -> int:
     may send the limit to each worker it reaches; storage cannot grow either way)."""
     if not app.config["RATELIMIT_ENABLED"]:
         return 0
-    local = app.extensions.get(LOCAL)
-    if local is None:
-        local = app.extensions[LOCAL] = LocalLimits()
-    return local.hit(_parsed(app.config["RATELIMIT_BEACON"]), address_key(app, address))
+    return local_wait(app, "RATELIMIT_BEACON", address_key(app, address))
 
 
 @lru_cache(maxsize=16)
@@ -196,8 +252,8 @@ def no_photos() -> bool:
 
 # The limits, as decorators for the views they limit.
 sign_in = limiter.limit(Setting("RATELIMIT_SIGN_IN"), key_func=get_remote_address)
-checkout = limiter.limit(Setting("RATELIMIT_CHECKOUT"), key_func=visitor_in_shop)
-code_guesses = limiter.limit(Setting("RATELIMIT_CODE_GUESSES"), key_func=visitor_in_shop)
+checkout = counted_here("RATELIMIT_CHECKOUT", visitor_in_shop)
+code_guesses = counted_here("RATELIMIT_CODE_GUESSES", visitor_in_shop)
 beacon = limiter.limit(Setting("RATELIMIT_BEACON"), key_func=hashed_address)
 tls_ask = limiter.limit(Setting("RATELIMIT_TLS_ASK"), key_func=get_remote_address)
 slot_times = limiter.limit(Setting("RATELIMIT_TIMES"), key_func=visitor_in_shop)

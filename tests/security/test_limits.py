@@ -193,6 +193,54 @@ def test_the_daily_checkout_limit_is_a_setting(app, world):
     assert [answer.status_code for answer in answers] == [200, 200, 429]
 
 
+@pytest.mark.parametrize(
+    "app_config", [{"RATELIMIT_ENABLED": True, "RATELIMIT_CODE_GUESSES": "3/minute"}]
+)
+def test_limits_code_guesses_per_visitor_and_shop(app, world):
+    shopper = app.test_client()
+    guess = {"lines": [{"item_id": world.item, "quantity": 1}], "coupon": "¿verano?🏖️"}
+    url = f"/s/{world.slug}/discount"
+    answers = [shopper.post(url, json=guess) for _ in range(4)]
+    assert [answer.status_code for answer in answers[:3]] == [422, 422, 422]  # no such code
+    assert "code" in answers[0].get_json()["error"]
+    refused = answers[3]
+    assert refused.status_code == 429
+    assert refused.get_json()["error"].startswith("Too many tries")
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert refused.headers["Cache-Control"] == "private, no-store"
+    # Checkouts are counted apart; another shop and another address are not held back.
+    assert shopper.post(f"/s/{world.slug}/checkout", json=cart(world)).status_code == 200
+    rival = {"lines": [{"item_id": world.rival_item, "quantity": 1}], "coupon": "suyo"}
+    assert shopper.post(f"/s/{world.rival_slug}/discount", json=rival).status_code == 200
+    elsewhere = {"REMOTE_ADDR": "10.0.0.9"}
+    assert app.test_client().post(url, json=guess, environ_base=elsewhere).status_code == 422
+
+
+def test_checkouts_counted_in_memory_leave_the_limiters_storage_alone(app, world):
+    """Without Redis the checkout's counts are this worker's LocalLimits: Flask-Limiter's
+    memory storage, whose timer thread starts per hit and scans every key, holds none."""
+    storage = limiter.storage
+    before = set(storage.storage)
+    shopper = app.test_client()
+    answers = [shopper.post(f"/s/{world.slug}/checkout", json=cart(world)) for _ in range(11)]
+    assert [answer.status_code for answer in answers] == [200] * 10 + [429]
+    assert set(storage.storage) == before
+    assert not any("X-RateLimit-Limit" in answer.headers for answer in answers[:10])
+    # A new app (another worker) counts afresh: the counts were per worker, as before.
+    other = create_app(app.config | {})
+    other.test_client_class = VitrinaClient
+    again = other.test_client().post(f"/s/{world.slug}/checkout", json=cart(world))
+    assert again.status_code == 200
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": False}])
+def test_checkouts_are_not_counted_with_the_limits_off(app, world):
+    shopper = app.test_client()
+    answers = {shopper.post(f"/s/{world.slug}/checkout", json=cart(world)).status_code
+               for _ in range(12)}  # fmt: skip
+    assert answers == {200}
+
+
 @pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "RATELIMIT_UPLOADS": "3/hour"}])
 def test_limits_photo_uploads_per_merchant_counting_photos(app, client, world, sign_in_as):
     assert post_item(client, item_form("Uno", photos=2)).status_code == 302
@@ -304,6 +352,36 @@ def test_app_servers_share_counts_through_redis(migrated, tmp_path):
         second = create_app(config)  # another server: a fresh process would hold no counts
         second.test_client_class = VitrinaClient
         assert second.test_client().get("/login", environ_base=visitor).status_code == 429
+    finally:
+        for key in server.scan_iter(f"*/{address}/*"):
+            server.delete(key)
+
+
+@pytest.mark.parametrize(
+    "app_config",
+    [{"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": REDIS, "RATELIMIT_CHECKOUT": "2/minute"}],
+)
+def test_app_servers_share_checkout_counts_through_redis(app, world):
+    """With Redis, checkouts are counted through Flask-Limiter in it, shared by every
+    server, as before (only counts that live in memory anyway are kept per worker)."""
+    if not _redis_up():
+        skip_without_service("needs the machine's Redis on 127.0.0.1:6379")
+    import redis
+
+    address = "10.{}.{}.{}".format(*uuid.uuid4().bytes[:3])
+    visitor = {"REMOTE_ADDR": address}
+    server = redis.Redis.from_url(REDIS)
+    url = f"/s/{world.slug}/checkout"
+    try:
+        for _ in range(2):
+            answer = app.test_client().post(url, json=cart(world), environ_base=visitor)
+            assert answer.status_code == 200
+        assert list(server.scan_iter(f"*/{address}/{world.slug}*"))
+        second = create_app(app.config | {})  # another server: no counts of its own
+        second.test_client_class = VitrinaClient
+        refused = second.test_client().post(url, json=cart(world), environ_base=visitor)
+        assert refused.status_code == 429
+        assert int(refused.headers["Retry-After"]) > 0
     finally:
         for key in server.scan_iter(f"*/{address}/*"):
             server.delete(key)

@@ -224,3 +224,22 @@ def test_amounts_are_read_in_the_exponent_the_order_kept(ctx):
         lines=(("Vaza", 2, 1234),), currency="RSD", currency_exponent=0, shipping_name=""
     )
     assert "2 x Vaza - RSD1,234" in whatsapp.order_message(dinars, make_shop(), ORDER_URL)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=300))
+def test_the_link_length_is_counted_from_utf8_bytes_as_quote_would_make_it(text):
+    from urllib.parse import quote
+
+    assert whatsapp.quoted_length(text) == len(quote(text, safe=""))
+    pieces = text.split("x")
+    assert whatsapp.encoded_length(pieces) == len(quote("\n".join(pieces), safe=""))
+
+
+@pytest.mark.parametrize(
+    "text", ["", "a", "~-._", " ", "\n", "€", "🛍️", "ñ", "e\u0301", "\x00", "%", "+&=?#/", "👩‍👩‍👧"]
+)
+def test_awkward_characters_count_as_quote_encodes_them(text):
+    from urllib.parse import quote
+
+    assert whatsapp.quoted_length(text) == len(quote(text, safe=""))
