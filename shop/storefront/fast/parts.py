@@ -22,10 +22,16 @@ MAX_PART = 100_000
 
 
 def first_parts(sections: list[Section]) -> tuple[list[Section], list[Section]]:
-    """The shop page's sections split into (shown, later): shown ones carry their first
-    part's items, later ones none, only their size."""
+    """The whole catalog's sections split into (shown, later): what first_view.py reads
+    in one statement, made here from every row (its tests compare the two)."""
     for section in sections:
         section.total = len(section.items)
+    return placed(sections)
+
+
+def placed(sections: list[Section]) -> tuple[list[Section], list[Section]]:
+    """Sections whose `total` is set, split into (shown, later): shown ones carry their
+    first part's items, later ones none, only their size."""
     if sum(section.total for section in sections) <= LAZY_ABOVE:
         return sections, []
     shown, later, count = [], [], 0
