@@ -121,7 +121,8 @@ def forget_all(app) -> None:
 
     `warm_up` takes about a second (compiling the storefront's templates), so it runs
     once and what it made is kept aside and put back each time: the same objects a
-    forked worker inherits. The app version (`code_version`) is one of them."""
+    forked worker inherits. The app version (`code_version`) and the previews' font
+    (`_font_file`) are among them."""
     import babel.localedata
     from flask_babel import get_domain
 
@@ -164,7 +165,7 @@ def forget_all(app) -> None:
 
 
 # What warm_up makes that lives in a functools cache: kept, as the master made it.
-MADE_AT_START = frozenset({"code_version"})
+MADE_AT_START = frozenset({"code_version", "_font_file"})
 # Per-app stores made on first use: the page cache, frames, URL patterns.
 PER_APP_CACHES = frozenset({"vitrina.page_cache", "vitrina.frames", "vitrina.url_patterns"})
 _STARTED: dict[int, dict] = {}

@@ -6,7 +6,8 @@ first request on, for the price of making it once per deploy. Left to the first
 request instead, each new worker's first shop page paid for it on a shopper's time:
 compiling the storefront's templates (tens of milliseconds), the page statements
 (the first view's is the largest), loading the translations and the languages'
-number formats, and hashing the code for the ETags.
+number formats, hashing the code for the ETags and the static files for their
+URLs, and finding the link previews' font.
 
 Nothing here depends on a shop, a catalog or a request: cards, frames, prices and
 pages are still made on first use and remembered by what they are made of. The
@@ -26,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from shop.extensions import db
 from shop.lib.locales import LANGUAGES
+from shop.media.previews import find_font
 from shop.storefront.fast.caching import code_version
 from shop.storefront.fast.plain_sql import PlainSelect
 from shop.web.assets import EXTENSION as ASSETS
@@ -40,6 +42,7 @@ TEMPLATE_PREFIX = "storefront/"
 def warm_up(app: Flask) -> None:
     """Make, once, what any worker's first public page would make (see the module)."""
     code_version()
+    find_font()
     _compile_templates(app.jinja_env)
     static_files = app.extensions.get(ASSETS)
     if static_files is not None:
