@@ -9,6 +9,8 @@ heading and a plain link to its first part, `/s/<slug>/c/<category>` (then `/2`,
 `/3`...). A part is a public page like the others (ETag, kept, no cookie): a browser
 without JavaScript follows the links, and shop-sections.js fetches the same pages as
 the shopper scrolls, jumps to a category or searches. Smaller shops are sent whole.
+The shop page reads its first view in one statement of only those rows (first_view.py);
+`first_parts` makes the same split from the whole catalog, for its tests.
 """
 
 from __future__ import annotations
