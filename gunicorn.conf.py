@@ -75,15 +75,18 @@ if os.environ.get("FORWARDED_ALLOW_IPS"):
 
 
 def when_ready(server) -> None:
-    """In the master, after the app is loaded and before the first fork: work out the
-    app version once for every worker, then move everything loaded so far out of the
-    garbage collector's sight, so collections in the workers neither scan nor touch
-    (and so copy) the shared pages."""
+    """In the master, after the app is loaded and before the first fork: make once what
+    every worker's first public page would otherwise make on a shopper's time (the app
+    version, compiled templates and statements, translations: shop.storefront.fast.warm),
+    then move everything loaded so far out of the garbage collector's sight, so
+    collections in the workers neither scan nor touch (and so copy) the shared pages."""
     try:
-        from shop.storefront.fast.caching import code_version
+        from shop.storefront.fast import warm_up
     except ImportError:  # another app served with this file
         pass
     else:
-        code_version()
+        app = server.app.wsgi()
+        if hasattr(app, "jinja_env"):  # the Flask app itself
+            warm_up(app)
     gc.collect()
     gc.freeze()

@@ -47,7 +47,10 @@ def run(data: BenchData, quick: bool = False) -> tuple[dict, list[Row]]:
         for case_size in sorted({size, max(data.shops)}):
             case = data.shops[case_size]
             results.setdefault("shop_cold", {})[case_size] = _per_request(
-                cold, count, lambda c, p=case.path: c.get(p, headers=GZIP), before=forget_all
+                cold,
+                count,
+                lambda c, p=case.path: c.get(p, headers=GZIP),
+                before=lambda: forget_all(cold),
             )
             results.setdefault("shop_after_item_edit", {})[case_size] = _per_request(
                 cold,
@@ -108,31 +111,83 @@ def _per_request(app, count: int, send, before=None) -> dict:
     }
 
 
-# Made once per process whatever the shop (the code's version, hashed from its files):
-# a worker seeing its hundredth shop for the first time does not make it again.
-PER_PROCESS = frozenset({"code_version"})
+def forget_all(app) -> None:
+    """Put the app back as a new worker has it: every cache of any kind emptied (the
+    functools caches of every `shop` module, the per-app stores of frames, pages, URL
+    patterns and static files' digests, compiled statements and templates, loaded
+    translations and locale data, SQLAlchemy's compiled cache), then what gunicorn's
+    master makes before it forks every worker (`warm_up`, gunicorn.conf.py) put back.
+    Nothing a shop, a catalog or a request shaped survives.
+
+    `warm_up` takes about a second (compiling the storefront's templates), so it runs
+    once and what it made is kept aside and put back each time: the same objects a
+    forked worker inherits. The app version (`code_version`) and the previews' font
+    (`_font_file`) are among them."""
+    import babel.localedata
+    from flask_babel import get_domain
+
+    from shop.extensions import db
+    from shop.storefront.fast import warm_up
+    from shop.storefront.fast.plain_sql import PlainSelect
+
+    for cache in _shop_caches():
+        if cache.__name__ not in MADE_AT_START:
+            cache.cache_clear()
+    for key in [key for key in app.extensions if key in PER_APP_CACHES]:
+        app.extensions.pop(key)
+    app.extensions["vitrina.assets"]._known.clear()
+    PlainSelect.forget()
+    app.jinja_env.cache.clear()
+    babel.localedata._cache.clear()
+    babel.localedata._dict_cache.clear()
+    with app.app_context():
+        domain = get_domain()
+        domain.cache.clear()
+        db.engine._compiled_cache.clear()
+        started = _STARTED.get(id(app))
+        if started is None:
+            warm_up(app)
+            _STARTED[id(app)] = {
+                "templates": dict(app.jinja_env.cache.items()),
+                "statements": {plain: dict(plain._compiled) for plain in PlainSelect.made},
+                "translations": dict(domain.cache),
+                "locale_data": dict(babel.localedata._cache),
+                "static_files": dict(app.extensions["vitrina.assets"]._known),
+            }
+            return
+        for key, template in started["templates"].items():
+            app.jinja_env.cache[key] = template
+        for plain, compiled in started["statements"].items():
+            plain._compiled.update(compiled)
+        domain.cache.update(started["translations"])
+        babel.localedata._cache.update(started["locale_data"])
+        app.extensions["vitrina.assets"]._known.update(started["static_files"])
 
 
-def forget_all() -> None:
-    """Empty every in-memory cache of the app's code, as a new worker starts: the
-    functools caches of every `shop` module (cards, rows, money formats, ...) and the
-    per-app stores (frames, page cache, compiled statements)."""
-    import functools
-    import gc
+# What warm_up makes that lives in a functools cache: kept, as the master made it.
+MADE_AT_START = frozenset({"code_version", "_font_file"})
+# Per-app stores made on first use: the page cache, frames, URL patterns.
+PER_APP_CACHES = frozenset({"vitrina.page_cache", "vitrina.frames", "vitrina.url_patterns"})
+_STARTED: dict[int, dict] = {}
 
-    for thing in gc.get_objects():
-        if (
-            isinstance(thing, functools._lru_cache_wrapper)
+
+def _shop_caches() -> list:
+    """The functools caches of the app's code (found once: modules do not make more)."""
+    global _CACHES
+    if _CACHES is None:
+        import functools
+        import gc
+
+        _CACHES = [
+            thing
+            for thing in gc.get_objects()
+            if isinstance(thing, functools._lru_cache_wrapper)
             and (getattr(thing, "__module__", "") or "").startswith("shop")
-            and thing.__name__ not in PER_PROCESS
-        ):
-            thing.cache_clear()
-    from flask import current_app
+        ]
+    return _CACHES
 
-    if current_app:
-        for key in [k for k in current_app.extensions if k.startswith("vitrina.")]:
-            if key in ("vitrina.frames", "vitrina.page_cache"):
-                current_app.extensions.pop(key, None)
+
+_CACHES = None
 
 
 def _edits(app, shop, what: str):

@@ -60,3 +60,51 @@ def test_page_parser_finds_what_a_shop_page_downloads():
     assert found.scripts == ["/static/cart.js"]
     assert found.cards == ["/m/a-640.webp"]
     assert found.og_image == "http://127.0.0.1:5/media/x-og.jpg"
+
+
+def test_the_cold_case_leaves_no_cache_but_what_a_new_worker_has(tmp_path):
+    """cpu.forget_all: after it, the app holds no frame, page, compiled statement
+    beyond warm_up's, and the shop page still renders the same bytes."""
+    from benchmarks import cpu
+    from benchmarks.workspace import create_app, environ
+    from shop.storefront.fast.cards import remembered_card
+    from shop.storefront.fast.plain_sql import PlainSelect
+
+    workspace = Workspace.create(parent=tmp_path)
+    bench = data.build(workspace, sizes=(5,), photo_pool=2)
+    path = bench.shops[5].path
+    with environ(workspace.settings() | {"PAGE_CACHE": "off"}):
+        app = create_app(workspace, PAGE_CACHE="off")
+        client = app.test_client()
+        first = client.get(path).data
+        assert "vitrina.frames" in app.extensions
+        assert remembered_card.cache_info().currsize > 0
+
+        cpu.forget_all(app)
+        assert "vitrina.frames" not in app.extensions
+        assert remembered_card.cache_info().currsize == 0
+        compiled = {id(plain): set(plain._compiled) for plain in PlainSelect.made}
+        assert client.get(path).data == first
+
+        cpu.forget_all(app)  # the second time, what warm_up made is put back
+        assert {id(plain): set(plain._compiled) for plain in PlainSelect.made} == compiled
+        assert client.get(path).data == first
+
+
+def test_lighthouse_rows_leave_the_warm_up_out_and_name_every_run():
+    from benchmarks import lighthouse
+
+    def run(score: int) -> dict:
+        return {
+            "scores": dict.fromkeys(lighthouse.CATEGORIES, 100) | {"performance": score},
+            "lcp_ms": 1500.0, "cls": 0.01, "tbt_ms": 40.0,
+        }  # fmt: skip
+
+    page = lighthouse._median([run(99), run(84), run(98)])
+    assert page["scores"]["performance"] == 98
+    assert [r["scores"]["performance"] for r in page["runs"]] == [99, 84, 98]
+    assert lighthouse._figures(run(84)).startswith("Performance 84, LCP 1.50 s")
+    rows = lighthouse.rows({"warm_up": {"path": "/", "error": None}, "shop page": page})
+    assert [row.measure.split(":")[0] for row in rows] == ["shop page", "shop page"]
+    assert "median of 3: 99, 84, 98" in rows[0].measure
+    assert rows[0].passed is False  # a run under 90

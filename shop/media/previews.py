@@ -164,6 +164,12 @@ def _font_file() -> str | None:
     return None
 
 
+def find_font() -> str:
+    """The font previews are drawn with, found now: a worker's start-up calls it, as
+    every shop page names its preview after it and probing loads the font (0.4 ms)."""
+    return _font_id()
+
+
 def _font_id() -> str:
     return _font_file() or "pillow-default"
 

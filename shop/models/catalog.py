@@ -55,7 +55,10 @@ class Item(db.Model):
         CheckConstraint("price_minor >= 0", name="price_not_negative"),
         CheckConstraint("compare_at_minor IS NULL OR compare_at_minor >= 0", name="compare_at"),
         CheckConstraint("stock IS NULL OR stock >= 0", name="stock_not_negative"),
-        Index("ix_item_shop_category_position", "shop_id", "category_id", "position"),
+        # The shop page's order, with what it filters on: its first view counts each
+        # category's visible items and finds where a part ends on the index alone
+        # (storefront/fast/first_view.py).
+        Index("ix_item_shop_card_order", "shop_id", "category_id", "position", "availability"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

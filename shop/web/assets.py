@@ -71,6 +71,15 @@ class Assets:
             self._known[filename] = asset
         return asset
 
+    def load_all(self) -> int:
+        """Hash (and gzip) every file now, as the app starts rather than on the first
+        page that links each; returns how many there are."""
+        count = 0
+        for path in sorted(Path(self.folder).rglob("*")):
+            if path.is_file() and self.get(path.relative_to(self.folder).as_posix()):
+                count += 1
+        return count
+
     def fingerprinted(self, filename: str) -> str:
         """``css/shop.css`` -> ``css/shop.<hash>.css``; unknown files keep their name."""
         asset = self.get(filename)

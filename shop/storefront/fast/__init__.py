@@ -14,7 +14,9 @@ import contract in pyproject.toml holds to that):
   and `connection` for a view's own statements), the shop page's cards and frame (`shop_cards`,
   `frame_key`, `in_frame`), the layout frame of product pages and searches
   (`framed_page`), a big catalog's later parts (`part_cards`) and the
-  product's gallery (`product_images`, `GALLERY_SIZES`, `Preload`).
+  product's gallery (`product_images`, `GALLERY_SIZES`, `Preload`);
+- for gunicorn's master (gunicorn.conf.py) and the benchmarks: `warm_up`, what every
+  worker needs whatever the shop, made once before the fork.
 
 May import lib, models, catalog, media, web and the storefront's loading, hosts and
 unavailable modules; never its views.
@@ -34,6 +36,7 @@ from shop.storefront.fast.frames import frame_key, in_frame
 from shop.storefront.fast.middleware import FastPath, keep_page, shop_and_items
 from shop.storefront.fast.product_rows import product
 from shop.storefront.fast.rows import connection, public_shop
+from shop.storefront.fast.warm import warm_up
 
 __all__ = [
     "GALLERY_SIZES",
@@ -54,4 +57,5 @@ __all__ = [
     "shop_and_items",
     "shop_cards",
     "shop_etag",
+    "warm_up",
 ]

@@ -43,7 +43,8 @@ from shop.lib.money import format_money
 from shop.media.names import closest_width, rendition_name
 from shop.media.urls import media_url
 from shop.storefront.fast.caching import site_of
-from shop.storefront.fast.parts import first_parts, part
+from shop.storefront.fast.first_view import first_view
+from shop.storefront.fast.parts import part
 from shop.storefront.fast.rows import CardRow, ImageView, ItemView, Section, shop_sections
 from shop.storefront.hosts import ENVIRON_SHOP_HOST
 from shop.web.locale import shopper_language
@@ -345,9 +346,10 @@ def shop_cards(shop, query: str = "") -> tuple[list[Section], list[Section], Pre
     written, the categories left for later in a big catalog (parts.py: no cards, and
     none written), and the picture to preload: the first card's."""
     links = Links(shop)
-    sections, later = shop_sections(shop, query), []
-    if not query:
-        sections, later = first_parts(sections)
+    if query:
+        sections, later = shop_sections(shop, query), []
+    else:
+        sections, later = first_view(shop)
     sections = card_lists(sections, links, card_labels())
     return sections, later, first_card_image(sections, links)
 

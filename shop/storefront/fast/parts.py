@@ -9,6 +9,8 @@ heading and a plain link to its first part, `/s/<slug>/c/<category>` (then `/2`,
 `/3`...). A part is a public page like the others (ETag, kept, no cookie): a browser
 without JavaScript follows the links, and shop-sections.js fetches the same pages as
 the shopper scrolls, jumps to a category or searches. Smaller shops are sent whole.
+The shop page reads its first view in one statement of only those rows (first_view.py);
+`first_parts` makes the same split from the whole catalog, for its tests.
 """
 
 from __future__ import annotations
@@ -22,10 +24,16 @@ MAX_PART = 100_000
 
 
 def first_parts(sections: list[Section]) -> tuple[list[Section], list[Section]]:
-    """The shop page's sections split into (shown, later): shown ones carry their first
-    part's items, later ones none, only their size."""
+    """The whole catalog's sections split into (shown, later): what first_view.py reads
+    in one statement, made here from every row (its tests compare the two)."""
     for section in sections:
         section.total = len(section.items)
+    return placed(sections)
+
+
+def placed(sections: list[Section]) -> tuple[list[Section], list[Section]]:
+    """Sections whose `total` is set, split into (shown, later): shown ones carry their
+    first part's items, later ones none, only their size."""
     if sum(section.total for section in sections) <= LAZY_ABOVE:
         return sections, []
     shown, later, count = [], [], 0

@@ -280,7 +280,8 @@ def public_shop(slug: str) -> ShopView:
     return shop
 
 
-_COVER = (
+# The id of an item's cover photo (its lowest position), for a statement on items.
+COVER_IMAGE_ID = (
     select(ItemPhoto.image_id)
     .where(ItemPhoto.item_id == Item.id)
     .order_by(ItemPhoto.position, ItemPhoto.id)
@@ -291,7 +292,7 @@ _COVER = (
 _ITEMS = (
     select(*columns(CardRow))
     .outerjoin(Category, Category.id == Item.category_id)
-    .outerjoin(Image, Image.id == _COVER)
+    .outerjoin(Image, Image.id == COVER_IMAGE_ID)
     .where(Item.shop_id == bindparam("shop_id"), Item.availability != Availability.HIDDEN)
     .order_by(Category.position.asc().nulls_last(), Category.id, Item.position, Item.id)
 )

@@ -1,0 +1,88 @@
+"""warm_up: what gunicorn's master makes before it forks (gunicorn.conf.py), so a new
+worker's first shop page compiles no template and no statement on a shopper's time."""
+
+from __future__ import annotations
+
+import gc
+import runpy
+from pathlib import Path
+
+import pytest
+
+from shop.extensions import db
+from shop.storefront.fast import plain_sql, warm_up
+from shop.storefront.fast.plain_sql import PlainSelect
+from tests import factories
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def slug(app):
+    with app.app_context():
+        shop = factories.make_shop(factories.make_user(), name="Tibia ☕")
+        cups = factories.make_category(shop, "Tazas")
+        for n in range(3):
+            factories.make_item(shop, cups, name=f"Taza {n} ñ")
+        db.session.commit()
+        return shop.slug
+
+
+def _cold(app) -> None:
+    """As a process that has served nothing: no compiled template or statement."""
+    app.jinja_env.cache.clear()
+    PlainSelect.forget()
+
+
+def _spy(app, monkeypatch) -> list[str]:
+    made = []
+    loader, compile_ = app.jinja_env.loader, plain_sql._compile
+
+    def get_source(env, name):
+        made.append(f"template {name}")
+        return type(loader).get_source(loader, env, name)
+
+    def compiled(statement, dialect):
+        made.append("statement")
+        return compile_(statement, dialect)
+
+    monkeypatch.setattr(loader, "get_source", get_source)
+    monkeypatch.setattr(plain_sql, "_compile", compiled)
+    return made
+
+
+def test_after_warm_up_the_first_pages_compile_nothing(app, client, slug, monkeypatch):
+    _cold(app)
+    warm_up(app)
+    made = _spy(app, monkeypatch)
+    for path in (f"/s/{slug}", f"/s/{slug}?q=taza", f"/s/{slug}/cart", f"/s/{slug}?lang=pt_BR"):
+        assert client.get(path).status_code == 200
+    assert made == []
+
+
+def test_without_it_the_first_page_compiles_its_templates(app, client, slug, monkeypatch):
+    _cold(app)
+    made = _spy(app, monkeypatch)
+    assert client.get(f"/s/{slug}").status_code == 200
+    assert "template storefront/shop.html" in made
+    assert "statement" in made
+
+
+def test_gunicorns_master_warms_the_app_up_before_forking(app, client, slug, monkeypatch):
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+    class Loaded:  # gunicorn's application, with the app already loaded (preload_app)
+        def wsgi(self):
+            return app
+
+    class Master:
+        app = Loaded()
+
+    _cold(app)
+    try:
+        settings["when_ready"](Master())
+    finally:
+        gc.unfreeze()
+    made = _spy(app, monkeypatch)
+    assert client.get(f"/s/{slug}").status_code == 200
+    assert made == []
