@@ -1,4 +1,4 @@
-"""0026: the items' order index also covers availability; items written before it are
+"""0027: the items' order index also covers availability; items written before it are
 untouched, read by the first view through it, and a downgrade gives the old index back."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from shop.extensions import db
 from shop.storefront.fast.first_view import first_view
 from shop.storefront.fast.rows import read_shop
 
-BEFORE = "0025_analytics_totals"
+BEFORE = "0026_order_counts"
 NOW = datetime(2026, 12, 6, 19, 0)
 
 

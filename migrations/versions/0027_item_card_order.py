@@ -7,8 +7,8 @@ with availability in the index both are answered from the index alone. It replac
 the old index, of which it is an extension (every query that used the old one can use
 it). No data changes; a downgrade restores the old index.
 
-Revision ID: 0026_item_card_order
-Revises: 0025_analytics_totals
+Revision ID: 0027_item_card_order
+Revises: 0026_order_counts
 Create Date: 2026-12-06 20:05:00
 
 """
@@ -16,8 +16,8 @@ Create Date: 2026-12-06 20:05:00
 from alembic import op
 
 
-revision = "0026_item_card_order"
-down_revision = "0025_analytics_totals"
+revision = "0027_item_card_order"
+down_revision = "0026_order_counts"
 branch_labels = None
 depends_on = None
 
