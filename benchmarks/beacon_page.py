@@ -11,6 +11,9 @@ the page, no beacon layer in front of Flask), compared in the same run.
   figure is the median of the rounds, so load from elsewhere on a shared machine falls
   on both alike. Target: "without" and "with" within noise, given as the spread of the
   rounds' own ratios.
+- CPU per request, in process (as benchmarks/cpu.py measures it: the serving thread's
+  CPU time, which other work on the machine barely moves): the same two pages through
+  two apps that differ by the setting alone, in alternating blocks; the medians.
 - Lighthouse (default mobile simulation, as benchmarks/lighthouse.py runs it): one
   warm-up audit, discarded (Chromium's first start and the server's first requests),
   then with and without, interleaved, three each; medians and every run's scores.
@@ -22,14 +25,15 @@ import gzip
 import re
 import statistics
 import subprocess
+import time
 from contextlib import ExitStack
 from pathlib import Path
 
 from . import lighthouse, wrk
 from .data import BenchData
-from .report import Row, at_most, failed, kb
+from .report import Row, at_most, failed, kb, ms
 from .servers import Server, gunicorn
-from .workspace import ROOT
+from .workspace import ROOT, Workspace, create_app, environ
 
 APP = "shop:create_app()"
 HELLO_APP = "benchmarks.hello:app"
@@ -69,7 +73,37 @@ def run(data: BenchData, quick: bool = False, rounds: int = 3) -> tuple[dict, li
             hello, servers, shop.path, (seconds, warm), rounds, ws.root
         )
         results["lighthouse"] = audits(servers["kept"], shop.path, ws.root, quick)
+    results["cpu"] = cpu(ws, shop.path, quick)
     return results, rows(results)
+
+
+def cpu(ws: Workspace, path: str, quick: bool) -> dict:
+    """Median CPU time per request of each page, with and without the beacon: blocks of
+    requests to one app then the other (the order swapped every block), after a warm-up."""
+    blocks, per_block, warm = (2, 10, 5) if quick else (10, 40, 20)
+    out: dict = {"blocks": blocks, "per_block": per_block}
+    for scenario, page_cache in (("kept", "local"), ("render", "off")):
+        # The page cache's setting is read from the environment while the app serves.
+        with environ(ws.settings() | {"PAGE_CACHE": page_cache}):
+            clients = {
+                "with": create_app(ws).test_client(),
+                "without": create_app(ws, **OFF).test_client(),
+            }
+            times: dict[str, list[float]] = {variant: [] for variant in VARIANTS}
+            for client in clients.values():
+                for _ in range(warm):
+                    client.get(path, headers={"Accept-Encoding": "gzip, br"}).close()
+            for block in range(blocks):
+                for variant in VARIANTS if block % 2 == 0 else VARIANTS[::-1]:
+                    for _ in range(per_block):
+                        began = time.thread_time()
+                        reply = clients[variant].get(path, headers={"Accept-Encoding": "gzip, br"})
+                        reply.close()
+                        times[variant].append(time.thread_time() - began)
+                        if reply.status_code != 200:
+                            return {"error": f"{scenario} {variant}: {reply.status_code}"}
+        out[scenario] = {v: round(statistics.median(t) * 1e6) for v, t in times.items()}
+    return out
 
 
 def sizes(servers: dict[str, Server], path: str) -> dict:
@@ -175,6 +209,15 @@ def rows(results: dict) -> list[Row]:
     labels = {"kept": "Shop page as served (kept)", "render": "Shop page rendered in full"}
     for scenario, label in labels.items():
         out.append(_throughput_row(label, results["throughput"].get(scenario, {})))
+    cpu_found = results.get("cpu", {})
+    for scenario, label in labels.items():
+        if "error" in cpu_found or scenario not in cpu_found:
+            out.append(failed(NAME, f"{label}: CPU per request", cpu_found.get("error", "-")))
+            continue
+        with_, without = (cpu_found[scenario][v] for v in VARIANTS)
+        figure = f"{ms(with_)} / {ms(without)} ({with_ / without - 1:+.0%})"
+        out.append(Row(NAME, f"{label}: CPU per request in process, with / without (median)",
+                       figure, "-"))  # fmt: skip
     out.extend(_lighthouse_rows(results["lighthouse"], results["products"]))
     return out
 
