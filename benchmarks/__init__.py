@@ -9,6 +9,7 @@ docs/benchmarks.md says how to run them and what each one measures.
 BENCHMARKS = (
     "throughput",
     "beacon",
+    "beacon_page",
     "sql",
     "cpu",
     "wire",

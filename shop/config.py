@@ -96,6 +96,10 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
         "ANALYTICS_REDIS_URL": None
         if env.get("ANALYTICS_REDIS_URL") == "off"
         else env.get("ANALYTICS_REDIS_URL") or env.get("REDIS_URL"),
+        # ANALYTICS_BEACON=off: public pages carry no analytics script, the beacon's
+        # fast path is not installed and the endpoint counts nothing (an operator who
+        # wants no counting at all; the benchmarks' "without the beacon" shop page).
+        "ANALYTICS_BEACON": _flag(env.get("ANALYTICS_BEACON", "on")),
         "JOBS_SQLITE_PATH": env.get("JOBS_SQLITE_PATH") or str(instance / "jobs-queue.sqlite3"),
         "JOBS_QUEUE_NAME": env.get("JOBS_QUEUE_NAME") or "vitrina",
         "JOBS_WORKER_THREADS": int(env.get("JOBS_WORKER_THREADS") or 2),

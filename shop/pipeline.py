@@ -9,7 +9,7 @@ read here rather than pieced together from init_app calls. A request meets:
    ProxyFix (with TRUST_PROXY_HEADERS: the visitor's address, scheme and host) ->
    ShopHosts (``<slug>.SHOP_DOMAIN/p/7`` becomes ``/s/<slug>/p/7``; hosts.py) ->
    BeaconPath (the analytics beacon's views and adds, counted before Flask;
-   storefront/beacon_path.py) ->
+   storefront/beacon_path.py; not there with ANALYTICS_BEACON=off) ->
    FastPath (kept public pages and their 304s, answered before Flask) -> Flask.
 2. The session (Flask opens it before routing): none on public paths, the signed
    cookie elsewhere (shop.web.sessions).
@@ -72,7 +72,7 @@ def middleware(app: Flask) -> None:
         if app.config["TRUST_PROXY_HEADERS"]
         else None,
         partial(ShopHosts, app),
-        partial(BeaconPath, app),
+        partial(BeaconPath, app) if app.config.get("ANALYTICS_BEACON", True) else None,
         partial(fast.FastPath, app),
     ]
     for layer in reversed([layer for layer in layers if layer is not None]):

@@ -108,3 +108,45 @@ def test_lighthouse_rows_leave_the_warm_up_out_and_name_every_run():
     assert [row.measure.split(":")[0] for row in rows] == ["shop page", "shop page"]
     assert "median of 3: 99, 84, 98" in rows[0].measure
     assert rows[0].passed is False  # a run under 90
+
+
+def test_beacon_page_measures_in_process_and_reads_its_figures(tmp_path):
+    """The beacon-cost benchmark's in-process part on a tiny shop, and its table from
+    figures as wrk and Lighthouse give them (the servers' part needs wrk and Chromium)."""
+    from benchmarks import beacon_page
+
+    workspace = Workspace.create(parent=tmp_path)
+    bench = data.build(workspace, sizes=(3,), photo_pool=2)
+    cpu = beacon_page.cpu(workspace, bench.shops[3].path, quick=True)
+    assert set(cpu) >= {"kept", "render"}
+    assert all(
+        cpu[page][variant] > 0 for page in ("kept", "render") for variant in ("with", "without")
+    )
+
+    def runs(*shares):
+        return [{"rps": 100 * s, "share": s, "errors": 0} for s in shares]
+
+    def audit(performance):
+        scores = dict.fromkeys(("accessibility", "best-practices", "seo"), 100)
+        return {"scores": {"performance": performance, **scores}, "lcp_ms": 1800,
+                "tbt_ms": 150, "performance_runs": [performance]}  # fmt: skip
+
+    results = {
+        "products": 200,
+        "size": {"script_bytes": 2406, "script_gzip_sent": 1107, "script_gzip_9": 1107,
+                 "page_gzip_with": 6219, "page_gzip_without": 6194},
+        "throughput": {"hello": [{"rps": 500}, {"rps": 700}],
+                       "kept": {"with": runs(0.9, 0.95, 1.0), "without": runs(0.92, 0.9, 1.0)},
+                       "render": {"with": runs(0.1, 0.11, 0.1), "without": runs(0.2, 0.2, 0.2)}},
+        "cpu": cpu,
+        "lighthouse": {"with": audit(90), "without": audit(98)},
+    }  # fmt: skip
+    rows = {row.measure: row for row in beacon_page.rows(results)}
+    assert rows["Beacon script, gzip as sent (raw)"].passed is True
+    assert rows["Shop page as served (kept): with / without the beacon"].passed is True
+    # Twice as fast without it, each setting steady: not noise.
+    assert rows["Shop page rendered in full: with / without the beacon"].passed is False
+    gap = rows["Lighthouse, shop page, 200 products: with minus without, per category (medians)"]
+    assert gap.figure == "-8 / +0 / +0 / +0"
+    assert gap.passed is False
+    assert "Beacon on the shop page" in report.table(list(rows.values()))

@@ -12,13 +12,16 @@ Views, adds and checkouts, nearly every event, never get here: the beacon's fast
 (beacon_path.py) answers them before Flask with the same checks. This view answers
 the rest: an order's report and "Open WhatsApp" again (they read the orders), and
 bodies the fast path does not take (malformed, oversized), as it always did.
+
+With ANALYTICS_BEACON=off the pages carry no script and this answers the same empty
+204 without counting (a page a browser kept from before may still send an event).
 """
 
 from __future__ import annotations
 
 from datetime import UTC
 
-from flask import Response, request
+from flask import Response, current_app, request
 from sqlalchemy import select
 
 from shop import analytics
@@ -42,6 +45,7 @@ def beacon(slug: str):
     user_agent = headers.get("User-Agent", "")
     if (
         event is not None
+        and current_app.config["ANALYTICS_BEACON"]
         and same_site_request()
         and not analytics.opted_out(headers)
         and not analytics.is_bot(user_agent)

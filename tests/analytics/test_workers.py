@@ -14,11 +14,11 @@ import requests
 
 from shop.analytics import live
 from tests.analytics.test_collection import PHONE_UA, counts, sources
+from tests.analytics.test_live import REDIS_URL
 from tests.conftest import TEST_SECRET, skip_without_service
 from tests.production.servers import AppServer
 from tests.storefront.shopper import build_shop
 
-REDIS_URL = "redis://127.0.0.1:6379/12"
 VISITORS = 24
 VIEWS_EACH = 5  # under the beacon's rate limit per address
 

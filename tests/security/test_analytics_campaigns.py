@@ -15,11 +15,11 @@ from shop.analytics import live
 from shop.analytics.sources import clean_campaign
 from shop.extensions import db
 from shop.models import DailySource, Shop
+from tests.analytics.test_live import REDIS_URL
 from tests.conftest import skip_without_service
 from tests.security.hostile import PAYLOADS
 from tests.security.html import executable_bits
 
-REDIS_URL = "redis://127.0.0.1:6379/12"
 PHONE_UA = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36"
 HOSTILE = [
     *[p for p in PAYLOADS if clean_campaign(p)][:28],

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 
 from shop.storefront.fast.page_cache import NoPages, pages
 from shop.web.caching import not_modified, public
@@ -45,17 +45,34 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def shop_etag(shop, *parts: object, language: str | None = None) -> str:
-    """An ETag that changes when the shop's catalog, language or the code changes, and
-    differs per language the page is written in (`language`, the shop's by default).
+def page_settings(config) -> str:
+    """The settings a public page's HTML is made with (the service worker's and the
+    analytics script's tags). They are in its ETag, so servers configured differently
+    never answer with each other's kept pages (the disk and Redis page caches outlive
+    a restart and are shared), nor a browser keep a page made before a change."""
+    return "sw{:d}-stats{:d}".format(
+        bool(config.get("SERVICE_WORKER")), bool(config.get("ANALYTICS_BEACON", True))
+    )
+
+
+def shop_etag(
+    shop, *parts: object, language: str | None = None, settings: str | None = None
+) -> str:
+    """An ETag that changes when the shop's catalog, language, the code or the page
+    settings change, and differs per language the page is written in (`language`, the
+    shop's by default). `settings` is page_settings() of the app's config: the current
+    app's unless given (the fast path, which runs outside the app context, gives it).
 
     The shop's creation time is in it too: a shop deleted and another created under
     the same id (SQLite reuses ids) must not answer with the old one's pages.
     """
+    if settings is None:
+        settings = page_settings(current_app.config)
     key = ":".join(
         str(part)
         for part in (
             code_version(),
+            settings,
             shop.id,
             shop.created_at,
             shop.catalog_version,

@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.http import parse_etags
 
 from shop.extensions import db
-from shop.storefront.fast.caching import page_key, shop_etag
+from shop.storefront.fast.caching import page_key, page_settings, shop_etag
 from shop.storefront.fast.page_cache import Page, pages
 from shop.storefront.fast.rows import ENVIRON_CONNECTION, ENVIRON_SHOP, read_shop
 from shop.storefront.fast.shown_items import ShownItems
@@ -90,7 +90,12 @@ class FastPath:
         if shop is None or shop.suspended:
             # An old link, a 404, or the unavailable page: Flask answers.
             return self.wsgi_app(environ, start_response)
-        etag = shop_etag(shop, *parts, language=_language(environ.get("QUERY_STRING"), shop))
+        etag = shop_etag(
+            shop,
+            *parts,
+            language=_language(environ.get("QUERY_STRING"), shop),
+            settings=page_settings(self.app.config),
+        )
         gzip_wanted = gzip_accepted(environ.get("HTTP_ACCEPT_ENCODING"))
         # The compressed page's ETag is the weak form (see compression.py).
         etag_header = f'W/"{etag}"' if gzip_wanted else f'"{etag}"'
