@@ -43,6 +43,7 @@ from shop.shops.imports.woocommerce import is_woocommerce, woocommerce_cells
 
 MAX_CELL = 100_000  # characters; a longer cell refuses the file (csv.Error)
 SEPARATORS = ",;\t"
+SAMPLE_ROWS = 3  # the mapping step shows the cells of this many rows under each header
 
 AVAILABILITY = {
     "instock": Availability.AVAILABLE,
@@ -68,7 +69,9 @@ class NeedsMapping(ImportRefused):
     """A plain sheet whose headers name no name or price column: the merchant says
     which column holds what (the preview's mapping step)."""
 
-    def __init__(self, header: list[str], proposal: list[str]) -> None:
+    def __init__(
+        self, header: list[str], proposal: list[str], samples: list[list[str]] | None = None
+    ) -> None:
         super().__init__(
             _(
                 "We could not tell which column holds the name and which the price: "
@@ -77,6 +80,9 @@ class NeedsMapping(ImportRefused):
         )
         self.header = header
         self.proposal = proposal
+        self.samples = samples or []
+        self.sheets: list[str] | None = None  # set by the caller for a workbook
+        self.sheet: int | None = None
 
 
 # Meta's template explains its columns in rows such as "# Required | A unique ID...".
@@ -128,6 +134,7 @@ def read_table(
     if not numbered:
         raise ImportRefused(_("This file is empty."))
     header = numbered.pop(0)[1]
+    samples = [row for _n, row in numbered[:SAMPLE_ROWS]]
     plain = None
     if is_shopify(header):
         entries = shopify_cells(header, numbered)
@@ -144,12 +151,17 @@ def read_table(
                         "such as Name and Price, or Nombre and Precio, in the first row."
                     )
                 )
-            raise NeedsMapping(header, plain)
+            raise NeedsMapping(header, plain, samples)
         entries = [
             (n, {field: (row[i] if i < len(row) else "") for field, i in found.items()})
             for n, row in numbered
         ]
-    catalog = SourceCatalog(currency=currency, header=header if plain else None, mapping=plain)
+    catalog = SourceCatalog(
+        currency=currency,
+        header=header if plain else None,
+        mapping=plain,
+        samples=samples if plain else [],
+    )
     read: list[tuple[SourceItem, dict[str, str]]] = []
     for number, cells in entries:
         try:

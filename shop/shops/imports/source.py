@@ -106,9 +106,14 @@ class SourceCatalog:
     errors: list[RowError] = field(default_factory=list)
     discounts: list[SourceDiscount] = field(default_factory=list)
     discounts_left_out: list[tuple[str, str]] = field(default_factory=list)  # (label, why)
-    # A plain sheet's header row and the field read from each column (the mapping step).
+    # A plain sheet's header row and the field read from each column (the mapping step),
+    # with the cells of its first rows to show under each header.
     header: list[str] | None = None
     mapping: list[str] | None = None
+    samples: list[list[str]] = field(default_factory=list)
+    # A workbook's sheets (when it has several) and the one read.
+    sheets: list[str] | None = None
+    sheet: int | None = None
 
     @property
     def photo_names(self) -> list[str]:
