@@ -10,6 +10,8 @@ at most MAX_VARIANT_GROUPS of them and MAX_COMBINATIONS combinations.
 
 from __future__ import annotations
 
+import itertools
+
 from flask_babel import gettext as _
 
 from shop.catalog import CODE_MAX, MAX_PHOTOS, CatalogError, clean_name
@@ -107,10 +109,31 @@ def _dimensions(rows: list[tuple[SourceItem, list[Pick]]]) -> list[tuple[str, Op
     return dimensions
 
 
+def _item_order(combos: list[tuple[str, ...]]) -> list[int]:
+    """The groups' order in the item the rows came from: a feed written by Vitrina lists
+    every combination, the first group changing slowest, so when the rows are exactly
+    that for some order (the fewest changes from row to row first), it is that order;
+    else the columns' order."""
+    width = len(combos[0]) if combos else 0
+    columns = list(range(width))
+    changes = [sum(a[i] != b[i] for a, b in itertools.pairwise(combos)) for i in columns]
+    order = sorted(columns, key=lambda index: changes[index])
+    if _every_combination(combos, columns) or not _every_combination(combos, order):
+        return columns
+    return order
+
+
+def _every_combination(combos: list[tuple[str, ...]], order: list[int]) -> bool:
+    """Whether the rows list every combination, in `order`, the first changing slowest."""
+    values = [list(dict.fromkeys(combo[index] for combo in combos)) for index in order]
+    reordered = [tuple(combo[index] for index in order) for combo in combos]
+    return reordered == list(itertools.product(*values))
+
+
 def variant_item(key: str, rows: list[tuple[SourceItem, list[Pick]]]) -> SourceItem:
     """One item from its variant rows: the lowest price is the item's, the choices of
-    one variant group add what their rows cost more; stock per combination when every
-    row has one."""
+    one variant group add what their rows cost more; stock per combination that says
+    it (_count)."""
     first = rows[0][0]
     dimensions = _dimensions(rows)
     check_variants([0] * len(dimensions))  # no more kinds than the catalog takes
@@ -128,6 +151,9 @@ def variant_item(key: str, rows: list[tuple[SourceItem, list[Pick]]]) -> SourceI
             value = clean_name(value, CHOICE_NAME_MAX)
             combo.append(spelling[index].setdefault(value.casefold(), value))
         combos.append((item, tuple(combo)))
+    order = _item_order([combo for _item, combo in combos])
+    dimensions = [dimensions[index] for index in order]
+    combos = [(item, tuple(combo[index] for index in order)) for item, combo in combos]
     seen = [combo for _item, combo in combos]
     if len(set(seen)) != len(seen):
         raise CatalogError(_("Two of its variants are the same."))
@@ -156,10 +182,11 @@ def variant_item(key: str, rows: list[tuple[SourceItem, list[Pick]]]) -> SourceI
         for index, ((name, kind), values) in enumerate(zip(dimensions, choices, strict=True))
     ]
     stock = {}
-    if all(item.stock is not None for item, _combo in combos):
-        for item, combo in combos:
+    for item, combo in combos:
+        count = _count(item)
+        if count is not None:
             names = zip((name for name, _kind in dimensions), combo, strict=True)
-            stock[tuple(sorted(names))] = item.stock
+            stock[tuple(sorted(names))] = count
     items = [item for item, _combo in combos]
     photos = list(dict.fromkeys(p for item in items for p in item.photos))[:MAX_PHOTOS]
     sellable = [item for item in items if item.availability is Availability.AVAILABLE]
@@ -177,6 +204,14 @@ def variant_item(key: str, rows: list[tuple[SourceItem, list[Pick]]]) -> SourceI
         variant_stock=stock,
         photos=photos,
     )
+
+
+def _count(item: SourceItem) -> int | None:
+    """A variant's units: its stock column, else 0 when the row says it is out of stock
+    (as Vitrina's feed writes a combination counted at zero), else not counted."""
+    if item.stock is not None:
+        return item.stock
+    return 0 if item.availability is Availability.SOLD_OUT else None
 
 
 def _deltas(combos, base: int, axes: int) -> tuple[dict[str, int] | None, int]:
