@@ -81,13 +81,19 @@ def _run(app, shop_id: int, rows: int, mode: str) -> float:
     from sqlalchemy.orm import Session
 
     from shop.extensions import db
-    from shop.models.catalog_version import PUBLIC_TABLES, drop_triggers, moves_once
+    from shop.models.catalog_version import (
+        PUBLIC_TABLES,
+        create_triggers,
+        drop_triggers,
+        moves_once,
+        shop_public_columns,
+    )
 
     with app.app_context(), db.engine.connect() as conn:
         session = Session(bind=conn)
         try:
             if mode == "none":
-                drop_triggers(conn, PUBLIC_TABLES)  # rolled back with the rest
+                drop_triggers(conn, PUBLIC_TABLES)  # rolled back with the rest (PostgreSQL)
             start = time.perf_counter()
             if mode == "quiet":
                 with moves_once(session, shop_id):
@@ -99,6 +105,10 @@ def _run(app, shop_id: int, rows: int, mode: str) -> float:
         finally:
             session.rollback()
             session.close()
+            if mode == "none" and conn.dialect.name == "sqlite":
+                # pysqlite runs DDL outside the transaction: the drop was not rolled back.
+                create_triggers(conn, PUBLIC_TABLES, shop_public_columns(), quiet=True)
+                conn.commit()
 
 
 def measure(app, shop_id: int, rows: int) -> dict[str, float]:
