@@ -129,14 +129,25 @@ def make_order(
     return order
 
 
-def make_group(item, name: str, choices, *, kind: str = "other", min_choices=1, max_choices=1):
-    """An option group; `choices` are names or (name, price change in minor units)."""
+def make_group(
+    item,
+    name: str,
+    choices,
+    *,
+    kind: str = "other",
+    min_choices=1,
+    max_choices=1,
+    is_variant: bool | None = None,
+):
+    """An option group; `choices` are names or (name, price change in minor units).
+    Sizes and colours are variant groups unless `is_variant` says otherwise."""
     from shop.models import OptionChoice, OptionGroup, OptionKind
 
     group = OptionGroup(
         item=item,
         name=name,
         kind=OptionKind(kind),
+        is_variant=kind in ("size", "color") if is_variant is None else is_variant,
         min_choices=min_choices,
         max_choices=max_choices,
         position=len(item.option_groups),

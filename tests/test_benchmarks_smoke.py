@@ -150,3 +150,27 @@ def test_beacon_page_measures_in_process_and_reads_its_figures(tmp_path):
     assert gap.figure == "-8 / +0 / +0 / +0"
     assert gap.passed is False
     assert "Beacon on the shop page" in report.table(list(rows.values()))
+
+
+def test_import_triggers_benchmark_runs_its_three_modes_and_leaves_nothing(tmp_path):
+    from sqlalchemy import func, select
+
+    from benchmarks import import_triggers
+    from benchmarks.workspace import create_app
+    from shop.extensions import db
+    from shop.models import CatalogQuiet, Item
+
+    workspace = Workspace.create(parent=tmp_path)
+    app = create_app(workspace)
+    shop_id = import_triggers._setup(app)
+    found = import_triggers.measure(app, shop_id, rows=3)
+    assert set(found) == {"none", "triggers", "quiet"}
+    assert "moves_once" in import_triggers.report(found, 3, "sqlite")
+    with app.app_context():  # every run rolled back, triggers included
+        assert db.session.scalar(select(func.count()).select_from(Item)) == 0
+        assert db.session.scalar(select(func.count()).select_from(CatalogQuiet)) == 0
+        assert "catalog_version_item_insert" in {
+            name for (name,) in db.session.execute(
+                db.text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            )
+        }  # fmt: skip

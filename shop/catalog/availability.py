@@ -1,5 +1,5 @@
 """When an item is sold out, decided in one place: the merchant said so, its own count
-is at zero, or every one of its size/colour combinations is counted and at zero.
+is at zero, or every combination of its variant groups is counted and at zero.
 
 A combination that is not counted (no VariantStock row) can always be ordered, so
 an item is sold out through its combinations only when all of them have a row at
@@ -17,14 +17,23 @@ from collections.abc import Collection, Iterable
 from sqlalchemy import case, exists, false, func, or_, select
 
 from shop.catalog.variants import combination_key
-from shop.models import Availability, Item, OptionChoice, OptionGroup, OptionKind, VariantStock
+from shop.models import Availability, Item, OptionChoice, OptionGroup, VariantStock
 
 
-def _choices_of_kind(kind: OptionKind):
+def _choices_of_variant_group(number: int):
+    """How many choices the item's `number`-th variant group has (0 without one)."""
+    group = (
+        select(OptionGroup.id)
+        .where(OptionGroup.item_id == Item.id, OptionGroup.is_variant.is_(True))
+        .order_by(OptionGroup.id)
+        .limit(1)
+        .offset(number)
+        .correlate(Item)
+        .scalar_subquery()
+    )
     return (
         select(func.count(OptionChoice.id))
-        .join(OptionGroup, OptionGroup.id == OptionChoice.group_id)
-        .where(OptionGroup.item_id == Item.id, OptionGroup.kind == kind)
+        .where(OptionChoice.group_id == group)
         .correlate(Item)
         .scalar_subquery()
     )
@@ -36,11 +45,13 @@ def _at_least_one(count):
 
 _GONE = VariantStock.item_id == Item.id, VariantStock.stock <= 0
 _GONE_COUNT = select(func.count()).where(*_GONE).correlate(Item).scalar_subquery()
-# An item has at most one size group and one colour group (shop.catalog.options), so
-# its combinations number sizes x colours; its VariantStock rows are only ever of
-# combinations that exist (stale ones are dropped when the groups change).
-_COMBINATIONS = _at_least_one(_choices_of_kind(OptionKind.SIZE)) * _at_least_one(
-    _choices_of_kind(OptionKind.COLOR)
+# An item has at most MAX_VARIANT_GROUPS variant groups (shop.catalog.options), so its
+# combinations number the product of their choices; its VariantStock rows are only
+# ever of combinations that exist (stale ones are dropped when the groups change).
+_COMBINATIONS = (
+    _at_least_one(_choices_of_variant_group(0))
+    * _at_least_one(_choices_of_variant_group(1))
+    * _at_least_one(_choices_of_variant_group(2))
 )
 # Most items have no sold-out combination: one index probe, and the counting only
 # for the few that do.
@@ -64,7 +75,7 @@ CARD_STATE = case(
 
 
 def all_combinations_sold_out(groups: Iterable, sold_out_keys: Collection[str]) -> bool:
-    """Whether every size/colour combination of these groups (GroupView or OptionGroup)
+    """Whether every variant combination of these groups (GroupView or OptionGroup)
     is among the sold-out keys; False for an item without such groups."""
     choices = [group.choices for group in groups if group.defines_variant and group.choices]
     if not choices or not sold_out_keys:

@@ -1,4 +1,8 @@
-"""An item's option groups and choices, and its stock per size/colour combination.
+"""An item's option groups and choices, and its stock per combination of its variants.
+
+Variant groups (sizes, colours, or any dimension the merchant names: "Material",
+"Sabor") are single-choice; an item has at most MAX_VARIANT_GROUPS of them and at most
+MAX_COMBINATIONS combinations, so a stock page or a feed stays a readable size.
 
 Edits keep choice ids when a choice keeps its name (carts in shoppers' browsers hold
 ids), so renaming "M" to "Mediana" is a new choice and old carts are told to choose
@@ -24,7 +28,9 @@ CHOICE_NAME_MAX = 60
 MAX_GROUPS = 10
 MAX_CHOICES = 50
 MAX_STOCK = 1_000_000
-MAX_COMBINATIONS = MAX_CHOICES * MAX_CHOICES  # one size group by one colour group
+MAX_COMBINATIONS = 2_500  # e.g. 50 sizes by 50 colours, or 25 x 10 x 10
+MAX_VARIANT_GROUPS = 3
+VARIANT_KINDS = (OptionKind.SIZE, OptionKind.COLOR)  # always variant groups
 
 
 @dataclass
@@ -36,6 +42,7 @@ class GroupData:
     min_choices: int = 1
     max_choices: int = 1
     choices: list[tuple[str, int]] = field(default_factory=list)
+    is_variant: bool = False  # a size or colour is one whatever this says
 
 
 def _checked(item: Item, data: GroupData, group: OptionGroup | None) -> GroupData:
@@ -58,6 +65,7 @@ def _checked(item: Item, data: GroupData, group: OptionGroup | None) -> GroupDat
         seen.add(choice.casefold())
         choices.append((choice, delta))
     low, high = data.min_choices, data.max_choices
+    variant = data.is_variant or kind in VARIANT_KINDS
     if kind != OptionKind.OTHER:
         if high != 1:
             raise CatalogError(
@@ -68,6 +76,8 @@ def _checked(item: Item, data: GroupData, group: OptionGroup | None) -> GroupDat
             raise CatalogError(
                 _("This product already has a group of this kind: use “Other” here."), "kind"
             )
+    if variant:
+        _check_variants(item, group, len(choices), high)
     if not 0 <= low <= high or high < 1:
         raise CatalogError(
             _("The minimum must be from 0 up to the maximum, and the maximum at least 1."),
@@ -75,7 +85,32 @@ def _checked(item: Item, data: GroupData, group: OptionGroup | None) -> GroupDat
         )
     if low > len(choices):
         raise CatalogError(_("The minimum is more than the choices there are."), "min_choices")
-    return GroupData(name, kind, low, min(high, len(choices)), choices)
+    return GroupData(name, kind, low, min(high, len(choices)), choices, variant)
+
+
+def _check_variants(item: Item, group: OptionGroup | None, count: int, high: int) -> None:
+    """A variant group is one choice, one of at most MAX_VARIANT_GROUPS, and all of them
+    make at most MAX_COMBINATIONS combinations."""
+    if high != 1:
+        raise CatalogError(_("A variant is one choice: set the maximum to 1."), "max_choices")
+    others = [g for g in item.option_groups if g.defines_variant and g is not group]
+    if len(others) >= MAX_VARIANT_GROUPS:
+        raise CatalogError(
+            _("A product can have at most %(max)d variant groups.", max=MAX_VARIANT_GROUPS),
+            "kind",
+        )
+    combinations = count
+    for other in others:
+        combinations *= max(1, len(other.choices))
+    if combinations > MAX_COMBINATIONS:
+        raise CatalogError(
+            _(
+                "Its variants would make %(count)d combinations; at most %(max)d.",
+                count=combinations,
+                max=MAX_COMBINATIONS,
+            ),
+            "choices",
+        )
 
 
 def save_group(item: Item, data: GroupData, group: OptionGroup | None = None) -> OptionGroup:
@@ -88,7 +123,7 @@ def save_group(item: Item, data: GroupData, group: OptionGroup | None = None) ->
             )
         group = OptionGroup(item=item, position=len(item.option_groups))
         db.session.add(group)
-    group.name, group.kind = data.name, data.kind
+    group.name, group.kind, group.is_variant = data.name, data.kind, data.is_variant
     group.min_choices, group.max_choices = data.min_choices, data.max_choices
     existing = {choice.name.casefold(): choice for choice in group.choices}
     kept = []
@@ -132,7 +167,8 @@ class Combination:
 
 
 def combinations(item: Item) -> list[Combination]:
-    """Every size/colour combination with its stock (None: not counted); [] without any."""
+    """Every combination of its variant groups with its stock (None: not counted); []
+    without any."""
     groups = [g.choices for g in item.option_groups if g.defines_variant and g.choices]
     if not groups:
         return []
@@ -186,6 +222,7 @@ def copy_options(source: Item, copy: Item) -> None:
             item=copy,
             name=group.name,
             kind=group.kind,
+            is_variant=group.is_variant,
             min_choices=group.min_choices,
             max_choices=group.max_choices,
             position=group.position,

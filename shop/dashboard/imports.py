@@ -22,8 +22,9 @@ from shop.shops.imports import ImportRefused, make_plan, stage_upload, staged_pa
 from shop.shops.imports.columns import LABELS, MappingError
 from shop.shops.imports.job import read_staged, start_import
 from shop.shops.imports.sheet import NeedsMapping
-from shop.shops.imports.staging import remove_staged, save_mapping
+from shop.shops.imports.staging import forget_sheet, remove_staged, save_mapping, save_sheet
 from shop.shops.imports.undo import can_undo, undo_import
+from shop.shops.imports.workbook import NeedsSheet
 from shop.web import limits
 
 ACCEPT = ".zip,.csv,.tsv,.txt,.xlsx,.ods,application/zip,text/csv"
@@ -83,6 +84,8 @@ def import_confirm(import_token: str):
         abort(404)
     if not ConfirmImportForm().validate_on_submit():
         return redirect(url_for(".import_preview", import_token=token), code=303)
+    if request.form.get("action") == "sheet":
+        return _choose_sheet(shop, token, request.form.get("sheet", ""))
     choice = request.form.getlist("column")
     shown, ready = _columns_shown(shop, token)
     if shown is not None and choice:  # a plain sheet: its columns came with the post
@@ -97,6 +100,21 @@ def import_confirm(import_token: str):
         return redirect(url_for(".import_preview", import_token=token), code=303)
     job = start_import(shop, current_user.id, token)
     return redirect(url_for(".job_page", job_token=job.token), code=303)
+
+
+def _choose_sheet(shop, token: str, typed: str):
+    """Read the workbook's sheet the merchant picked from now on (its columns asked
+    again), or say why it cannot be read and keep the upload."""
+    sheet = int(typed) if typed.isascii() and typed.isdigit() and len(typed) < 6 else -1
+    save_sheet(shop.id, token, max(sheet, 0))
+    try:
+        read_staged(shop, token, sheet=sheet)
+    except (NeedsMapping, NeedsSheet):
+        pass  # a sheet it can read: the preview asks for its columns
+    except ImportRefused as error:
+        forget_sheet(shop.id, token)
+        return _preview(shop, token, problem=str(error))
+    return redirect(url_for(".import_preview", import_token=token), code=303)
 
 
 def _columns_shown(shop, token: str) -> tuple[list[str] | None, bool]:
@@ -115,10 +133,15 @@ def _preview(shop, token: str, choice: list[str] | None = None, problem: str | N
     """The preview page: what the import would do, and for a plain sheet what each
     column holds (the merchant's `choice` kept when it could not be used)."""
     status = 422 if problem else 200
+    sheets, sheet, samples = None, None, []
     try:
         catalog = read_staged(shop, token)
+    except NeedsSheet as need:
+        header, mapping, plan, sheets = None, None, None, need.names
+        problem = problem or str(need)
     except NeedsMapping as need:
         header, mapping, plan = need.header, choice or need.proposal, None
+        sheets, sheet, samples = need.sheets, need.sheet, need.samples
         problem = problem or str(need)
     except ImportRefused as error:
         remove_staged(shop.id, token)
@@ -127,6 +150,7 @@ def _preview(shop, token: str, choice: list[str] | None = None, problem: str | N
         return render_template("dashboard/import.html", shop=shop, form=form), 422
     else:
         header, mapping = catalog.header, choice or catalog.mapping
+        sheets, sheet, samples = catalog.sheets, catalog.sheet, catalog.samples
         plan = make_plan(shop, catalog) if not problem else None
     page = render_template(
         "dashboard/import_preview.html",
@@ -135,11 +159,21 @@ def _preview(shop, token: str, choice: list[str] | None = None, problem: str | N
         form=ConfirmImportForm(),
         token=token,
         shown=SHOWN_ROWS,
-        columns=list(zip(header, mapping, strict=False)) if header else None,
+        columns=_columns(header, mapping, samples) if header else None,
         fields=LABELS,
         problem=problem,
+        sheets=sheets,
+        sheet=sheet,
     )
     return page, status
+
+
+def _columns(header: list[str], mapping: list[str], samples: list[list[str]]) -> list[tuple]:
+    """(header, field chosen, the cells of the first rows) of each column."""
+    return [
+        (name, chosen, [row[index] for row in samples if index < len(row) and row[index]])
+        for index, (name, chosen) in enumerate(zip(header, mapping, strict=False))
+    ]
 
 
 @bp.post("/jobs/<job_token>/undo")

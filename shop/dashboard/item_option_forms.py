@@ -21,6 +21,10 @@ from shop.lib.money import AmountError, format_amount_input, parse_amount
 from shop.models import OptionGroup, OptionKind, Shop
 
 MINUS = "-\u2212"  # a hyphen, or the minus sign phones type
+# The kind select's value for a variant group that is neither a size nor a colour
+# (kind OTHER, is_variant): one select says both what the group is and whether it
+# makes variants.
+OTHER_VARIANT = "variant"
 
 
 def kind_choices() -> list[tuple[str, str]]:
@@ -28,7 +32,14 @@ def kind_choices() -> list[tuple[str, str]]:
         (OptionKind.OTHER.value, _l("Other (extras, flavours…)")),
         (OptionKind.SIZE.value, _l("Size")),
         (OptionKind.COLOR.value, _l("Colour")),
+        (OTHER_VARIANT, _l("Another variant (material, style…)")),
     ]
+
+
+def kind_value(group: OptionGroup) -> str:
+    if group.kind == OptionKind.OTHER and group.is_variant:
+        return OTHER_VARIANT
+    return group.kind.value
 
 
 def parse_choices(text: str, shop: Shop) -> list[tuple[str, int]]:
@@ -136,7 +147,7 @@ class GroupForm(FlaskForm):
             formdata=None,
             data={
                 "name": group.name,
-                "kind": group.kind.value,
+                "kind": kind_value(group),
                 "min_choices": group.min_choices,
                 "max_choices": group.max_choices,
                 "choices": format_choices(group, shop),
@@ -149,9 +160,11 @@ class GroupForm(FlaskForm):
             raise ValidationError(_l("Write at least one choice."))
 
     def group_data(self) -> GroupData:
+        variant = self.kind.data == OTHER_VARIANT
         return GroupData(
             name=self.name.data or "",
-            kind=OptionKind(self.kind.data),
+            kind=OptionKind.OTHER if variant else OptionKind(self.kind.data),
+            is_variant=variant,
             min_choices=self.min_choices.data or 0,
             max_choices=self.max_choices.data or 1,
             choices=self.parsed,

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from babel.lists import format_list
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from shop import catalog
 from shop.catalog import options as catalog_options
 from shop.catalog.stock_edits import StockChanged
+from shop.catalog.variants import variant_groups
 from shop.dashboard import submissions
 from shop.dashboard.access import current_shop, owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
@@ -182,10 +184,17 @@ def _option_forms(
         "group_forms": forms,
         "new_group_form": typed.get("new") or GroupForm(item.shop, prefix="new", formdata=None),
         "combinations": catalog_options.combinations(item),
+        "variant_names": variant_names(item),
         "stock_errors": stock_errors or {},
         "stock_typed": stock_typed or {},
         "stock_loaded": stock_loaded or {},
     }
+
+
+def variant_names(item: Item) -> str:
+    """The item's own variant groups for a heading: "Talla, Color and Material"."""
+    names = [group.name for group in variant_groups(item)]
+    return format_list(names, locale=str(get_locale() or "en")) if names else ""
 
 
 def render_item_page(item: Item, **options):

@@ -20,6 +20,7 @@ from shop.models.catalog import (
     OptionKind,
     VariantStock,
 )
+from shop.models.catalog_version import CatalogQuiet
 from shop.models.customers import Customer
 from shop.models.discounts import Discount, DiscountKind
 from shop.models.domains import DomainState, ShopDomain
@@ -46,6 +47,7 @@ from shop.models.team import Invitation, Membership, Role
 __all__ = [
     "AuthSession",
     "Availability",
+    "CatalogQuiet",
     "Category",
     "ChangeKind",
     "ClosedPolicy",

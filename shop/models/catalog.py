@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -32,7 +33,8 @@ class Availability(enum.StrEnum):
 
 
 class OptionKind(enum.StrEnum):
-    """What an option group is: sizes and colours make variants (feed rows, stock)."""
+    """What an option group is: a size or a colour (Meta's feed has a column for each),
+    or anything else. Whether it makes variants is OptionGroup.is_variant."""
 
     SIZE = "size"
     COLOR = "color"
@@ -119,12 +121,18 @@ class ItemPhoto(db.Model):
     image: Mapped[Image] = relationship()
 
 
+def _variant_by_kind(context) -> bool:
+    """A group written without saying: sizes and colours make variants, as they always did."""
+    return context.get_current_parameters().get("kind") in (OptionKind.SIZE, OptionKind.COLOR)
+
+
 class OptionGroup(db.Model):
     """A question the shopper answers for an item ("Talla", "Extras"): one or more choices.
 
     `min_choices`/`max_choices` bound how many choices a line may have; a required
-    group has min_choices >= 1. Size and colour groups are single-choice and define
-    the item's variants (feed rows and per-combination stock).
+    group has min_choices >= 1. Variant groups (`is_variant`: sizes, colours, or any
+    dimension the merchant names, "Material", "Sabor") are single-choice and define the
+    item's variants: feed rows and per-combination stock (shop.catalog.variants).
     """
 
     __table_args__ = (
@@ -138,6 +146,9 @@ class OptionGroup(db.Model):
     kind: Mapped[OptionKind] = mapped_column(
         text_enum(OptionKind, "option_kind"), default=OptionKind.OTHER
     )
+    # A variant dimension (migration 0026): its choices make combinations with their own
+    # stock and feed rows. Size and colour groups always are; any other may be.
+    is_variant: Mapped[bool] = mapped_column(default=_variant_by_kind, server_default=false())
     min_choices: Mapped[int] = mapped_column(default=1)
     max_choices: Mapped[int] = mapped_column(default=1)
     position: Mapped[int] = mapped_column(default=0)
@@ -155,7 +166,7 @@ class OptionGroup(db.Model):
 
     @property
     def defines_variant(self) -> bool:
-        return self.kind in (OptionKind.SIZE, OptionKind.COLOR)
+        return bool(self.is_variant)
 
 
 class OptionChoice(db.Model):
@@ -173,7 +184,7 @@ class OptionChoice(db.Model):
 
 
 class VariantStock(db.Model):
-    """Units left of one size/colour combination of an item (no row: not counted).
+    """Units left of one combination of an item's variant groups (no row: not counted).
 
     `key` is the combination's choice ids, sorted and joined by "-" (shop.ordering.choices).
     """

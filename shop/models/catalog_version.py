@@ -27,12 +27,29 @@ the shop, and the shop's own trigger runs BEFORE UPDATE and bumps the row being 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
-from sqlalchemy import event, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ForeignKey, delete, event, false, insert, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from shop.extensions import db
 from shop.models.shops import Shop
+
+
+class CatalogQuiet(db.Model):
+    """A shop whose catalog is being written in bulk (an import, its undo): while its
+    row exists, the triggers note that something moved (`moved`, set once) instead of
+    bumping the shop's version per row; moves_once then moves the version once.
+
+    The row is made and removed inside the writer's own transaction, so it is never
+    committed: other transactions never see it and keep bumping as ever.
+    """
+
+    shop_id: Mapped[int] = mapped_column(
+        ForeignKey("shop.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    moved: Mapped[bool] = mapped_column(default=False, server_default=false())
+
 
 # Tables whose rows show on a shop's public pages, and how a row names its shop: by
 # its own shop_id, through its item, or through its option group's item. Inserting,
@@ -104,6 +121,8 @@ PRIVATE_TABLES = frozenset(
         "invitation",
         # A custom domain's checks: public pages read Shop.custom_domain instead.
         "shop_domain",
+        # A bulk write's switch for the triggers, never committed (CatalogQuiet).
+        "catalog_quiet",
     }
 )
 
@@ -127,23 +146,51 @@ def moves_once(session: Session, shop_id: int) -> Iterator[None]:
     """The writes inside move the shop's version once, not once per row (an import of
     thousands of rows is one change to a shopper's eyes).
 
-    The triggers still count every row; the shop row is read first under a lock
-    (FOR UPDATE on PostgreSQL; on SQLite a transaction that has read cannot write once
-    another has), so no other writer's move can fall in between, and at the end the
-    version is set to what it was plus one, if anything moved it. The numbers in
-    between were never committed, so no cache ever saw them.
+    The shop row is read first under a lock (FOR UPDATE on PostgreSQL; on SQLite a
+    transaction that has read cannot write once another has), so no other writer's
+    move can fall in between. A CatalogQuiet row for the shop makes the triggers note
+    the first change and skip the rest (a key probe per row instead of an UPDATE of
+    the shop row, which on PostgreSQL leaves a dead row version per write); at the end
+    the row goes and the version is set to what it was plus one, if anything moved it.
     """
     current = select(Shop.catalog_version).where(Shop.id == shop_id)
     before = session.execute(current.with_for_update()).scalar_one()
-    yield
-    session.flush()
-    if session.execute(current).scalar_one() != before:
+    quiet = delete(CatalogQuiet).where(CatalogQuiet.shop_id == shop_id)
+    session.execute(quiet)  # none is ever committed; a stray one would silence the shop
+    session.execute(insert(CatalogQuiet).values(shop_id=shop_id, moved=False))
+    try:
+        yield
+        session.flush()
+    except BaseException:
+        _remove_quietly(session, quiet)  # the caller rolls back; if it commits, still safe
+        raise
+    moved = session.execute(
+        select(CatalogQuiet.moved).where(CatalogQuiet.shop_id == shop_id)
+    ).scalar_one()
+    session.execute(quiet)
+    if moved or session.execute(current).scalar_one() != before:
         # catalog_version is a private column: setting it fires no trigger.
         session.execute(update(Shop).where(Shop.id == shop_id).values(catalog_version=before + 1))
 
 
+def _remove_quietly(session: Session, quiet) -> None:
+    with suppress(Exception):  # a broken transaction: its rollback removes the row
+        session.execute(quiet)
+
+
 EVENTS = ("INSERT", "UPDATE", "DELETE")
 BUMP = "UPDATE shop SET catalog_version = catalog_version + 1 WHERE id = {shop}"
+# With a CatalogQuiet row for the shop: note the change once, leave the shop row alone.
+QUIET_SQLITE = (
+    "UPDATE catalog_quiet SET moved = 1 WHERE shop_id = {shop} AND moved = 0; "
+    "{bump} AND NOT EXISTS (SELECT 1 FROM catalog_quiet WHERE shop_id = {shop});"
+)
+QUIET_POSTGRESQL = (
+    "  SELECT moved INTO quiet FROM catalog_quiet WHERE shop_id = target;\n"
+    "  IF quiet IS NULL THEN {bump};\n"
+    "  ELSIF NOT quiet THEN UPDATE catalog_quiet SET moved = true WHERE shop_id = target;\n"
+    "  END IF;\n"
+)
 _SQLITE_SHOP = {
     "shop_id": "{row}.shop_id",
     "item_id": "(SELECT shop_id FROM item WHERE id = {row}.item_id)",
@@ -162,9 +209,12 @@ _POSTGRESQL_FUNCTIONS = {
 }
 
 
-def create_triggers(bind, tables: dict[str, str], shop_columns: list[str]) -> None:
-    """Create the triggers (and PostgreSQL's functions) on this connection."""
-    for statement in _statements(bind.dialect.name, tables, shop_columns):
+def create_triggers(
+    bind, tables: dict[str, str], shop_columns: list[str], *, quiet: bool = False
+) -> None:
+    """Create the triggers (and PostgreSQL's functions) on this connection; with
+    `quiet` (migration 0026 on), they heed a CatalogQuiet row of the shop."""
+    for statement in _statements(bind.dialect.name, tables, shop_columns, quiet):
         bind.exec_driver_sql(statement)
 
 
@@ -187,23 +237,28 @@ def _name(table: str, event: str) -> str:
     return f"catalog_version_{table}_{event.lower()}"
 
 
-def _statements(dialect: str, tables: dict[str, str], shop_columns: list[str]) -> list[str]:
+def _statements(
+    dialect: str, tables: dict[str, str], shop_columns: list[str], quiet: bool = False
+) -> list[str]:
     if dialect == "sqlite":
-        return _sqlite(tables, shop_columns)
+        return _sqlite(tables, shop_columns, quiet)
     if dialect == "postgresql":
-        return _postgresql(tables, shop_columns)
+        return _postgresql(tables, shop_columns, quiet)
     raise NotImplementedError(f"no catalog-version triggers for {dialect}")
 
 
-def _sqlite(tables: dict[str, str], shop_columns: list[str]) -> list[str]:
+def _sqlite(tables: dict[str, str], shop_columns: list[str], quiet: bool = False) -> list[str]:
     statements = []
     for table, how in tables.items():
         for change in EVENTS:
             row = "OLD" if change == "DELETE" else "NEW"
             shop = _SQLITE_SHOP[how].format(row=row)
+            body = f"{BUMP.format(shop=shop)};"
+            if quiet:
+                body = QUIET_SQLITE.format(shop=shop, bump=BUMP.format(shop=shop))
             statements.append(
                 f"CREATE TRIGGER {_name(table, change)} AFTER {change} ON {table} FOR EACH ROW "
-                f"BEGIN {BUMP.format(shop=shop)}; END"
+                f"BEGIN {body} END"
             )
     changed = " OR ".join(f"NEW.{column} IS NOT OLD.{column}" for column in shop_columns)
     # The inner UPDATE sets catalog_version only, which is not in the column list:
@@ -215,17 +270,20 @@ def _sqlite(tables: dict[str, str], shop_columns: list[str]) -> list[str]:
     return statements
 
 
-def _postgresql(tables: dict[str, str], shop_columns: list[str]) -> list[str]:
+def _postgresql(tables: dict[str, str], shop_columns: list[str], quiet: bool = False) -> list[str]:
     statements = []
+    bump = f"  {BUMP.format(shop='target')};\n"
+    if quiet:
+        bump = QUIET_POSTGRESQL.format(bump=BUMP.format(shop="target"))
     for how, find in _POSTGRESQL_FUNCTIONS.items():
         statements.append(
             f"CREATE OR REPLACE FUNCTION catalog_version_by_{how}() RETURNS trigger "
             "LANGUAGE plpgsql AS $$\n"
-            "DECLARE written record; target integer;\n"
+            "DECLARE written record; target integer; quiet boolean;\n"
             "BEGIN\n"
             "  IF TG_OP = 'DELETE' THEN written := OLD; ELSE written := NEW; END IF;\n"
             f"  {find}\n"
-            f"  {BUMP.format(shop='target')};\n"
+            f"{bump}"
             "  RETURN NULL;\n"
             "END $$"
         )

@@ -23,8 +23,15 @@ from flask_babel import gettext as _
 
 from shop.catalog.availability import item_sold_out
 from shop.catalog.options import combinations
+from shop.catalog.variants import (
+    ADDITIONAL,
+    FEED_ATTRIBUTES,
+    attribute_text,
+    feed_attributes,
+    variant_groups,
+)
 from shop.lib.money import format_amount_input, format_plain, to_decimal
-from shop.models import Availability, Image, Item, OptionKind, Order, Shop
+from shop.models import Availability, Image, Item, Order, Shop
 from shop.ordering.shop_wide import ShopWideSale
 from shop.ordering.statuses import order_label
 
@@ -163,7 +170,7 @@ def catalog_header() -> list[str]:
         _("Currency"),
         _("Stock"),
         _("Options"),
-        _("Stock by size and colour"),
+        _("Stock by variant"),
     ]
 
 
@@ -183,7 +190,7 @@ def options_text(item: Item, currency: str, exponent: int, locale: str) -> str:
 
 
 def variant_stock_text(item: Item) -> str:
-    """The counted size/colour combinations: "M / azul: 0; S / rojo: 3" (others are not
+    """The counted variant combinations: "M / azul: 0; S / rojo: 3" (others are not
     counted)."""
     return "; ".join(
         f"{combo.label}: {combo.stock}" for combo in combinations(item) if combo.stock is not None
@@ -238,6 +245,10 @@ FEED_COLUMNS = (
     "size",
     "color",
     "sale_price_effective_date",
+    # Variant groups other than size and colour (shop.catalog.variants.feed_attributes).
+    "material",
+    "pattern",
+    "additional_variant_attribute",
 )
 _FEED_AVAILABILITY = {
     Availability.AVAILABLE: "in stock",
@@ -277,6 +288,7 @@ def feed_rows(
             continue
         if item_sold_out(item):
             availability = _FEED_AVAILABILITY[Availability.SOLD_OUT]
+        columns = feed_attributes(variant_groups(item))
         for variant in _variants(item):
             delta = sum(choice.price_delta_minor for choice in variant)
             now = max(0, item.price_minor + delta)
@@ -289,7 +301,7 @@ def feed_rows(
             stock = {row.key: row.stock for row in item.variant_stock}
             key = "-".join(str(i) for i in sorted(choice.id for choice in variant))
             gone = variant and stock.get(key, 1) <= 0
-            names = {kind: [c.name for c in variant if c.group.kind == kind] for kind in OptionKind}
+            names = _variant_columns(variant, columns)
             yield [
                 f"{item.id}-{key}" if variant else str(item.id),
                 item.name[:200],
@@ -303,15 +315,33 @@ def feed_rows(
                 ",".join(images[1:21]),
                 format_plain(discounted, shop.currency, shop.currency_exponent) if on_sale else "",
                 str(item.id) if variant else "",
-                " / ".join(names[OptionKind.SIZE])[:100],
-                " / ".join(names[OptionKind.COLOR])[:100],
+                names["size"][:100],
+                names["color"][:100],
                 dates,
+                names["material"][:200],
+                names["pattern"][:100],
+                names[ADDITIONAL][:1000],
             ]
 
 
+def _variant_columns(variant: tuple, columns: dict[int, str]) -> dict[str, str]:
+    """A variant's choices in the feed's columns: size, color, material and pattern
+    hold a name; additional_variant_attribute "Label:Value, Label:Value"."""
+    found = dict.fromkeys((*FEED_ATTRIBUTES, ADDITIONAL), "")
+    pairs = []
+    for choice in variant:
+        column = columns.get(choice.group_id, ADDITIONAL)
+        if column == ADDITIONAL:
+            pairs.append(f"{attribute_text(choice.group.name)}:{attribute_text(choice.name)}")
+        else:
+            found[column] = choice.name
+    found[ADDITIONAL] = ", ".join(pairs)
+    return found
+
+
 def _variants(item: Item) -> list[tuple]:
-    """Every size/colour combination of the item (each a tuple of OptionChoice), or [()]
-    for an item without such groups: Meta wants one row per variant."""
+    """Every combination of the item's variant groups (each a tuple of OptionChoice), or
+    [()] for an item without such groups: Meta wants one row per variant."""
     groups = [group.choices for group in item.option_groups if group.defines_variant]
     groups = [choices for choices in groups if choices]
     return list(itertools.product(*groups)) if groups else [()]

@@ -62,7 +62,7 @@ def test_upload_preview_confirm_and_read_the_report(
     assert names == ["Camiseta ñandú", "Gorra 🧢"]
 
 
-def test_a_workbook_with_unknown_headers_is_mapped_then_imported(
+def test_a_workbook_of_several_sheets_is_picked_mapped_then_imported(
     app,  # noqa: F811
     live_server,
     page,
@@ -70,7 +70,7 @@ def test_a_workbook_with_unknown_headers_is_mapped_then_imported(
     workers,  # noqa: F811
     tmp_path,
 ):
-    from tests.dashboard.workbooks import xlsx
+    from tests.dashboard.workbooks import xlsx_sheets
 
     with app.app_context():
         user = factories.make_user()
@@ -79,7 +79,16 @@ def test_a_workbook_with_unknown_headers_is_mapped_then_imported(
         user_id, shop_id = user.id, shop.id
     book = tmp_path / "inventario.xlsx"
     book.write_bytes(
-        xlsx([["Artikel", "Preis", "Notiz"], ["Taza 🍵", 4.5, "Barro"], ["Vaso", 3, ""]])
+        xlsx_sheets(
+            {
+                "Notas": [["Lista de 2026"]],
+                "Productos": [
+                    ["Artikel", "Preis", "Notiz"],
+                    ["Taza 🍵", 4.5, "Barro"],
+                    ["Vaso", 3, ""],
+                ],
+            }
+        )
     )
     browser_sign_in(page.context, user_id)
     workers.start()
@@ -87,7 +96,12 @@ def test_a_workbook_with_unknown_headers_is_mapped_then_imported(
     page.get_by_label("Your file").set_input_files(str(book))
     page.get_by_role("button", name="Upload and preview").click()
     page.wait_for_url("**/dashboard/data/import/**")
+    assert "choose the one with your products" in page.inner_text("main")
+    page.get_by_label("The sheet with your products").select_option(label="Productos")
+    page.get_by_role("button", name="Read this sheet").click()
+    page.get_by_label("Artikel").wait_for()
     assert "choose what each column holds" in page.inner_text("main")
+    assert "Taza 🍵" in page.locator(".import-columns").inner_text()  # its first rows
     assert page.get_by_role("button", name="Import now").count() == 0
     page.get_by_label("Artikel").select_option("name")
     page.get_by_label("Preis").select_option("price")

@@ -91,6 +91,7 @@ def catalog_of(app, shop_id: int) -> dict:
                 "description": item.description,
                 "groups": groups,
                 "variant_stock": stock,
+                "variants": [g.name for g in item.option_groups if g.is_variant],
                 "photos": len(item.photos),
             }
         shipping = sorted(

@@ -56,7 +56,7 @@ CATALOG_HEADER = [
     "Currency",
     "Stock",
     "Options",
-    "Stock by size and colour",
+    "Stock by variant",
 ]
 
 
@@ -311,13 +311,13 @@ def test_catalog_download_carries_stock_and_options(app, client, shop_id):
     assert shirt["Options"] == (
         "Talla: S|M|L (+2.00); Color: azul|rojo 🔴; Extras: Queso (+1.00)|Sin sal (-0.50)"
     )
-    assert shirt["Stock by size and colour"] == "S / rojo 🔴: 3; M / azul: 0"
+    assert shirt["Stock by variant"] == "S / rojo 🔴: 3; M / azul: 0"
     assert (english["Gorra"]["Stock"], english["Gorra"]["Options"]) == ("", "")
-    assert english["Gorra"]["Stock by size and colour"] == ""
+    assert english["Gorra"]["Stock by variant"] == ""
     assert english["'=Formula"]["Stock"] == "0"
 
     spanish = client.get("/dashboard/catalog.csv", headers={"Accept-Language": "es"})
-    assert _header(spanish)[-3:] == ["Existencias", "Opciones", "Existencias por talla y color"]
+    assert _header(spanish)[-3:] == ["Existencias", "Opciones", "Existencias por variante"]
     row = next(row for row in _rows(spanish) if row["Nombre"] == "Camiseta")
     assert row["Opciones"].startswith("Talla: S|M|L (+2,00);")
     assert row["Opciones"].endswith("Queso (+1,00)|Sin sal (-0,50)")

@@ -497,13 +497,13 @@ def test_a_shopify_product_csv_with_variants_and_image_rows(app, second):
         "camisa,,,,,,,,L,,Blanco,CAM-L,5,32.00,,,,\n"
         "gorra,Gorra,,Sol,Accesorios,,TRUE,Title,Default Title,,,GOR-1,7,8.00,10.00,,,active\n"
         "borrador,Borrador,,Sol,,,FALSE,Title,Default Title,,,BOR-1,,5.00,,,,draft\n"
-        "taza,Taza,,Sol,,,TRUE,Material,Barro,,,TAZ-1,,4.00,,,,active\n"
+        "taza,Taza,,Sol,,,TRUE,Material,Barro,,,TAZ-1,2,4.00,,,,active\n"
+        "taza,,,,,,,,Vidrio,,,TAZ-2,1,5.50,,,,\n"
     )
     other, shop_id = second
     location, page = preview(other, text.encode())
-    body = html.unescape(page.get_data(as_text=True))
-    assert count(page, "created") == 3
-    assert "Row 7 (Taza): Its option “Material” is not a size or a colour" in body
+    assert count(page, "created") == 4
+    assert count(page, "skipped") == 0
     confirm_and_run(app, other, location)
     items = catalog_of(app, shop_id)["items"]
     shirt = items["Camisa <b>lino</b>"]  # a title is text, kept as typed
@@ -515,9 +515,16 @@ def test_a_shopify_product_csv_with_variants_and_image_rows(app, second):
         ("Colour", "color", 1, 1, [("Blanco", 0)]),
     ]
     assert shirt["variant_stock"] == [("Blanco+L", 5), ("Blanco+M", 0), ("Blanco+S", 3)]
+    assert shirt["variants"] == ["Size", "Colour"]
     cap = items["Gorra"]
     assert (cap["price"], cap["compare_at"], cap["code"], cap["stock"]) == (800, 1000, "GOR-1", 7)
+    assert cap["groups"] == []
     assert items["Borrador"]["availability"] == "hidden"
+    # An option of any name is a variant group of its own, named as the file names it.
+    cup = items["Taza"]
+    assert cup["groups"] == [("Material", "other", 1, 1, [("Barro", 0), ("Vidrio", 150)])]
+    assert cup["variants"] == ["Material"]
+    assert cup["variant_stock"] == [("Barro", 2), ("Vidrio", 1)]
 
 
 def test_the_import_page_says_how_to_move_a_whatsapp_business_catalog(app, second):

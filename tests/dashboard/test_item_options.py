@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from shop.extensions import db
@@ -53,7 +55,7 @@ def test_adds_a_size_group_with_a_price_typed_the_spanish_way(app, client, merch
     assert [(c[0], c[1]) for c in choices] == [("S", 0), ("M", 0), ("L", 200)]
     page = client.get(f"/dashboard/items/{item_id}/edit", headers=ES).get_data(as_text=True)
     assert "L | +2,00" in page
-    assert "Existencias por talla y color" in page
+    assert "Existencias por Talla" in page  # the group's own name
 
 
 def test_editing_keeps_the_ids_of_choices_that_keep_their_name(app, client, merchant):
@@ -212,3 +214,35 @@ def test_duplicating_an_item_without_options_copies_none(app, client, merchant):
     with app.app_context():
         copy = db.session.scalar(select(Item).where(Item.id != item_id))
         assert (copy.option_groups, copy.variant_stock, copy.stock) == ([], [], None)
+
+
+def test_a_group_of_any_name_made_a_variant_counts_stock_and_names_the_heading(
+    app, client, merchant
+):
+    item_id = _item(app, merchant[1])
+    _add(client, item_id)
+    response = _add(
+        client,
+        item_id,
+        **{"new-name": "Aroma 🌸", "new-kind": "variant", "new-choices": "Vainilla\nMenta"},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        item = db.session.get(Item, item_id)
+        assert [(g.name, g.kind.value, g.is_variant) for g in item.option_groups] == [
+            ("Talla", "size", True),
+            ("Aroma 🌸", "other", True),
+        ]
+    page = client.get(f"/dashboard/items/{item_id}/edit", headers=ES).get_data(as_text=True)
+    assert "Existencias por Talla y Aroma 🌸" in page
+    assert re.search(r'<option selected value="variant">', page)  # shown back as a variant
+    assert "S / Menta" in page  # a combination of both, with its own stock box
+
+
+def test_a_fourth_variant_group_is_refused_on_the_form(app, client, merchant):
+    item_id = _item(app, merchant[1])
+    for name in ("Talla", "Color", "Material"):
+        _add(client, item_id, **{"new-name": name, "new-kind": "variant"})
+    response = _add(client, item_id, **{"new-name": "Suela", "new-kind": "variant"})
+    assert response.status_code == 422
+    assert len(_groups(app, item_id)) == 3

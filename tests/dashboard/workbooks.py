@@ -55,27 +55,67 @@ def _xlsx_cell(ref: str, value) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
 
 
-def xlsx(rows: list[list], extra: dict[str, bytes] | None = None) -> bytes:
-    """An XLSX file holding `rows` on its first sheet; `extra` parts are added as given."""
+def _xlsx_sheet(rows: list[list]) -> str:
     body = "".join(
         f'<row r="{r + 1}">'
         + "".join(_xlsx_cell(f"{_column(c)}{r + 1}", v) for c, v in enumerate(row) if v != "")
         + "</row>"
         for r, row in enumerate(rows)
     )
-    sheet = (
+    return (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         f"<sheetData>{body}</sheetData></worksheet>"
     )
+
+
+def xlsx(rows: list[list], extra: dict[str, bytes] | None = None) -> bytes:
+    """An XLSX file holding `rows` on its first sheet; `extra` parts are added as given."""
     parts = {
         "[Content_Types].xml": CONTENT_TYPES,
         "_rels/.rels": ROOT_RELS,
         "xl/workbook.xml": WORKBOOK,
         "xl/_rels/workbook.xml.rels": WORKBOOK_RELS,
-        "xl/worksheets/sheet1.xml": sheet,
+        "xl/worksheets/sheet1.xml": _xlsx_sheet(rows),
     }
     return _zip(parts, extra)
+
+
+def xlsx_sheets(sheets: dict[str, list[list]]) -> bytes:
+    """An XLSX file with a sheet per entry of `sheets` (name -> rows), in order."""
+    numbers = range(1, len(sheets) + 1)
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for n in numbers
+    )
+    types = CONTENT_TYPES.replace(
+        CONTENT_TYPES[CONTENT_TYPES.index('<Override PartName="/xl/worksheets') : -len("</Types>")],
+        overrides,
+    )
+    listed = "".join(
+        f'<sheet name="{escape(name)}" sheetId="{n}" r:id="rId{n}"/>'
+        for n, name in zip(numbers, sheets, strict=True)
+    )
+    workbook = WORKBOOK.replace(
+        WORKBOOK[WORKBOOK.index("<sheets>") : WORKBOOK.index("</sheets>")], f"<sheets>{listed}"
+    )
+    rels = "".join(
+        f'<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/'
+        f'2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>'
+        for n in numbers
+    )
+    parts = {
+        "[Content_Types].xml": types,
+        "_rels/.rels": ROOT_RELS,
+        "xl/workbook.xml": workbook,
+        "xl/_rels/workbook.xml.rels": WORKBOOK_RELS[: WORKBOOK_RELS.index("<Relationship ")]
+        + rels
+        + "</Relationships>",
+    }
+    for n, rows in zip(numbers, sheets.values(), strict=True):
+        parts[f"xl/worksheets/sheet{n}.xml"] = _xlsx_sheet(rows)
+    return _zip(parts)
 
 
 ODS_MANIFEST = (
@@ -101,19 +141,25 @@ def _ods_cell(value) -> str:
     )
 
 
-def ods(rows: list[list]) -> bytes:
-    """An ODS file holding `rows` on its first sheet."""
-    body = "".join(
-        "<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>"
-        for row in rows
+def ods(rows: list[list], more: dict[str, list[list]] | None = None) -> bytes:
+    """An ODS file holding `rows` on its first sheet ("Catalog"), then `more` sheets."""
+    sheets = {"Catalog": rows} | (more or {})
+    tables = "".join(
+        f'<table:table table:name="{escape(name)}">'
+        + "".join(
+            "<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>"
+            for row in sheet
+        )
+        + "</table:table>"
+        for name, sheet in sheets.items()
     )
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        '<office:body><office:spreadsheet><table:table table:name="Catalog">'
-        f"{body}</table:table></office:spreadsheet></office:body></office:document-content>"
+        f"<office:body><office:spreadsheet>{tables}"
+        "</office:spreadsheet></office:body></office:document-content>"
     )
     parts = {"mimetype": "application/vnd.oasis.opendocument.spreadsheet"}
     parts |= {"META-INF/manifest.xml": ODS_MANIFEST, "content.xml": content}

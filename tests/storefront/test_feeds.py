@@ -31,6 +31,9 @@ FEED_COLUMNS = [
     "size",
     "color",
     "sale_price_effective_date",
+    "material",
+    "pattern",
+    "additional_variant_attribute",
 ]
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 

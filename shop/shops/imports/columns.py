@@ -31,6 +31,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "group": ("itemgroupid", "grupo", "grupodevariantes", "variantgroup"),
     "size": ("size", "talla", "tamano", "tamanho"),
     "color": ("color", "colour", "cor"),
+    "material": ("material", "materiales", "materiais"),
+    "pattern": ("pattern", "estampado", "estampa", "patron", "padrao"),
+    "variant_attributes": ("additionalvariantattribute", "otrasvariantes", "outrasvariantes"),
 }
 REQUIRED = ("name", "price")
 # What the mapping step offers for each column, in this order.
@@ -48,6 +51,9 @@ LABELS = {
     "group": _l("Variant group"),
     "size": _l("Size"),
     "color": _l("Colour"),
+    "material": _l("Material"),
+    "pattern": _l("Pattern"),
+    "variant_attributes": _l("Other variants (Label:Value)"),
     IGNORE: _l("Leave out"),
 }
 

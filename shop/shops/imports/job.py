@@ -30,7 +30,7 @@ from shop.media.pipeline import ImageRejected, ingest
 from shop.media.storage import StorageError
 from shop.models import Job, JobStep, Shop
 from shop.models.catalog_version import moves_once
-from shop.shops.imports.sheet import read_sheet, read_table
+from shop.shops.imports.sheet import NeedsMapping, read_sheet, read_table
 from shop.shops.imports.source import (
     MAX_PHOTO_BYTES,
     ImportRefused,
@@ -38,7 +38,13 @@ from shop.shops.imports.source import (
     read_photo,
     read_vitrina_zip,
 )
-from shop.shops.imports.staging import prune_staged, remove_staged, staged_mapping, staged_path
+from shop.shops.imports.staging import (
+    prune_staged,
+    remove_staged,
+    staged_mapping,
+    staged_path,
+    staged_sheet,
+)
 from shop.shops.imports.workbook import is_workbook, workbook_rows
 from shop.shops.imports.writing import write_catalog
 
@@ -54,9 +60,12 @@ def start_import(shop: Shop, user_id: int, token: str) -> Job:
     return start_job(KIND, shop_id=shop.id, user_id=user_id, params={"upload": token})
 
 
-def read_staged(shop: Shop, token: str, mapping: list[str] | None = None) -> SourceCatalog:
+def read_staged(
+    shop: Shop, token: str, mapping: list[str] | None = None, sheet: int | None = None
+) -> SourceCatalog:
     """The staged file's catalog, a plain sheet read through `mapping` (else the one
-    saved for it, else its headers); ImportRefused when it is gone or cannot be read."""
+    saved for it, else its headers), a workbook's sheet number `sheet` (else the one
+    chosen for it); ImportRefused when it is gone or cannot be read."""
     path = staged_path(shop.id, token)
     if path is None:
         raise ImportRefused(_("This file was imported already, or it is too old: upload it again."))
@@ -68,12 +77,26 @@ def read_staged(shop: Shop, token: str, mapping: list[str] | None = None) -> Sou
                 _("This file is damaged and cannot be read. Save it again and upload it.")
             )
         if is_workbook(file):
-            return read_table(workbook_rows(file, money[2]), *money, mapping)
+            chosen = sheet if sheet is not None else staged_sheet(shop.id, token)
+            return _read_workbook(file, money, mapping, chosen)
         if file.read(4) == ZIP_MAGIC:
             file.seek(0)
             return read_vitrina_zip(file, shop.currency, shop.currency_exponent)
         file.seek(0)
         return read_sheet(file, *money, mapping)
+
+
+def _read_workbook(file, money: tuple, mapping: list[str] | None, sheet: int | None):
+    """A workbook's sheet as a catalog, which knows the sheets it could have been."""
+    found = workbook_rows(file, money[2], sheet)
+    several = found.names if len(found.names) > 1 else None
+    try:
+        catalog = read_table(found.rows, *money, mapping)
+    except NeedsMapping as need:
+        need.sheets, need.sheet = several, found.index
+        raise
+    catalog.sheets, catalog.sheet = several, found.index
+    return catalog
 
 
 @job_kind(KIND, tries=3, exclusive=True)

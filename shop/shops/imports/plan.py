@@ -35,6 +35,7 @@ def groups_of(item: Item) -> list[SourceGroup]:
             min_choices=group.min_choices,
             max_choices=group.max_choices,
             choices=[(choice.name, choice.price_delta_minor) for choice in group.choices],
+            is_variant=group.is_variant,
         )
         for group in item.option_groups
     ]

@@ -26,10 +26,9 @@ from shop.catalog import (
     clean_name,
 )
 from shop.catalog.items import MAX_STOCK
-from shop.catalog.options import CHOICE_NAME_MAX, MAX_CHOICES
 from shop.lib.money import AmountError, parse_amount
 from shop.lib.text import clean_text
-from shop.models import Availability, OptionKind
+from shop.models import Availability
 from shop.shops.imports.columns import REQUIRED, columns, guessed, mapped, normalised
 from shop.shops.imports.shopify import is_shopify, shopify_cells
 from shop.shops.imports.source import (
@@ -37,13 +36,14 @@ from shop.shops.imports.source import (
     ImportRefused,
     RowError,
     SourceCatalog,
-    SourceGroup,
     SourceItem,
 )
+from shop.shops.imports.variants import merge_variants
 from shop.shops.imports.woocommerce import is_woocommerce, woocommerce_cells
 
 MAX_CELL = 100_000  # characters; a longer cell refuses the file (csv.Error)
 SEPARATORS = ",;\t"
+SAMPLE_ROWS = 3  # the mapping step shows the cells of this many rows under each header
 
 AVAILABILITY = {
     "instock": Availability.AVAILABLE,
@@ -69,7 +69,9 @@ class NeedsMapping(ImportRefused):
     """A plain sheet whose headers name no name or price column: the merchant says
     which column holds what (the preview's mapping step)."""
 
-    def __init__(self, header: list[str], proposal: list[str]) -> None:
+    def __init__(
+        self, header: list[str], proposal: list[str], samples: list[list[str]] | None = None
+    ) -> None:
         super().__init__(
             _(
                 "We could not tell which column holds the name and which the price: "
@@ -78,6 +80,9 @@ class NeedsMapping(ImportRefused):
         )
         self.header = header
         self.proposal = proposal
+        self.samples = samples or []
+        self.sheets: list[str] | None = None  # set by the caller for a workbook
+        self.sheet: int | None = None
 
 
 # Meta's template explains its columns in rows such as "# Required | A unique ID...".
@@ -129,6 +134,7 @@ def read_table(
     if not numbered:
         raise ImportRefused(_("This file is empty."))
     header = numbered.pop(0)[1]
+    samples = [row for _n, row in numbered[:SAMPLE_ROWS]]
     plain = None
     if is_shopify(header):
         entries = shopify_cells(header, numbered)
@@ -145,23 +151,20 @@ def read_table(
                         "such as Name and Price, or Nombre and Precio, in the first row."
                     )
                 )
-            raise NeedsMapping(header, plain)
+            raise NeedsMapping(header, plain, samples)
         entries = [
             (n, {field: (row[i] if i < len(row) else "") for field, i in found.items()})
             for n, row in numbered
         ]
-    catalog = SourceCatalog(currency=currency, header=header if plain else None, mapping=plain)
+    catalog = SourceCatalog(
+        currency=currency,
+        header=header if plain else None,
+        mapping=plain,
+        samples=samples if plain else [],
+    )
     read: list[tuple[SourceItem, dict[str, str]]] = []
     for number, cells in entries:
         try:
-            if cells.get("other_option"):
-                raise CatalogError(
-                    _(
-                        "Its option “%(name)s” is not a size or a colour: add it by hand "
-                        "after the import.",
-                        name=cells["other_option"][:60],
-                    )
-                )
             read.append((_item(cells, number, currency, exponent, locale), cells))
         except CatalogError as error:
             name = " ".join(cells.get("name", "").split())[:80]
@@ -264,112 +267,3 @@ def _item(cells: dict[str, str], row: int, currency: str, exponent: int, locale:
         availability=availability,
         stock=stock,
     )
-
-
-def merge_variants(
-    read: list[tuple[SourceItem, dict[str, str]]], catalog: SourceCatalog
-) -> list[SourceItem]:
-    """Rows sharing an item group id (Meta's ``item_group_id``) with a size or colour
-    become one item with size and colour groups; the others stay as they are."""
-    groups: dict[str, list[tuple[SourceItem, dict[str, str]]]] = {}
-    order: list[SourceItem | str] = []
-    for item, cells in read:
-        key = " ".join((cells.get("group") or "").split())
-        if key and (cells.get("size", "").strip() or cells.get("color", "").strip()):
-            if key not in groups:
-                groups[key] = []
-                order.append(key)
-            groups[key].append((item, cells))
-        else:
-            order.append(item)
-    merged = []
-    for entry in order:
-        if isinstance(entry, SourceItem):
-            merged.append(entry)
-            continue
-        first = groups[entry][0][0]
-        try:
-            merged.append(_variant_item(entry, groups[entry]))
-        except CatalogError as error:
-            catalog.errors.append(RowError(first.row, first.name, error.message))
-    return merged
-
-
-def _variant_item(key: str, rows: list[tuple[SourceItem, dict[str, str]]]) -> SourceItem:
-    """One item from its variant rows: the lowest price is the item's, each size (or
-    colour) adds what its rows cost more; stock per combination when every row has one."""
-    first = rows[0][0]
-    size_name, color_name = _("Size"), _("Colour")
-    picks = []
-    for item, cells in rows:
-        size = " ".join(cells.get("size", "").split()) or None
-        color = " ".join(cells.get("color", "").split()) or None
-        if size:
-            clean_name(size, CHOICE_NAME_MAX)
-        if color:
-            clean_name(color, CHOICE_NAME_MAX)
-        picks.append((item, size, color))
-    combos = [(size, color) for _item, size, color in picks]
-    if len(set(combos)) != len(combos):
-        raise CatalogError(_("Two of its variants have the same size and colour."))
-    base = min(item.price_minor for item, _size, _color in picks)
-    deltas, axis = _deltas(picks, base)
-    if deltas is None:
-        raise CatalogError(
-            _("Its variants' prices cannot be written as a price per size or per colour.")
-        )
-    groups = []
-    for index, (name, kind) in enumerate(
-        ((size_name, OptionKind.SIZE), (color_name, OptionKind.COLOR))
-    ):
-        values = list(dict.fromkeys(pick[index + 1] for pick in picks if pick[index + 1]))
-        if values:
-            if len(values) > MAX_CHOICES:
-                raise CatalogError(
-                    _("Its option “%(name)s” has no choices or too many.", name=name)
-                )
-            groups.append(
-                SourceGroup(
-                    name=name,
-                    kind=kind,
-                    min_choices=1,
-                    max_choices=1,
-                    choices=[
-                        (value, deltas.get(value, 0) if axis == index else 0) for value in values
-                    ],
-                )
-            )
-    stock = {}
-    if all(item.stock is not None for item, _size, _color in picks):
-        for item, size, color in picks:
-            combo = [(size_name, size)] if size else []
-            combo += [(color_name, color)] if color else []
-            stock[tuple(sorted(combo))] = item.stock
-    photos = list(dict.fromkeys(p for item, _s, _c in picks for p in item.photos))[:MAX_PHOTOS]
-    sellable = [item for item, _s, _c in picks if item.availability is Availability.AVAILABLE]
-    compare = {item.compare_at_minor for item, _s, _c in picks}
-    return SourceItem(
-        row=first.row,
-        name=first.name,
-        price_minor=base,
-        description=first.description,
-        compare_at_minor=compare.pop() if len(compare) == 1 and base == first.price_minor else None,
-        code=first.code if len(rows) == 1 else key[:CODE_MAX],
-        category=first.category,
-        availability=Availability.AVAILABLE if sellable else first.availability,
-        groups=groups,
-        variant_stock=stock,
-        photos=photos,
-    )
-
-
-def _deltas(picks, base: int) -> tuple[dict[str, int] | None, int]:
-    """Price changes per size (axis 0) or per colour (axis 1), whichever explains every
-    row's price; (None, -1) when neither does."""
-    for axis in (0, 1):
-        prices: dict[str | None, set[int]] = {}
-        for item, *values in picks:
-            prices.setdefault(values[axis], set()).add(item.price_minor)
-        if all(len(found) == 1 for found in prices.values()):
-            return {value: found.pop() - base for value, found in prices.items() if value}, axis
-    return None, -1

@@ -3,9 +3,8 @@
 A product is several rows under one ``Handle``: the first carries its title, body
 (HTML), type and option names; every row may carry a variant (``Option1 Value``...,
 ``Variant Price``, ``Variant SKU``, ``Variant Inventory Qty``) and an image
-(``Image Src``). Size and colour options become Vitrina's size and colour groups (the
-spreadsheet reader merges the variant rows); any other option is named in the
-preview, since Vitrina keeps stock per size and colour only.
+(``Image Src``). Its options, whatever their names (Size, Material, Sabor), become the
+item's variant groups (shop.shops.imports.variants merges the variant rows).
 """
 
 from __future__ import annotations
@@ -14,8 +13,6 @@ from markupsafe import Markup
 
 from shop.shops.imports.columns import normalised
 
-SIZE = {"size", "talla", "tamano", "tamanho", "taille"}
-COLOR = {"color", "colour", "cor", "couleur"}
 NO_OPTION = {"title"}  # Shopify's one-variant products: "Title" / "Default Title"
 
 
@@ -53,7 +50,8 @@ def shopify_cells(header: list[str], rows: list[tuple[int, list[str]]]) -> list[
         if get(row, "variantprice"):
             product["variants"].append((number, row))
     for handle, product in products.items():
-        options = [normalised(name) for name in product.get("options", ["", "", ""])]
+        names = product.get("options", ["", "", ""])
+        options = [normalised(name) for name in names]
         several = len(product["variants"]) > 1
         for number, row in product["variants"]:
             cells = {
@@ -67,16 +65,11 @@ def shopify_cells(header: list[str], rows: list[tuple[int, list[str]]]) -> list[
                 "availability": "hidden" if product.get("hidden") else "",
                 "image": ",".join(dict.fromkeys([get(row, "variantimage")] + product["images"])),
                 "group": handle if several else "",
+                "options": [
+                    (names[position - 1], get(row, f"option{position}value"))
+                    for position, option in enumerate(options, start=1)
+                    if option not in NO_OPTION
+                ],
             }
-            for position, option in enumerate(options, start=1):
-                value = get(row, f"option{position}value")
-                if not value or option in NO_OPTION:
-                    continue
-                if option in SIZE:
-                    cells["size"] = value
-                elif option in COLOR:
-                    cells["color"] = value
-                else:
-                    cells["other_option"] = product["options"][position - 1]
             out.append((number, cells))
     return out

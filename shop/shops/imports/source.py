@@ -25,7 +25,15 @@ from shop.catalog import (
     clean_name,
 )
 from shop.catalog.items import MAX_STOCK
-from shop.catalog.options import CHOICE_NAME_MAX, GROUP_NAME_MAX, MAX_CHOICES, MAX_GROUPS
+from shop.catalog.options import (
+    CHOICE_NAME_MAX,
+    GROUP_NAME_MAX,
+    MAX_CHOICES,
+    MAX_COMBINATIONS,
+    MAX_GROUPS,
+    MAX_VARIANT_GROUPS,
+    VARIANT_KINDS,
+)
 from shop.lib.money import MAX_MINOR_UNITS
 from shop.lib.text import clean_text
 from shop.models import Availability, OptionKind
@@ -36,7 +44,7 @@ MAX_PART_BYTES = 50 * 1024 * 1024  # one JSON part of the ZIP, decompressed
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # the photo pipeline's own cap
 MAX_MEMBERS = 60_000  # 5,000 items with up to ten photos, and the data files
 
-# A size/colour combination, named by its choices: ((group name, choice name), ...).
+# A variant combination, named by its choices: ((group name, choice name), ...).
 VariantNames = tuple[tuple[str, str], ...]
 
 
@@ -51,6 +59,7 @@ class SourceGroup:
     min_choices: int
     max_choices: int
     choices: list[tuple[str, int]]  # (name, price change in minor units)
+    is_variant: bool = False  # its choices make variants (sizes and colours always do)
     # The choices' ids in the file, beside `choices`: the stock rows name them.
     source_ids: list[object] = field(default_factory=list, compare=False)
 
@@ -97,9 +106,14 @@ class SourceCatalog:
     errors: list[RowError] = field(default_factory=list)
     discounts: list[SourceDiscount] = field(default_factory=list)
     discounts_left_out: list[tuple[str, str]] = field(default_factory=list)  # (label, why)
-    # A plain sheet's header row and the field read from each column (the mapping step).
+    # A plain sheet's header row and the field read from each column (the mapping step),
+    # with the cells of its first rows to show under each header.
     header: list[str] | None = None
     mapping: list[str] | None = None
+    samples: list[list[str]] = field(default_factory=list)
+    # A workbook's sheets (when it has several) and the one read.
+    sheets: list[str] | None = None
+    sheet: int | None = None
 
     @property
     def photo_names(self) -> list[str]:
@@ -240,9 +254,11 @@ def _groups(archive, names) -> dict[object, list[tuple[object, SourceGroup]]]:
             kind = OptionKind(record.get("kind") or "other")
         except ValueError:
             kind = OptionKind.OTHER
+        variant = record.get("is_variant")  # an export from before 0026: sizes and colours
         group = SourceGroup(
             name=_text(record.get("name")),
             kind=kind,
+            is_variant=variant is True or variant == 1 or kind in VARIANT_KINDS,
             min_choices=record.get("min_choices") if _whole(record.get("min_choices"), 50) else 0,
             max_choices=record.get("max_choices") if _whole(record.get("max_choices"), 50) else 1,
             choices=[(_text(c.get("name")), _delta(c.get("price_delta_minor"))) for c in own],
@@ -283,6 +299,27 @@ def _check_groups(item: SourceItem) -> None:
         group.choices = [
             (clean_name(choice, CHOICE_NAME_MAX), delta) for choice, delta in group.choices
         ]
+        if group.is_variant:  # one choice each, as the catalog's rules want
+            group.min_choices, group.max_choices = min(group.min_choices, 1), 1
+    check_variants([len(g.choices) for g in item.groups if g.is_variant])
+
+
+def check_variants(counts: list[int]) -> None:
+    """The catalog's limits on variants, checked before anything is written: at most
+    MAX_VARIANT_GROUPS variant groups making at most MAX_COMBINATIONS combinations."""
+    if len(counts) > MAX_VARIANT_GROUPS:
+        raise CatalogError(_("It has more than %(max)d kinds of variant.", max=MAX_VARIANT_GROUPS))
+    combinations = 1
+    for count in counts:
+        combinations *= max(1, count)
+    if combinations > MAX_COMBINATIONS:
+        raise CatalogError(
+            _(
+                "Its variants would make %(count)d combinations; at most %(max)d.",
+                count=combinations,
+                max=MAX_COMBINATIONS,
+            )
+        )
 
 
 def _shipping(record: object) -> SourceShipping | None:

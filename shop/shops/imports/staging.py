@@ -70,6 +70,7 @@ def open_staged(shop_id: int, token: str) -> IO[bytes] | None:
 def remove_staged(shop_id: int, token: str) -> None:
     if (path := staged_path(shop_id, token)) is not None:
         path.with_suffix(".columns").unlink(missing_ok=True)
+        path.with_suffix(".sheet").unlink(missing_ok=True)
         path.unlink(missing_ok=True)
 
 
@@ -90,6 +91,30 @@ def staged_mapping(shop_id: int, token: str) -> list[str] | None:
     return (
         mapping if isinstance(mapping, list) and all(isinstance(f, str) for f in mapping) else None
     )
+
+
+def save_sheet(shop_id: int, token: str, sheet: int) -> None:
+    """Keep the sheet of a workbook the merchant chose; the columns chosen for another
+    sheet no longer fit, so they go."""
+    path = staged_path(shop_id, token)
+    if path is not None:
+        path.with_suffix(".columns").unlink(missing_ok=True)
+        data = str(sheet).encode()
+        write_atomically(path.with_suffix(".sheet"), lambda f: f.write(data))
+
+
+def forget_sheet(shop_id: int, token: str) -> None:
+    if (path := staged_path(shop_id, token)) is not None:
+        path.with_suffix(".sheet").unlink(missing_ok=True)
+
+
+def staged_sheet(shop_id: int, token: str) -> int | None:
+    """The sheet chosen for that upload, or None (not asked yet)."""
+    path = staged_path(shop_id, token)
+    if path is None or not path.with_suffix(".sheet").is_file():
+        return None
+    text = path.with_suffix(".sheet").read_text()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 6 else None
 
 
 def prune_staged(older_than_seconds: float) -> int:

@@ -95,10 +95,18 @@ def _restore(item: Item, change: dict, categories: set[int], kept: list[dict]) -
         value = before[name]
         setattr(item, name, Availability(value) if name == "availability" else value)
     if "options" in before and before["options"] != after.get("options"):
-        if options_state(item) != after["options"]:
+        if _as_recorded(options_state(item), after["options"]) != after["options"]:
             kept.append({"name": item.name, "field": "options"})
         else:
             restore_options(item, before["options"])
+
+
+def _as_recorded(state: dict, recorded: dict) -> dict:
+    """`state` as an import recorded before variant flags (0026) wrote it: without them."""
+    groups = recorded.get("groups") or []
+    if groups and all(len(group) == 5 for group in groups):
+        return {**state, "groups": [group[:5] for group in state.get("groups", [])]}
+    return state
 
 
 def _remove_categories(shop_id: int, ids: list, kept: list[dict]) -> int:

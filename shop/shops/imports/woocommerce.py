@@ -3,8 +3,8 @@
 Simple products are one row each. A variable product is a parent row (``Type``
 ``variable``, no price) and one ``variation`` row per variant, pointing at it in
 ``Parent`` (``id:123`` or its SKU), with ``Attribute 1 name`` / ``Attribute 1 value(s)``;
-size and colour attributes become Vitrina's groups (the spreadsheet reader merges the
-variant rows), any other is named in the preview.
+its attributes, whatever their names, become the item's variant groups
+(shop.shops.imports.variants merges the variant rows).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from shop.shops.imports.columns import normalised
-from shop.shops.imports.shopify import COLOR, SIZE
 
 
 def is_woocommerce(header: list[str]) -> bool:
@@ -68,15 +67,8 @@ def woocommerce_cells(
                 image=",".join(filter(None, (cells["image"], parent.get("image", "")))),
                 group=parent.get("group", get(row, "parent")),
             )
-            for n in (1, 2, 3):
-                name, value = get(row, f"attribute{n}name"), get(row, f"attribute{n}values")
-                if not (name and value):
-                    continue
-                if normalised(name) in SIZE:
-                    cells["size"] = value
-                elif normalised(name) in COLOR:
-                    cells["color"] = value
-                else:
-                    cells["other_option"] = name
+            cells["options"] = [
+                (get(row, f"attribute{n}name"), get(row, f"attribute{n}values")) for n in (1, 2, 3)
+            ]
         out.append((number, cells))
     return out

@@ -2,15 +2,18 @@
 
 python-calamine reads them; before it does, every part of the ZIP is checked: too many
 parts, or one that says (or turns out while streamed) it expands past MAX_PART_BYTES,
-refuses the file unread, so a zip bomb costs a bounded read and no memory. The first
-sheet is then capped at MAX_ROWS rows and MAX_COLUMNS columns. Numbers are written
-back as text in the shop's decimal format, so the one price parser reads them.
+refuses the file unread, so a zip bomb costs a bounded read and no memory. A workbook
+with several sheets holding data asks the merchant which one (NeedsSheet, the
+preview's sheet step); the sheet read is then capped at MAX_ROWS rows and MAX_COLUMNS
+columns. Numbers are written back as text in the shop's decimal format, so the one
+price parser reads them.
 """
 
 from __future__ import annotations
 
 import datetime
 import zipfile
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO
 
@@ -46,24 +49,69 @@ def is_workbook(file: IO[bytes]) -> bool:
     return "xl/workbook.xml" in names or ("content.xml" in names and "mimetype" in names)
 
 
-def workbook_rows(file: IO[bytes], locale: str) -> list[list[str]]:
-    """The first sheet's rows as text; ImportRefused when it is damaged, protected by a
-    password, too large once expanded, or past the row or column cap."""
+class NeedsSheet(ImportRefused):
+    """A workbook with data on several sheets: the merchant says which one to read."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(_("This file has several sheets: choose the one with your products."))
+        self.names = names
+
+
+@dataclass
+class Sheet:
+    rows: list[list[str]]
+    names: list[str]  # every sheet of the workbook, in order
+    index: int  # the one read
+
+
+def workbook_rows(file: IO[bytes], locale: str, sheet: int | None = None) -> Sheet:
+    """The rows of sheet number `sheet` as text (None: the only sheet with data, else
+    NeedsSheet); ImportRefused when it is damaged, protected by a password, too large
+    once expanded, past the row or column cap, or has no such sheet."""
+    workbook = _open(file)
+    names = [str(name)[:100] for name in workbook.sheet_names]
+    if sheet is None:
+        filled = [index for index in range(len(names)) if _sheet(workbook, file, index).height]
+        if len(filled) > 1:
+            raise NeedsSheet(names)
+        sheet = filled[0] if filled else 0
+    if not 0 <= sheet < max(1, len(names)):
+        raise ImportRefused(_("This file has no such sheet: choose one of its sheets."))
+    return Sheet(_rows(_sheet(workbook, file, sheet), locale), names, sheet)
+
+
+def _open(file: IO[bytes]):
+    """The workbook, once its parts are checked (an OLE file has none to check)."""
     if file.read(8) != OLE_MAGIC:
         file.seek(0)
         _check_parts(file)
     file.seek(0)
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(file)
-        sheet = workbook.get_sheet_by_index(0)
+        return python_calamine.CalamineWorkbook.from_filelike(file)
     except python_calamine.PasswordError as error:
         raise ImportRefused(_protected()) from error
     except (python_calamine.CalamineError, ValueError, OSError, IndexError) as error:
-        if file.seek(0) == 0 and file.read(8) == OLE_MAGIC:
-            raise ImportRefused(_protected()) from error
-        raise ImportRefused(
-            _("This spreadsheet is damaged and cannot be read. Save it again and upload it.")
-        ) from error
+        raise _damaged(file) from error
+
+
+def _damaged(file: IO[bytes]) -> ImportRefused:
+    if file.seek(0) == 0 and file.read(8) == OLE_MAGIC:
+        return ImportRefused(_protected())
+    return ImportRefused(
+        _("This spreadsheet is damaged and cannot be read. Save it again and upload it.")
+    )
+
+
+def _sheet(workbook, file: IO[bytes], index: int):
+    try:
+        return workbook.get_sheet_by_index(index)
+    except python_calamine.PasswordError as error:
+        raise ImportRefused(_protected()) from error
+    except (python_calamine.CalamineError, ValueError, OSError, IndexError) as error:
+        raise _damaged(file) from error
+
+
+def _rows(sheet, locale: str) -> list[list[str]]:
     if sheet.height > MAX_ROWS + 1:
         raise ImportRefused(
             _(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from shop.catalog import ItemData, create_category, create_item, update_item
-from shop.catalog.options import GroupData, save_group, set_variant_stock
+from shop.catalog.options import VARIANT_KINDS, GroupData, save_group, set_variant_stock
 from shop.catalog.variants import combination_key
 from shop.extensions import db
 from shop.models import Category, Image, Item, ItemPhoto, OptionKind, ShippingMethod, Shop
@@ -126,7 +126,14 @@ def options_state(item: Item) -> dict:
     db.session.expire(item, ["option_groups", "variant_stock"])
     return {
         "groups": [
-            [g.name, g.kind.value, g.min_choices, g.max_choices, [list(c) for c in g.choices]]
+            [
+                g.name,
+                g.kind.value,
+                g.min_choices,
+                g.max_choices,
+                [list(c) for c in g.choices],
+                g.is_variant,
+            ]
             for g in groups_of(item)
         ],
         "stock": sorted(
@@ -143,8 +150,16 @@ def restore_options(item: Item, state: dict) -> None:
     db.session.expire(item, ["option_groups", "variant_stock"])
     source = SourceItem(row=0, name=item.name, price_minor=item.price_minor)
     source.groups = [
-        SourceGroup(name, OptionKind(kind), low, high, [(c, d) for c, d in choices])
-        for name, kind, low, high, choices in state.get("groups", [])
+        SourceGroup(
+            name,
+            OptionKind(kind),
+            low,
+            high,
+            [(c, d) for c, d in choices],
+            # A state kept before 0026 has no flag: sizes and colours were the variants.
+            bool(rest[0]) if rest else OptionKind(kind) in VARIANT_KINDS,
+        )
+        for name, kind, low, high, choices, *rest in state.get("groups", [])
     ]
     source.variant_stock = {
         tuple(tuple(pair) for pair in combo): n for combo, n in state.get("stock", [])
@@ -181,7 +196,7 @@ def _data(source: SourceItem, category: Category | None) -> ItemData:
 
 def _group_data(source: SourceItem) -> list[GroupData]:
     return [
-        GroupData(g.name, g.kind, g.min_choices, g.max_choices, list(g.choices))
+        GroupData(g.name, g.kind, g.min_choices, g.max_choices, list(g.choices), g.is_variant)
         for g in source.groups
     ]
 
@@ -194,6 +209,7 @@ def _group_data_of(item: Item) -> list[GroupData]:
             g.min_choices,
             g.max_choices,
             [(c.name, c.price_delta_minor) for c in g.choices],
+            g.is_variant,
         )
         for g in item.option_groups
     ]
@@ -201,7 +217,7 @@ def _group_data_of(item: Item) -> list[GroupData]:
 
 def _options(item: Item, source: SourceItem) -> None:
     """The item's groups as the file has them (when it has none yet), then the stock
-    of each size/colour combination, its choices found by name."""
+    of each variant combination, its choices found by name."""
     if not item.option_groups:
         for data in _group_data(source):
             save_group(item, data)

@@ -22,7 +22,7 @@ _GROUPS = (
     select(
         OptionGroup.item_id,
         OptionGroup.name.label("group_name"),
-        OptionGroup.kind,
+        OptionGroup.is_variant,
         OptionChoice.id.label("choice_id"),
         OptionChoice.name.label("choice_name"),
         OptionChoice.price_delta_minor,
@@ -42,7 +42,7 @@ def shop_choices(shop_id: int) -> dict[int, dict[int, tuple]]:
     found: dict[int, dict[int, tuple]] = {}
     statement = _GROUPS.join(Item, Item.id == OptionGroup.item_id).where(Item.shop_id == shop_id)
     for row in connection().execute(statement):
-        variant = getattr(row.kind, "value", row.kind) in ("size", "color")
+        variant = bool(row.is_variant)
         choices = found.setdefault(row.item_id, {})
         choices[row.choice_id] = (
             row.group_name,

@@ -127,13 +127,14 @@ class GroupView:
     id: int = column(OptionGroup.id)
     name: str = column(OptionGroup.name)
     kind: str = column(OptionGroup.kind)  # an OptionKind value
+    is_variant: bool = column(OptionGroup.is_variant)
     min_choices: int = column(OptionGroup.min_choices)
     max_choices: int = column(OptionGroup.max_choices)
     choices: list[ChoiceView] = field(default_factory=list)
 
     @property
     def defines_variant(self) -> bool:
-        return self.kind in ("size", "color")
+        return bool(self.is_variant)  # SQLite gives 1 or 0
 
 
 @dataclass(slots=True)
