@@ -39,7 +39,7 @@ BASE = "https://bench.vitrina.test"
 def _fill(app, size: int) -> tuple[int, int, int]:
     """A shop with `size` orders; returns (user id, shop id, a busy customer's id)."""
     from shop.extensions import db
-    from shop.models import Order, OrderStatusChange, Shop, User
+    from shop.models import Activity, Order, Shop, User
 
     with app.app_context():
         # Slugs and accounts of their own: the shared benchmark data has bench-<size> shops.
@@ -67,11 +67,11 @@ def _fill(app, size: int) -> tuple[int, int, int]:
         for start in range(0, len(rows), 1000):
             db.session.execute(insert(Order.__table__), rows[start : start + 1000])
         db.session.execute(
-            insert(OrderStatusChange.__table__).from_select(
-                ["order_id", "status", "changed_at", "note"],
-                select(Order.id, Order.status, Order.created_at, Order.customer_notes).where(
-                    Order.shop_id == shop.id
-                ),
+            insert(Activity.__table__).from_select(
+                ["shop_id", "order_id", "status", "changed_at", "note"],
+                select(
+                    Order.shop_id, Order.id, Order.status, Order.created_at, Order.customer_notes
+                ).where(Order.shop_id == shop.id),
             )
         )
         busy = db.session.scalar(

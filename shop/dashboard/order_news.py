@@ -22,7 +22,7 @@ from wtforms.validators import ValidationError
 from shop.dashboard.access import current_shop, shop_required
 from shop.dashboard.blueprint import bp
 from shop.extensions import db
-from shop.models import Order, OrderStatusChange, Shop
+from shop.models import Activity, Order, Shop
 
 STALE_MAX = 24 * 60  # a day: longer is "never" in practice
 
@@ -45,9 +45,9 @@ def list_etag(shop: Shop, counts: dict, paid: int, latest: int) -> str:
     """What the orders list shows, in a few characters: a new order, any status move and
     any paid mark change it (for this page, filter and language)."""
     moved = db.session.scalar(
-        select(func.max(OrderStatusChange.id))
-        .join(Order, Order.id == OrderStatusChange.order_id)
-        .where(Order.shop_id == shop.id)
+        select(func.max(Activity.id)).where(
+            Activity.shop_id == shop.id, Activity.order_id.is_not(None)
+        )
     )
     seen = sorted((str(status), n) for status, n in counts.items())
     key = f"{shop.id}|{latest}|{moved}|{paid}|{seen}|{shop.stale_after_minutes}|{get_locale()}"

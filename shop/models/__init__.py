@@ -8,6 +8,7 @@ beside it (see shop.lib.money).
 
 from shop.models import catalog_version  # noqa: F401  (keeps loaded shops' version fresh)
 from shop.models.accounts import AuthSession, FormSubmission, User
+from shop.models.activity import Activity, ActivityKind
 from shop.models.analytics import DailyCount, DailySalt, DailySource, DailyVisitor
 from shop.models.base import utcnow
 from shop.models.catalog import (
@@ -26,11 +27,9 @@ from shop.models.domains import DomainState, ShopDomain
 from shop.models.jobs import Job, JobState, JobStep, Worker
 from shop.models.media import Image, PendingUpload
 from shop.models.ordering import (
-    ChangeKind,
     Order,
     OrderLine,
     OrderStatus,
-    OrderStatusChange,
     PaymentKind,
     PaymentMethod,
     ShippingMethod,
@@ -43,10 +42,11 @@ from shop.models.shops import ClosedPolicy, PhonePolicy, Shop, ShopSlugRedirect,
 from shop.models.team import Invitation, Membership, Role
 
 __all__ = [
+    "Activity",
+    "ActivityKind",
     "AuthSession",
     "Availability",
     "Category",
-    "ChangeKind",
     "ClosedPolicy",
     "Customer",
     "DailyCount",
@@ -71,7 +71,6 @@ __all__ = [
     "Order",
     "OrderLine",
     "OrderStatus",
-    "OrderStatusChange",
     "PaymentKind",
     "PaymentMethod",
     "PendingUpload",

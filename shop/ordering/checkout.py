@@ -21,10 +21,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.extensions import db
 from shop.models import (
+    Activity,
+    ActivityKind,
     Order,
     OrderLine,
     OrderStatus,
-    OrderStatusChange,
     Shop,
 )
 from shop.ordering import slots, stock, zones
@@ -228,7 +229,10 @@ def place_order(
         for position, line in enumerate(cart.lines)
     ]
     _insert_order(order, shop)
-    db.session.connection().execute(_INSERT_NEW_STATUS, {"order_id": order.id})
+    db.session.connection().execute(
+        _INSERT_NEW_STATUS,
+        {"order_id": order.id, "shop_id": order.shop_id, "subject": f"#{order.number}"},
+    )
     _insert_lines(order, lines)
     return order
 
@@ -242,7 +246,10 @@ _ORDER_WRITTEN = [
     for column, key in zip(Order.__table__.columns, _ORDER_RETURNED, strict=True)
     if not column.primary_key
 ]
-_INSERT_NEW_STATUS = insert(OrderStatusChange.__table__).values(status=OrderStatus.NEW)
+# Its arrival, the first row of its history (shop.activity: the shop's activity log).
+_INSERT_NEW_STATUS = insert(Activity.__table__).values(
+    kind=ActivityKind.STATUS, status=OrderStatus.NEW
+)
 
 
 def _insert_order(order: Order, shop: Shop) -> None:

@@ -24,9 +24,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from shop.activity import record
 from shop.extensions import db
 from shop.lib.text import whole_number
-from shop.models import ChangeKind, Order, OrderLine, OrderStatusChange, Shop, User, utcnow
+from shop.models import Activity, ActivityKind, Order, OrderLine, Shop, User
 from shop.ordering import stock
 from shop.ordering.cart import MAX_LINES, MAX_QUANTITY, OrderError, choose_offered
 from shop.ordering.choices import snapshot
@@ -77,7 +78,7 @@ def edit_order(
     seen_version: object,
     by: User | None = None,
     now: datetime | None = None,
-) -> OrderStatusChange:
+) -> Activity:
     """Apply `edit` to `order` and record it; EditError (nothing written that the caller
     does not roll back) when it cannot be made."""
     check_editable(order)
@@ -109,17 +110,14 @@ def edit_order(
         raise EditError(error.message) from None
     _apply_shipping(order, method)
     _total(order)
-    change = OrderStatusChange(
+    return record(
+        order.shop_id,
+        ActivityKind.EDIT,
+        by=by,
         order=order,
-        kind=ChangeKind.EDIT,
-        status=order.status,
-        changed_at=now or utcnow(),
-        changed_by_id=by.id if by is not None else None,
         details=edit_details(before, summary(order)),
+        at=now,
     )
-    db.session.add(change)
-    db.session.flush()
-    return change
 
 
 def _quantities(order: Order, raw: dict[int, object]) -> dict[int, int]:
