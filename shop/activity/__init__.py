@@ -5,6 +5,6 @@ mechanism for both; the dashboard's activity page reads them all (shop.activity.
 and rows without an order are pruned after ACTIVITY_KEEP_DAYS (shop.activity.pruning).
 """
 
-from shop.activity.record import differences, record, snapshot
+from shop.activity.record import differences, record, record_changes, snapshot
 
-__all__ = ["differences", "record", "snapshot"]
+__all__ = ["differences", "record", "record_changes", "snapshot"]

@@ -29,7 +29,7 @@ def record(
     kind: ActivityKind | str,
     subject: str = "",
     *,
-    by: User | None = None,
+    by: User | int | None = None,
     order: Order | None = None,
     status: OrderStatus | str | None = None,
     note: str = "",
@@ -39,7 +39,8 @@ def record(
     """Add one row to `shop`'s activity: `by` did `kind` to `subject` at `at` (now).
 
     An order's rows name it (`order`), so they are its history too; `details` is
-    JSON-able data, typically {"field": [before, after]} from differences()."""
+    JSON-able data, typically {"field": [before, after]} from differences(). `by` is
+    the person or their id (a background job knows only the id)."""
     shop_id = shop if isinstance(shop, int) else shop.id
     if order is not None:
         subject = subject or f"#{order.number}"
@@ -50,7 +51,7 @@ def record(
         kind=ActivityKind(kind),
         status=OrderStatus(status) if status is not None else None,
         changed_at=at or utcnow(),
-        changed_by_id=by.id if by is not None else None,
+        changed_by_id=by if isinstance(by, int) or by is None else by.id,
         subject=" ".join(clean_line(subject or "").split())[:SUBJECT_MAX],
         note=clean_line(note or "")[:NOTE_MAX],
         details=_plain(dict(details)) if details else None,
@@ -91,3 +92,25 @@ def _plain(value: object) -> object:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+def record_changes(
+    shop: Shop | int,
+    subject: str,
+    before: Mapping[str, object],
+    after: Mapping[str, object],
+    *,
+    kind: ActivityKind,
+    by: User | None = None,
+    kinds: Mapping[str, ActivityKind] | None = None,
+) -> list[Activity]:
+    """One row per kind of what changed between two snapshots: an item's new price is a
+    `price` row and its new name an `item` row, so filtering by kind finds each. Fields
+    not in `kinds` are `kind`'s. Nothing changed, nothing recorded."""
+    by_kind: dict[ActivityKind, dict[str, list]] = {}
+    for name, change in differences(before, after).items():
+        by_kind.setdefault((kinds or {}).get(name, kind), {})[name] = change
+    return [
+        record(shop, row_kind, subject, by=by, details=details)
+        for row_kind, details in by_kind.items()
+    ]

@@ -73,6 +73,8 @@ def test_holds_the_whole_shop(client, full):
         "orders/order_lines.csv",
         "orders/status_history.csv",
         "customers/customers.csv",
+        "activity.csv",
+        "activity.json",
     }
     assert expected <= names
     photos = {name for name in names if name.startswith("photos/")}
