@@ -66,7 +66,8 @@ def test_an_order_edit_is_recorded_with_its_before_and_after(app, team):
         )
         db.session.commit()
     row = only(app, team, ActivityKind.EDIT)
-    assert row.changed_by_id == team.manager and row.order_id == team.order
+    assert row.changed_by_id == team.manager
+    assert row.order_id == team.order
     assert row.details["after"]["total_minor"] > row.details["before"]["total_minor"]
 
 
@@ -191,9 +192,7 @@ def test_the_team_records_invitations_roles_and_removals(app, team, as_member):
     with app.app_context():
         from shop.models import Membership
 
-        member = db.session.scalar(
-            db.select(Membership.id).where(Membership.user_id == team.staff)
-        )
+        member = db.session.scalar(db.select(Membership.id).where(Membership.user_id == team.staff))
     owner.post(f"/dashboard/team/members/{member}/role", data={"role": "manager"})
     owner.post(f"/dashboard/team/members/{member}/remove", data={})
     found = rows(app, team.shop, kind=ActivityKind.TEAM)

@@ -24,7 +24,8 @@ def test_a_row_holds_who_when_what_and_the_details_as_json(app, team):
     assert row.changed_by_id == team.manager
     assert row.subject == "Camiseta azul 🌻"  # no bidi override, one line
     assert row.details == {"price_minor": [2000, 2500], "on": "2026-12-06"}
-    assert row.order_id is None and row.status is None
+    assert row.order_id is None
+    assert row.status is None
 
 
 def test_huge_values_are_cut_so_the_log_stays_a_log(app, team):
