@@ -129,3 +129,18 @@ def test_what_a_person_typed_is_shown_as_text_never_as_markup(app, team, as_memb
     text = as_member("owner").get(PAGE, headers=EN).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "kind"),
+    [("es", "Actividad", "Precios"), ("pt-BR", "Atividade", "Preços")],
+)
+def test_the_page_speaks_spanish_and_brazilian_portuguese(
+    app, team, as_member, language, title, kind
+):
+    fill(app, team, 1, kind=ActivityKind.PRICE, by=team.manager)
+    text = (
+        as_member("owner").get(PAGE, headers={"Accept-Language": language}).get_data(as_text=True)
+    )
+    assert f"<h1>{title}</h1>" in text
+    assert kind in text
