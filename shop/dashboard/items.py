@@ -327,7 +327,7 @@ def bulk_items():
         catalog.set_availability(chosen, Availability(action))
         message = ngettext("%(num)d product updated.", "%(num)d products updated.", len(chosen))
     names = [item.name for item in chosen]
-    noted(ActivityKind.ITEM, ", ".join(names), details={"bulk": action, "items": names})
+    noted(ActivityKind.ITEM, ", ".join(names), details={"bulk": action, "count": len(names)})
     db.session.commit()
     flash(message, "success")
     return redirect(back)
