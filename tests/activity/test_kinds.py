@@ -212,3 +212,19 @@ def test_a_refused_change_records_nothing(app, team, as_member, role):
     answer = client.post("/dashboard/team/invite", data={"role": "staff", "email": ""})
     assert answer.status_code == 403
     assert rows(app, team.shop, kind=ActivityKind.TEAM) == []
+
+
+def test_a_bulk_change_is_one_row_naming_its_items(app, team, as_member):
+    with app.app_context():
+        from shop.models import Shop
+
+        other = factories.make_item(db.session.get(Shop, team.shop), None, name="Gorra 🧢")
+        db.session.commit()
+        ids = [team.item, other.id]
+    as_member("manager").post(
+        "/dashboard/items/bulk", data={"action": "sold_out", "category": "", "item_ids": ids}
+    )
+    row = only(app, team, ActivityKind.ITEM)
+    assert row.details == {"bulk": "sold_out", "count": 2}
+    assert row.subject == "Camiseta azul, Gorra 🧢"
+    assert row.changed_by_id == team.manager
