@@ -183,7 +183,11 @@ def _claim(order: Order, seen: int) -> None:
     # Stock writes move the shop's catalog version (a trigger updates the shop row), and
     # checkout locks that row first (its order number): lock it now, in the same order,
     # so an edit racing a checkout queues behind it instead of deadlocking (PostgreSQL).
-    db.session.execute(select(Shop.id).where(Shop.id == order.shop_id).with_for_update())
+    # FOR NO KEY UPDATE (as checkout's UPDATE): activity rows' foreign-key checks of the
+    # shop are not blocked by it (shop.ordering.statuses.change_status says why).
+    db.session.execute(
+        select(Shop.id).where(Shop.id == order.shop_id).with_for_update(key_share=True)
+    )
 
 
 def _apply_lines(order: Order, changed: list[OrderLine], repriced: dict, added: list) -> None:

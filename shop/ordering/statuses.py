@@ -189,7 +189,12 @@ def change_status(
         # Cancelling or reopening moves stock, whose triggers touch the shop row; checkout
         # locks that row first (its order number): lock it now, in the same order, so a
         # cancel racing a checkout queues behind it instead of deadlocking (PostgreSQL).
-        db.session.execute(select(Shop.id).where(Shop.id == order.shop_id).with_for_update())
+        # FOR NO KEY UPDATE, as checkout's UPDATE takes: a paid mark or a status move
+        # recording its activity row (whose foreign key share-locks the shop's key) while
+        # holding the order's row is then never waited on by us as we wait on it.
+        db.session.execute(
+            select(Shop.id).where(Shop.id == order.shop_id).with_for_update(key_share=True)
+        )
     # Compare-and-set: only the request that still sees `current` wins the change.
     result = db.session.execute(
         update(Order)
