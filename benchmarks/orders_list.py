@@ -43,7 +43,7 @@ def _fill(app, size: int) -> tuple[int, int, int, int]:
     """A shop with `size` orders; returns (user id, shop id, a busy customer's id, the id
     of the shipping method half the orders used)."""
     from shop.extensions import db
-    from shop.models import Order, OrderStatusChange, ShippingMethod, Shop, User
+    from shop.models import Activity, Order, ShippingMethod, Shop, User
 
     with app.app_context():
         # Slugs and accounts of their own: the shared benchmark data has bench-<size> shops.
@@ -73,11 +73,11 @@ def _fill(app, size: int) -> tuple[int, int, int, int]:
         for start in range(0, len(rows), 1000):
             db.session.execute(insert(Order.__table__), rows[start : start + 1000])
         db.session.execute(
-            insert(OrderStatusChange.__table__).from_select(
-                ["order_id", "status", "changed_at", "note"],
-                select(Order.id, Order.status, Order.created_at, Order.customer_notes).where(
-                    Order.shop_id == shop.id
-                ),
+            insert(Activity.__table__).from_select(
+                ["shop_id", "order_id", "status", "changed_at", "note"],
+                select(
+                    Order.shop_id, Order.id, Order.status, Order.created_at, Order.customer_notes
+                ).where(Order.shop_id == shop.id),
             )
         )
         busy = db.session.scalar(
@@ -95,7 +95,7 @@ def _analyze(engine) -> None:
     if engine.dialect.name != "postgresql":
         return
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM ANALYZE shop_order, order_count, order_status_change")
+        conn.exec_driver_sql("VACUUM ANALYZE shop_order, order_count, activity")
 
 
 def _client(app, user_id: int):

@@ -115,6 +115,7 @@ JOB_MODULES = (
     "shop.media.pending",
     "shop.ordering.customer_privacy",
     "shop.shops.domains.checks",
+    "shop.activity.pruning",
 )
 
 

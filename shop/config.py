@@ -106,6 +106,9 @@ def load_config(instance_path: str, environ: os._Environ | dict | None = None) -
         "JOBS_HEARTBEAT_SECONDS": float(env.get("JOBS_HEARTBEAT_SECONDS") or 10),
         "JOBS_RETRY_DELAY": float(env.get("JOBS_RETRY_DELAY") or 10),
         "JOBS_KEEP_DAYS": int(env.get("JOBS_KEEP_DAYS") or 30),
+        # The activity log (who changed what) keeps rows this long; an order's history
+        # stays as long as the order.
+        "ACTIVITY_KEEP_DAYS": int(env.get("ACTIVITY_KEEP_DAYS") or 365),
         "JOB_FILES_DIR": env.get("JOB_FILES_DIR") or str(instance / "job-files"),
         # Extra modules that declare kinds of job (plugins, tests), comma-separated.
         "JOB_MODULES": tuple(

@@ -78,7 +78,7 @@ def make_order(
     import secrets
     from datetime import timedelta
 
-    from shop.models import Order, OrderLine, OrderStatus, OrderStatusChange, utcnow
+    from shop.models import Activity, Order, OrderLine, OrderStatus, utcnow
 
     lines = lines if lines is not None else [("Camiseta azul", 2000, 2), ("Gorra", 850, 1)]
     created_at = created_at or utcnow()
@@ -119,10 +119,10 @@ def make_order(
                 line_total_minor=price * quantity,
             )
         )
-    order.status_changes.append(OrderStatusChange(status=OrderStatus.NEW, changed_at=created_at))
+    order.status_changes.append(Activity(status=OrderStatus.NEW, changed_at=created_at))
     if order.status != OrderStatus.NEW:
         order.status_changes.append(
-            OrderStatusChange(status=order.status, changed_at=created_at + timedelta(minutes=5))
+            Activity(status=order.status, changed_at=created_at + timedelta(minutes=5))
         )
     db.session.add(order)
     db.session.flush()

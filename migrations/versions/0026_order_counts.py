@@ -53,10 +53,10 @@ def upgrade():
     # Counted and triggered in one transaction on PostgreSQL (transactional DDL); on
     # SQLite nothing else writes while a migration runs.
     bind.exec_driver_sql(COUNT_ORDERS)
-    create_order_count_triggers(bind)
+    create_order_count_triggers(bind, history="order_status_change")
 
 
 def downgrade():
-    drop_order_count_triggers(op.get_bind())
+    drop_order_count_triggers(op.get_bind(), history="order_status_change")
     op.drop_index("ix_shop_order_shop_id_shipping_name_number", table_name="shop_order")
     op.drop_table("order_count")

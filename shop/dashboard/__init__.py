@@ -4,6 +4,7 @@ Importing the view modules registers their routes on the blueprint.
 """
 
 from shop.dashboard import (  # noqa: F401  (register routes)
+    activity,
     ads,
     analytics,
     categories,

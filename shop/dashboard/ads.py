@@ -15,8 +15,10 @@ from wtforms.validators import ValidationError
 
 from shop.dashboard.access import current_shop, shop_required
 from shop.dashboard.blueprint import bp
+from shop.dashboard.noting import noted_whole, whole
 from shop.extensions import db
 from shop.lib.pixels import PixelError, clean_ga4_id, clean_meta_pixel_id
+from shop.models import ActivityKind
 from shop.shops.settings import set_pixels
 
 
@@ -54,11 +56,13 @@ def ads():
         data={"meta_pixel_id": shop.meta_pixel_id, "ga4_measurement_id": shop.ga4_measurement_id}
     )
     if form.validate_on_submit():
+        before = whole(shop)
         changed = set_pixels(
             shop,
             meta_pixel_id=form.meta_pixel_id.data,
             ga4_measurement_id=form.ga4_measurement_id.data,
         )
+        noted_whole(shop, before, ActivityKind.SETTINGS, shop.name)
         db.session.commit()
         flash(_("Ads measurement saved.") if changed else _("Nothing changed."), "success")
         return redirect(url_for(".ads"))

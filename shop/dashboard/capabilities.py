@@ -123,6 +123,8 @@ NEEDS: dict[str, Capability | None] = {
     "remove_member": C.TEAM,
     "change_member_role": C.TEAM,
     "hand_over": C.TEAM,
+    # Who changed what (issue 26): the owner's only.
+    "activity": C.ACTIVITY,
 }
 
 

@@ -9,8 +9,9 @@ from shop import catalog
 from shop.dashboard.access import current_shop, owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
 from shop.dashboard.catalog_forms import CategoryForm, DeleteCategoryForm, add_error
+from shop.dashboard.noting import noted
 from shop.extensions import db
-from shop.models import Category
+from shop.models import ActivityKind, Category
 
 
 @bp.route("/categories", methods=["GET", "POST"])
@@ -26,6 +27,7 @@ def categories():
             db.session.rollback()
             add_error(form, error)
         else:
+            noted(ActivityKind.ITEM, category.name, details={"category": "added"})
             db.session.commit()
             flash(_("Category %(name)s added.", name=category.name), "success")
             return redirect(url_for(".categories"))
@@ -46,6 +48,7 @@ def categories():
 def edit_category(category_id: int):
     category = owned_or_404(Category, category_id)
     form = CategoryForm(obj=category)
+    was = category.name
     if form.validate_on_submit():
         try:
             catalog.rename_category(category, form.name.data)
@@ -53,6 +56,7 @@ def edit_category(category_id: int):
             db.session.rollback()
             add_error(form, error)
         else:
+            noted(ActivityKind.ITEM, category.name, details={"category": [was, category.name]})
             db.session.commit()
             flash(_("Category saved."), "success")
             return redirect(url_for(".categories"))
@@ -87,6 +91,8 @@ def delete_category(category_id: int):
         target = next((c for c in others if str(c.id) == form.move_items_to.data), None)
         name = category.name
         catalog.delete_category(category, target)
+        moved_to = target.name if target is not None else None
+        noted(ActivityKind.ITEM, name, details={"category": "deleted", "items_to": moved_to})
         db.session.commit()
         flash(_("Category %(name)s deleted.", name=name), "success")
         return redirect(url_for(".categories"))

@@ -9,8 +9,10 @@ from flask_babel import gettext as _
 from shop.dashboard.access import current_shop, shop_required
 from shop.dashboard.blueprint import bp
 from shop.dashboard.customer_forms import PrivacyForm
+from shop.dashboard.noting import noted_whole, whole
 from shop.extensions import db
 from shop.lib.text import clean_text, whole_number
+from shop.models import ActivityKind
 from shop.ordering.customer_privacy import default_privacy_text
 
 
@@ -24,9 +26,11 @@ def customer_privacy():
         form.forget_after.data = shop.forget_customers_after_months is not None
         form.months.data = str(shop.forget_customers_after_months or 12)
     elif form.validate_on_submit():
+        before = whole(shop)
         shop.privacy_text = clean_text(form.privacy_text.data or "")
         months = whole_number(form.months.data) if form.forget_after.data else None
         shop.forget_customers_after_months = months
+        noted_whole(shop, before, ActivityKind.SETTINGS, shop.name)
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("dashboard.customer_privacy"), code=303)

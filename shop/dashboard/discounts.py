@@ -9,10 +9,11 @@ from sqlalchemy import select
 from shop.dashboard.access import current_shop, owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
 from shop.dashboard.discount_forms import DiscountForm
+from shop.dashboard.noting import noted_whole, whole
 from shop.extensions import db
 from shop.lib.locales import shop_locale
 from shop.lib.money import format_amount_input
-from shop.models import Discount, DiscountKind
+from shop.models import ActivityKind, Discount, DiscountKind
 from shop.ordering.coupon_edits import DiscountError, save_discount, set_active
 
 DISCOUNT_ID = "<int(max=2147483647):discount_id>"
@@ -48,7 +49,9 @@ def toggle_discount(discount_id: int):
     wanted = request.form.get("active")
     if wanted not in ("0", "1"):
         abort(400)
+    before = whole(discount)
     set_active(discount, wanted == "1")
+    noted_whole(discount, before, ActivityKind.DISCOUNT, discount.shown_code or discount.name)
     db.session.commit()
     flash(_("Discount saved."), "success")
     return redirect(url_for(".discounts") + f"#discount-{discount.id}")
@@ -59,12 +62,14 @@ def _edit(discount: Discount | None):
     data = _form_data(discount) if discount is not None and request.method == "GET" else None
     form = DiscountForm(shop=shop, data=data)
     if form.validate_on_submit():
+        before = whole(discount) if discount is not None else {}
         try:
             saved = save_discount(shop, discount, **form.values())
         except DiscountError as error:
             db.session.rollback()
             form.form_errors.append(str(error))
         else:
+            noted_whole(saved, before, ActivityKind.DISCOUNT, saved.shown_code or saved.name)
             db.session.commit()
             flash(_("Discount saved."), "success")
             return redirect(url_for(".discounts") + f"#discount-{saved.id}")

@@ -16,8 +16,9 @@ from wtforms.validators import DataRequired, Length
 
 from shop.dashboard.access import current_shop, shop_required
 from shop.dashboard.blueprint import bp
+from shop.dashboard.noting import noted
 from shop.extensions import db
-from shop.models import ShopDomain
+from shop.models import ActivityKind, ShopDomain
 from shop.shops.domains import (
     DomainError,
     DomainNameError,
@@ -80,6 +81,8 @@ def domain():
         except (DomainError, DomainNameError) as error:
             form.name.errors.append(NAME_ERRORS.get(error.reason, _l("That is not a domain name.")))
         else:
+            noted(ActivityKind.SETTINGS, shop.name, details={"domain": [None, form.name.data]})
+            db.session.commit()
             flash(_("Domain added. Create the DNS record below, then check it."), "success")
             return redirect(url_for(".domain"))
     status = 422 if form.errors else 200
@@ -113,7 +116,9 @@ def check_domain_now(domain_id: int):
 @shop_required
 def remove_domain_now(domain_id: int):
     """Forget the domain: the shop stops answering there at once."""
-    own_domain_or_404(domain_id)
+    name = own_domain_or_404(domain_id).name
     remove_domain(current_shop())
+    noted(ActivityKind.SETTINGS, current_shop().name, details={"domain": [name, None]})
+    db.session.commit()
     flash(_("Domain removed. Your shop's usual link keeps working."), "success")
     return redirect(url_for(".domain"))

@@ -20,13 +20,14 @@ from shop import catalog
 from shop.catalog import CATEGORY_NAME_MAX, ITEM_NAME_MAX, CatalogError, ItemData
 from shop.dashboard.access import current_shop, shop_required
 from shop.dashboard.blueprint import bp
+from shop.dashboard.noting import noted
 from shop.dashboard.photos import ingest_held
 from shop.dashboard.uploads import described, hold_files
 from shop.extensions import db
 from shop.lib.locales import shop_locale
 from shop.lib.money import AmountError, format_amount_input, parse_amount
 from shop.media import pending
-from shop.models import Availability, PendingUpload
+from shop.models import ActivityKind, Availability, PendingUpload
 from shop.web import limits
 
 MAX_DRAFTS = 30
@@ -153,6 +154,8 @@ def _save_list(shop, drafts: list[PendingUpload]):
         db.session.rollback()
         row.error = error.message
         return _render(rows, 422)
+    if made:
+        noted(ActivityKind.IMPORT, "", details={"from_photos": made})
     db.session.commit()
     waiting = len(pending.drafts(shop))
     message = ngettext("%(num)d product saved.", "%(num)d products saved.", made)

@@ -14,10 +14,12 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
+from shop.activity import record
 from shop.dashboard.access import current_shop, shop_required
 from shop.dashboard.blueprint import bp
 from shop.dashboard.jobs import job_of_my_shops_or_404
 from shop.extensions import db
+from shop.models import ActivityKind
 from shop.shops.imports import ImportRefused, make_plan, stage_upload, staged_path
 from shop.shops.imports.columns import LABELS, MappingError
 from shop.shops.imports.job import read_staged, start_import
@@ -186,6 +188,8 @@ def import_undo(job_token: str):
         flash(_("This import can no longer be undone."), "error")
         return redirect(url_for(".job_page", job_token=job.token), code=303)
     outcome = undo_import(job)
+    counts = {key: value for key, value in outcome.items() if type(value) is int}
+    record(job.shop_id, ActivityKind.IMPORT, by=current_user, details={"undone": True} | counts)
     db.session.commit()
     flash(
         _(

@@ -16,8 +16,9 @@ from shop.dashboard.blueprint import bp
 from shop.dashboard.catalog_forms import add_error
 from shop.dashboard.item_option_forms import GroupForm
 from shop.dashboard.items import render_item_page
+from shop.dashboard.noting import noted, noted_counts
 from shop.extensions import db
-from shop.models import Item, OptionGroup
+from shop.models import ActivityKind, Item, OptionGroup
 
 
 def _group_or_404(item: Item, group_id: int) -> OptionGroup:
@@ -39,6 +40,9 @@ def _save(item: Item, form: GroupForm, group: OptionGroup | None):
             db.session.rollback()
             add_error(form, error)
         else:
+            data = form.group_data()
+            what = "added" if group is None else "saved"
+            noted(ActivityKind.ITEM, item.name, details={"options": what, "group": data.name})
             db.session.commit()
             flash(_("Options saved."), "success")
             return _back(item)
@@ -65,7 +69,10 @@ def save_option_group(item_id: int, group_id: int):
 @shop_required
 def delete_option_group(item_id: int, group_id: int):
     item = owned_or_404(Item, item_id)
-    catalog_options.delete_group(item, _group_or_404(item, group_id))
+    group = _group_or_404(item, group_id)
+    name = group.name
+    catalog_options.delete_group(item, group)
+    noted(ActivityKind.ITEM, item.name, details={"options": "removed", "group": name})
     db.session.commit()
     flash(_("Option group removed."), "success")
     return _back(item)
@@ -107,6 +114,7 @@ def save_variant_stock(item_id: int):
             errors[error.field or ""] = error.message
         else:
             if not refused:
+                noted_counts(item, None, loaded, values)
                 db.session.commit()
                 flash(_("Stock saved."), "success")
                 return _back(item)

@@ -21,13 +21,14 @@ from shop.dashboard.blueprint import bp
 from shop.dashboard.catalog_forms import BulkForm, ItemForm, add_error
 from shop.dashboard.checklist import next_step, setup_steps
 from shop.dashboard.item_option_forms import GroupForm
+from shop.dashboard.noting import item_before, noted, noted_item
 from shop.dashboard.photos import ingest_held, ingest_uploads  # also registers the photo routes
 from shop.dashboard.uploads import described, hold_files
 from shop.extensions import db
 from shop.lib.locales import shop_locale
 from shop.lib.money import format_amount_input
 from shop.media import pending
-from shop.models import Availability, Category, Item
+from shop.models import ActivityKind, Availability, Category, Item
 from shop.web import limits
 from shop.web.redirects import safe_path
 
@@ -101,6 +102,7 @@ def _save(form: ItemForm, item: Item | None) -> Item | None:
     shop = current_shop()
     files = form.chosen_files()
     held = pending.claim(shop, _held_tokens(), catalog.MAX_PHOTOS)
+    before = item_before(item)
     try:
         data = form.item_data()
         if form.wants_new_category():
@@ -113,6 +115,7 @@ def _save(form: ItemForm, item: Item | None) -> Item | None:
             raise catalog.CatalogError(catalog.too_many_photos_message(), "photos")
         catalog.add_photos(item, ingest_held(shop, held) + ingest_uploads(shop, files))
         pending.release(held)
+        noted_item(item, before)
     except catalog.CatalogError as error:
         db.session.rollback()
         add_error(form, error)
@@ -264,6 +267,7 @@ def delete_item(item_id: int):
     if request.method == "POST":
         name, category_id = item.name, item.category_id
         catalog.delete_items([item])
+        noted(ActivityKind.ITEM, name, details={"deleted": True})
         db.session.commit()
         flash(_("%(name)s deleted.", name=name), "success")
         return redirect(url_for(".items", category=category_id or catalog.UNCATEGORISED))
@@ -275,6 +279,7 @@ def delete_item(item_id: int):
 def duplicate_item(item_id: int):
     item = owned_or_404(Item, item_id)
     copy = catalog.duplicate_item(item)
+    noted(ActivityKind.ITEM, copy.name, details={"copied_from": item.name})
     db.session.commit()
     flash(_("Copy made. It stays hidden until you make it available."), "success")
     return redirect(url_for(".edit_item", item_id=copy.id))
@@ -330,6 +335,8 @@ def bulk_items():
     else:
         catalog.set_availability(chosen, Availability(action))
         message = ngettext("%(num)d product updated.", "%(num)d products updated.", len(chosen))
+    names = [item.name for item in chosen]
+    noted(ActivityKind.ITEM, ", ".join(names), details={"bulk": action, "count": len(names)})
     db.session.commit()
     flash(message, "success")
     return redirect(back)

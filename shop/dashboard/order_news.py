@@ -21,8 +21,9 @@ from wtforms.validators import ValidationError
 
 from shop.dashboard.access import current_shop, shop_required
 from shop.dashboard.blueprint import bp
+from shop.dashboard.noting import noted_whole, whole
 from shop.extensions import db
-from shop.models import Shop
+from shop.models import ActivityKind, Shop
 from shop.ordering.order_list import Tally
 
 STALE_MAX = 24 * 60  # a day: longer is "never" in practice
@@ -72,8 +73,10 @@ def order_news_settings():
     if not form.validate_on_submit():
         flash(_("Write a number of minutes from 0 to %(max)d.", max=STALE_MAX), "error")
         return redirect(url_for("dashboard.orders"), code=303)
+    before = whole(shop)
     shop.stale_after_minutes = form.stale_after_minutes.data
     shop.email_new_orders = form.email_new_orders.data
+    noted_whole(shop, before, ActivityKind.SETTINGS, shop.name)
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for("dashboard.orders"), code=303)

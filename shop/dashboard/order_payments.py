@@ -49,7 +49,7 @@ def mark_order_paid(order_id: int):
 def mark_order_unpaid(order_id: int):
     order = owned_or_404(Order, order_id)
     try:
-        mark_unpaid(order, parse_seen(request.form.get("seen")))
+        mark_unpaid(order, parse_seen(request.form.get("seen")), by=current_user)
     except PaymentMarkError as error:
         db.session.rollback()
         flash(str(error), "info" if isinstance(error, AlreadyUnpaid) else "error")

@@ -8,11 +8,13 @@ from flask_babel import gettext as _
 
 from shop.dashboard.access import current_shop, shop_required
 from shop.dashboard.blueprint import bp
+from shop.dashboard.noting import noted_whole, whole
 from shop.dashboard.ordering_rules_forms import DAYS, RulesForm
 from shop.extensions import db
 from shop.lib import hours
 from shop.lib.locales import shop_locale
 from shop.lib.money import format_amount_input
+from shop.models import ActivityKind
 from shop.shops.settings import update_rules
 from shop.whatsapp.preview import preview_message, preview_updates
 from shop.whatsapp.texts import MessageTextError, check_text
@@ -49,7 +51,9 @@ def ordering_rules():
         )
     form = RulesForm(shop=shop, data=data)
     if form.validate_on_submit():
+        before = whole(shop)
         update_rules(shop, **form.rule_values())
+        noted_whole(shop, before, ActivityKind.SETTINGS, shop.name)
         db.session.commit()
         flash(_("Ordering rules saved."), "success")
         return redirect(url_for(".ordering_rules"))

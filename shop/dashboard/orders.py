@@ -128,7 +128,7 @@ def _order_url(order: Order) -> str:
 
 
 def _last_note(order: Order) -> str:
-    moves = [change for change in order.status_changes if not change.is_edit]
+    moves = [change for change in order.status_changes if change.is_move]
     return moves[-1].note if moves and moves[-1].status == order.status else ""
 
 

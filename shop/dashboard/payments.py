@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 
 from shop.dashboard.access import current_shop, owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
+from shop.dashboard.noting import noted, noted_whole, whole
 from shop.dashboard.ordering_rules_forms import PaymentForm
 from shop.extensions import db
-from shop.models import PaymentKind, PaymentMethod
+from shop.models import ActivityKind, PaymentKind, PaymentMethod
 from shop.ordering import payments
 
 METHOD_ID = "<int(max=2147483647):payment_id>"
@@ -29,6 +30,7 @@ def payment_methods():
             db.session.rollback()
             _show(form, error)
         else:
+            noted_whole(method, {}, ActivityKind.PAYMENT_METHOD, method.name)
             db.session.commit()
             flash(_("Payment method %(name)s added.", name=method.name), "success")
             return redirect(url_for(".payment_methods"))
@@ -64,12 +66,14 @@ def edit_payment_method(payment_id: int):
         kinds.append(method.kind)
     form.offer(kinds)
     if form.validate_on_submit():
+        before = whole(method)
         try:
             payments.update_method(method, **form.payment_values(), active=form.active.data)
         except payments.PaymentError as error:
             db.session.rollback()
             _show(form, error)
         else:
+            noted_whole(method, before, ActivityKind.PAYMENT_METHOD, method.name)
             db.session.commit()
             flash(_("Payment method saved."), "success")
             return redirect(url_for(".payment_methods"))
@@ -88,6 +92,7 @@ def delete_payment_method(payment_id: int):
     method = owned_or_404(PaymentMethod, payment_id)
     name = method.name
     payments.delete_method(method)
+    noted(ActivityKind.PAYMENT_METHOD, name, details={"deleted": True})
     db.session.commit()
     flash(_("Payment method %(name)s removed.", name=name), "success")
     return redirect(url_for(".payment_methods"))

@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 
 from shop.dashboard.access import current_shop, owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
+from shop.dashboard.noting import noted, noted_whole, whole
 from shop.dashboard.shop_forms import ShippingForm
 from shop.extensions import db
 from shop.lib.locales import shop_locale
 from shop.lib.money import format_amount_input
-from shop.models import ShippingMethod
+from shop.models import ActivityKind, ShippingMethod
 from shop.ordering import shipping
 
 # Werkzeug's int converter takes any size; ids beyond the column's range are simply absent.
@@ -42,6 +43,7 @@ def new_shipping_method():
             db.session.rollback()
             form.form_errors.append(str(error))
         else:
+            noted_whole(method, {}, ActivityKind.SHIPPING, method.name)
             db.session.commit()
             flash(_("Shipping method %(name)s added.", name=method.name), "success")
             return redirect(url_for(".shipping_methods") + f"#method-{method.id}")
@@ -71,12 +73,14 @@ def edit_shipping_method(method_id: int):
         }
     form = ShippingForm(shop=shop, data=data)
     if form.validate_on_submit():
+        before = whole(method)
         try:
             shipping.update_method(method, **form.method_values())
         except shipping.ShippingError as error:
             db.session.rollback()
             form.form_errors.append(str(error))
         else:
+            noted_whole(method, before, ActivityKind.SHIPPING, method.name)
             db.session.commit()
             flash(_("Shipping method saved."), "success")
             return redirect(url_for(".shipping_methods") + f"#method-{method.id}")
@@ -90,6 +94,7 @@ def delete_shipping_method(method_id: int):
     method = owned_or_404(ShippingMethod, method_id)
     name = method.name
     shipping.delete_method(method)
+    noted(ActivityKind.SHIPPING, name, details={"deleted": True})
     db.session.commit()
     flash(_("Shipping method %(name)s deleted.", name=name), "success")
     return redirect(url_for(".shipping_methods"))
@@ -119,7 +124,9 @@ def toggle_shipping_method(method_id: int):
     wanted = request.form.get("active")
     if wanted not in ("0", "1"):
         abort(400)
+    before = whole(method)
     shipping.set_active(method, wanted == "1")
+    noted_whole(method, before, ActivityKind.SHIPPING, method.name)
     db.session.commit()
     if method.active:
         flash(_("Shoppers can choose %(name)s again.", name=method.name), "success")

@@ -10,11 +10,13 @@ from sqlalchemy.exc import IntegrityError
 
 from shop.dashboard.access import current_shop, member_shop_or_404, select_shop, shop_required
 from shop.dashboard.blueprint import bp
+from shop.dashboard.noting import noted_whole, whole
 from shop.dashboard.shop_forms import SettingsForm, SetupForm, ShopForm
 from shop.extensions import db
 from shop.lib.locales import LANGUAGES, app_language, region_language
 from shop.lib.phones import default_currency, guess_region, split_whatsapp
 from shop.media.pipeline import ImageRejected
+from shop.models import ActivityKind
 from shop.shops.first_delivery import add_first_delivery
 from shop.shops.settings import (
     MAX_SHOPS_PER_OWNER,
@@ -120,12 +122,14 @@ def settings():
 
 
 def _update(shop, form: SettingsForm):
+    before = whole(shop)
     change_slug(shop, form.slug.data)
     update_shop(shop, **form.shop_values())
     if form.logo.data:
         set_logo(shop, form.logo.data.stream)
     elif form.remove_logo.data:
         remove_logo(shop)
+    noted_whole(shop, before, ActivityKind.SETTINGS, shop.name)
     return shop
 
 

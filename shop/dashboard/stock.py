@@ -15,6 +15,7 @@ from shop.catalog.common import SEARCH_MAX
 from shop.catalog.stock_counts import LOW_STOCK, MAX_LISTED, counted_items, save_counts
 from shop.dashboard.access import current_shop, owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
+from shop.dashboard.noting import noted_counts
 from shop.extensions import db
 from shop.models import Item
 
@@ -98,6 +99,7 @@ def save_stock(item_id: int):
             errors[_key(error.field or FORM)] = error.message
         else:
             if not refused:
+                noted_counts(item, own, loaded, typed)
                 db.session.commit()
                 flash(_("Stock of %(name)s saved.", name=item.name), "success")
                 return redirect(url_for(".stock", q=query or None) + f"#item-{item.id}")

@@ -8,12 +8,14 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from shop.activity import record
 from shop.dashboard.access import current_shop, owned_or_404, select_shop, shop_required
 from shop.dashboard.blueprint import bp
+from shop.dashboard.noting import noted, person
 from shop.dashboard.team_forms import InviteForm, RoleForm
 from shop.extensions import db
 from shop.mail import mail_configured, send_mail
-from shop.models import Invitation, Membership, Role
+from shop.models import ActivityKind, Invitation, Membership, Role
 from shop.shops import team
 from shop.shops.team import TeamError
 
@@ -53,6 +55,8 @@ def invite():
         form.form_errors.append(str(error))
         return _page(form, status=422)
     link = url_for(".join", invite_token=token, _external=True)
+    email = form.email.data or ""
+    noted(ActivityKind.TEAM, email, details={"invited": form.role.data, "email": email})
     db.session.commit()
     if form.email.data and mail_configured():
         with force_locale(shop.language):
@@ -72,7 +76,10 @@ def invite():
 @bp.route("/team/invitations/<int:invitation_id>/revoke", methods=["POST"])
 @shop_required
 def revoke_invitation(invitation_id: int):
-    team.revoke(owned_or_404(Invitation, invitation_id))
+    invitation = owned_or_404(Invitation, invitation_id)
+    team.revoke(invitation)
+    details = {"withdrawn": invitation.role.value, "email": invitation.email}
+    noted(ActivityKind.TEAM, invitation.email, details=details)
     db.session.commit()
     flash(_("The invitation was withdrawn; its link no longer works."), "success")
     return redirect(url_for(".team_page"))
@@ -82,11 +89,13 @@ def revoke_invitation(invitation_id: int):
 @shop_required
 def remove_member(member_id: int):
     membership = owned_or_404(Membership, member_id)
+    who, role = person(membership), membership.role.value
     try:
         team.remove(membership)
     except TeamError as error:
         flash(str(error), "error")
         return redirect(url_for(".team_page"))
+    noted(ActivityKind.TEAM, who, details={"removed": role})
     db.session.commit()
     flash(_("They are no longer in the team, and were signed out."), "success")
     return redirect(url_for(".team_page"))
@@ -99,11 +108,13 @@ def change_member_role(member_id: int):
     form = RoleForm()
     if not form.validate_on_submit():
         abort(422)
+    was = membership.role.value
     try:
         team.change_role(membership, Role(form.role.data))
     except TeamError as error:
         flash(str(error), "error")
         return redirect(url_for(".team_page"))
+    noted(ActivityKind.TEAM, person(membership), details={"role": [was, membership.role.value]})
     db.session.commit()
     flash(_("Role changed."), "success")
     return redirect(url_for(".team_page"))
@@ -119,6 +130,8 @@ def hand_over(member_id: int):
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for(".team_page"))
+    owners = [person(current_user), person(membership)]
+    noted(ActivityKind.TEAM, owners[1], details={"owner": owners})
     db.session.commit()
     flash(_("The shop has a new owner; you are now one of its managers."), "success")
     return redirect(url_for(".home"))
@@ -129,11 +142,14 @@ def hand_over(member_id: int):
 def leave_shop():
     """Leave the current shop (managers and staff); the dashboard opens another or set-up."""
     shop = current_shop()
+    membership = team.membership_of(shop.id, current_user.id)
+    role = membership.role.value if membership is not None else None
     try:
-        team.leave(team.membership_of(shop.id, current_user.id))
+        team.leave(membership)
     except TeamError as error:
         flash(str(error), "error")
         return redirect(url_for(".home"))
+    record(shop, ActivityKind.TEAM, person(current_user), by=current_user, details={"left": role})
     db.session.commit()
     flash(_("You left %(shop)s.", shop=shop.name), "success")
     return redirect(url_for(".home"))
@@ -154,6 +170,8 @@ def join(invite_token: str):
             db.session.rollback()
             return render_template("dashboard/team/join.html", problem=str(error)), 409
         shop = membership.shop
+        details = {"joined": membership.role.value}
+        record(shop, ActivityKind.TEAM, person(me), by=me, details=details)
         db.session.commit()
         select_shop(shop)
         flash(_("Welcome to the team of %(shop)s.", shop=shop.name), "success")

@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 
 from shop.dashboard.access import current_shop, owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
+from shop.dashboard.noting import noted, noted_whole, whole
 from shop.dashboard.zone_forms import LocationForm, TimesForm, ZoneForm
 from shop.extensions import db
-from shop.models import ShippingMethod, ShippingZone
+from shop.models import ActivityKind, ShippingMethod, ShippingZone
 from shop.ordering import zone_edits
 
 METHOD_ID = "<int(max=2147483647):method_id>"
@@ -33,6 +34,7 @@ def shipping_zones(method_id: int):
             db.session.rollback()
             form.form_errors.append(str(error))
         else:
+            noted(ActivityKind.SHIPPING, method.name, details={"zone": [None, values["name"]]})
             db.session.commit()
             flash(_("Zone added."), "success")
             return redirect(url_for(".shipping_zones", method_id=method.id))
@@ -50,12 +52,14 @@ def edit_shipping_zone(zone_id: int):
     data = ZoneForm.data_of(zone, shop) if request.method == "GET" else None
     form = ZoneForm(shop=shop, data=data)
     if form.validate_on_submit():
+        before = whole(zone)
         try:
             zone_edits.save_zone(zone.method, zone, **form.zone_values())
         except zone_edits.ZoneError as error:
             db.session.rollback()
             form.form_errors.append(str(error))
         else:
+            noted_whole(zone, before, ActivityKind.SHIPPING, f"{zone.method.name}: {zone.name}")
             db.session.commit()
             flash(_("Zone saved."), "success")
             return redirect(url_for(".shipping_zones", method_id=zone.method_id))
@@ -67,13 +71,14 @@ def edit_shipping_zone(zone_id: int):
 @shop_required
 def delete_shipping_zone(zone_id: int):
     zone = owned_or_404(ShippingZone, zone_id)
-    method_id = zone.method_id
+    method_id, names = zone.method_id, [zone.method.name, zone.name]
     try:
         zone_edits.delete_zone(zone)
     except zone_edits.ZoneError as error:
         db.session.rollback()
         flash(str(error), "error")
     else:
+        noted(ActivityKind.SHIPPING, names[0], details={"zone": [names[1], None]})
         db.session.commit()
         flash(_("Zone deleted."), "success")
     return redirect(url_for(".shipping_zones", method_id=method_id))
@@ -89,12 +94,14 @@ def shop_location():
         data = {"latitude": f"{shop.latitude:.6f}", "longitude": f"{shop.longitude:.6f}"}
     form = LocationForm(data=data)
     if form.validate_on_submit():
+        before = whole(shop)
         try:
             zone_edits.set_location(shop, form.latitude.data.strip(), form.longitude.data.strip())
         except zone_edits.ZoneError as error:
             db.session.rollback()
             form.form_errors.append(str(error))
         else:
+            noted_whole(shop, before, ActivityKind.SHIPPING, shop.name)
             db.session.commit()
             flash(_("Shop location saved."), "success")
             return redirect(url_for(".shipping_methods"))
@@ -112,8 +119,10 @@ def shipping_times(method_id: int):
         form.slot_minutes.data = str(method.slot_minutes)
         form.lead_minutes.data = str(method.lead_minutes)
     if form.validate_on_submit():
+        before = whole(method)
         for name, value in form.values().items():
             setattr(method, name, value)
+        noted_whole(method, before, ActivityKind.SHIPPING, method.name)
         db.session.commit()
         flash(_("Times saved."), "success")
         return redirect(url_for(".shipping_methods") + f"#method-{method.id}")

@@ -8,6 +8,7 @@ beside it (see shop.lib.money).
 
 from shop.models import catalog_version  # noqa: F401  (keeps loaded shops' version fresh)
 from shop.models.accounts import AuthSession, FormSubmission, User
+from shop.models.activity import Activity, ActivityKind
 from shop.models.analytics import DailyCount, DailySalt, DailySource, DailyVisitor
 from shop.models.base import utcnow
 from shop.models.catalog import (
@@ -28,11 +29,9 @@ from shop.models.jobs import Job, JobState, JobStep, Worker
 from shop.models.media import Image, PendingUpload
 from shop.models.order_counts import OrderCount
 from shop.models.ordering import (
-    ChangeKind,
     Order,
     OrderLine,
     OrderStatus,
-    OrderStatusChange,
     PaymentKind,
     PaymentMethod,
     ShippingMethod,
@@ -45,11 +44,12 @@ from shop.models.shops import ClosedPolicy, PhonePolicy, Shop, ShopSlugRedirect,
 from shop.models.team import Invitation, Membership, Role
 
 __all__ = [
+    "Activity",
+    "ActivityKind",
     "AuthSession",
     "Availability",
     "CatalogQuiet",
     "Category",
-    "ChangeKind",
     "ClosedPolicy",
     "Customer",
     "DailyCount",
@@ -75,7 +75,6 @@ __all__ = [
     "OrderCount",
     "OrderLine",
     "OrderStatus",
-    "OrderStatusChange",
     "PaymentKind",
     "PaymentMethod",
     "PendingUpload",

@@ -96,7 +96,7 @@ PRIVATE_TABLES = frozenset(
         "shop_tombstone",
         "shop_order",
         "order_line",
-        "order_status_change",
+        "activity",  # who changed what: the merchant's only (an order's history)
         # Discounts are read at checkout and by the cart's uncached preview only.
         "discount",
         # Customers: the merchant's record of who ordered (issue 20).

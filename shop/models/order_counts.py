@@ -4,10 +4,11 @@ The orders list shows counts by status, paid and unpaid on every page, and its n
 check needs the newest order and "anything moved". Counting them from the orders costs
 a scan of the shop's orders, which grows with the shop (about 10 ms at 10,000 orders).
 Here each shop has at most 12 rows (six statuses, paid or not), moved by triggers on
-`shop_order` and `order_status_change` on SQLite and PostgreSQL alike: whatever writes
+`shop_order` and an order's history (`activity`) on SQLite and PostgreSQL alike: whatever writes
 an order (checkout, an order entered by hand, a status move, a paid mark, an import, a
 test's ORM flush, raw SQL) moves them too, so they cannot drift from the orders. The
-migration that made the table (0026_order_counts) counted the orders already there.
+migration that made the table (0026_order_counts) counted the orders already there; the
+history was `order_status_change` then, and 0029_activity moved its trigger to `activity`.
 
 On PostgreSQL a move locks the two rows it touches in key order, so two moves in
 opposite directions queue instead of deadlocking; checkout touches one row, after the
@@ -61,13 +62,15 @@ _SQLITE = [
     BEGIN
       UPDATE order_count SET orders = orders - 1 WHERE {_KEY_OLD};
     END""",  # noqa: S608 (constants of this module, no input)
-    """CREATE TRIGGER order_count_history AFTER INSERT ON order_status_change
+]
+# An order's history row (a status move, an edit, a paid mark) marks its pair as changed.
+_SQLITE_HISTORY = """CREATE TRIGGER order_count_history AFTER INSERT ON {table}
+    WHEN NEW.order_id IS NOT NULL
     BEGIN
       UPDATE order_count SET changes = changes + 1
       WHERE (shop_id, status, paid) = (
         SELECT shop_id, status, paid_at IS NOT NULL FROM shop_order WHERE id = NEW.order_id);
-    END""",
-]
+    END"""
 _POSTGRESQL = [
     f"""CREATE FUNCTION order_count_follow() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -99,9 +102,9 @@ _POSTGRESQL = [
         AND c.paid = (o.paid_at IS NOT NULL);
       RETURN NULL;
     END $$""",
-    """CREATE TRIGGER order_count_history AFTER INSERT ON order_status_change
-    FOR EACH ROW EXECUTE FUNCTION order_count_history()""",
 ]
+_POSTGRESQL_HISTORY = """CREATE TRIGGER order_count_history AFTER INSERT ON {table}
+    FOR EACH ROW WHEN (NEW.order_id IS NOT NULL) EXECUTE FUNCTION order_count_history()"""
 _TRIGGERS = ("order_count_insert", "order_count_move", "order_count_delete")
 
 # Every order already there, counted (the migration; tests compare against it too).
@@ -110,18 +113,31 @@ SELECT shop_id, status, paid_at IS NOT NULL, count(*), 0, max(id) FROM shop_orde
 GROUP BY shop_id, status, paid_at IS NOT NULL"""
 
 
-def create_order_count_triggers(bind) -> None:
+def create_order_count_triggers(bind, history: str = "activity") -> None:
+    """The triggers, and the history's on the table `history` (order_status_change before
+    0029_activity)."""
     for statement in _SQLITE if bind.dialect.name == "sqlite" else _POSTGRESQL:
         bind.exec_driver_sql(statement)
+    create_history_trigger(bind, history)
 
 
-def drop_order_count_triggers(bind) -> None:
+def create_history_trigger(bind, history: str = "activity") -> None:
+    template = _SQLITE_HISTORY if bind.dialect.name == "sqlite" else _POSTGRESQL_HISTORY
+    bind.exec_driver_sql(template.format(table=history))
+
+
+def drop_history_trigger(bind, history: str = "activity") -> None:
+    on = "" if bind.dialect.name == "sqlite" else f" ON {history}"
+    bind.exec_driver_sql(f"DROP TRIGGER IF EXISTS order_count_history{on}")
+
+
+def drop_order_count_triggers(bind, history: str = "activity") -> None:
+    drop_history_trigger(bind, history)
     if bind.dialect.name == "sqlite":
-        for name in (*_TRIGGERS, "order_count_history"):
+        for name in _TRIGGERS:
             bind.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         return
     for name in _TRIGGERS:
         bind.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON shop_order")
-    bind.exec_driver_sql("DROP TRIGGER IF EXISTS order_count_history ON order_status_change")
     bind.exec_driver_sql("DROP FUNCTION IF EXISTS order_count_follow()")
     bind.exec_driver_sql("DROP FUNCTION IF EXISTS order_count_history()")

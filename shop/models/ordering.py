@@ -26,6 +26,7 @@ from shop.models.customers import KEY_LENGTH, Customer, key_of_order_row
 
 if TYPE_CHECKING:  # relationships name each other across modules
     from shop.models.accounts import User
+    from shop.models.activity import Activity
     from shop.models.shops import Shop
 
 
@@ -261,8 +262,10 @@ class Order(db.Model):
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", order_by="OrderLine.position", cascade="all, delete-orphan"
     )
-    status_changes: Mapped[list[OrderStatusChange]] = relationship(
-        back_populates="order", order_by="OrderStatusChange.id", cascade="all, delete-orphan"
+    # The order's history: its rows of the shop's activity (status moves, edits, paid
+    # marks), oldest first (shop.models.activity).
+    status_changes: Mapped[list[Activity]] = relationship(
+        back_populates="order", order_by="Activity.id", cascade="all, delete-orphan"
     )
 
     @property
@@ -305,43 +308,3 @@ class OrderLine(db.Model):
     def label(self) -> str:
         """The name with its options, as the message and the order page show it."""
         return f"{self.name} ({self.options_text})" if self.options_text else self.name
-
-
-class ChangeKind(enum.StrEnum):
-    """What a history row records: a move to a status, or an edit of lines/shipping."""
-
-    STATUS = "status"
-    EDIT = "edit"
-
-
-class OrderStatusChange(db.Model):
-    """The order's history: when it moved to a status, or was edited (kind EDIT: `status`
-    is the one it had then, `details` what changed, before and after)."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(
-        ForeignKey("shop_order.id", ondelete="CASCADE"), index=True
-    )
-    status: Mapped[OrderStatus] = mapped_column(text_enum(OrderStatus, "order_status_change"))
-    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # The merchant who made the move; None for the shopper's own order and moves made
-    # before this was kept (or by an account deleted since).
-    changed_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL")
-    )
-    # Why, when the merchant says so (the reason given for a cancellation).
-    note: Mapped[str] = mapped_column(Text, default="", server_default="")
-    kind: Mapped[ChangeKind] = mapped_column(
-        text_enum(ChangeKind, "order_change_kind"),
-        default=ChangeKind.STATUS,
-        server_default=ChangeKind.STATUS.value,
-    )
-    # An edit's before and after (shop.ordering.edits.edit_details); None for a move.
-    details: Mapped[dict | None] = mapped_column(JSON)
-
-    order: Mapped[Order] = relationship(back_populates="status_changes")
-    changed_by: Mapped[User | None] = relationship()
-
-    @property
-    def is_edit(self) -> bool:
-        return self.kind == ChangeKind.EDIT

@@ -28,9 +28,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from shop.activity import record
 from shop.extensions import db
 from shop.lib.text import whole_number
-from shop.models import ChangeKind, Order, OrderLine, OrderStatusChange, Shop, User, utcnow
+from shop.models import Activity, ActivityKind, Order, OrderLine, Shop, User
 from shop.ordering import order_details, stock
 from shop.ordering.cart import MAX_LINES, MAX_QUANTITY, Customer, OrderError, choose_offered
 from shop.ordering.choices import parse_choice_ids, snapshot
@@ -84,7 +85,7 @@ def edit_order(
     seen_version: object,
     by: User | None = None,
     now: datetime | None = None,
-) -> OrderStatusChange:
+) -> Activity:
     """Apply `edit` to `order` and record it; EditError (nothing written that the caller
     does not roll back) when it cannot be made."""
     check_editable(order)
@@ -122,17 +123,14 @@ def edit_order(
     if details is not None:
         order_details.apply(order, details)
     _total(order)
-    change = OrderStatusChange(
+    return record(
+        order.shop_id,
+        ActivityKind.EDIT,
+        by=by,
         order=order,
-        kind=ChangeKind.EDIT,
-        status=order.status,
-        changed_at=now or utcnow(),
-        changed_by_id=by.id if by is not None else None,
         details=edit_details(before, summary(order)),
+        at=now,
     )
-    db.session.add(change)
-    db.session.flush()
-    return change
 
 
 def _quantities(order: Order, raw: dict[int, object]) -> dict[int, int]:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.extensions import db
-from shop.models import Order, OrderLine, OrderStatus, OrderStatusChange, Shop
+from shop.models import Activity, ActivityKind, Order, OrderLine, OrderStatus, Shop
 from shop.models.base import utcnow
 from shop.models.customers import customer_key
 from shop.ordering import zones
@@ -41,7 +41,10 @@ _ORDER_DEFAULTS = {
 }
 # Columns whose default is computed (created_at, customer_key) are given by order_values.
 _INSERT_ORDER = insert(_ORDERS).returning(_ORDERS.c.id)
-_INSERT_NEW_STATUS = insert(OrderStatusChange.__table__).values(status=OrderStatus.NEW)
+# Its arrival, the first row of its history (shop.activity: the shop's activity log).
+_INSERT_NEW_STATUS = insert(Activity.__table__).values(
+    kind=ActivityKind.STATUS, status=OrderStatus.NEW
+)
 _INSERT_LINES = insert(OrderLine.__table__)
 
 
@@ -137,7 +140,10 @@ def insert_order(shop: Shop, rows: OrderRows) -> Order:
     values["created_at"] = utcnow()
     connection = db.session.connection()
     order_id = connection.execute(_INSERT_ORDER, values).scalar_one()
-    connection.execute(_INSERT_NEW_STATUS, {"order_id": order_id})
+    connection.execute(
+        _INSERT_NEW_STATUS,
+        {"order_id": order_id, "shop_id": shop.id, "subject": f"#{values['number']}"},
+    )
     for line in rows.lines:
         line["order_id"] = order_id
     connection.execute(_INSERT_LINES, rows.lines)

@@ -15,9 +15,10 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from shop.activity import record
 from shop.extensions import db
 from shop.lib.text import clean_line
-from shop.models import Order, OrderStatus, User, utcnow
+from shop.models import ActivityKind, Order, OrderStatus, User, utcnow
 
 METHOD_MAX = 80
 REFERENCE_MAX = 120
@@ -75,10 +76,11 @@ def mark_paid(
         raise AlreadyPaid(_("This order was already marked paid."))
     for name, value in values.items():
         set_committed_value(order, name, value)
-    db.session.flush()
+    details = {"paid": [False, True], "method": method, "reference": values["paid_reference"]}
+    record(order.shop_id, ActivityKind.PAYMENT, by=by, order=order, details=details, at=now)
 
 
-def mark_unpaid(order: Order, seen_paid_at: datetime | None) -> None:
+def mark_unpaid(order: Order, seen_paid_at: datetime | None, *, by: User | None = None) -> None:
     """Take the paid mark back, only if it is still the one the merchant saw."""
     if seen_paid_at is None:
         db.session.refresh(order)
@@ -97,9 +99,16 @@ def mark_unpaid(order: Order, seen_paid_at: datetime | None) -> None:
         if order.paid_at is None:
             raise AlreadyUnpaid(_("This order is already marked unpaid."))
         raise PaymentChanged(_("This order's payment changed meanwhile. Check it again."))
+    was = {"method": order.paid_method, "reference": order.paid_reference}
     for name, value in values.items():
         set_committed_value(order, name, value)
-    db.session.flush()
+    record(
+        order.shop_id,
+        ActivityKind.PAYMENT,
+        by=by,
+        order=order,
+        details={"paid": [True, False]} | was,
+    )
 
 
 def is_unpaid(order: Order) -> bool:

@@ -28,9 +28,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from shop.activity import record
 from shop.extensions import db
 from shop.lib.text import clean_line
-from shop.models import Order, OrderStatus, OrderStatusChange, Shop, User, utcnow
+from shop.models import Activity, ActivityKind, Order, OrderStatus, Shop, User
 from shop.ordering import coupons, slots, stock
 
 # The next step first: the first move is the one button the merchant usually taps.
@@ -171,7 +172,7 @@ def change_status(
     by: User | None = None,
     note: str = "",
     now: datetime | None = None,
-) -> OrderStatusChange:
+) -> Activity:
     """Move `order` to `new_status` and record when, by whom and why (`note`, e.g. the
     reason for a cancellation); refuse moves the rules do not allow.
 
@@ -189,8 +190,9 @@ def change_status(
         # locks that row first (its order number): lock it now, in the same order, so a
         # cancel racing a checkout queues behind it instead of deadlocking (PostgreSQL).
         # FOR NO KEY UPDATE, the lock checkout's own UPDATE takes: it still queues behind
-        # checkout, but lets a foreign key check (FOR KEY SHARE: another move creating
-        # its first order_count row for the shop) through, so that cannot deadlock.
+        # checkout, but lets a foreign key check (FOR KEY SHARE) through: another move
+        # creating its first order_count row for the shop, or a paid mark recording its
+        # activity row while holding the order's row, so neither can deadlock with us.
         db.session.execute(
             select(Shop.id).where(Shop.id == order.shop_id).with_for_update(key_share=True)
         )
@@ -207,16 +209,15 @@ def change_status(
         raise InvalidTransition(_("This order changed meanwhile. Reload and try again."))
     set_committed_value(order, "status", target)
     _follow_stock(order, current, target)
-    change = OrderStatusChange(
+    return record(
+        order.shop_id,
+        ActivityKind.STATUS,
+        by=by,
         order=order,
         status=target,
-        changed_at=now or utcnow(),
-        changed_by_id=by.id if by is not None else None,
         note=clean_line(note)[:NOTE_MAX],
+        at=now,
     )
-    db.session.add(change)
-    db.session.flush()
-    return change
 
 
 def _follow_stock(order: Order, current: OrderStatus, target: OrderStatus) -> None:
@@ -268,10 +269,17 @@ def status_history(order: Order) -> list[tuple[OrderStatus, datetime]]:
     return [(change.status, change.changed_at) for change in status_changes(order)]
 
 
-def status_changes(order: Order) -> list[OrderStatusChange]:
-    """The order's recorded changes, oldest first, starting with its arrival (an order of
-    round one may lack that row: one is made up, unsaved, from its creation time)."""
-    changes = list(order.status_changes)
-    if not changes or changes[0].status != OrderStatus.NEW:
-        changes.insert(0, OrderStatusChange(status=OrderStatus.NEW, changed_at=order.created_at))
+def status_changes(order: Order) -> list[Activity]:
+    """The order's moves and edits, oldest first, starting with its arrival (an order of
+    round one may lack that row: one is made up, unsaved, from its creation time). Its
+    paid marks are in its activity too, but are not steps the shopper is shown."""
+    changes = [c for c in order.status_changes if c.kind in _TIMELINE]
+    if not changes or not changes[0].is_move or changes[0].status != OrderStatus.NEW:
+        changes.insert(
+            0,
+            Activity(kind=ActivityKind.STATUS, status=OrderStatus.NEW, changed_at=order.created_at),
+        )
     return changes
+
+
+_TIMELINE = frozenset({ActivityKind.STATUS, ActivityKind.EDIT})

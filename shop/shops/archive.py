@@ -9,6 +9,8 @@ What is in it (README.txt inside says the same to the merchant):
 - ``orders/orders.json`` (each order with its lines and status history) and the same
   as three CSV files (orders, order_lines, status_history);
 - ``customers/customers.csv``: each customer with their totals, note and tags;
+- ``activity.csv`` and ``activity.json``: who changed what and when (the activity log,
+  an order's history included), each row with the person's name and e-mail;
 - ``photos/``: every image of the shop, the largest rendition kept (uploads are never
   stored as sent), read through media storage, so it works with S3 too;
 - ``more/``: any other table that belongs to the shop, its items or its orders.
@@ -42,6 +44,7 @@ from shop.extensions import db
 from shop.media.names import rendition_name
 from shop.media.storage import get_storage
 from shop.models import (
+    Activity,
     Category,
     Customer,
     Discount,
@@ -53,10 +56,10 @@ from shop.models import (
     JobStep,
     Order,
     OrderLine,
-    OrderStatusChange,
     ShippingMethod,
     Shop,
     ShopSlugRedirect,
+    User,
 )
 from shop.shops.customer_exports import customer_csv_rows, customer_header
 from shop.shops.exports import write_csv
@@ -79,7 +82,7 @@ WRITTEN = frozenset(
         Discount.__table__,
         ORDERS,
         OrderLine.__table__,
-        OrderStatusChange.__table__,
+        Activity.__table__,  # as activity.csv, and each order's status history
         ShopSlugRedirect.__table__,  # the shop's old links: part of shop.json
         Customer.__table__,  # as customers/customers.csv, with their totals
     )
@@ -115,13 +118,15 @@ def write_archive(
         _write_table(archive, "catalog/items", item_columns, partial(_items, shop, photo_names))
         _write_json(archive, "orders/orders.json", _orders(shop))
         _write_csv(archive, "orders/orders.csv", columns_of(ORDERS), _rows(ORDERS, shop))
-        for name, model in (("order_lines", OrderLine), ("status_history", OrderStatusChange)):
+        for name, model in (("order_lines", OrderLine), ("status_history", Activity)):
             table = model.__table__
             _write_csv(
                 archive, f"orders/{name}.csv", columns_of(table), _order_children(model, shop)
             )
         with _text_member(archive, "customers/customers.csv") as out:
             out.writelines(write_csv(customer_header(), customer_csv_rows(shop), bom=True))
+        activity_columns = columns_of(Activity.__table__, "changed_by_name", "changed_by_email")
+        _write_table(archive, "activity", activity_columns, partial(_activity, shop))
         for table, where in _more_tables(shop):
             _write_table(
                 archive, f"more/{table.name}", columns_of(table), partial(_rows_where, table, where)
@@ -225,7 +230,7 @@ def _items(shop: Shop, photo_names: dict[int, str]) -> Iterator[Row]:
 
 def _orders(shop: Shop) -> Iterator[Row]:
     """Each order with its lines and its status history, nested."""
-    lines_table, changes_table = OrderLine.__table__, OrderStatusChange.__table__
+    lines_table, changes_table = OrderLine.__table__, Activity.__table__
     for batch in _batches(ORDERS, ORDERS.c.shop_id == shop.id):
         ids = [row[ORDERS.c.id] for row in batch]
         lines = _grouped(lines_table, ids, lines_table.c.position)
@@ -236,6 +241,23 @@ def _orders(shop: Shop) -> Iterator[Row]:
                 "lines": lines.get(order_id, []),
                 "status_history": changes.get(order_id, []),
             }
+
+
+def _activity(shop: Shop) -> Iterator[Row]:
+    """The shop's activity, oldest first, each row naming the person by name and e-mail
+    (the id alone means nothing outside this server)."""
+    table = Activity.__table__
+    for batch in _batches(table, table.c.shop_id == shop.id):
+        ids = {row[table.c.changed_by_id] for row in batch} - {None}
+        people = {
+            user_id: (name, email)
+            for user_id, name, email in db.session.execute(
+                select(User.id, User.name, User.email).where(User.id.in_(ids))
+            )
+        }
+        for row in batch:
+            name, email = people.get(row[table.c.changed_by_id], ("", ""))
+            yield record(table, row) | {"changed_by_name": name, "changed_by_email": email}
 
 
 def _grouped(table: Table, order_ids: list[int], order_by) -> dict[int, list[Row]]:
@@ -376,6 +398,7 @@ def readme(shop: Shop, missing: list[str]) -> str:
         ),
         _("orders/: every order with its lines and status history."),
         _("customers/: everyone who ordered, with their orders and totals, notes and tags."),
+        _("activity: who changed what in your shop and when, as CSV and JSON."),
         _("photos/: your photos, in the largest size Vitrina keeps."),
         _(
             "Amounts are whole numbers in minor units of the currency beside them: "

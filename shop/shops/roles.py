@@ -23,7 +23,7 @@ class Capability(enum.StrEnum):
     SETTINGS = "settings"  # the shop's settings, shipping, payments, ordering rules
     ANALYTICS = "analytics"
     COUPONS = "coupons"
-    ACTIVITY = "activity"  # the record of who changed what
+    ACTIVITY = "activity"  # the record of who changed what: the owner's only
     EXPORT = "export"  # downloading all of the shop's data
     DELETE_SHOP = "delete_shop"
     TEAM = "team"  # inviting, removing, handing over ownership
@@ -32,7 +32,8 @@ class Capability(enum.StrEnum):
 ALL = frozenset(Capability)
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.OWNER: ALL,
-    Role.MANAGER: ALL - {Capability.TEAM, Capability.DELETE_SHOP, Capability.EXPORT},
+    Role.MANAGER: ALL
+    - {Capability.TEAM, Capability.DELETE_SHOP, Capability.EXPORT, Capability.ACTIVITY},
     Role.STAFF: frozenset({Capability.VIEW, Capability.ORDERS, Capability.STOCK}),
 }
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from shop.extensions import db
-from shop.models import ChangeKind, Item, Order, OrderStatusChange, Shop
+from shop.models import Activity, ActivityKind, Item, Order, Shop
 from tests.storefront.shopper import build_shop, post_cart
 
 
@@ -76,9 +76,9 @@ def test_a_quantity_change_shows_in_history_on_the_shopper_page_and_in_the_tell_
     with app.app_context():
         assert db.session.get(Item, ids.cap).stock == 7
         edit = db.session.scalars(
-            db.select(OrderStatusChange).where(
-                OrderStatusChange.order_id == order.id,
-                OrderStatusChange.kind == ChangeKind.EDIT,
+            db.select(Activity).where(
+                Activity.order_id == order.id,
+                Activity.kind == ActivityKind.EDIT,
             )
         ).one()
         assert edit.changed_by_id == signed_in
@@ -127,8 +127,8 @@ def test_a_double_submit_changes_once_and_the_second_is_told(app, client, ids, s
     with app.app_context():
         edits = db.session.scalar(
             db.select(db.func.count())
-            .select_from(OrderStatusChange)
-            .where(OrderStatusChange.order_id == order.id, OrderStatusChange.kind == "edit")
+            .select_from(Activity)
+            .where(Activity.order_id == order.id, Activity.kind == "edit")
         )
         assert edits == 1
         assert db.session.get(Order, order.id).version == 1

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from shop.extensions import db
-from shop.models import Order, OrderStatus, OrderStatusChange, Shop
+from shop.models import Activity, Order, OrderStatus, Shop
 from tests import factories
 
 
@@ -50,9 +50,7 @@ def _history(app, order_id) -> list[OrderStatus]:
     with app.app_context():
         return list(
             db.session.scalars(
-                select(OrderStatusChange.status)
-                .where(OrderStatusChange.order_id == order_id)
-                .order_by(OrderStatusChange.id)
+                select(Activity.status).where(Activity.order_id == order_id).order_by(Activity.id)
             )
         )
 

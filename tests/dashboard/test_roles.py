@@ -26,6 +26,7 @@ def test_the_roles_are_the_issues_table():
         Capability.TEAM,
         Capability.DELETE_SHOP,
         Capability.EXPORT,
+        Capability.ACTIVITY,  # "readable by the owner" (issue 26, part 4)
     }
     assert CAPABILITIES[Role.STAFF] == {Capability.VIEW, Capability.ORDERS, Capability.STOCK}
     assert not allows(None, Capability.VIEW)

@@ -15,7 +15,7 @@ from sqlalchemy import insert
 from shop import create_app
 from shop.extensions import db
 from shop.media.storage import get_storage
-from shop.models import Category, Item, Order, OrderLine, OrderStatusChange, ShippingMethod, Shop
+from shop.models import Activity, Category, Item, Order, OrderLine, ShippingMethod, Shop
 from tests import factories
 from tests.conftest import VitrinaClient, _empty_all_tables, _test_config
 from tests.dashboard.full_shop import build_full_shop
@@ -73,6 +73,8 @@ def test_holds_the_whole_shop(client, full):
         "orders/order_lines.csv",
         "orders/status_history.csv",
         "customers/customers.csv",
+        "activity.csv",
+        "activity.json",
     }
     assert expected <= names
     photos = {name for name in names if name.startswith("photos/")}
@@ -114,7 +116,7 @@ def test_every_column_is_there_whatever_columns_the_tables_grow(client, full):
         assert set(read_json(archive, f"{stem}.json")[0]) == set(columns(model) + extra)
     assert list(read_csv(archive, "orders/orders.csv")[0]) == columns(Order)
     assert list(read_csv(archive, "orders/order_lines.csv")[0]) == columns(OrderLine)
-    assert list(read_csv(archive, "orders/status_history.csv")[0]) == columns(OrderStatusChange)
+    assert list(read_csv(archive, "orders/status_history.csv")[0]) == columns(Activity)
     order = read_json(archive, "orders/orders.json")[0]
     assert set(order) == set(columns(Order)) | {"lines", "status_history"}
     assert set(order["lines"][0]) == set(columns(OrderLine))

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import (
+    Activity,
     Category,
     Customer,
     Discount,
@@ -34,7 +35,6 @@ from shop.models import (
     Order,
     OrderLine,
     OrderStatus,
-    OrderStatusChange,
     PaymentMethod,
     PendingUpload,
     Role,
@@ -173,7 +173,7 @@ def objects_of(shop: Shop, order_number: int) -> dict:
                 line_total_minor=2000,
             )
         ],
-        status_changes=[OrderStatusChange(status=OrderStatus.NEW)],
+        status_changes=[Activity(status=OrderStatus.NEW)],
     )
     job = Job(
         token=f"job-{shop.id}".ljust(43, "x"),
@@ -260,7 +260,7 @@ def snapshot(shop_id: int) -> dict:
         "zone": rows(ShippingZone, ShippingZone.shop_id == shop_id),
         "order": rows(Order, Order.shop_id == shop_id),
         "line": rows(OrderLine, OrderLine.order_id.in_(order_ids)),
-        "status": rows(OrderStatusChange, OrderStatusChange.order_id.in_(order_ids)),
+        "status": rows(Activity, Activity.order_id.in_(order_ids)),
         "job": rows(Job, Job.shop_id == shop_id),
         "membership": rows(Membership, Membership.shop_id == shop_id),
         "invitation": rows(Invitation, Invitation.shop_id == shop_id),

@@ -63,7 +63,7 @@ def recorded(admin, shop_id: int) -> dict[int, tuple[str, int, int]]:
         text(
             "SELECT o.number, o.token,"
             " (SELECT count(*) FROM order_line l WHERE l.order_id = o.id),"
-            " (SELECT count(*) FROM order_status_change c WHERE c.order_id = o.id)"
+            " (SELECT count(*) FROM activity c WHERE c.order_id = o.id)"
             " FROM shop_order o WHERE o.shop_id = :shop"
         ),
         {"shop": shop_id},

@@ -41,7 +41,7 @@ def dashboard_urls() -> list[str]:
 def row_counts(admin) -> dict[str, int]:
     return {
         table: admin.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()  # noqa: S608
-        for table in ("shop_order", "order_line", "order_status_change")
+        for table in ("shop_order", "order_line", "activity")
     }
 
 
@@ -134,7 +134,7 @@ def test_a_checkout_while_the_database_is_away_records_nothing_and_opens_no_what
     assert retried.status_code == 200
     assert retried.json["number"] == 1
     assert retried.json["whatsapp_url"].startswith("https://wa.me/")
-    assert row_counts(admin) == {"shop_order": 1, "order_line": 2, "order_status_change": 1}
+    assert row_counts(admin) == {"shop_order": 1, "order_line": 2, "activity": 1}
 
 
 @postgres_only
@@ -160,13 +160,13 @@ def test_a_connection_cut_in_the_middle_of_a_checkout_leaves_no_half_order(app, 
     assert cut, "the checkout never reached its lines"
     assert response.status_code == 503
     assert "wa.me" not in response.get_data(as_text=True)
-    assert row_counts(admin) == {"shop_order": 0, "order_line": 0, "order_status_change": 0}
+    assert row_counts(admin) == {"shop_order": 0, "order_line": 0, "activity": 0}
     assert next_number(admin, shop_ids.shop) == 1  # the number taken was given back
 
     again = shopper.post(f"/s/{shop_ids.slug}/checkout", json=body)
     assert again.status_code == 200
     assert again.json["number"] == 1
-    assert row_counts(admin) == {"shop_order": 1, "order_line": 2, "order_status_change": 1}
+    assert row_counts(admin) == {"shop_order": 1, "order_line": 2, "activity": 1}
 
 
 @postgres_only

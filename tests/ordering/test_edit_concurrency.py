@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from shop import ordering
 from shop.extensions import db
-from shop.models import Item, Order, OrderLine, OrderStatusChange, Shop, User
+from shop.models import Activity, Item, Order, OrderLine, Shop, User
 from shop.ordering import Customer, OrderError
 from shop.ordering.edits import Edit, edit_order
 from shop.ordering.manual import record_order
@@ -157,8 +157,8 @@ def test_two_tabs_editing_one_order_one_wins_the_other_is_told(app, attempt):
     with app.app_context():
         order = db.session.get(Order, order_id)
         edits = db.session.scalars(
-            select(OrderStatusChange).where(
-                OrderStatusChange.order_id == order_id, OrderStatusChange.kind == "edit"
+            select(Activity).where(
+                Activity.order_id == order_id, Activity.kind == "edit"
             )
         ).all()
         assert order.version == 1

@@ -8,7 +8,7 @@ import pytest
 
 from shop import ordering
 from shop.extensions import db
-from shop.models import ChangeKind, Item, Order, Shop, User
+from shop.models import ActivityKind, Item, Order, Shop, User
 from shop.ordering import Customer, OrderError
 from shop.ordering.edits import Edit, EditConflict, EditError, NothingChanged, edit_order
 from shop.ordering.statuses import change_status
@@ -76,7 +76,7 @@ def test_a_quantity_change_reprices_only_that_line(ids, ctx):
         7297,
     )
     assert order.version == 1
-    assert change.kind == ChangeKind.EDIT
+    assert change.kind == ActivityKind.EDIT
     assert change.changed_by_id == _merchant(ids).id
     assert change.details["changes"] == [{"label": "Gorra", "before": 1, "after": 3}]
     assert change.details["before"]["total_minor"] == 5150

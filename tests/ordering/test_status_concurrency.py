@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from shop.extensions import db
-from shop.models import Item, Order, OrderStatus, OrderStatusChange
+from shop.models import Activity, Item, Order, OrderStatus
 from shop.ordering.statuses import StatusChangeError, change_status
 from tests import factories
 
@@ -64,9 +64,7 @@ def _race(app, order_id: int, targets: list[str]) -> list[str]:
 def _recorded(app, order_id: int) -> tuple[OrderStatus, list[OrderStatus]]:
     with app.app_context():
         changes = db.session.scalars(
-            select(OrderStatusChange.status)
-            .where(OrderStatusChange.order_id == order_id)
-            .order_by(OrderStatusChange.id)
+            select(Activity.status).where(Activity.order_id == order_id).order_by(Activity.id)
         )
         return db.session.get(Order, order_id).status, list(changes)
 

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.extensions import db
-from shop.models import Order, OrderStatus, OrderStatusChange
+from shop.models import Activity, Order, OrderStatus
 from shop.ordering.statuses import (
     NOTE_MAX,
     TRANSITIONS,
@@ -57,9 +57,7 @@ def shop(ctx):
 def _changes(order: Order) -> list[OrderStatus]:
     return list(
         db.session.scalars(
-            select(OrderStatusChange.status)
-            .where(OrderStatusChange.order_id == order.id)
-            .order_by(OrderStatusChange.id)
+            select(Activity.status).where(Activity.order_id == order.id).order_by(Activity.id)
         )
     )
 
@@ -127,7 +125,7 @@ def test_stale_copy_of_the_same_move_records_nothing(shop):
         .values(status=OrderStatus.CONFIRMED)
         .execution_options(synchronize_session=False)
     )
-    db.session.add(OrderStatusChange(order_id=order.id, status=OrderStatus.CONFIRMED))
+    db.session.add(Activity(shop_id=order.shop_id, order_id=order.id, status=OrderStatus.CONFIRMED))
     db.session.commit()
     db.session.refresh(order)
     set_committed_value(order, "status", OrderStatus.NEW)  # what this stale request believes

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from shop import create_app
 from shop.extensions import db
-from shop.models import Order, OrderLine, OrderStatusChange
+from shop.models import Activity, Order, OrderLine
 from shop.whatsapp import message as whatsapp
 from tests.conftest import _test_config
 from tests.storefront.shopper import build_shop, cart
@@ -53,8 +53,8 @@ def complete_orders(app) -> dict[tuple[int, str], tuple[int, int]]:
                 select(func.count(OrderLine.id))
                 .where(OrderLine.order_id == Order.id)
                 .scalar_subquery(),
-                select(func.count(OrderStatusChange.id))
-                .where(OrderStatusChange.order_id == Order.id)
+                select(func.count(Activity.id))
+                .where(Activity.order_id == Order.id)
                 .scalar_subquery(),
             )
         ).all()

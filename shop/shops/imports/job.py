@@ -21,6 +21,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from shop.activity import record
 from shop.extensions import db
 from shop.jobs import JobError, RunningJob, job_kind, periodic, start_job
 from shop.jobs.files import work_dir, write_atomically
@@ -28,7 +29,7 @@ from shop.lib.locales import shop_locale
 from shop.lib.safe_fetch import FetchRefused, fetch
 from shop.media.pipeline import ImageRejected, ingest
 from shop.media.storage import StorageError
-from shop.models import Job, JobStep, Shop
+from shop.models import ActivityKind, Job, JobStep, Shop
 from shop.models.catalog_version import moves_once
 from shop.shops.imports.sheet import NeedsMapping, read_sheet, read_table
 from shop.shops.imports.source import (
@@ -132,6 +133,8 @@ def _import(job: RunningJob, shop: Shop, token: str, folder: Path) -> None:
         with moves_once(db.session, job.shop_id):  # shoppers' caches: one change
             report = write_catalog(db.session.get(Shop, job.shop_id), catalog, images)
         result = report.as_dict() | {"photos": len(images), "photos_failed": failed}
+        counts = {key: value for key, value in result.items() if type(value) is int}
+        record(job.shop_id, ActivityKind.IMPORT, by=job.user_id, details=counts)
         # The report commits with the catalog and the step: a retry finds all three.
         db.session.execute(update(Job).where(Job.id == job.id).values(result=result))
 
