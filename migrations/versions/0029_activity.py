@@ -17,7 +17,7 @@ Create Date: 2026-12-06 20:00:00
 from alembic import op
 import sqlalchemy as sa
 
-from shop.models.order_counts import create_history_trigger
+from shop.models.order_counts import create_history_trigger, drop_history_trigger
 
 
 revision = "0029_activity"
@@ -122,6 +122,7 @@ def downgrade():
         " AND status IS NOT NULL"
     )
     _ids_go_on("order_status_change")
+    drop_history_trigger(op.get_bind(), "activity")  # SQLite's trigger names are global
     create_history_trigger(op.get_bind(), "order_status_change")
     with op.batch_alter_table("activity", schema=None) as batch_op:
         batch_op.drop_index("ix_activity_shop_id_id")
