@@ -37,12 +37,17 @@ def test_the_owner_reads_who_changed_what(app, team, as_member):
     assert "Cosa 0" in text
     assert "€20.00" in text
     assert "€25.00" in text
-    assert 'href="/dashboard/activity"' in text  # in the top navigation
+    assert 'href="/dashboard/activity"' in text  # in the phone's menu
+    team_page = as_member("owner").get("/dashboard/team", headers=EN).get_data(as_text=True)
+    assert "Activity: who changed what, and when" in team_page  # the wide bar's way there
 
 
 @pytest.mark.parametrize("role", ["manager", "staff"])
 def test_another_role_gets_403_and_sees_nothing(app, team, as_member, role):
     fill(app, team, 1, kind=ActivityKind.TEAM, by=team.owner)
+    assert 'href="/dashboard/activity"' not in as_member(role).get("/dashboard").get_data(
+        as_text=True
+    )
     client = as_member(role)
     answer = client.get(PAGE, headers=EN)
     assert answer.status_code == 403
