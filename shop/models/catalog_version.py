@@ -101,6 +101,8 @@ PRIVATE_TABLES = frozenset(
         "discount",
         # Customers: the merchant's record of who ordered (issue 20).
         "customer",
+        # Orders counted by status and paid, kept by their own triggers (order_counts).
+        "order_count",
         # Places taken in pickup/delivery slots: every order moves them (issue 25).
         "slot_booking",
         # Background jobs: the dashboard's, never on a public page.
