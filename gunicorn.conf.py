@@ -82,11 +82,14 @@ def when_ready(server) -> None:
     collections in the workers neither scan nor touch (and so copy) the shared pages."""
     try:
         from shop.storefront.fast import warm_up
+        from shop.web.lean import LeanFlask
     except ImportError:  # another app served with this file
         pass
     else:
         app = server.app.wsgi()
-        if hasattr(app, "jinja_env"):  # the Flask app itself
+        # Vitrina's own app; another one served with this file (the benchmarks' hello
+        # world) has none of the extensions warm_up fills.
+        if isinstance(app, LeanFlask):
             warm_up(app)
     gc.collect()
     gc.freeze()

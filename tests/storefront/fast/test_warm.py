@@ -86,3 +86,26 @@ def test_gunicorns_master_warms_the_app_up_before_forking(app, client, slug, mon
     made = _spy(app, monkeypatch)
     assert client.get(f"/s/{slug}").status_code == 200
     assert made == []
+
+
+def test_another_app_served_with_this_file_starts_unwarmed():
+    """The benchmarks serve Flask's hello world with this same file: the master must start
+    it (it has none of Vitrina's extensions), not die in when_ready."""
+    from flask import Flask
+
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    hello = Flask("hello")
+    hello.get("/")(lambda: "Hello")
+
+    class Loaded:
+        def wsgi(self):
+            return hello
+
+    class Master:
+        app = Loaded()
+
+    try:
+        settings["when_ready"](Master())
+    finally:
+        gc.unfreeze()
+    assert hello.test_client().get("/").data == b"Hello"
