@@ -78,8 +78,9 @@ UPLOADS = frozenset(
     }
 )
 
-# Reads that are counted all the same: sign-in's, and Caddy's question (site/tls.py).
-LIMITED_READS = (*SIGN_IN, "tls.ask")
+# Reads that are counted all the same: sign-in's, the cart's list of times (each one
+# reads the shop's bookings), and Caddy's question (site/tls.py).
+LIMITED_READS = (*SIGN_IN, "storefront.slot_times", "tls.ask")
 
 DEFAULTS = {
     "MAX_FORM_LENGTH": 1024 * 1024,

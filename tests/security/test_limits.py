@@ -495,3 +495,20 @@ def test_the_preview_and_operator_forms_refuse_more_than_1_mb(app, client, world
     url = f"/operator/shops/{world.rival_shop}/suspend"
     assert client.post(url, data={"reason": "x" * (1024 * 1024 + 1)}).status_code == 413
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "RATELIMIT_TIMES": "3/minute"}])
+def test_limits_the_carts_list_of_times_per_visitor_and_shop(app, world):
+    """A read, yet counted: each answer reads the shop's bookings, so a scraper is cut short."""
+    shopper = app.test_client()
+    url = f"/s/{world.slug}/times/{world.method}"
+    answers = [shopper.get(url) for _ in range(4)]
+    assert [answer.status_code for answer in answers[:3]] == [200, 200, 200]
+    refused = answers[3]
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert refused.headers["Cache-Control"] == "private, no-store"
+    elsewhere = {"REMOTE_ADDR": "10.0.0.7"}
+    assert app.test_client().get(url, environ_base=elsewhere).status_code == 200
+    # The shop's pages are reads as before: never counted.
+    assert all(shopper.get(f"/s/{world.slug}").status_code == 200 for _ in range(5))
