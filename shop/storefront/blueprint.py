@@ -96,12 +96,18 @@ def language_links() -> list[tuple[str, str, str]]:
         **(request.view_args or {}),
         **{name: value for name, value in request.args.items() if name != LANGUAGE_PARAM},
     }
+    # One URL built: url_for writes the language last in the query, and a language's
+    # code needs no escaping, so each other link is this one with `lang=<code>` added
+    # (three url_for calls were a fourteenth of a product page).
+    plain = url_for(request.endpoint, **args, lang=None)
+    joiner = "&" if "?" in plain else "?"
     links = []
     for code in LANGUAGES:
         if code == spoken:
             continue
-        picked = None if code == g.get("shop_language") else code
-        links.append((code, LANGUAGE_NAMES[code], url_for(request.endpoint, **args, lang=picked)))
+        own = code == g.get("shop_language")
+        url = plain if own else f"{plain}{joiner}{LANGUAGE_PARAM}={code}"
+        links.append((code, LANGUAGE_NAMES[code], url))
     return links
 
 

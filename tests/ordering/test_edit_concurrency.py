@@ -157,9 +157,7 @@ def test_two_tabs_editing_one_order_one_wins_the_other_is_told(app, attempt):
     with app.app_context():
         order = db.session.get(Order, order_id)
         edits = db.session.scalars(
-            select(Activity).where(
-                Activity.order_id == order_id, Activity.kind == "edit"
-            )
+            select(Activity).where(Activity.order_id == order_id, Activity.kind == "edit")
         ).all()
         assert order.version == 1
         assert len(edits) == 1

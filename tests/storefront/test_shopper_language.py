@@ -152,3 +152,35 @@ def test_a_missing_page_speaks_the_language_its_link_asked_for(
     page = response.get_data(as_text=True)
     assert title in page
     assert f'lang="{picked}"' in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?lang=en",
+        "?q=gorra+roja&lang=pt_BR",
+        "?q=%C3%B1and%C3%BA+%F0%9F%A7%A2&x=1&x=2",  # unicode, emoji, a repeated key
+        "?q=a%26b%3Dc%3F%23&utm_source=ig",  # the characters a query must escape
+    ],
+)
+def test_each_switch_link_is_the_url_url_for_writes(app, ids, query):
+    """language_links builds one URL and adds the language to it: the links are exactly
+    url_for's, whatever the query holds."""
+    from flask import g, request, url_for
+
+    from shop.storefront.blueprint import language_links
+    from shop.storefront.loading import shop_or_404
+
+    for path in ("/s/tienda-sol", f"/s/tienda-sol/p/{ids.cap}", "/s/tienda-sol/cart"):
+        with app.test_request_context(path + query):
+            app.preprocess_request()
+            shop_or_404("tienda-sol")  # the page's own first step: the shop's language
+            args = {**request.view_args}
+            args.update((k, v) for k, v in request.args.items() if k != "lang")
+            expected = [
+                url_for(request.endpoint, **args, lang=None if code == g.shop_language else code)
+                for code, _name, _url in language_links()
+            ]
+            assert [url for _code, _name, url in language_links()] == expected
+            assert len(expected) == 2
