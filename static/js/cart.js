@@ -406,18 +406,20 @@
     });
   }
 
-  // Order page: copy the message or the number, where wa.me may not open WhatsApp.
-  document.querySelectorAll("[data-copy]").forEach((button) => {
-    button.hidden = false;
-    button.addEventListener("click", () => {
-      // The status nearest the button (the Pix code has its own), else the page's.
-      const near = button.closest("[data-pix]");
-      const status = (near && near.querySelector("[data-copy-status]")) || document.querySelector("[data-copy-status]");
-      copy(button.dataset.copy).then(() => {
-        status.textContent = button.dataset.done;
-      }, () => {
-        status.textContent = "";
-      });
+  // Order page: copy the message or the number, where wa.me may not open WhatsApp. One
+  // listener on the document: the payment block is swapped in anew when the shop changes
+  // the order (order-follow.js), and its Pix button must copy the new code.
+  document.querySelectorAll("[data-copy]").forEach((button) => { button.hidden = false; });
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) return;
+    // The status nearest the button (the Pix code has its own), else the page's.
+    const near = button.closest("[data-pix]");
+    const status = (near && near.querySelector("[data-copy-status]")) || document.querySelector("[data-copy-status]");
+    copy(button.dataset.copy).then(() => {
+      status.textContent = button.dataset.done;
+    }, () => {
+      status.textContent = "";
     });
   });
 

@@ -1,7 +1,8 @@
 // The order page follows the order. While it is open and the order is not delivered or
 // cancelled, it asks about every 30 seconds whether anything changed, with the ETag of
 // what it shows (If-None-Match: an unchanged order costs a 304 and no page), and swaps in
-// the new timeline (and the lines, when the shop changed the order). A hidden tab does not ask; it asks at once when shown again.
+// the new timeline (and the lines and the payment, whose Pix code holds the total, when
+// the shop changed the order). A hidden tab does not ask; it asks at once when shown again.
 (() => {
   const PERIOD = 30000;
   let follow = document.querySelector("[data-follow]");
@@ -30,6 +31,13 @@
       const lines = page.querySelector("[data-order-lines]");
       const shownLines = document.querySelector("[data-order-lines]");
       if (lines && shownLines) shownLines.replaceWith(lines);
+      const payment = page.querySelector("[data-order-payment]");
+      const shownPayment = document.querySelector("[data-order-payment]");
+      if (payment && shownPayment && payment.innerHTML !== shownPayment.innerHTML) {
+        // Its copy buttons work as the page's (cart.js listens on the document).
+        payment.querySelectorAll("[data-copy]").forEach((button) => { button.hidden = false; });
+        shownPayment.replaceWith(payment);
+      }
       if (follow.hasAttribute("data-final")) window.clearInterval(timer);
     } catch (error) {
       // Offline for a moment: the next check tries again.

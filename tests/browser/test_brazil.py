@@ -4,16 +4,18 @@ every word in Portuguese."""
 from __future__ import annotations
 
 import io
+import uuid
 
 import pytest
 import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
+from shop import ordering
 from shop.extensions import db
 from shop.lib.brcode import fields
-from shop.models import Shop
-from shop.ordering import payments
+from shop.models import Order, Shop
+from shop.ordering import Customer, edits, payments
 from tests.browser.conftest import PHONE
 from tests.browser.test_shopping import WhatsApp, _check_out, _fill_the_cart, _order, _shop
 
@@ -134,4 +136,55 @@ def test_a_brazilian_shopper_pays_the_exact_total_with_pix(app, live_server, bra
         "Código Pix copiado. Cole-o no app do seu banco."
     )
     assert page.evaluate("navigator.clipboard.readText()") == code
+    assert errors == []
+
+
+def test_the_pix_code_comes_first_and_follows_the_shops_change(app, live_server, brazilian_phone):
+    """On a phone the Pix block is the next thing after sending the message, above the
+    order's progress; when the shop changes the order, the open page's QR, code and copy
+    button hold the new total (a stale code would have the shopper pay the old one)."""
+    shop = _shop(app, slug="loja-pix-2", name="Pão & Café", language="pt_BR",
+                 currency="BRL", whatsapp="+5511912345678")  # fmt: skip
+    with app.test_request_context():
+        row = db.session.get(Shop, shop["id"])
+        pix = payments.create_method(
+            row, kind="pix", name="Pix", details="12.ABC.345/01DE-35", city="São Paulo"
+        )
+        db.session.flush()
+        order, _ = ordering.checkout(
+            row,
+            [(shop["cap"], 1)],
+            shipping_method_id=shop["delivery"],
+            customer=Customer(name="Zoë 🌻", address="Rua Augusta, 500"),
+            idempotency_key=str(uuid.uuid4()),
+            payment_method_id=pix.id,
+        )
+        db.session.commit()
+        order_id, token, cap_line = order.id, order.token, order.lines[0].id
+    brazilian_phone.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = brazilian_phone.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    page.goto(f"{live_server}/o/{token}")
+    pix_block = page.locator("[data-pix]")
+    expect(page.get_by_text(f"Pague R${NBSP}11,50 com Pix")).to_be_visible()
+    screen = page.viewport_size["height"]
+    assert pix_block.bounding_box()["y"] < screen  # in the first screen, no scrolling
+    assert pix_block.bounding_box()["y"] < page.locator("[data-follow]").bounding_box()["y"]
+    old_code = page.locator("#pix-code").input_value()
+    assert fields(old_code)["54"] == "11.50"
+
+    with app.test_request_context():
+        placed = db.session.get(Order, order_id)
+        edits.edit_order(placed, edits.Edit(quantities={cap_line: 3}), seen_version=placed.version)
+        db.session.commit()
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    expect(page.get_by_text(f"Pague R${NBSP}28,50 com Pix")).to_be_visible()
+    new_code = page.locator("#pix-code").input_value()
+    assert fields(new_code)["54"] == "28.50"
+    page.get_by_role("button", name="Copiar o código Pix").click()
+    expect(page.locator("[data-pix] [data-copy-status]")).to_have_text(
+        "Código Pix copiado. Cole-o no app do seu banco."
+    )
+    assert page.evaluate("navigator.clipboard.readText()") == new_code
     assert errors == []
