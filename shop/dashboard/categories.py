@@ -9,7 +9,7 @@ from shop import catalog
 from shop.dashboard.access import current_shop, owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
 from shop.dashboard.catalog_forms import CategoryForm, DeleteCategoryForm, add_error
-from shop.dashboard.noting import noted
+from shop.dashboard.noting import noted, noted_move
 from shop.extensions import db
 from shop.models import ActivityKind, Category
 
@@ -73,6 +73,7 @@ def move_category(category_id: int):
     if direction not in ("up", "down"):
         abort(400)
     if catalog.move_category(category, direction):
+        noted_move(category.name, direction)
         db.session.commit()
         flash(_("Position saved."), "success")
     return redirect(url_for(".categories") + f"#category-{category.id}")

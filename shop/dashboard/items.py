@@ -21,7 +21,7 @@ from shop.dashboard.blueprint import bp
 from shop.dashboard.catalog_forms import BulkForm, ItemForm, add_error
 from shop.dashboard.checklist import next_step, setup_steps
 from shop.dashboard.item_option_forms import GroupForm
-from shop.dashboard.noting import item_before, noted, noted_item
+from shop.dashboard.noting import item_before, noted, noted_item, noted_move
 from shop.dashboard.photos import ingest_held, ingest_uploads  # also registers the photo routes
 from shop.dashboard.uploads import described, hold_files
 from shop.extensions import db
@@ -294,6 +294,7 @@ def move_item(item_id: int):
     if direction not in ("up", "down"):
         abort(400)
     if catalog.move_item(item, direction):
+        noted_move(item.name, direction)
         db.session.commit()
         flash(_("Position saved."), "success")
     return redirect(_back_to_list(item.category_id or catalog.UNCATEGORISED))

@@ -52,13 +52,31 @@ def noted_changes(
 
 
 def item_before(item: Item | None) -> dict[str, object]:
-    """An item's fields the log compares (none for a new item)."""
-    return snapshot(item, ITEM_FIELDS) if item is not None else {}
+    """An item's fields the log compares, with its number of photos (none for a new item)."""
+    return _item_now(item) if item is not None else {}
 
 
 def noted_item(item: Item, before: Mapping[str, object]) -> None:
-    """An item saved: its price, stock and other changes each under their own kind."""
-    noted_changes(item.name, before, snapshot(item, ITEM_FIELDS), ActivityKind.ITEM, ITEM_KINDS)
+    """An item saved: its price, stock and other changes each under their own kind; the
+    photos it gained as their count (a new item without photos says nothing of them)."""
+    after = _item_now(item)
+    if not before and not after["photos"]:
+        del after["photos"]
+    noted_changes(item.name, before, after, ActivityKind.ITEM, ITEM_KINDS)
+
+
+def _item_now(item: Item) -> dict[str, object]:
+    return snapshot(item, ITEM_FIELDS) | {"photos": len(item.photos)}
+
+
+def noted_photos(item: Item, details: Mapping[str, object]) -> None:
+    """A photo removed, moved or made the cover, or the photos put in a new order."""
+    noted(ActivityKind.ITEM, item.name, details=details)
+
+
+def noted_move(subject: str, direction: str) -> None:
+    """An item or a category moved one place up or down in its list."""
+    noted(ActivityKind.ITEM, subject, details={"moved": direction})
 
 
 def noted_counts(

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from shop import catalog
 from shop.dashboard.access import owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
+from shop.dashboard.noting import noted_photos
 from shop.extensions import db
 from shop.media.pipeline import ImageRejected, ingest
 from shop.models import Image, Item, ItemPhoto, PendingUpload, Shop
@@ -61,7 +62,10 @@ def move_photo(item_id: int, photo_id: int):
     direction = request.form.get("direction")
     if direction not in ("up", "down", "cover"):
         abort(400)
+    item = photo.item
+    was = item.photos.index(photo) + 1
     if catalog.move_photo(photo, direction):
+        noted_photos(item, {"photo": [was, photo.position + 1]})
         db.session.commit()
         flash(_("Photos rearranged."), "success")
     return redirect(url_for(".edit_item", item_id=item_id) + "#photos")
@@ -76,11 +80,13 @@ def order_photos(item_id: int):
     raw = request.form.getlist("photo_ids")
     if len(raw) > catalog.MAX_PHOTOS or not all(_is_id(value) for value in raw):
         abort(400)
+    before = [photo.id for photo in item.photos]
     try:
         changed = catalog.order_photos(item, [int(value) for value in raw])
     except catalog.CatalogError as error:
         return {"error": error.message}, 409
     if changed:
+        noted_photos(item, {"photo_order": [before, [int(value) for value in raw]]})
         db.session.commit()
     return render_template("dashboard/items/_photo_list.html", item=item)
 
@@ -93,7 +99,10 @@ def _is_id(value: str) -> bool:
 @shop_required
 def remove_photo(item_id: int, photo_id: int):
     photo = _photo_or_404(item_id, photo_id)
+    item = photo.item
+    count = len(item.photos)
     catalog.remove_photo(photo)
+    noted_photos(item, {"photos": [count, len(item.photos)]})
     db.session.commit()
     flash(_("Photo removed."), "success")
     return redirect(url_for(".edit_item", item_id=item_id) + "#photos")

@@ -228,3 +228,73 @@ def test_a_bulk_change_is_one_row_naming_its_items(app, team, as_member):
     assert row.details == {"bulk": "sold_out", "count": 2}
     assert row.subject == "Camiseta azul, Gorra 🧢"
     assert row.changed_by_id == team.manager
+
+
+def _photo_ids(app, item_id: int) -> list[int]:
+    with app.app_context():
+        return [photo.id for photo in db.session.get(Item, item_id).photos]
+
+
+def test_photos_added_moved_reordered_and_removed_are_each_recorded(app, team, as_member):
+    """The photos shoppers see first are the merchant's business: who added, moved or
+    removed one is in the log, under the item's name."""
+    import io
+
+    from tests.security.world import jpeg
+
+    manager = as_member("manager")
+    form = item_form() | {
+        "photos": [(io.BytesIO(jpeg(color=(n * 60, 90, 30))), f"foto {n} 📷.jpg") for n in range(3)]
+    }
+    answer = manager.post(
+        f"/dashboard/items/{team.item}/edit", data=form, content_type="multipart/form-data"
+    )
+    assert answer.status_code == 302
+    added = only(app, team, ActivityKind.ITEM)
+    assert (added.details, added.changed_by_id) == ({"photos": [0, 3]}, team.manager)
+    first, second, third = _photo_ids(app, team.item)
+
+    base = f"/dashboard/items/{team.item}/photos"
+    manager.post(f"{base}/{third}/move", data={"direction": "cover"})
+    manager.post(f"{base}/{third}/move", data={"direction": "up"})  # already first: nothing
+    manager.post(f"{base}/order", data={"photo_ids": [str(first), str(second), str(third)]})
+    manager.post(f"{base}/order", data={"photo_ids": [str(first), str(second), str(third)]})
+    removed = as_member("owner").post(f"{base}/{second}/remove", data={})
+    assert removed.status_code == 302, removed.text[:300]
+    photo_rows = rows(app, team.shop, kind=ActivityKind.ITEM)[1:]
+    assert [(row.details, row.changed_by_id) for row in photo_rows] == [
+        ({"photo": [3, 1]}, team.manager),
+        ({"photo_order": [[third, first, second], [first, second, third]]}, team.manager),
+        ({"photos": [3, 2]}, team.owner),
+    ]
+    assert {row.subject for row in photo_rows} == {"Camiseta azul"}
+
+
+def test_a_new_item_without_photos_says_nothing_of_photos(app, team, as_member):
+    as_member("owner").post(
+        "/dashboard/items/new", data=item_form(name="Pan 🥖") | {"form_key": "k1"}
+    )
+    row = only(app, team, ActivityKind.ITEM)
+    assert row.subject == "Pan 🥖"
+    assert "photos" not in row.details
+
+
+def test_moving_items_and_categories_is_recorded(app, team, as_member):
+    with app.app_context():
+        from shop.models import Shop
+
+        shop = db.session.get(Shop, team.shop)
+        cups = factories.make_category(shop, "Tazas ☕")
+        factories.make_category(shop, "Platos")
+        mugs = [factories.make_item(shop, cups, name=f"Taza {n}") for n in range(2)]
+        db.session.commit()
+        cups_id, mug_id = cups.id, mugs[1].id
+    manager = as_member("manager")
+    manager.post(f"/dashboard/items/{mug_id}/move", data={"direction": "up"})
+    manager.post(f"/dashboard/items/{mug_id}/move", data={"direction": "up"})  # at the top
+    manager.post(f"/dashboard/categories/{cups_id}/move", data={"direction": "down"})
+    moves = rows(app, team.shop, kind=ActivityKind.ITEM)
+    assert [(row.subject, row.details, row.changed_by_id) for row in moves] == [
+        ("Taza 1", {"moved": "up"}, team.manager),
+        ("Tazas ☕", {"moved": "down"}, team.manager),
+    ]
