@@ -13,6 +13,8 @@ side of it, so load from elsewhere on the machine hits both alike.
   many SQL statements as each other (a kept page costs fewer).
 - Repeated request: the same URL again and again, with whatever caching the app does.
 - 304: the same URL with If-None-Match set to the page's ETag.
+- A worker's first sight: every request as a new worker's first (benchmarks/new_worker.py
+  empties every cache before it), page cache off.
 - Product page and search, not cached: on the page-cache-off server, so each request
   renders the product's (or the search's) own blocks into the shop's kept layout
   frame, as the first view of a product after an edit does; searches are never cached.
@@ -31,9 +33,11 @@ from .workspace import create_app, environ
 
 APP = "shop:create_app()"
 HELLO_APP = "benchmarks.hello:app"
+NEW_WORKER_APP = "benchmarks.new_worker:app"
 # The app's own switch for its page cache (shop/storefront/fast/page_cache.py).
 COLD_SETTINGS = {"PAGE_CACHE": "off"}
 FIRST_RENDER_SHARE, REPEATED_SHARE, REVALIDATION_SHARE = 0.15, 0.80, 0.90
+FIRST_SIGHT_SHARE = 0.12
 PRODUCT_SHARE, SEARCH_SHARE, BIG_SEARCH_SHARE = 0.20, 0.15, 0.10
 SEARCH = "?q=producto+1"  # a word many products share, as in benchmarks/cpu.py
 FIRST_RENDER_P99_US = 250_000
@@ -75,9 +79,14 @@ def run(data: BenchData, quick: bool = False, rounds: int = 1) -> tuple[dict, li
         hello = stack.enter_context(gunicorn(HELLO_APP, ws.env(), ws.root, "hello"))
         cold = stack.enter_context(gunicorn(APP, ws.env(**COLD_SETTINGS), ws.root, "cold"))
         app = stack.enter_context(gunicorn(APP, ws.env(), ws.root, "app"))
+        new = stack.enter_context(
+            gunicorn(NEW_WORKER_APP, ws.env(**COLD_SETTINGS), ws.root, "new-worker")
+        )
         scenarios = [
             ("first_render", small.size, cold, small.path, 200),
             ("first_render", large.size, cold, large.path, 200),
+            ("first_sight", small.size, new, small.path, 200),
+            ("first_sight", large.size, new, large.path, 200),
             ("repeated", small.size, app, small.path, 200),
             ("not_modified", small.size, app, small.path, 304),
             ("product", small.size, cold, small.product_path, 200),
@@ -143,6 +152,8 @@ def rows(results: dict, small: int, large: int) -> list[Row]:
     scenarios = (
         ("first_render", small, f"First full render, {small:,} products", FIRST_RENDER_SHARE),
         ("first_render", large, f"First full render, {large:,} products", None),
+        ("first_sight", small, f"A worker's first sight, {small:,} products", FIRST_SIGHT_SHARE),
+        ("first_sight", large, f"A worker's first sight, {large:,} products", None),
         ("repeated", small, f"Repeated request, {small:,} products", REPEATED_SHARE),
         ("not_modified", small, f"304 revalidation, {small:,} products", REVALIDATION_SHARE),
         ("product", small, f"Product page, not cached, {small:,} products", PRODUCT_SHARE),
