@@ -33,7 +33,7 @@
       if (lines && shownLines) shownLines.replaceWith(lines);
       const payment = page.querySelector("[data-order-payment]");
       const shownPayment = document.querySelector("[data-order-payment]");
-      if (payment && shownPayment && payment.innerHTML !== shownPayment.innerHTML) {
+      if (payment && shownPayment) {
         // Its copy buttons work as the page's (cart.js listens on the document).
         payment.querySelectorAll("[data-copy]").forEach((button) => { button.hidden = false; });
         shownPayment.replaceWith(payment);
