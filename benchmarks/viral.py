@@ -5,9 +5,10 @@ location (read from docs/deploy.md, so the benchmark measures what operators dep
 in front of gunicorn. wrk loads the 200-product shop page with a different tracking
 parameter on most requests (as clicks from Instagram and Facebook arrive), and the
 same nginx serves the page's bytes as a static file for the baseline, asked for with
-the same varied query strings (wrk's script per request costs CPU on the same cores). While the page
-is under load, checkouts are posted through nginx at a rate an operator's limits allow
-from one address: each must be recorded, with its own order number.
+the same varied query strings (wrk's script per request costs CPU on the same cores).
+While the page is under load, checkouts are posted through nginx at a rate an
+operator's limits allow from one address: each must be recorded, with its own order
+number.
 """
 
 from __future__ import annotations
