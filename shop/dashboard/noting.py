@@ -69,11 +69,6 @@ def _item_now(item: Item) -> dict[str, object]:
     return snapshot(item, ITEM_FIELDS) | {"photos": len(item.photos)}
 
 
-def noted_photos(item: Item, details: Mapping[str, object]) -> None:
-    """A photo removed, moved or made the cover, or the photos put in a new order."""
-    noted(ActivityKind.ITEM, item.name, details=details)
-
-
 def noted_move(subject: str, direction: str) -> None:
     """An item or a category moved one place up or down in its list."""
     noted(ActivityKind.ITEM, subject, details={"moved": direction})

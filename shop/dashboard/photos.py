@@ -11,10 +11,10 @@ from sqlalchemy import select
 from shop import catalog
 from shop.dashboard.access import owned_or_404, shop_required
 from shop.dashboard.blueprint import bp
-from shop.dashboard.noting import noted_photos
+from shop.dashboard.noting import noted
 from shop.extensions import db
 from shop.media.pipeline import ImageRejected, ingest
-from shop.models import Image, Item, ItemPhoto, PendingUpload, Shop
+from shop.models import ActivityKind, Image, Item, ItemPhoto, PendingUpload, Shop
 
 
 def ingest_uploads(shop: Shop, files: list) -> list[Image]:
@@ -65,7 +65,7 @@ def move_photo(item_id: int, photo_id: int):
     item = photo.item
     was = item.photos.index(photo) + 1
     if catalog.move_photo(photo, direction):
-        noted_photos(item, {"photo": [was, photo.position + 1]})
+        noted(ActivityKind.ITEM, item.name, details={"photo": [was, photo.position + 1]})
         db.session.commit()
         flash(_("Photos rearranged."), "success")
     return redirect(url_for(".edit_item", item_id=item_id) + "#photos")
@@ -80,13 +80,17 @@ def order_photos(item_id: int):
     raw = request.form.getlist("photo_ids")
     if len(raw) > catalog.MAX_PHOTOS or not all(_is_id(value) for value in raw):
         abort(400)
-    before = [photo.id for photo in item.photos]
+    wanted = [int(value) for value in raw]
+    was = {photo.id: place for place, photo in enumerate(item.photos, start=1)}
     try:
-        changed = catalog.order_photos(item, [int(value) for value in raw])
+        changed = catalog.order_photos(item, wanted)
     except catalog.CatalogError as error:
         return {"error": error.message}, 409
     if changed:
-        noted_photos(item, {"photo_order": [before, [int(value) for value in raw]]})
+        # As the merchant saw them: each photo by the place it had ([3, 1, 2]: the third
+        # is now the cover).
+        moved = [list(range(1, len(wanted) + 1)), [was[photo_id] for photo_id in wanted]]
+        noted(ActivityKind.ITEM, item.name, details={"photo_order": moved})
         db.session.commit()
     return render_template("dashboard/items/_photo_list.html", item=item)
 
@@ -102,7 +106,7 @@ def remove_photo(item_id: int, photo_id: int):
     item = photo.item
     count = len(item.photos)
     catalog.remove_photo(photo)
-    noted_photos(item, {"photos": [count, len(item.photos)]})
+    noted(ActivityKind.ITEM, item.name, details={"photos": [count, len(item.photos)]})
     db.session.commit()
     flash(_("Photo removed."), "success")
     return redirect(url_for(".edit_item", item_id=item_id) + "#photos")

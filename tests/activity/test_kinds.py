@@ -264,7 +264,8 @@ def test_photos_added_moved_reordered_and_removed_are_each_recorded(app, team, a
     photo_rows = rows(app, team.shop, kind=ActivityKind.ITEM)[1:]
     assert [(row.details, row.changed_by_id) for row in photo_rows] == [
         ({"photo": [3, 1]}, team.manager),
-        ({"photo_order": [[third, first, second], [first, second, third]]}, team.manager),
+        # Shown [third, first, second]; dragged back: the second shown goes first.
+        ({"photo_order": [[1, 2, 3], [2, 3, 1]]}, team.manager),
         ({"photos": [3, 2]}, team.owner),
     ]
     assert {row.subject for row in photo_rows} == {"Camiseta azul"}
