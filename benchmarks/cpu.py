@@ -166,7 +166,8 @@ def forget_all(app) -> None:
 
 # What warm_up makes that lives in a functools cache: kept, as the master made it.
 MADE_AT_START = frozenset({"code_version", "_font_file"})
-# Per-app stores made on first use: the page cache, frames, URL patterns.
+# Per-app stores made on first use: the page cache, frames, URL patterns. (The cart
+# script's words, "vitrina.cart_messages", are written by warm_up: kept, as forked.)
 PER_APP_CACHES = frozenset({"vitrina.page_cache", "vitrina.frames", "vitrina.url_patterns"})
 _STARTED: dict[int, dict] = {}
 

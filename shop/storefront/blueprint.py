@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from shop.lib.locales import LANGUAGE_NAMES, LANGUAGES, money_locale
 from shop.lib.money import format_money, shown_digits
 from shop.lib.pixels import shop_pixels
+from shop.storefront.fast import cart_messages
 from shop.storefront.loading import to_shop_host
 from shop.web.caching import PRIVATE_CACHE
 from shop.web.locale import LANGUAGE_PARAM, shopper_language, spoken_language
@@ -68,6 +69,7 @@ def storefront_helpers() -> dict:
         "shop_scope": shop_scope,
         "shop_pixels": shop_pixels,
         "pixel_receivers": pixel_receivers,
+        "cart_messages": cart_messages,
     }
 
 

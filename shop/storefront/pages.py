@@ -19,13 +19,17 @@ from shop.storefront.fast import (
     GALLERY_SIZES,
     Preload,
     cart_catalog,
+    category_nav,
     frame_key,
     framed_page,
     in_frame,
+    more_link,
     part_cards,
+    part_links,
     product,
     product_images,
     public_shop,
+    sections_html,
     serve_page,
     shop_cards,
     shop_etag,
@@ -52,6 +56,9 @@ def shop_page(slug: str):
             "hours": hours_data(shop),
             "week": week_rows(shop),
             "minimum": minimum_text(shop),
+            "category_nav": category_nav,
+            "sections_html": sections_html,
+            "part_url": part_links(shop.slug),
         }
         if query:  # the search box and summary show it: the layout's frame only
             return framed_page("storefront/shop.html", shop, **context)
@@ -80,7 +87,13 @@ def shop_part(slug: str, section: str, number: int):
         found = part_cards(shop, section, number)
         if found is None:
             abort(404)
-        return render_template("storefront/part.html", shop=shop, section=found)
+        return render_template(
+            "storefront/part.html",
+            shop=shop,
+            section=found,
+            more_link=more_link,
+            part_url=part_links(shop.slug),
+        )
 
     etag = shop_etag(shop, "part", section, number, language=spoken_language())
     return serve_page(etag, render)

@@ -130,3 +130,54 @@ def test_a_search_looks_at_the_whole_catalog(client, catalog):
     page = client.get("/s/grande?q=Teteras 29").get_data(as_text=True)
     assert len(CARD.findall(page)) == 1
     assert "data-part" not in page
+
+
+@pytest.mark.parametrize(
+    ("base_url", "query", "shop_domain"),
+    [
+        ("http://localhost", "", None),
+        ("http://localhost", "lang=en", None),  # a picked language is carried
+        ("http://localhost", "lang=pt_BR&q=x", None),
+        ("https://example.shop", "", "example.shop"),  # links in the shop's host form
+        ("https://grande.example.shop", "lang=en", "example.shop"),
+    ],
+)
+def test_part_links_are_the_links_url_for_makes(app, base_url, query, shop_domain):
+    """The pattern the shop page's part links are filled in from writes what url_for
+    would, for every category key and part number, wherever the page is served."""
+    from flask import url_for
+
+    from shop.storefront.fast import part_links
+
+    app.config["SHOP_DOMAIN"] = shop_domain
+    path = "/" if base_url.startswith("https://grande.") else "/s/grande"
+    with app.test_request_context(path, base_url=base_url, query_string=query):
+        part_url = part_links("grande")
+        for key in ("7", "123456", "other"):
+            for number in (1, 2, 3, 99991, 100000):
+                expected = url_for(
+                    "storefront.shop_part", slug="grande", section=key, number=number
+                )
+                assert part_url(key, number) == expected
+
+
+def test_category_names_are_escaped_in_the_list_headings_and_later_parts(app, client, catalog):
+    """A category named like markup reads as text everywhere the page names it: the
+    jump list, a first section's heading, a later category's heading and its part."""
+    from shop.models import Category
+
+    names = {"Cuencos": '<b>Cuencos</b> & "Ñandú" 🌻', "Teteras": "<script>x()</script> Teteras"}
+    with app.app_context():
+        for old, new in names.items():
+            db.session.get(Category, catalog.categories[old]).name = new
+        db.session.commit()
+    page = client.get("/s/grande").get_data(as_text=True)
+    assert "<b>Cuencos" not in page and "<script>x()" not in page
+    first = "&lt;b&gt;Cuencos&lt;/b&gt; &amp; &#34;Ñandú&#34; 🌻"
+    later = "&lt;script&gt;x()&lt;/script&gt; Teteras"
+    assert HEADING.findall(page)[0] == first
+    assert later in HEADING.findall(page)
+    nav = re.findall(r'<li><a href="#c-[0-9a-z]+">([^<]+)</a></li>', page)
+    assert nav[0] == first and later in nav and nav[-1] == "Other"
+    part = client.get(f"/s/grande/c/{catalog.categories['Teteras']}").get_data(as_text=True)
+    assert f"<h1>{later}</h1>" in part and "<script>x()" not in part

@@ -28,6 +28,7 @@ first page after a deploy would take 5 ms more. So the cards stay in Python.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -56,6 +57,7 @@ PRIORITY_IMAGES = 2
 CARD_WIDTH = 320  # the src; srcset offers up to CARD_MAX_WIDTH for sharp screens
 CARD_MAX_WIDTH = 640
 _SENTINEL_ID = 987654321
+_SENTINEL_PART = 99991  # within the part route's numbers (2 to 100000)
 _SENTINELS = (rendition_name("0" * 64, 320), rendition_name("f" * 64, 640))
 
 
@@ -98,16 +100,32 @@ class CardContext(NamedTuple):
         return money_html(minor, self.currency, self.currency_exponent, self.money_locale)
 
 
-def _patterns(slug: str) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
-    """The product and media URL patterns: (before, after) each, or None when URLs of
-    that kind are not that simple."""
+Pattern = tuple[str, str] | None
+
+
+def _patterns(slug: str) -> tuple[Pattern, Pattern, Pattern]:
+    """The product, media and catalog part URL patterns: (before, after) each, or None
+    when URLs of that kind are not that simple."""
     product = _split(
         url_for("storefront.product_page", slug=slug, item_id=_SENTINEL_ID), str(_SENTINEL_ID)
     )
     media = _split(media_url(_SENTINELS[0]), _SENTINELS[0])
     if media is not None and media_url(_SENTINELS[1]) != _SENTINELS[1].join(media):
         media = None  # media URLs are not a plain prefix + name: ask every time
-    return product, media
+    return product, media, _part_pattern(slug)
+
+
+def _part_pattern(slug: str) -> Pattern:
+    """A part's URL around "<category>/<number>"; the first part's has no number."""
+    section, number = str(_SENTINEL_ID), _SENTINEL_PART
+    values = {"slug": slug, "section": section}
+    found = _split(url_for(_PART, number=number, **values), f"{section}/{number}")
+    if found is not None and url_for(_PART, number=1, **values) != section.join(found):
+        return None
+    return found
+
+
+_PART = "storefront.shop_part"
 
 
 PATTERNS = "vitrina.url_patterns"
@@ -137,12 +155,27 @@ def url_patterns(slug: str):
     return patterns
 
 
+def part_links(slug: str) -> Callable[[str, int], str]:
+    """A function writing the link to part `number` of a big catalog's category `key`
+    (its id, or "other": nothing to escape) from the kept pattern: the shop page links
+    to every category it leaves for later, and a url_for each was a tenth of a worker's
+    first render."""
+    pattern = url_patterns(slug)[2]
+
+    def part_url(key: str, number: int) -> str:
+        if pattern is None:
+            return url_for(_PART, slug=slug, section=key, number=number)
+        return (key if number == 1 else f"{key}/{number}").join(pattern)
+
+    return part_url
+
+
 class Links:
     """The URLs a page repeats for every item, built once per page."""
 
     def __init__(self, shop) -> None:
         self._slug = shop.slug
-        self._product, self._media = url_patterns(shop.slug)
+        self._product, self._media, _part = url_patterns(shop.slug)
         self.money_locale = money_locale(shop)
         self.currency = shop.currency
         self.currency_exponent = shop.currency_exponent

@@ -7,7 +7,8 @@ request instead, each new worker's first shop page paid for it on a shopper's ti
 compiling the storefront's templates (tens of milliseconds), the page statements
 (the first view's is the largest), loading the translations and the languages'
 number formats, hashing the code for the ETags and the static files for their
-URLs, and finding the link previews' font.
+URLs, writing the cart script's messages in each language, and finding the link
+previews' font.
 
 Nothing here depends on a shop, a catalog or a request: cards, frames, prices and
 pages are still made on first use and remembered by what they are made of. The
@@ -29,6 +30,7 @@ from shop.extensions import db
 from shop.lib.locales import LANGUAGES
 from shop.media.previews import find_font
 from shop.storefront.fast.caching import code_version
+from shop.storefront.fast.messages import cart_messages
 from shop.storefront.fast.plain_sql import PlainSelect
 from shop.web.assets import EXTENSION as ASSETS
 
@@ -52,6 +54,7 @@ def warm_up(app: Flask) -> None:
             Locale.parse(language).currency_formats  # noqa: B018 - loads the locale's data
             with force_locale(language):
                 get_translations()
+                cart_messages()
         try:
             with db.engine.connect() as connection:
                 PlainSelect.compile_all(connection.dialect)

@@ -109,3 +109,25 @@ def test_another_app_served_with_this_file_starts_unwarmed():
     finally:
         gc.unfreeze()
     assert hello.test_client().get("/").data == b"Hello"
+
+
+def test_the_cart_scripts_words_are_written_once_per_language_before_the_fork(
+    app, client, slug
+):
+    """warm_up writes the cart script's messages in every language the app speaks;
+    each page then carries its own language's, never another's."""
+    from shop.lib.locales import LANGUAGES
+    from shop.storefront.fast.messages import EXTENSION
+
+    app.extensions.pop(EXTENSION, None)
+    warm_up(app)
+    assert sorted(app.extensions[EXTENSION]) == sorted(LANGUAGES)
+    words = {
+        "es": "Se agregó a tu carrito.",
+        "en": "Added to your cart.",
+        "pt_BR": "Adicionado ao seu carrinho.",
+    }
+    for language, added in words.items():
+        page = client.get(f"/s/{slug}?lang={language}").get_data(as_text=True)
+        assert f'data-added="{added}"' in page, language
+        assert page.count('id="shop-messages"') == 1
