@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from flask import request, url_for
-from flask_babel import gettext as _
 
 from shop.lib.locales import money
 from shop.lib.money import format_plain
 from shop.media.names import PREVIEW_SIZE
 from shop.media.previews import shop_preview_url
 from shop.media.urls import preview_url
+from shop.web.translating import gettext as _
 
 DESCRIPTION_LENGTH = 200
 _SPACES = re.compile(r"[^\S\xa0\u202f]+")

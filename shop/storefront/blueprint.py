@@ -12,15 +12,16 @@ from babel.lists import format_list
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Blueprint, g, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
-from shop.lib.locales import LANGUAGE_NAMES, LANGUAGES, money_locale
+from shop.lib.locales import LANGUAGE_NAMES, LANGUAGES, html_lang, money_locale
 from shop.lib.money import format_money, shown_digits
 from shop.lib.pixels import shop_pixels
 from shop.storefront.fast import cart_messages
 from shop.storefront.loading import to_shop_host
 from shop.web.caching import PRIVATE_CACHE
 from shop.web.locale import LANGUAGE_PARAM, shopper_language, spoken_language
+from shop.web.translating import gettext as _
 
 bp = Blueprint("storefront", __name__)
 bp.before_request(to_shop_host)
@@ -65,7 +66,7 @@ def storefront_helpers() -> dict:
     return {
         "js_locale": js_locale,
         "money_format": money_format,
-        "language_links": language_links,
+        "language_switch": language_switch,
         "shop_scope": shop_scope,
         "shop_pixels": shop_pixels,
         "pixel_receivers": pixel_receivers,
@@ -111,6 +112,49 @@ def language_links() -> list[tuple[str, str, str]]:
         url = plain if own else f"{plain}{joiner}{LANGUAGE_PARAM}={code}"
         links.append((code, LANGUAGE_NAMES[code], url))
     return links
+
+
+# The switch in the shop's bar: the other language as one link, or several in a menu
+# (one slot in the bar however many languages there are: a long shop name keeps its
+# room). Written here, not in the layout: it is a hole every framed page fills
+# (shop.storefront.fast.framed), and in Jinja it was a tenth of a product page.
+_ONE_LANGUAGE = (
+    '\n    <a class="shop-language" href="{url}" hreflang="{tag}" lang="{tag}" '
+    'aria-label="{name}">{short}</a>'
+)
+_LANGUAGES = (
+    '\n    <details class="shop-languages">'
+    '\n      <summary class="shop-language" aria-label="{label}">{short}</summary>'
+    "\n      <ul>{choices}\n      </ul>\n    </details>"
+)
+_LANGUAGE_CHOICE = (
+    '\n        <li><a class="shop-language-choice" href="{url}" hreflang="{tag}" lang="{tag}">'
+    "{name}</a></li>"
+)
+
+
+def language_switch() -> Markup:
+    """The shop bar's language switch for this page (template helper): language_links
+    as HTML, nothing when there is no other language."""
+    links = language_links()
+    if len(links) == 1:
+        ((code, name, url),) = links
+        return Markup(  # noqa: S704 - every value escaped
+            _ONE_LANGUAGE.format(
+                url=escape(url), tag=html_lang(code), name=escape(name), short=code[:2].upper()
+            )
+        )
+    if not links:
+        return Markup()
+    choices = "".join(
+        _LANGUAGE_CHOICE.format(url=escape(url), tag=html_lang(code), name=escape(name))
+        for code, name, url in links
+    )
+    return Markup(  # noqa: S704 - every value escaped
+        _LANGUAGES.format(
+            label=escape(_("Language")), short=str(get_locale())[:2].upper(), choices=choices
+        )
+    )
 
 
 def js_locale(shop) -> str:

@@ -58,6 +58,7 @@ def position(view: type, name: str) -> int:
 
 
 def read(view: type, row, prefix: str = ""):
-    """The view from a SQLAlchemy Row, each field from the column of its name."""
-    values = row._mapping
+    """The view from a SQLAlchemy Row or a mapping of labels to values, each field from
+    the column of its name."""
+    values = getattr(row, "_mapping", row)
     return view(*(values[label] for label in names(view, prefix)))
