@@ -136,6 +136,7 @@ def forget_all(app) -> None:
     for key in [key for key in app.extensions if key in PER_APP_CACHES]:
         app.extensions.pop(key)
     app.extensions["vitrina.assets"]._known.clear()
+    app.extensions["vitrina.assets"].urls.clear()
     PlainSelect.forget()
     app.jinja_env.cache.clear()
     babel.localedata._cache.clear()
@@ -153,6 +154,7 @@ def forget_all(app) -> None:
                 "translations": dict(domain.cache),
                 "locale_data": dict(babel.localedata._cache),
                 "static_files": dict(app.extensions["vitrina.assets"]._known),
+                "static_urls": dict(app.extensions["vitrina.assets"].urls),
             }
             return
         for key, template in started["templates"].items():
@@ -162,6 +164,7 @@ def forget_all(app) -> None:
         domain.cache.update(started["translations"])
         babel.localedata._cache.update(started["locale_data"])
         app.extensions["vitrina.assets"]._known.update(started["static_files"])
+        app.extensions["vitrina.assets"].urls.update(started["static_urls"])
 
 
 # What warm_up makes that lives in a functools cache: kept, as the master made it.

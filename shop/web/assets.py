@@ -17,12 +17,22 @@ from __future__ import annotations
 import mimetypes
 import os
 import re
+import stat
 import threading
 from dataclasses import dataclass
 from hashlib import sha256
 from pathlib import Path
 
-from flask import Flask, Response, abort, current_app, request, send_file, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    has_request_context,
+    request,
+    send_file,
+    url_for,
+)
 from werkzeug.security import safe_join
 
 from shop.web.compression import accepts_gzip, gzip_smallest, is_compressible
@@ -32,6 +42,7 @@ SHORT = "public, max-age=300"
 DIGEST_LENGTH = 10
 FINGERPRINTED = re.compile(rf"(?P<stem>.+)\.(?P<digest>[0-9a-f]{{{DIGEST_LENGTH}}})(?P<ext>\.\w+)")
 EXTENSION = "vitrina.assets"
+MAX_URLS = 4096
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,9 @@ class Assets:
         self.folder = folder
         self._known: dict[str, Asset] = {}
         self._lock = threading.Lock()
+        # Each file's URL by its name, content and the root path the app is served at:
+        # url_for once per version of a file, not six times per new shop page frame.
+        self.urls: dict[tuple[str, str, str], str] = {}
 
     def get(self, filename: str) -> Asset | None:
         path = safe_join(self.folder, filename)
@@ -60,7 +74,7 @@ class Assets:
             status = os.stat(path)
         except OSError:
             return None
-        if not os.path.isfile(path):
+        if not stat.S_ISREG(status.st_mode):
             return None
         stamp = (status.st_mtime_ns, status.st_size)
         known = self._known.get(filename)
@@ -73,11 +87,15 @@ class Assets:
 
     def load_all(self) -> int:
         """Hash (and gzip) every file now, as the app starts rather than on the first
-        page that links each; returns how many there are."""
+        page that links each; returns how many there are. In a request's context (the
+        app's start-up makes one), their URLs are made too."""
         count = 0
         for path in sorted(Path(self.folder).rglob("*")):
-            if path.is_file() and self.get(path.relative_to(self.folder).as_posix()):
+            name = path.relative_to(self.folder).as_posix()
+            if path.is_file() and self.get(name):
                 count += 1
+                if has_request_context():
+                    asset_url(name)
         return count
 
     def fingerprinted(self, filename: str) -> str:
@@ -121,8 +139,19 @@ def assets() -> Assets:
 
 
 def asset_url(filename: str) -> str:
-    """Template helper: the fingerprinted URL of a static file (``asset_url('css/shop.css')``)."""
-    return url_for("static", filename=filename)
+    """Template helper: the fingerprinted URL of a static file (``asset_url('css/shop.css')``),
+    as url_for writes it; a changed file is noticed (its name carries the new hash)."""
+    found = assets().get(filename)
+    if found is None:
+        return url_for("static", filename=filename)
+    urls = assets().urls
+    key = (filename, found.digest, request.script_root)
+    url = urls.get(key)
+    if url is None:
+        if len(urls) > MAX_URLS:  # old versions of files changed while it ran
+            urls.clear()
+        url = urls[key] = url_for("static", filename=filename)
+    return url
 
 
 def _fingerprint_static_urls(endpoint: str | None, values: dict) -> None:

@@ -135,3 +135,24 @@ def test_media_renditions_are_cached_for_a_year(app, client):
     assert "immutable" in cache_control
     assert "max-age=31536000" in cache_control
     assert "public" in cache_control
+
+
+def test_asset_urls_are_url_fors_and_follow_a_changed_file(app, tmp_path):
+    """asset_url keeps each file's URL, by its content and the app's root path: always
+    what url_for writes, a new one when the file changes, another under a prefix."""
+    folder = tmp_path / "static"
+    (folder / "js").mkdir(parents=True)
+    script = folder / "js" / "cart.js"
+    script.write_text("console.log('uno')")
+    app.extensions[assets.EXTENSION] = assets.Assets(str(folder))
+    with app.test_request_context():
+        first = assets.asset_url("js/cart.js")
+        assert first == url_for("static", filename="js/cart.js")
+        assert assets.asset_url("js/cart.js") == first
+        script.write_text("console.log('dos, más largo 🌻')")
+        second = assets.asset_url("js/cart.js")
+        assert second != first and second == url_for("static", filename="js/cart.js")
+        assert assets.asset_url("js/missing.js") == url_for("static", filename="js/missing.js")
+    with app.test_request_context(base_url="http://localhost/tienda/"):
+        prefixed = assets.asset_url("js/cart.js")
+        assert prefixed == "/tienda" + second == url_for("static", filename="js/cart.js")

@@ -47,9 +47,9 @@ def warm_up(app: Flask) -> None:
     find_font()
     _compile_templates(app.jinja_env)
     static_files = app.extensions.get(ASSETS)
-    if static_files is not None:
-        static_files.load_all()
     with app.test_request_context():
+        if static_files is not None:
+            static_files.load_all()  # and their URLs, for the app's own root path
         for language in LANGUAGES:
             Locale.parse(language).currency_formats  # noqa: B018 - loads the locale's data
             with force_locale(language):
