@@ -10,7 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 import phonenumbers
-from babel.core import Locale, UnknownLocaleError
+from babel import localedata
+from babel.core import Locale, UnknownLocaleError, get_global
 from babel.languages import get_official_languages
 from flask_babel import get_locale
 
@@ -73,6 +74,21 @@ def regional_locale(language: str, whatsapp: str) -> str:
     except (UnknownLocaleError, ValueError):
         return language
     return candidate
+
+
+def regional_locales(language: str) -> tuple[str, ...]:
+    """Every locale regional_locale can give shops of `language` (``es_MX``, ``es_AR``
+    and the other regions where it is spoken officially), the language itself first."""
+    if "_" in language:
+        return (language,)
+    regions = get_global("territory_languages")
+    found = [
+        f"{language}_{region}"
+        for region in sorted(regions)
+        if language in get_official_languages(region, de_facto=True)
+        and localedata.exists(f"{language}_{region}")
+    ]
+    return (language, *found)
 
 
 def shop_locale(shop) -> str:

@@ -4,7 +4,10 @@ worker's first shop page compiles no template and no statement on a shopper's ti
 from __future__ import annotations
 
 import gc
+import json
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -111,9 +114,7 @@ def test_another_app_served_with_this_file_starts_unwarmed():
     assert hello.test_client().get("/").data == b"Hello"
 
 
-def test_the_cart_scripts_words_are_written_once_per_language_before_the_fork(
-    app, client, slug
-):
+def test_the_cart_scripts_words_are_written_once_per_language_before_the_fork(app, client, slug):
     """warm_up writes the cart script's messages in every language the app speaks;
     each page then carries its own language's, never another's."""
     from shop.lib.locales import LANGUAGES
@@ -131,3 +132,24 @@ def test_the_cart_scripts_words_are_written_once_per_language_before_the_fork(
         page = client.get(f"/s/{slug}?lang={language}").get_data(as_text=True)
         assert f'data-added="{added}"' in page, language
         assert page.count('id="shop-messages"') == 1
+
+
+def test_the_number_formats_of_spanish_speaking_regions_are_loaded_before_the_fork():
+    """A Mexican or Argentine shop's prices are written in es_MX's or es_AR's way: their
+    data is loaded by warm_up in a fresh process, not on a new worker's first sight."""
+    script = (
+        "import babel.localedata, json\n"
+        "from shop import create_app\n"
+        "from shop.storefront.fast import warm_up\n"
+        "app = create_app({'TESTING': True, 'SQLALCHEMY_DATABASE_URI': 'sqlite://'})\n"
+        "before = set(babel.localedata._cache)\n"
+        "warm_up(app)\n"
+        "print(json.dumps([sorted(before), sorted(babel.localedata._cache)]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    before, after = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "es_MX" not in before
+    assert {"es", "es_MX", "es_AR", "es_CO", "es_ES", "es_PR", "en", "pt_BR"} <= set(after)
+    assert "en_GB" not in after  # English's ninety regions load on first use
