@@ -171,7 +171,9 @@ def forget_all(app) -> None:
 MADE_AT_START = frozenset({"code_version", "_font_file"})
 # Per-app stores made on first use: the page cache, frames, URL patterns. (The cart
 # script's words, "vitrina.cart_messages", are written by warm_up: kept, as forked.)
-PER_APP_CACHES = frozenset({"vitrina.page_cache", "vitrina.frames", "vitrina.url_patterns"})
+PER_APP_CACHES = frozenset(
+    {"vitrina.page_cache", "vitrina.frames", "vitrina.url_patterns", "vitrina.media_patterns"}
+)
 _STARTED: dict[int, dict] = {}
 
 

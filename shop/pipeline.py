@@ -92,6 +92,9 @@ def hooks(app: Flask) -> None:
     # hook, the X-RateLimit headers, runs just before keep_page.
     limiter.init_app(app)
     # The other after_request hooks, from the last to run to the first.
-    login_manager.init_app(app)  # Flask-Login's remember-cookie refresh
+    # Flask-Login's remember-cookie refresh. No template names `current_user` (views
+    # pass what a page shows), so its context processor, which loads the signed-in
+    # user for every template rendered, public pages too, is left out.
+    login_manager.init_app(app, add_context_processor=False)
     app.after_request(headers.add_security_headers)
     app.after_request(compression.compress_response)

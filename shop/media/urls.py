@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, request, url_for
 
-from shop.media.names import closest_width, preview_name, rendition_name
+from shop.media.names import closest_width, is_valid_name, preview_name, rendition_name
 from shop.models import Image
 
 
@@ -37,7 +37,39 @@ def media_url(name: str, external: bool = False) -> str:
     base = media_base_url()
     if base:
         return f"{base}/{name}"
-    return url_for("media.serve", name=name, _external=external)
+    pattern = _app_media_pattern(external) if has_request_context() else None
+    if pattern is None or not is_valid_name(name):
+        return url_for("media.serve", name=name, _external=external)
+    return name.join(pattern)
+
+
+# The app's own media URLs are a prefix and a name: url_for makes the prefix once per
+# address the request came to (a page names its logo three times, its link card's
+# picture once, each a url_for of some 15 µs). The names the pipeline makes are hex
+# digits, a dash and a width or "og" (shop.media.names): nothing in them is escaped;
+# any other name is left to url_for.
+_PATTERNS = "vitrina.media_patterns"
+_MAX_PATTERNS = 1024
+_SAMPLES = ("0" * 64 + "-320.webp", "f" * 64 + "-og.jpg")
+
+
+def _app_media_pattern(external: bool) -> tuple[str, str] | None:
+    environ = request.environ
+    key = (
+        external,
+        environ.get("wsgi.url_scheme"),
+        environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
+        environ.get("SCRIPT_NAME", ""),
+    )
+    kept = current_app.extensions.setdefault(_PATTERNS, {})
+    if key not in kept:
+        first, second = (url_for("media.serve", name=n, _external=external) for n in _SAMPLES)
+        before, found, after = first.partition(_SAMPLES[0])
+        simple = found and second == f"{before}{_SAMPLES[1]}{after}"
+        if len(kept) >= _MAX_PATTERNS:
+            kept.clear()
+        kept[key] = (before, after) if simple else None  # None: url_for every time
+    return kept[key]
 
 
 def _widths(image: Image) -> list[int]:

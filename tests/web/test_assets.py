@@ -157,3 +157,27 @@ def test_asset_urls_are_url_fors_and_follow_a_changed_file(app, tmp_path):
     with app.test_request_context(base_url="http://localhost/tienda/"):
         prefixed = assets.asset_url("js/cart.js")
         assert prefixed == "/tienda" + second == url_for("static", filename="js/cart.js")
+
+
+@pytest.mark.parametrize(
+    ("base_url", "external"),
+    [
+        ("http://localhost", False),
+        ("http://localhost", True),
+        ("https://tienda.example.shop", True),
+        ("http://localhost/prefijo/", False),
+        ("https://otra.example:8443/prefijo/", True),
+    ],
+)
+def test_media_urls_are_the_ones_url_for_makes(app, base_url, external):
+    """media_url keeps the app's media URL prefix per address a request came to: the
+    same URL url_for writes, for every address, and url_for itself for other names."""
+    from shop.media.urls import media_url
+
+    names = ("a" * 64 + "-320.webp", "b" * 64 + "-og.jpg", "not a name/../x", "ñandú 🌻.webp")
+    with app.test_request_context("/", base_url=base_url):
+        for name in names:
+            expected = url_for("media.serve", name=name, _external=external)
+            assert media_url(name, external) == expected
+            assert media_url(name, external) == expected  # from the kept prefix
+        assert list(app.extensions["vitrina.media_patterns"].values()) != [None]
