@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from flask import Flask, g
 from flask_babel import get_translations
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 _KEPT = "vitrina_catalog"  # (locale, catalog) on Flask-Babel's context in `g`
 
@@ -50,7 +53,12 @@ def ngettext(singular: str, plural: str, num: int, **variables) -> str:
 def install_in_templates(app: Flask) -> None:
     """Templates' _(), gettext and ngettext through the kept catalog: the callables
     Flask-Babel installs in Jinja, with the same behaviour (newstyle: autoescaped,
-    formatted with the keyword arguments)."""
+    formatted with the keyword arguments).
+
+    Jinja wraps newstyle callables twice (``_`` calls ``gettext`` through the context,
+    which calls the function through it again): four calls per text, a twentieth of
+    an uncached product page's time. `_`, `gettext` and `ngettext` do the same work in
+    one call each."""
     app.jinja_env.install_gettext_callables(
         gettext=lambda text: catalog().ugettext(text),
         ngettext=lambda singular, plural, n: catalog().ungettext(singular, plural, n),
@@ -60,3 +68,24 @@ def install_in_templates(app: Flask) -> None:
             context, singular, plural, n
         ),
     )
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
+    app.jinja_env.globals["ngettext"] = _template_ngettext
+
+
+@pass_context
+def _template_gettext(context: Context, string: str, /, **variables) -> str:
+    text = catalog().ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - a translation, as Jinja's newstyle gettext
+    return text % variables  # always a format: "%%" is "%", as in Jinja's
+
+
+@pass_context
+def _template_ngettext(
+    context: Context, singular: str, plural: str, num: int, /, **variables
+) -> str:
+    variables.setdefault("num", num)
+    text = catalog().ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - a translation, as Jinja's newstyle ngettext
+    return text % variables

@@ -79,3 +79,19 @@ def test_templates_translate_and_escape_as_before(app):
     assert (sold_out, number) == ("Agotado", "Pedido #5")
     assert "&lt;b&gt;Ana&lt;/b&gt;" in name
     assert "<b>" not in name
+
+
+def test_text_templates_translate_without_escaping(app):
+    """A plain-text template (the e-mails) gets its values as they are: "&" stays "&"."""
+    with app.test_request_context("/"):
+        g.page_language = "es"
+        text = render_template_string(
+            "{% autoescape false %}{{ _('Name: %(name)s', name=n) }}|{{ _('Sold out') }}|"
+            "{{ ngettext('%(num)d item', '%(num)d items', 1) }}|{{ _('100%% sure') }}"
+            "{% endautoescape %}",
+            n="Pan & Café <3",
+        )
+    name, sold_out, _item, percent = text.split("|")
+    assert name.endswith("Pan & Café <3")
+    assert sold_out == "Agotado"
+    assert percent == "100% sure"
