@@ -99,10 +99,18 @@ def shop_locale(shop) -> str:
 
 def money_locale(shop) -> str:
     """The locale to read and write the shop's amounts in, for the current viewer."""
-    viewer = app_language(str(get_locale() or shop.language)) or shop.language
-    if viewer == shop.language:
-        return regional_locale(shop.language, shop.whatsapp)
-    return viewer
+    viewer = get_locale()
+    return _money_locale(str(viewer) if viewer else "", shop.language, shop.whatsapp)
+
+
+@lru_cache(maxsize=1024)
+def _money_locale(viewer: str, language: str, whatsapp: str) -> str:
+    """money_locale's answer, worked out once per viewer's locale and shop (a page
+    writes several amounts)."""
+    spoken = app_language(viewer or language) or language
+    if spoken == language:
+        return regional_locale(language, whatsapp)
+    return spoken
 
 
 def money(minor: int | None, shop) -> str:
