@@ -37,23 +37,30 @@ def media_url(name: str, external: bool = False) -> str:
     base = media_base_url()
     if base:
         return f"{base}/{name}"
-    pattern = _app_media_pattern(external) if has_request_context() else None
-    if pattern is None or not is_valid_name(name):
+    pattern = media_pattern(external) if is_valid_name(name) else None
+    if pattern is None:
         return url_for("media.serve", name=name, _external=external)
     return name.join(pattern)
 
 
-# The app's own media URLs are a prefix and a name: url_for makes the prefix once per
-# address the request came to (a page names its logo three times, its link card's
-# picture once, each a url_for of some 15 µs). The names the pipeline makes are hex
-# digits, a dash and a width or "og" (shop.media.names): nothing in them is escaped;
-# any other name is left to url_for.
+# Media URLs are a prefix and a name: the app's own prefix is made by url_for once per
+# address a request came to (a page names its logo three times, its link card's picture
+# once, and a shop page every card's pictures: each a url_for of some 15 µs). The names
+# the pipeline makes are hex digits, a dash and a width or "og" (shop.media.names):
+# nothing in them is escaped; media_url leaves any other name to url_for.
 _PATTERNS = "vitrina.media_patterns"
 _MAX_PATTERNS = 1024
 _SAMPLES = ("0" * 64 + "-320.webp", "f" * 64 + "-og.jpg")
 
 
-def _app_media_pattern(external: bool) -> tuple[str, str] | None:
+def media_pattern(external: bool = False) -> tuple[str, str] | None:
+    """(before, after) a valid name in its media URL; None where only url_for knows
+    (outside a request, or URLs that are not a prefix and a name)."""
+    base = media_base_url()
+    if base:
+        return f"{base}/", ""
+    if not has_request_context():
+        return None
     environ = request.environ
     key = (
         external,

@@ -141,10 +141,11 @@ def assets() -> Assets:
 def asset_url(filename: str) -> str:
     """Template helper: the fingerprinted URL of a static file (``asset_url('css/shop.css')``),
     as url_for writes it; a changed file is noticed (its name carries the new hash)."""
-    found = assets().get(filename)
+    files = assets()
+    found = files.get(filename)
     if found is None:
         return url_for("static", filename=filename)
-    urls = assets().urls
+    urls = files.urls
     key = (filename, found.digest, request.script_root)
     url = urls.get(key)
     if url is None:

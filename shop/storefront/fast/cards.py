@@ -42,7 +42,7 @@ from shop.catalog.availability import CARD_CHOOSE, CARD_SOLD_OUT
 from shop.lib.locales import money_locale
 from shop.lib.money import format_money
 from shop.media.names import closest_width, rendition_name
-from shop.media.urls import media_url
+from shop.media.urls import media_pattern, media_url
 from shop.storefront.fast.caching import site_of
 from shop.storefront.fast.first_view import first_view
 from shop.storefront.fast.parts import part
@@ -58,7 +58,6 @@ CARD_WIDTH = 320  # the src; srcset offers up to CARD_MAX_WIDTH for sharp screen
 CARD_MAX_WIDTH = 640
 _SENTINEL_ID = 987654321
 _SENTINEL_PART = 99991  # within the part route's numbers (2 to 100000)
-_SENTINELS = (rendition_name("0" * 64, 320), rendition_name("f" * 64, 640))
 
 
 @lru_cache(maxsize=16384)
@@ -109,10 +108,7 @@ def _patterns(slug: str) -> tuple[Pattern, Pattern, Pattern]:
     product = _split(
         url_for("storefront.product_page", slug=slug, item_id=_SENTINEL_ID), str(_SENTINEL_ID)
     )
-    media = _split(media_url(_SENTINELS[0]), _SENTINELS[0])
-    if media is not None and media_url(_SENTINELS[1]) != _SENTINELS[1].join(media):
-        media = None  # media URLs are not a plain prefix + name: ask every time
-    return product, media, _part_pattern(slug)
+    return product, media_pattern(), _part_pattern(slug)
 
 
 def _part_pattern(slug: str) -> Pattern:
@@ -175,7 +171,7 @@ class Links:
 
     def __init__(self, shop) -> None:
         self._slug = shop.slug
-        self._product, self._media, _part = url_patterns(shop.slug)
+        self._product, self._media = url_patterns(shop.slug)[:2]
         self.money_locale = money_locale(shop)
         self.currency = shop.currency
         self.currency_exponent = shop.currency_exponent

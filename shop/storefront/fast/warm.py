@@ -66,17 +66,16 @@ def warm_up(app: Flask) -> None:
             db.engine.dispose()
 
 
-# English is spoken officially in some ninety regions: their number formats would add
-# about 9 MB to every worker for the few English-speaking shops, which load their own
-# on first use. Spanish has some twenty (2 MB, 60 ms once per deploy).
-EVERY_REGION_ABOVE = 30
+# The languages whose shops' regional number formats (shop.lib.locales.regional_locale)
+# are loaded before the fork: Spanish's twenty-odd regions cost 2 MB and 60 ms once per
+# deploy. English is spoken officially in some ninety (about 9 MB in every worker, for
+# few shops): an English-speaking shop's region loads on its first page instead.
+REGIONS_AT_START = frozenset({"es"})
 
 
 def _number_locales(language: str) -> tuple[str, ...]:
-    """The locales whose number formats shops of `language` are written in
-    (shop.lib.locales.regional_locale): all of its regions' where they are few."""
-    found = regional_locales(language)
-    return found if len(found) <= EVERY_REGION_ABOVE else (language,)
+    """The locales whose number formats warm_up loads for shops of `language`."""
+    return regional_locales(language) if language in REGIONS_AT_START else (language,)
 
 
 def _compile_templates(env: Environment) -> None:
