@@ -152,6 +152,16 @@ def merchant(app, client, sign_in_as):
     return ids
 
 
+# The Redis the tests use. A second test run side by side (CI runs its PostgreSQL pass
+# next to its SQLite pass) points this at a server of its own, as tests empty databases.
+REDIS_ADDRESS = os.environ.get("TEST_REDIS_ADDRESS", "127.0.0.1:6379")
+
+
+def redis_url(database: int) -> str:
+    """The URL of one numbered database in the tests' Redis."""
+    return f"redis://{REDIS_ADDRESS}/{database}"
+
+
 def skip_without_service(reason: str) -> None:
     """Skip a test whose local service (Redis, redis-server) is missing on a developer's
     machine; under CI, where every service is installed, a missing one is a failure."""

@@ -4,7 +4,6 @@ point of a fold, counts everything exactly once."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import date
 
@@ -17,12 +16,11 @@ from shop.extensions import db
 from shop.jobs.running import start_periodic
 from shop.models import DailyVisitor, Job
 from tests.analytics.test_collection import counts, send, sources
-from tests.conftest import skip_without_service
+from tests.conftest import REDIS_ADDRESS, redis_url, skip_without_service
 from tests.storefront.shopper import build_shop, orders
 
-# Emptied before and after each test: a database of the machine's Redis no one else
-# uses. Helpers sharing the machine give each their own with ANALYTICS_TEST_REDIS_URL.
-REDIS_URL = os.environ.get("ANALYTICS_TEST_REDIS_URL") or "redis://127.0.0.1:6379/12"
+# Emptied before and after each test: a database of the tests' Redis no one else uses.
+REDIS_URL = redis_url(12)
 
 
 @pytest.fixture
@@ -36,7 +34,7 @@ def store():
     try:
         client.flushdb()
     except redis.RedisError:
-        skip_without_service("Redis is not running on 127.0.0.1:6379")
+        skip_without_service(f"Redis is not running on {REDIS_ADDRESS}")
     yield client
     client.flushdb()
 

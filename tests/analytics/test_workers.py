@@ -15,7 +15,7 @@ import requests
 from shop.analytics import live
 from tests.analytics.test_collection import PHONE_UA, counts, sources
 from tests.analytics.test_live import REDIS_URL
-from tests.conftest import TEST_SECRET, skip_without_service
+from tests.conftest import REDIS_ADDRESS, TEST_SECRET, skip_without_service
 from tests.production.servers import AppServer
 from tests.storefront.shopper import build_shop
 
@@ -29,7 +29,7 @@ def mode(request):
         try:
             redis.Redis.from_url(REDIS_URL).flushdb()
         except redis.RedisError:
-            skip_without_service("Redis is not running on 127.0.0.1:6379")
+            skip_without_service(f"Redis is not running on {REDIS_ADDRESS}")
         yield REDIS_URL
         redis.Redis.from_url(REDIS_URL).flushdb()
     else:

@@ -15,11 +15,12 @@ import pytest
 from sqlalchemy import text
 
 from shop.extensions import db
+from tests.conftest import REDIS_ADDRESS, redis_url
 from tests.jobs.kinds_for_tests import EFFECTS_DDL
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = "tests.jobs.kinds_for_tests"
-REDIS = "redis://127.0.0.1:6379/15"
+REDIS = redis_url(15)
 
 
 @pytest.fixture
@@ -125,7 +126,7 @@ def redis_queue(app):
     try:
         redis.Redis.from_url(REDIS, socket_connect_timeout=0.5).ping()
     except redis.exceptions.ConnectionError:
-        skip_without_service("needs the machine's Redis on 127.0.0.1:6379")
+        skip_without_service(f"needs the machine's Redis on {REDIS_ADDRESS}")
     app.config.update(JOBS_REDIS_URL=REDIS, JOBS_QUEUE_NAME=f"vitrina-test-{secrets.token_hex(4)}")
     jobs.init_app(app)
     yield app

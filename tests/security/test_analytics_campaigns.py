@@ -16,7 +16,7 @@ from shop.analytics.sources import clean_campaign
 from shop.extensions import db
 from shop.models import DailySource, Shop
 from tests.analytics.test_live import REDIS_URL
-from tests.conftest import skip_without_service
+from tests.conftest import REDIS_ADDRESS, skip_without_service
 from tests.security.hostile import PAYLOADS
 from tests.security.html import executable_bits
 
@@ -35,7 +35,7 @@ def mode(request, app):
         try:
             store.flushdb()
         except redis.RedisError:
-            skip_without_service("Redis is not running on 127.0.0.1:6379")
+            skip_without_service(f"Redis is not running on {REDIS_ADDRESS}")
         app.config["ANALYTICS_REDIS_URL"] = REDIS_URL
         yield request.param
         store.flushdb()

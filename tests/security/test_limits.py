@@ -16,10 +16,16 @@ from sqlalchemy import func, select
 from shop import create_app
 from shop.extensions import db, limiter
 from shop.models import Category, Item, Order, OrderLine
-from tests.conftest import VitrinaClient, _test_config, skip_without_service
+from tests.conftest import (
+    REDIS_ADDRESS,
+    VitrinaClient,
+    _test_config,
+    redis_url,
+    skip_without_service,
+)
 from tests.security.world import jpeg
 
-REDIS = "redis://127.0.0.1:6379/0"
+REDIS = redis_url(0)
 
 
 @pytest.fixture
@@ -324,7 +330,8 @@ def test_registering_the_limits_again_for_another_app_adds_none(migrated, tmp_pa
 
 def _redis_up() -> bool:
     try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+        host, port = REDIS_ADDRESS.rsplit(":", 1)
+        socket.create_connection((host, int(port)), timeout=0.5).close()
     except OSError:
         return False
     return True
@@ -332,7 +339,7 @@ def _redis_up() -> bool:
 
 def test_app_servers_share_counts_through_redis(migrated, tmp_path):
     if not _redis_up():
-        skip_without_service("needs the machine's Redis on 127.0.0.1:6379")
+        skip_without_service(f"needs the machine's Redis on {REDIS_ADDRESS}")
     import redis
 
     # A made-up address of our own: other test runs may share this Redis.
@@ -365,7 +372,7 @@ def test_app_servers_share_checkout_counts_through_redis(app, world):
     """With Redis, checkouts are counted through Flask-Limiter in it, shared by every
     server, as before (only counts that live in memory anyway are kept per worker)."""
     if not _redis_up():
-        skip_without_service("needs the machine's Redis on 127.0.0.1:6379")
+        skip_without_service(f"needs the machine's Redis on {REDIS_ADDRESS}")
     import redis
 
     address = "10.{}.{}.{}".format(*uuid.uuid4().bytes[:3])

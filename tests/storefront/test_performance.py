@@ -20,13 +20,13 @@ from shop.models import Category, Image, Item, ItemPhoto, Shop
 from shop.storefront.fast.page_cache import LocalPages, NoPages, Page, RedisPages, pages
 from shop.web.caching import PUBLIC_CACHE
 from tests import factories
-from tests.conftest import TEST_SECRET, skip_without_service
+from tests.conftest import REDIS_ADDRESS, TEST_SECRET, redis_url, skip_without_service
 from tests.storefront.options_shop import build_options_shop
 from tests.storefront.shopper import build_shop
 
 GZIP = {"Accept-Encoding": "gzip, br"}
 EN = {"Accept-Language": "en"}
-REDIS_URL = "redis://127.0.0.1:6379/0"
+REDIS_URL = redis_url(0)
 
 
 @contextmanager
@@ -366,7 +366,7 @@ def redis_prefix():
     try:
         client.ping()
     except redis.RedisError:
-        skip_without_service("no Redis on 127.0.0.1:6379")
+        skip_without_service(f"no Redis on {REDIS_ADDRESS}")
     prefix = f"vitrina-test-{uuid.uuid4().hex}:"
     yield prefix
     keys = list(client.scan_iter(match=prefix + "*"))
