@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 
 from shop.extensions import db
 from shop.lib.hours import shop_zone, zone_info
@@ -108,20 +108,27 @@ def refusal(discount: Discount, cart: PricedCart, today: date) -> str | None:
     return None
 
 
+# The checkout's statements, built once: a statement made per call costs its cache key
+# (and its clauses' construction) every time, a tenth of an order with a code.
+_TYPED = Discount.code == bindparam("code")
+_AUTOMATIC = Discount.code.is_(None) & Discount.active
+_CANDIDATES = {
+    (typed, automatic): select(Discount).where(
+        Discount.shop_id == bindparam("shop_id"),
+        or_(*[c for c, wanted in ((_TYPED, typed), (_AUTOMATIC, automatic)) if wanted]),
+    )
+    for typed, automatic in ((True, False), (False, True), (True, True))
+}
+
+
 def candidates(shop: Shop, typed_code: str) -> list[Discount]:
     """The typed code's discount and the shop's automatic ones, in one query (none at all
     for a plain cart in a shop without automatic discounts)."""
-    conditions = []
     folded = fold(typed_code)
-    if folded:
-        conditions.append(Discount.code == folded)
-    if shop.has_automatic_discount:
-        conditions.append(Discount.code.is_(None) & Discount.active)
-    if not conditions:
+    wanted = (bool(folded), bool(shop.has_automatic_discount))
+    if not any(wanted):
         return []
-    return list(
-        db.session.scalars(select(Discount).where(Discount.shop_id == shop.id, or_(*conditions)))
-    )
+    return list(db.session.scalars(_CANDIDATES[wanted], {"shop_id": shop.id, "code": folded}))
 
 
 def choose(shop: Shop, cart: PricedCart, typed_code: str, now: datetime) -> Chosen | None:
@@ -178,29 +185,9 @@ def take_use(chosen: Chosen, phone: str) -> None:
               "per customer.", count=per_customer),
             field="phone",
         )  # fmt: skip
-    table = Discount.__table__
-    statement = (
-        update(table)
-        .where(
-            table.c.id == discount.id,
-            table.c.active,
-            or_(table.c.max_uses.is_(None), table.c.uses < table.c.max_uses),
-        )
-        .values(uses=table.c.uses + 1)
-    )
-    if per_customer is not None:
-        orders = Order.__table__
-        used = (
-            select(func.count())
-            .where(
-                orders.c.discount_id == discount.id,
-                orders.c.customer_phone == phone,
-                orders.c.status != OrderStatus.CANCELLED.value,
-            )
-            .scalar_subquery()
-        )
-        statement = statement.where(used < per_customer)
-    if db.session.execute(statement).rowcount != 1:
+    values = {"discount_id": discount.id, "phone": phone, "per_customer": per_customer}
+    statement = _TAKE_USE if per_customer is None else _TAKE_USE_PER_CUSTOMER
+    if db.session.execute(statement, values).rowcount != 1:
         db.session.expire(discount)
         left = discount.max_uses is None or discount.uses < discount.max_uses
         if per_customer is not None and left:
@@ -210,6 +197,30 @@ def take_use(chosen: Chosen, phone: str) -> None:
               "try another code."),
             field="coupon",
         )  # fmt: skip
+
+
+_DISCOUNTS = Discount.__table__
+_ORDERS = Order.__table__
+_TAKE_USE = (
+    update(_DISCOUNTS)
+    .where(
+        _DISCOUNTS.c.id == bindparam("discount_id"),
+        _DISCOUNTS.c.active,
+        or_(_DISCOUNTS.c.max_uses.is_(None), _DISCOUNTS.c.uses < _DISCOUNTS.c.max_uses),
+    )
+    .values(uses=_DISCOUNTS.c.uses + 1)
+)
+# The customer's orders with this code, not cancelled, under their limit.
+_TAKE_USE_PER_CUSTOMER = _TAKE_USE.where(
+    select(func.count())
+    .where(
+        _ORDERS.c.discount_id == bindparam("discount_id"),
+        _ORDERS.c.customer_phone == bindparam("phone"),
+        _ORDERS.c.status != OrderStatus.CANCELLED.value,
+    )
+    .scalar_subquery()
+    < bindparam("per_customer")
+)
 
 
 def give_back(order: Order) -> None:
