@@ -127,7 +127,17 @@ def order_rows(
                 "stock_taken": None,
             }
         )
-    return OrderRows(order, lines, Order(**order), [OrderLine(**line) for line in lines])
+    return OrderRows(order, lines, _unsaved(Order, order), [_unsaved(OrderLine, v) for v in lines])
+
+
+def _unsaved(model: type, values: dict):
+    """An instance of `model` holding `values` in its state, as the ORM's loader fills
+    one: the constructor's attribute event for each of some sixty columns records
+    history that make_transient_to_detached (_as_loaded) drops anyway. The values
+    written later are put in the same way. (Order and OrderLine have no validators.)"""
+    instance = model.__mapper__.class_manager.new_instance()
+    instance.__dict__.update(values)
+    return instance
 
 
 def insert_order(shop: Shop, rows: OrderRows) -> Order:
@@ -155,12 +165,13 @@ def _as_loaded(shop: Shop, order_id: int, rows: OrderRows) -> Order:
     the customer (its trigger's), the shop and the lines in place. Nothing is read back:
     the answer (number, link, the WhatsApp message) is built from them."""
     order = rows.order_object
+    state = order.__dict__
     for key in _LATE:
-        setattr(order, key, rows.order[key])
-    order.id = order_id
+        state[key] = rows.order[key]
+    state["id"] = order_id
     for line, values in zip(rows.line_objects, rows.lines, strict=True):
-        line.order_id = order_id
-        line.stock_taken = values["stock_taken"]
+        line.__dict__["order_id"] = order_id
+        line.__dict__["stock_taken"] = values["stock_taken"]
     make_transient_to_detached(order)  # as loaded: every value committed, no history
     db.session.add(order)
     set_committed_value(order, "shop", shop)
