@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import format_datetime, format_time
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -119,29 +119,46 @@ def choose(shop, method, raw: object, now: datetime) -> Slot | None:
     raise OrderError(_("That time is no longer available. Choose another one."), field="slot")
 
 
+# Built once: they run while the order holds the shop's number (shop.ordering.order_rows).
+_BOOKINGS = SlotBooking.__table__
+_MAKE_SLOT = {
+    name: insert(_BOOKINGS)
+    .values(
+        shop_id=bindparam("slot_shop_id"),
+        method_id=bindparam("slot_method_id"),
+        starts_at=bindparam("slot_starts_at"),
+        taken=0,
+    )
+    .on_conflict_do_nothing(index_elements=["method_id", "starts_at"])
+    for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+_TAKE_PLACE = (
+    update(_BOOKINGS)
+    .where(
+        _BOOKINGS.c.method_id == bindparam("slot_method_id"),
+        _BOOKINGS.c.starts_at == bindparam("slot_starts_at"),
+    )
+    .values(taken=_BOOKINGS.c.taken + 1)
+    .returning(_BOOKINGS.c.id)
+)
+_TAKE_PLACE_UNDER_CAPACITY = _TAKE_PLACE.where(_BOOKINGS.c.taken < bindparam("slot_capacity"))
+
+
 def take(shop, method, slot: Slot) -> int:
     """Take one place of the slot, or OrderError when none is left; the booking's id.
 
     Two statements: the slot's row made if missing (ON CONFLICT DO NOTHING), then one
     conditional UPDATE that takes a place only while taken < capacity; the row lock
     makes concurrent checkouts wait and then see the place already gone."""
-    starts = slot.starts.replace(tzinfo=None)
-    table = SlotBooking.__table__
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(
-        insert(table)
-        .values(shop_id=shop.id, method_id=method.id, starts_at=starts, taken=0)
-        .on_conflict_do_nothing(index_elements=["method_id", "starts_at"])
-    )
-    statement = (
-        update(table)
-        .where(table.c.method_id == method.id, table.c.starts_at == starts)
-        .values(taken=table.c.taken + 1)
-        .returning(table.c.id)
-    )
-    if method.slot_capacity:
-        statement = statement.where(table.c.taken < method.slot_capacity)
-    booking = db.session.execute(statement).scalar()
+    values = {
+        "slot_shop_id": shop.id,
+        "slot_method_id": method.id,
+        "slot_starts_at": slot.starts.replace(tzinfo=None),
+        "slot_capacity": method.slot_capacity,
+    }
+    db.session.execute(_MAKE_SLOT[db.session.get_bind().dialect.name], values)
+    statement = _TAKE_PLACE_UNDER_CAPACITY if method.slot_capacity else _TAKE_PLACE
+    booking = db.session.execute(statement, values).scalar()
     if booking is None:
         raise OrderError(
             _("That time has just filled up. Choose another one; your cart is kept."),

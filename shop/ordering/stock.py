@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.extensions import db
@@ -65,6 +65,28 @@ def sold_out_message(name: str, left: int) -> str:
     )
 
 
+# Built once: they run while the order holds the shop's number (shop.ordering.order_rows),
+# and a statement made per call costs its construction and cache key every time.
+_ITEMS = Item.__table__
+_TAKE_ITEM = (
+    update(_ITEMS)
+    .where(_ITEMS.c.id == bindparam("wanted_item"), _ITEMS.c.stock >= bindparam("wanted_quantity"))
+    .values(stock=_ITEMS.c.stock - bindparam("wanted_quantity"))
+    .returning(_ITEMS.c.stock)
+)
+_VARIANTS = VariantStock.__table__
+_TAKE_VARIANT = (
+    update(_VARIANTS)
+    .where(
+        _VARIANTS.c.item_id == bindparam("wanted_item"),
+        _VARIANTS.c.key == bindparam("wanted_key"),
+        _VARIANTS.c.stock >= bindparam("wanted_quantity"),
+    )
+    .values(stock=_VARIANTS.c.stock - bindparam("wanted_quantity"))
+    .returning(_VARIANTS.c.stock)
+)
+
+
 def take(want: Want, label: str, *, count_item: bool = True) -> dict:
     """Take the units or raise OutOfStock; returns what was taken, for OrderLine.stock_taken.
 
@@ -74,12 +96,8 @@ def take(want: Want, label: str, *, count_item: bool = True) -> dict:
     taken: dict = {"item": False, "variant": None}
     # An item whose stock is not counted (as read with the cart) has nothing to take.
     if count_item and want.item.stock is not None:
-        table = Item.__table__
         left = db.session.execute(
-            update(table)
-            .where(table.c.id == want.item.id, table.c.stock >= want.quantity)
-            .values(stock=table.c.stock - want.quantity)
-            .returning(table.c.stock)
+            _TAKE_ITEM, {"wanted_item": want.item.id, "wanted_quantity": want.quantity}
         ).scalar_one_or_none()
         if left is not None:
             set_committed_value(want.item, "stock", left)
@@ -89,16 +107,13 @@ def take(want: Want, label: str, *, count_item: bool = True) -> dict:
             if current is not None:
                 raise OutOfStock(label, current, want.item.id)
     if want.variant is not None:
-        rows = VariantStock.__table__
         left = db.session.execute(
-            update(rows)
-            .where(
-                rows.c.item_id == want.item.id,
-                rows.c.key == want.variant,
-                rows.c.stock >= want.quantity,
-            )
-            .values(stock=rows.c.stock - want.quantity)
-            .returning(rows.c.stock)
+            _TAKE_VARIANT,
+            {
+                "wanted_item": want.item.id,
+                "wanted_key": want.variant,
+                "wanted_quantity": want.quantity,
+            },
         ).scalar_one_or_none()
         if left is not None:
             taken["variant"] = want.variant
