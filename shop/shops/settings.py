@@ -70,9 +70,8 @@ class ShopError(ValueError):
 
 # Built once: every public request asks it, and a statement made per call costs its
 # cache key each time.
-_SHOP_BY_SLUG = (
+_SHOP_BY_SLUG_ALONE = (
     select(Shop)
-    .options(joinedload(Shop.logo))
     .where(
         or_(
             Shop.slug == bindparam("slug"),
@@ -84,19 +83,23 @@ _SHOP_BY_SLUG = (
     )
     .limit(2)
 )
+_SHOP_BY_SLUG = _SHOP_BY_SLUG_ALONE.options(joinedload(Shop.logo))
 
 
-def resolve_slug(slug: str) -> tuple[Shop | None, bool]:
+def resolve_slug(slug: str, *, logo: bool = True) -> tuple[Shop | None, bool]:
     """The shop a ``/s/<slug>`` link means, and whether to redirect to its current slug.
 
     ``(shop, False)`` for the current slug, ``(shop, True)`` for an old slug (or a
     different spelling, e.g. upper case, of a slug), ``(None, False)`` otherwise.
-    One query, with the logo loaded, since the public page has a tight budget.
+    One query, with the logo loaded, since the public page has a tight budget; without
+    it (`logo=False`) for a request that draws no page, such as a checkout: joining it
+    was a fortieth of an order's CPU. Asked for anyway, it loads then.
     """
     wanted = normalize_slug(slug)
     if not wanted or len(wanted) > SLUG_MAX or not SLUG_PATTERN.fullmatch(wanted):
         return None, False
-    shops = db.session.scalars(_SHOP_BY_SLUG, {"slug": wanted}).all()
+    statement = _SHOP_BY_SLUG if logo else _SHOP_BY_SLUG_ALONE
+    shops = db.session.scalars(statement, {"slug": wanted}).all()
     if not shops:
         return None, False
     # Rules keep current and old slugs disjoint; prefer the current one if they ever meet.

@@ -73,7 +73,7 @@ def checkout(slug: str):
     """Record the order and send the shopper to WhatsApp (JSON for the cart script).
 
     The body is at most shop.web.limits.CHECKOUT_MAX_BYTES, checked before this runs."""
-    shop = shop_or_404(slug, redirect_old=False, allow_suspended=True)
+    shop = shop_or_404(slug, redirect_old=False, allow_suspended=True, logo=False)
     wants_json = request.is_json
     if not same_site_request():
         return _refuse(shop, Submission(), _forbidden(), 403, wants_json)

@@ -42,16 +42,19 @@ def redirect_caching(asked: str, current: str) -> str:
     return OLD_SLUG_REDIRECT_CACHE
 
 
-def shop_or_404(slug: str, *, redirect_old: bool = True, allow_suspended: bool = False) -> Shop:
+def shop_or_404(
+    slug: str, *, redirect_old: bool = True, allow_suspended: bool = False, logo: bool = True
+) -> Shop:
     """The shop behind `/s/<slug>`; the rest of the request speaks its language.
 
     An old slug (or another spelling of the slug) ends the request with a permanent
     redirect to the same page under the current slug: links in old posts keep working.
     A form posted to an old link is simply served (a redirect would turn it into a GET).
     A suspended shop ends the request with the unavailable page, unless
-    `allow_suspended` (checkout, which refuses the order itself).
+    `allow_suspended` (checkout, which refuses the order itself). `logo=False` leaves the
+    shop's logo to load if asked for (a request that usually draws no page).
     """
-    shop, is_old = resolve_slug(slug)
+    shop, is_old = resolve_slug(slug, logo=logo)
     if shop is None:
         missing_shop(slug)
     if is_old and redirect_old:
