@@ -9,12 +9,14 @@ server in a thread, so a rolled-back transaction could not isolate them).
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
 
 from shop import create_app
 from shop.extensions import db
@@ -103,6 +105,18 @@ def app(migrated, tmp_path):
         _empty_all_tables()
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(app):
+    """The app on a real HTTP port, each request in a thread with its own database
+    connection (browser tests, shoppers racing); yields "http://127.0.0.1:PORT"."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
 
 
 def _empty_all_tables() -> None:

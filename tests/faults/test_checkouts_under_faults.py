@@ -11,9 +11,7 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 from sqlalchemy import event, text
-from werkzeug.serving import make_server
 
 from shop.extensions import db
 from tests.faults.conftest import postgres_only
@@ -21,16 +19,6 @@ from tests.storefront.shopper import build_shop, cart
 
 SHOPPERS = 18
 CUT_EVERY = 3  # the server ends every third connection that starts writing order lines
-
-
-@pytest.fixture
-def server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 def post(url: str, body: dict) -> tuple[int, dict | None]:
@@ -73,7 +61,7 @@ def recorded(admin, shop_id: int) -> dict[int, tuple[str, int, int]]:
 
 
 @postgres_only
-def test_cut_connections_lose_no_order_and_reuse_no_number(app, admin, server):
+def test_cut_connections_lose_no_order_and_reuse_no_number(app, admin, live_server):
     ids = build_shop(app)
     lock = threading.Lock()
     seen = []
@@ -93,7 +81,7 @@ def test_cut_connections_lose_no_order_and_reuse_no_number(app, admin, server):
         engine = db.engine
     event.listen(engine, "before_cursor_execute", cut_some)
     bodies = [cart(ids, name=f"Shopper {n}") for n in range(SHOPPERS)]
-    url = f"{server}/s/{ids.slug}/checkout"
+    url = f"{live_server}/s/{ids.slug}/checkout"
     try:
         results = post_all(url, bodies)
     finally:

@@ -4,20 +4,14 @@ count exactly two (issue 25)."""
 
 from __future__ import annotations
 
-import json
 import os
-import threading
-import urllib.error
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
 
 from shop.extensions import db
 from shop.models import ShippingMethod, Shop, SlotBooking
-from tests.storefront.shopper import build_shop, cart, orders
-from tests.storefront.test_concurrency import server  # noqa: F401  (the fixture)
+from tests.storefront.shopper import build_shop, cart, orders, post_json_at_once
 
 pytestmark = [
     pytest.mark.postgres,
@@ -30,7 +24,7 @@ SHOPPERS = 10
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 
 
-def test_ten_shoppers_two_places(app, server):  # noqa: F811
+def test_ten_shoppers_two_places(app, live_server):
     ids = build_shop(app)
     with app.app_context():
         shop = db.session.get(Shop, ids.shop)
@@ -51,25 +45,8 @@ def test_ten_shoppers_two_places(app, server):  # noqa: F811
         )
         for n in range(SHOPPERS)
     ]
-    url = f"{server}/s/{ids.slug}/checkout"
-    barrier = threading.Barrier(SHOPPERS)
-
-    def post(body: dict) -> tuple[int, dict]:
-        request = urllib.request.Request(
-            url,
-            data=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json", "Accept": "application/json"},
-            method="POST",
-        )
-        barrier.wait(timeout=30)
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read())
-
-    with ThreadPoolExecutor(max_workers=SHOPPERS) as pool:
-        results = list(pool.map(post, bodies))
+    url = f"{live_server}/s/{ids.slug}/checkout"
+    results = post_json_at_once(url, bodies)
     assert sorted(status for status, _body in results) == [200] * 2 + [422] * 8
     refusals = [body for status, body in results if status == 422]
     assert {body["field"] for body in refusals} == {"slot"}

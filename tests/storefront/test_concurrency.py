@@ -7,17 +7,11 @@ keep numbers distinct and double taps single.
 
 from __future__ import annotations
 
-import json
 import os
-import threading
-import urllib.error
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from werkzeug.serving import make_server
 
-from tests.storefront.shopper import build_shop, cart, next_number, orders
+from tests.storefront.shopper import build_shop, cart, next_number, orders, post_json_at_once
 
 SHOPPERS = 20
 
@@ -30,39 +24,10 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-
-
-def _post_all(url: str, bodies: list[dict]) -> list[tuple[int, dict]]:
-    """POST every body at once (a barrier lines the threads up first)."""
-    barrier = threading.Barrier(len(bodies))
-
-    def post(body: dict) -> tuple[int, dict]:
-        request = urllib.request.Request(
-            url,
-            data=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json", "Accept": "application/json"},
-            method="POST",
-        )
-        barrier.wait(timeout=30)
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read())
-
-    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
-        return list(pool.map(post, bodies))
-
-
-def test_simultaneous_checkouts_get_distinct_consecutive_numbers(app, server):
+def test_simultaneous_checkouts_get_distinct_consecutive_numbers(app, live_server):
     ids = build_shop(app)
     bodies = [cart(ids, name=f"Shopper {n}") for n in range(SHOPPERS)]
-    results = _post_all(f"{server}/s/{ids.slug}/checkout", bodies)
+    results = post_json_at_once(f"{live_server}/s/{ids.slug}/checkout", bodies)
     assert [status for status, _body in results] == [200] * SHOPPERS
     assert sorted(body["number"] for _status, body in results) == list(range(1, SHOPPERS + 1))
     recorded = orders(app, ids.shop)
@@ -72,10 +37,10 @@ def test_simultaneous_checkouts_get_distinct_consecutive_numbers(app, server):
     assert next_number(app, ids.shop) == SHOPPERS + 1
 
 
-def test_simultaneous_double_taps_create_one_order_each(app, server):
+def test_simultaneous_double_taps_create_one_order_each(app, live_server):
     ids = build_shop(app)
     bodies = [cart(ids, name=f"Shopper {n}") for n in range(SHOPPERS // 2)]
-    results = _post_all(f"{server}/s/{ids.slug}/checkout", bodies + bodies)
+    results = post_json_at_once(f"{live_server}/s/{ids.slug}/checkout", bodies + bodies)
     assert [status for status, _body in results] == [200] * len(results)
     half = SHOPPERS // 2
     assert [body for _s, body in results[:half]] == [body for _s, body in results[half:]]
@@ -85,7 +50,7 @@ def test_simultaneous_double_taps_create_one_order_each(app, server):
     assert next_number(app, ids.shop) == half + 1
 
 
-def test_ten_shoppers_racing_for_the_last_unit_get_it_once(app, server):
+def test_ten_shoppers_racing_for_the_last_unit_get_it_once(app, live_server):
     """Each checkout takes stock with a conditional UPDATE: one wins, nine are told why."""
     from shop.extensions import db
     from shop.models import Item
@@ -101,25 +66,8 @@ def test_ten_shoppers_racing_for_the_last_unit_get_it_once(app, server):
         db.session.commit()
     line = {"item_id": ids.shirt, "quantity": 1, "choices": [ids.m, ids.blue]}
     bodies = [checkout_body(ids, [line], name=f"Shopper {n}") for n in range(10)]
-    url = f"{server}/s/{ids.slug}/checkout"
-    barrier = threading.Barrier(len(bodies))
-
-    def post(body: dict) -> tuple[int, dict]:
-        request = urllib.request.Request(
-            url,
-            data=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json", "Accept": "application/json"},
-            method="POST",
-        )
-        barrier.wait(timeout=30)
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read())
-
-    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
-        results = list(pool.map(post, bodies))
+    url = f"{live_server}/s/{ids.slug}/checkout"
+    results = post_json_at_once(url, bodies)
     statuses = sorted(status for status, _body in results)
     assert statuses == [200] + [422] * 9
     refusals = {body["error"] for status, body in results if status == 422}
