@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from shop import pipeline
 from shop.config import load_config
 from shop.extensions import babel, db, login_manager, migrate
+from shop.lib import write_turn
 from shop.storefront.hosts import custom_origin, host_form, is_shop_link, links_to_shop_host
 from shop.web import assets, headers, limits, logs
 from shop.web.lean import LeanFlask
@@ -69,6 +70,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     make_instance_folder(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = write_turn.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    )
 
     register_extensions(app)
     register_jobs(app)
