@@ -189,6 +189,9 @@ def _shop_caches() -> list:
             for thing in gc.get_objects()
             if isinstance(thing, functools._lru_cache_wrapper)
             and (getattr(thing, "__module__", "") or "").startswith("shop")
+            # Not a sqlite3 connection's own statement cache (an lru_cache around the
+            # connection, named after its class: shop.lib.write_turn's).
+            and hasattr(thing, "__name__")
         ]
     return _CACHES
 
