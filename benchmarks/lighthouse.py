@@ -30,6 +30,8 @@ CHROME_FLAGS = (
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
 LCP_MAX_MS, CLS_MAX = 2000, 0.05
+TBT_MAX_MS = 200  # the issue "Fast when it counts": the 1,000-product page's TBT
+DOM_MAX = 1_500  # elements on first load (the rest of a big catalog loads on scroll)
 WORST_RUN = 90  # no run of the three under this
 RUN_TIMEOUT = 240
 NAME = "Lighthouse"
@@ -189,6 +191,7 @@ def summarise(lhr: dict) -> dict:
         "cls": audits["cumulative-layout-shift"].get("numericValue"),
         "tbt_ms": audits["total-blocking-time"].get("numericValue"),
         "fcp_ms": audits["first-contentful-paint"].get("numericValue"),
+        "dom_elements": (audits.get("dom-size") or {}).get("numericValue"),
         "not_passed": misses,
         "console_errors": [
             f"{item.get('description', '')} ({(item.get('sourceLocation') or {}).get('url', '')})"
@@ -224,7 +227,12 @@ def rows(results: dict) -> list[Row]:
             f"{lcp / 1000:.2f} s / {cls:.3f} / {tbt:.0f} ms"
             if None not in (lcp, cls, tbt) else "not reported"
         )  # fmt: skip
-        ok = bool(at_most(lcp, LCP_MAX_MS) and at_most(cls, CLS_MAX))
+        ok = bool(at_most(lcp, LCP_MAX_MS) and at_most(cls, CLS_MAX)) and (tbt or 0) < TBT_MAX_MS
         out.append(Row(NAME, vitals_label, figure,
-                       f"<= {LCP_MAX_MS / 1000:.1f} s / <= {CLS_MAX} / -", ok))  # fmt: skip
+                       f"<= {LCP_MAX_MS / 1000:.1f} s / <= {CLS_MAX} / < {TBT_MAX_MS} ms",
+                       ok))  # fmt: skip
+        elements = result.get("dom_elements")
+        out.append(Row(NAME, f"{label}: DOM elements on first load",
+                       "not reported" if elements is None else f"{elements:,.0f}",
+                       f"<= {DOM_MAX:,}", bool(at_most(elements, DOM_MAX))))  # fmt: skip
     return out

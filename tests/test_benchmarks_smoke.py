@@ -94,10 +94,10 @@ def test_the_cold_case_leaves_no_cache_but_what_a_new_worker_has(tmp_path):
 def test_lighthouse_rows_leave_the_warm_up_out_and_name_every_run():
     from benchmarks import lighthouse
 
-    def run(score: int) -> dict:
+    def run(score: int, tbt_ms: float = 40.0, dom_elements: int = 900) -> dict:
         return {
             "scores": dict.fromkeys(lighthouse.CATEGORIES, 100) | {"performance": score},
-            "lcp_ms": 1500.0, "cls": 0.01, "tbt_ms": 40.0,
+            "lcp_ms": 1500.0, "cls": 0.01, "tbt_ms": tbt_ms, "dom_elements": dom_elements,
         }  # fmt: skip
 
     page = lighthouse._median([run(99), run(84), run(98)])
@@ -105,9 +105,27 @@ def test_lighthouse_rows_leave_the_warm_up_out_and_name_every_run():
     assert [r["scores"]["performance"] for r in page["runs"]] == [99, 84, 98]
     assert lighthouse._figures(run(84)).startswith("Performance 84, LCP 1.50 s")
     rows = lighthouse.rows({"warm_up": {"path": "/", "error": None}, "shop page": page})
-    assert [row.measure.split(":")[0] for row in rows] == ["shop page", "shop page"]
+    assert [row.measure.split(":")[0] for row in rows] == ["shop page"] * 3
     assert "median of 3: 99, 84, 98" in rows[0].measure
     assert rows[0].passed is False  # a run under 90
+    assert [row.passed for row in rows[1:]] == [True, True]
+    assert rows[2].figure == "900"
+
+
+def test_lighthouse_rows_hold_the_blocking_time_and_the_page_size_to_their_targets():
+    from benchmarks import lighthouse
+
+    def rows_for(tbt_ms: float, dom_elements: int | None) -> list:
+        page = {
+            "scores": dict.fromkeys(lighthouse.CATEGORIES, 100),
+            "lcp_ms": 1500.0, "cls": 0.01, "tbt_ms": tbt_ms, "dom_elements": dom_elements,
+        }  # fmt: skip
+        return lighthouse.rows({"shop page, 1,000 products": page})
+
+    assert [row.passed for row in rows_for(199, 1_500)] == [True, True, True]
+    assert [row.passed for row in rows_for(200, 1_501)] == [True, False, False]
+    assert rows_for(150, 8_364)[2].figure == "8,364"
+    assert rows_for(150, None)[2].passed is False  # not reported is not a pass
 
 
 def test_beacon_page_measures_in_process_and_reads_its_figures(tmp_path):
