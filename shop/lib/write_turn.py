@@ -52,7 +52,9 @@ class TurnTakingConnection(sqlite3.Connection):
     def __init__(self, database, *args, **kwargs):
         super().__init__(database, *args, **kwargs)
         self._turn_path = os.fspath(database) + TURN_SUFFIX
-        self._turn_fd: int | None = None
+        # Opened on the first write; a file object, so that a connection dropped without
+        # being closed closes it too, and so gives its turn back.
+        self._turn_file = None
         self._has_turn = False
 
     def cursor(self, factory=None):
@@ -71,20 +73,22 @@ class TurnTakingConnection(sqlite3.Connection):
             return  # held already, inside a transaction, or autocommit (no transaction)
         if not starts_write(sql):
             return
-        if self._turn_fd is None:
+        if self._turn_file is None:
             try:
-                self._turn_fd = os.open(self._turn_path, os.O_RDWR | os.O_CREAT, 0o600)
+                fd = os.open(self._turn_path, os.O_RDWR | os.O_CREAT, 0o600)
             except OSError:
-                self._turn_fd = -1  # a read-only folder: SQLite's busy handler alone
-        if self._turn_fd < 0:
+                self._turn_file = False  # a read-only folder: SQLite's busy handler alone
+            else:
+                self._turn_file = os.fdopen(fd, "r+b", buffering=0)
+        if not self._turn_file:
             return
-        fcntl.flock(self._turn_fd, fcntl.LOCK_EX)
+        fcntl.flock(self._turn_file, fcntl.LOCK_EX)
         self._has_turn = True
 
     def give_turn_back(self) -> None:
         if self._has_turn:
             self._has_turn = False
-            fcntl.flock(self._turn_fd, fcntl.LOCK_UN)
+            fcntl.flock(self._turn_file, fcntl.LOCK_UN)
 
     def commit(self):
         try:
@@ -103,9 +107,9 @@ class TurnTakingConnection(sqlite3.Connection):
             return super().close()
         finally:
             self._has_turn = False
-            if self._turn_fd is not None and self._turn_fd >= 0:
-                os.close(self._turn_fd)  # releases the lock if held
-            self._turn_fd = -1
+            if self._turn_file:
+                self._turn_file.close()  # releases the lock if held
+            self._turn_file = False
 
 
 class TurnTakingCursor(sqlite3.Cursor):

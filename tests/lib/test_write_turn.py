@@ -8,6 +8,7 @@ succeeds after waiting waited for the turn, not in SQLite's busy handler.
 from __future__ import annotations
 
 import fcntl
+import gc
 import os
 import sqlite3
 import subprocess
@@ -114,6 +115,16 @@ def test_a_write_holds_the_turn_until_its_transaction_ends(database, end):
     assert turn_is_free(database)
     assert count(database) == (2 if end == "commit" else 0)
     connection.close()
+
+
+def test_a_connection_dropped_without_closing_gives_the_turn_back(database):
+    connection = connect(database)
+    connection.execute("INSERT INTO orders VALUES (1)")
+    assert not turn_is_free(database)
+    del connection
+    gc.collect()  # a sqlite3 connection sits in a cycle with its statement cache
+    assert turn_is_free(database)
+    assert count(database) == 0
 
 
 def test_reads_and_autocommit_writes_take_no_turn(database):
