@@ -233,7 +233,12 @@ def test_two_handovers_at_the_same_instant_leave_exactly_one_owner(
 
     with ThreadPoolExecutor(max_workers=len(tabs)) as pool:
         answers = list(pool.map(tap, zip(tabs, urls, strict=True)))
-    assert {answer.status_code for answer in answers} == {302}
+    # One tab wins and goes to the dashboard. The other is refused: by the handover itself
+    # when both reached the shop's row in the race (back to the team page, with the
+    # reason), or by the role check when it started after the first had committed (403:
+    # its user is no longer the owner). Which one depends on the threads' timing.
+    outcomes = sorted(_handover_outcome(answer) for answer in answers)
+    assert outcomes in (["refused in the race", "won"], ["no longer the owner", "won"])
     now = owners(app, crew["shop"])
     assert len(now) == 1
     assert now[0] in targets
@@ -243,6 +248,16 @@ def test_two_handovers_at_the_same_instant_leave_exactly_one_owner(
             select(Membership.role).where(Membership.shop_id == crew["shop"])
         ).all()
         assert sorted(roles).count(Role.OWNER) == 1
+
+
+def _handover_outcome(answer) -> str:
+    if answer.status_code == 403:
+        return "no longer the owner"
+    if answer.status_code == 302 and answer.location == "/dashboard":
+        return "won"
+    if answer.status_code == 302 and answer.location == "/dashboard/team":
+        return "refused in the race"
+    return f"{answer.status_code} {answer.location}"
 
 
 def test_the_owner_changes_a_role_but_never_their_own(app, client, crew):
