@@ -115,7 +115,7 @@ def test_lighthouse_rows_leave_the_warm_up_out_and_name_every_run():
 def test_lighthouse_rows_hold_the_blocking_time_and_the_page_size_to_their_targets():
     from benchmarks import lighthouse
 
-    def rows_for(tbt_ms: float, dom_elements: int | None) -> list:
+    def rows_for(tbt_ms: float | None, dom_elements: int | None) -> list:
         page = {
             "scores": dict.fromkeys(lighthouse.CATEGORIES, 100),
             "lcp_ms": 1500.0, "cls": 0.01, "tbt_ms": tbt_ms, "dom_elements": dom_elements,
@@ -126,6 +126,7 @@ def test_lighthouse_rows_hold_the_blocking_time_and_the_page_size_to_their_targe
     assert [row.passed for row in rows_for(200, 1_501)] == [True, False, False]
     assert rows_for(150, 8_364)[2].figure == "8,364"
     assert rows_for(150, None)[2].passed is False  # not reported is not a pass
+    assert rows_for(None, 900)[1].passed is False
 
 
 def test_beacon_page_measures_in_process_and_reads_its_figures(tmp_path):

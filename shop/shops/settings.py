@@ -92,8 +92,8 @@ def resolve_slug(slug: str, *, logo: bool = True) -> tuple[Shop | None, bool]:
     ``(shop, False)`` for the current slug, ``(shop, True)`` for an old slug (or a
     different spelling, e.g. upper case, of a slug), ``(None, False)`` otherwise.
     One query, with the logo loaded, since the public page has a tight budget; without
-    it (`logo=False`) for a request that draws no page, such as a checkout: joining it
-    was a fortieth of an order's CPU. Asked for anyway, it loads then.
+    it (`logo=False`) for a request that draws no page, such as a checkout, where the
+    join was work on every order. Asked for anyway, it loads then.
     """
     wanted = normalize_slug(slug)
     if not wanted or len(wanted) > SLUG_MAX or not SLUG_PATTERN.fullmatch(wanted):
